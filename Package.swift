@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One list of strict settings for every target (as swift-log does).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "mesh-top",
+    products: [
+        .executable(name: "mesh-top", targets: ["MeshTop"]),
+        .executable(name: "mesh-bench", targets: ["MeshBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
+        .systemLibrary(name: "CNcursesw", path: "Modules/CNcursesw"),
+
+        // The engine: model, events, reducer, balancers, health and failover. No I/O, no curses.
+        .target(name: "MeshCore", swiftSettings: strict),
+
+        // mesh.yaml and scenario files: parsing with file:line:key errors.
+        .target(
+            name: "MeshConfig",
+            dependencies: ["MeshCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+
+        // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
+        .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "MeshTop",
+            dependencies: [
+                "MeshCore", "MeshConfig", "MeshTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/mesh-top",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MeshBench",
+            dependencies: [
+                "MeshCore", "MeshConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/mesh-bench",
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
+        .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
+        .testTarget(name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"], swiftSettings: strict),
+        .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,16 @@
+/// `alert`: an alert rule started or stopped holding for a subject.
+public struct AlertChange: Codable, Sendable, Equatable {
+    public enum Phase: String, Codable, Sendable { case firing, resolved }
+    public enum Severity: String, Codable, Sendable, CaseIterable { case info, warning, critical }
+
+    public var name: String
+    public var severity: Severity
+    public var state: Phase
+    /// A service name or `SERVICE/ENDPOINT`.
+    public var subject: String
+    public var value: Double
+
+    public init(name: String, severity: Severity, state: Phase, subject: String, value: Double) {
+        self.name = name; self.severity = severity; self.state = state; self.subject = subject; self.value = value
+    }
+}

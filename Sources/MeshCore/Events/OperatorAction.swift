@@ -1,0 +1,4 @@
+/// What an operator can do to an endpoint, from the keyboard, the admin API or a scenario.
+public enum OperatorAction: String, Codable, Sendable, CaseIterable {
+    case drain, kill, restore, weight
+}

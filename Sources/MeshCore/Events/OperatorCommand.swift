@@ -1,0 +1,13 @@
+/// `operator`: who asked for what. The state change it causes is its own `endpoint.state` event.
+public struct OperatorCommand: Codable, Sendable, Equatable {
+    public var action: OperatorAction
+    public var target: EndpointRef
+    /// `keyboard`, `api`, `scenario`, ...
+    public var by: String
+    /// The new weight, for `weight`.
+    public var weight: Int?
+
+    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil) {
+        self.action = action; self.target = target; self.by = by; self.weight = weight
+    }
+}

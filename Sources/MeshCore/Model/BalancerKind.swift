@@ -1,0 +1,13 @@
+/// The balancing algorithms of SPEC.md, by their config names.
+public enum BalancerKind: String, Codable, Sendable, CaseIterable {
+    case roundRobin = "round-robin"
+    case weightedRoundRobin = "weighted-round-robin"
+    case leastRequest = "least-request"
+    case p2cEWMA = "p2c-ewma"
+    case ringHash = "ring-hash"
+    case maglev
+    case random
+
+    /// Whether picks are keyed by `hash_on`.
+    public var isHashing: Bool { self == .ringHash || self == .maglev }
+}

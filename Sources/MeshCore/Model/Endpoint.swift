@@ -1,0 +1,38 @@
+/// An endpoint as the operator sees it: where it is, how much traffic it should get, and how it is.
+public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
+    public static let defaultWeight = 100
+    public static let weightRange = 0...10_000
+    /// How many load samples the sparkline keeps (a minute at the default 1 s cadence).
+    public static let historyLength = 60
+
+    public var id: String
+    public var address: String?
+    public var zone: String
+    public var weight: Int
+    public var tags: [String]
+    public var metadata: [String: String]
+    /// Started and killed for real by mesh-top (`command:` in mesh.yaml).
+    public var supervised: Bool
+    public var state: EndpointState
+    /// Mesh time of the last state change.
+    public var since: Double
+    public var load: EndpointLoad
+    /// Recent rps samples, oldest first.
+    public var history: [Float]
+
+    public init(
+        id: String, address: String? = nil, zone: String = "", weight: Int = Endpoint.defaultWeight,
+        tags: [String] = [], metadata: [String: String] = [:], supervised: Bool = false,
+        state: EndpointState = .unknown, since: Double = 0
+    ) {
+        self.id = id; self.address = address; self.zone = zone; self.weight = weight
+        self.tags = tags; self.metadata = metadata; self.supervised = supervised
+        self.state = state; self.since = since; self.load = .idle; self.history = []
+    }
+
+    mutating func record(_ load: EndpointLoad) {
+        self.load = load
+        if history.count == Endpoint.historyLength { history.removeFirst() }
+        history.append(Float(load.rps))
+    }
+}

@@ -1,0 +1,12 @@
+/// An alert holding now: shown in the header, `/v1/alerts` and `/metrics`.
+public struct FiringAlert: Codable, Sendable, Equatable {
+    public var name: String
+    public var severity: AlertChange.Severity
+    public var subject: String
+    public var since: Double
+    public var value: Double
+
+    public init(name: String, severity: AlertChange.Severity, subject: String, since: Double, value: Double) {
+        self.name = name; self.severity = severity; self.subject = subject; self.since = since; self.value = value
+    }
+}

@@ -1,0 +1,79 @@
+/// The reducer: the one place where events become state.
+extension MeshState {
+    public mutating func apply(_ event: MeshEvent) {
+        seq = event.seq
+        time = event.t
+        switch event.body {
+        case .endpointState(let change):
+            if let (s, e) = position(of: change.endpoint) {
+                services[s].endpoints[e].state = change.to
+                services[s].endpoints[e].since = event.t
+            }
+        case .operatorCommand(let command):
+            if command.action == .weight, let weight = command.weight, let (s, e) = position(of: command.target) {
+                services[s].endpoints[e].weight = weight
+            }
+        case .failover(let failover):
+            if let s = services.firstIndex(where: { $0.name == failover.service }) {
+                let preferred = services[s].zones.first
+                services[s].failoverZone = failover.to == preferred ? nil : failover.to
+            }
+        case .panic(let panic):
+            if let s = services.firstIndex(where: { $0.name == panic.service }) {
+                services[s].panic = panic.active
+            }
+        case .registry(let change):
+            applyRegistry(change, at: event.t)
+        case .sample(let sample):
+            applySample(sample)
+        case .alert(let alert):
+            alerts.removeAll { $0.name == alert.name && $0.subject == alert.subject }
+            if alert.state == .firing {
+                alerts.append(FiringAlert(name: alert.name, severity: alert.severity, subject: alert.subject,
+                                          since: event.t, value: alert.value))
+            }
+        case .fault:
+            break
+        case .keyframe(let frame):
+            let keptLog = log
+            self = frame
+            if log.isEmpty { log = keptLog }
+        }
+        if event.isNotable {
+            if log.count == MeshState.logLength { log.removeFirst() }
+            log.append(event)
+        }
+    }
+
+    /// Samples list endpoints in mesh order, so the next position is tried before a search:
+    /// linear in the mesh size instead of quadratic.
+    private mutating func applySample(_ sample: LoadSample) {
+        var s = 0, e = 0
+        for entry in sample.endpoints {
+            if !(s < services.count && e < services[s].endpoints.count
+                 && services[s].name == entry.endpoint.service && services[s].endpoints[e].id == entry.endpoint.endpoint) {
+                guard let found = position(of: entry.endpoint) else { continue }
+                (s, e) = found
+            }
+            services[s].endpoints[e].record(entry.load)
+            e += 1
+            if e == services[s].endpoints.count { s += 1; e = 0 }
+        }
+    }
+
+    private mutating func applyRegistry(_ change: RegistryChange, at t: Double) {
+        guard let s = services.firstIndex(where: { $0.name == change.service }) else {
+            if change.action == .registered {
+                services.append(Service(name: change.service, endpoints: [change.endpoint]))
+            }
+            return
+        }
+        let existing = services[s].endpoints.firstIndex { $0.id == change.endpoint.id }
+        switch (change.action, existing) {
+        case (.registered, let i?): services[s].endpoints[i] = change.endpoint
+        case (.registered, nil): services[s].endpoints.append(change.endpoint)
+        case (.deregistered, let i?): services[s].endpoints.remove(at: i)
+        case (.deregistered, nil): break
+        }
+    }
+}

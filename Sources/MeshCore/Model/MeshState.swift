@@ -1,0 +1,54 @@
+/// Everything the dashboard, the admin API and a keyframe show: the mesh as the events made it.
+/// Only `apply(_:)` changes it, so live runs, demos and replays agree by construction.
+public struct MeshState: Codable, Sendable, Equatable {
+    /// How many notable events the state keeps for the events pane.
+    public static let logLength = 200
+
+    /// Scenario or config name.
+    public var name: String
+    public var summary: String
+    /// `demo` or `run`: where the events came from.
+    public var source: String
+    /// Mesh time of the last event applied.
+    public var time: Double
+    /// Sequence number of the last event applied.
+    public var seq: UInt64
+    public var services: [Service]
+    public var alerts: [FiringAlert]
+    /// Recent notable events, oldest first.
+    public var log: [MeshEvent]
+
+    public init(name: String = "", summary: String = "", source: String = "demo", services: [Service] = []) {
+        self.name = name; self.summary = summary; self.source = source
+        self.time = 0; self.seq = 0; self.services = services; self.alerts = []; self.log = []
+    }
+
+    public func service(_ name: String) -> Service? { services.first { $0.name == name } }
+
+    public func endpoint(_ ref: EndpointRef) -> Endpoint? { service(ref.service)?.endpoint(ref.endpoint) }
+
+    public var endpointCount: Int { services.reduce(0) { $0 + $1.endpoints.count } }
+    public var healthyCount: Int { services.reduce(0) { $0 + $1.healthyCount } }
+
+    /// Indices of an endpoint, for in-place updates.
+    func position(of ref: EndpointRef) -> (service: Int, endpoint: Int)? {
+        guard let s = services.firstIndex(where: { $0.name == ref.service }),
+              let e = services[s].endpoints.firstIndex(where: { $0.id == ref.endpoint }) else { return nil }
+        return (s, e)
+    }
+
+    // Keyframes nest a state; its own log would only repeat what the recording already holds.
+    private enum CodingKeys: String, CodingKey { case name, summary, source, time, seq, services, alerts, log }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        summary = try c.decodeIfPresent(String.self, forKey: .summary) ?? ""
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? "demo"
+        time = try c.decodeIfPresent(Double.self, forKey: .time) ?? 0
+        seq = try c.decodeIfPresent(UInt64.self, forKey: .seq) ?? 0
+        services = try c.decode([Service].self, forKey: .services)
+        alerts = try c.decodeIfPresent([FiringAlert].self, forKey: .alerts) ?? []
+        log = try c.decodeIfPresent([MeshEvent].self, forKey: .log) ?? []
+    }
+}

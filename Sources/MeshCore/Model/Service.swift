@@ -1,0 +1,40 @@
+/// A service: its endpoints, how it balances, and where its traffic goes right now.
+public struct Service: Codable, Sendable, Equatable, Identifiable {
+    public var name: String
+    public var balancer: BalancerKind
+    /// Locality preference order; empty when zones play no part.
+    public var zones: [String]
+    public var listen: String?
+    public var proto: String?
+    public var endpoints: [Endpoint]
+    /// The zone taking the traffic now, when it is not the first preferred one.
+    public var failoverZone: String?
+    /// Below the panic threshold every endpoint gets traffic, healthy or not.
+    public var panic: Bool
+
+    public var id: String { name }
+
+    public init(
+        name: String, balancer: BalancerKind = .roundRobin, zones: [String] = [],
+        listen: String? = nil, proto: String? = nil, endpoints: [Endpoint] = []
+    ) {
+        self.name = name; self.balancer = balancer; self.zones = zones
+        self.listen = listen; self.proto = proto; self.endpoints = endpoints
+        self.failoverZone = nil; self.panic = false
+    }
+
+    public func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
+
+    /// Load summed over endpoints; latencies averaged by each endpoint's share of the requests.
+    public var load: EndpointLoad {
+        var total = EndpointLoad()
+        for e in endpoints {
+            total.rps += e.load.rps; total.active += e.load.active; total.errors += e.load.errors
+            total.p50 += e.load.p50 * e.load.rps; total.p99 += e.load.p99 * e.load.rps
+        }
+        if total.rps > 0 { total.p50 /= total.rps; total.p99 /= total.rps }
+        return total
+    }
+
+    public var healthyCount: Int { endpoints.lazy.filter { $0.state == .healthy }.count }
+}

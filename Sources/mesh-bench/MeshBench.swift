@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct MeshBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mesh-bench",
+        abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
+        subcommands: []
+    )
+}

@@ -1,0 +1,3 @@
+import Testing
+import MeshCore
+@Test func placeholder() { #expect(EndpointRef("a/b") != nil) }
