@@ -1,0 +1,25 @@
+public import Foundation
+public import MeshCore
+
+/// Headless output: one JSON object per line on stdout for every event (a recording's line),
+/// and a summary of what happened for the end.
+public final class EventPrinter {
+    private let encoder: JSONEncoder
+    private let output: UnsafeMutablePointer<FILE>
+    public private(set) var summary = RunSummary()
+
+    public init(output: UnsafeMutablePointer<FILE> = stdout) {
+        self.output = output
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    public func print(_ event: MeshEvent) {
+        summary.count(event)
+        guard var data = try? encoder.encode(event) else { return }
+        data.append(0x0A)
+        _ = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, output) }
+    }
+
+    public func flush() { fflush(output) }
+}
