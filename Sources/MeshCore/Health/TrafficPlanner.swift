@@ -160,9 +160,11 @@ public struct TrafficPlanner: Sendable, Equatable {
         guard total > 0 else { return }
         var i = 0
         for c in candidates where Self.isRoutable(c) {
-            if let z = zones.firstIndex(where: { $0.name == c.zone }) { zones[z].share += Double(hosts[i].weight) / total }
+            if let z = zones.firstIndex(where: { $0.name == c.zone }) { zones[z].share += Double(hosts[i].weight) }
             i += 1
         }
+        // Divided once per zone, so shares of round weights come out exact.
+        for z in zones.indices { zones[z].share /= total }
     }
 
     /// The earliest time a planned host's slow-start weight moves to its next tenth of the
