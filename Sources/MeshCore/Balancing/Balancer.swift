@@ -1,0 +1,81 @@
+/// Picks the endpoint for each new request or connection, by one of the algorithms of
+/// `BalancerKind`, from the current `HostSet`.
+///
+/// A value type: the data plane keeps one per router (one per event loop), so picks take no lock.
+/// `update` rebuilds every table (ring, Maglev, weighted round-robin state) so that `pick` only
+/// reads them and allocates nothing. Copies share their tables until one of them changes them.
+public struct Balancer: Sendable {
+    public let kind: BalancerKind
+    public private(set) var hosts: HostSet
+
+    private var random: SeededRandom
+    private var stats = EndpointStats()
+    private var groups: ContiguousArray<GroupPicker> = []
+    /// Running sums of the groups' shares; the last is 1.
+    private var shareBounds: ContiguousArray<Double> = []
+
+    public init(kind: BalancerKind, seed: UInt64) {
+        self.kind = kind
+        self.hosts = .empty
+        self.random = SeededRandom(seed: seed)
+    }
+
+    /// Takes a new host set. Per-endpoint load (active requests, latency estimates) is kept by
+    /// slot, so endpoints that stay keep their numbers.
+    public mutating func update(_ hosts: HostSet) {
+        self.hosts = hosts
+        let highestSlot = hosts.groups.lazy.flatMap(\.hosts).map(\.slot).max() ?? -1
+        stats.grow(to: Int(highestSlot) + 1)
+        var pickers = ContiguousArray<GroupPicker>()
+        pickers.reserveCapacity(hosts.groups.count)
+        for group in hosts.groups {
+            pickers.append(GroupPicker(kind: kind, hosts: group.hosts, random: &random))
+        }
+        groups = pickers
+        let totalShare = hosts.groups.reduce(0) { $0 + max(0, $1.share) }
+        var running = 0.0
+        shareBounds = ContiguousArray(hosts.groups.map { group in
+            // Shares that do not sum to 1 are scaled; all-zero shares split traffic evenly.
+            running += totalShare > 0 ? max(0, group.share) / totalShare : 1 / Double(hosts.groups.count)
+            return running
+        })
+        if !shareBounds.isEmpty { shareBounds[shareBounds.count - 1] = 1 }
+    }
+
+    /// The slot of the endpoint to use, or nil when the set is empty. `hash` (the request's
+    /// `hash_on` key) matters only to ring-hash and Maglev, where it also chooses the group, so
+    /// that a key sticks to its endpoint while the shares stay the same.
+    @inline(__always)
+    public mutating func pick(hash: UInt64 = 0) -> Int32? {
+        guard !groups.isEmpty else { return nil }
+        if kind.isHashing {
+            // Callers may pass raw or poorly spread keys; one mix makes every bit count.
+            let mixed = StableHash.mix(hash)
+            let group = groups.count == 1 ? 0 : groupIndex(at: unitInterval(StableHash.mix(mixed ^ 0x6772_6F75_7073)))
+            return groups[group].pick(hash: mixed, random: &random, stats: stats)
+        }
+        let group = groups.count == 1 ? 0 : groupIndex(at: random.unit())
+        return groups[group].pick(hash: 0, random: &random, stats: stats)
+    }
+
+    public mutating func requestStarted(slot: Int32) {
+        stats.start(Int(slot))
+    }
+
+    /// `latency` and `now` are in seconds; `now` on the mesh clock (virtual in demo mode).
+    public mutating func requestFinished(slot: Int32, latency: Double, now: Double) {
+        stats.finish(Int(slot), latency: latency, now: now)
+    }
+
+    @inline(__always)
+    private func groupIndex(at point: Double) -> Int {
+        var index = 0
+        while index < shareBounds.count - 1, point >= shareBounds[index] { index += 1 }
+        return index
+    }
+
+    @inline(__always)
+    private func unitInterval(_ bits: UInt64) -> Double {
+        Double(bits >> 11) * 0x1.0p-53
+    }
+}

@@ -1,0 +1,61 @@
+/// Ketama-style consistent hashing: each host owns points on a 32-bit ring in proportion to its
+/// weight; a request goes to the first point at or after its hash. When a host leaves, only the
+/// keys on its points move.
+///
+/// Points are 32-bit (as in ketama) and kept as two parallel arrays, 8 bytes a point, so that
+/// 10k endpoints cost about 128 bytes each.
+struct HashRing: Sendable {
+    /// Envoy's `minimum_ring_size`: small sets still get enough points to spread evenly.
+    static let minimumSize = 1024
+    /// Points per host on average beyond the minimum: evenness against memory.
+    static let pointsPerHost = 16
+    static let maximumSize = 1 << 23
+
+    private let positions: ContiguousArray<UInt32>
+    private let owners: ContiguousArray<Int32>
+
+    var count: Int { positions.count }
+
+    init(hosts: [HostSet.Host]) {
+        let target = min(max(Self.minimumSize, hosts.count * Self.pointsPerHost), Self.maximumSize)
+        let totalWeight = Double(hosts.reduce(UInt64(0)) { $0 + UInt64($1.weight) })
+        // Each point is its position in the high half and the host's index in the low half, so
+        // one integer sort orders the ring (ties broken by host order, deterministically).
+        var points: [UInt64] = []
+        points.reserveCapacity(target + hosts.count)
+        var wanted = 0.0
+        for (index, host) in hosts.enumerated() {
+            // Running total as Envoy does, so rounding does not drift; every host gets a point.
+            wanted += Double(target) * Double(host.weight) / totalWeight
+            let share = max(1, Int(wanted.rounded()) - points.count)
+            for replica in 0..<UInt64(share) {
+                let position = StableHash.mix(host.key &+ replica &* 0x9E37_79B9_7F4A_7C15) >> 32
+                points.append(position << 32 | UInt64(index))
+            }
+        }
+        points.sort()
+        positions = ContiguousArray(points.lazy.map { UInt32(truncatingIfNeeded: $0 >> 32) })
+        owners = ContiguousArray(points.lazy.map { hosts[Int($0 & 0xFFFF_FFFF)].slot })
+    }
+
+    /// The owner of the first point at or after the hash's high 32 bits, wrapping around.
+    @inline(__always)
+    func pick(hash: UInt64) -> Int32 {
+        let key = UInt32(truncatingIfNeeded: hash >> 32)
+        let index = positions.withUnsafeBufferPointer { positions in
+            var low = 0
+            var length = positions.count
+            while length > 0 {
+                let half = length >> 1
+                if positions[low + half] < key {
+                    low += half + 1
+                    length -= half + 1
+                } else {
+                    length = half
+                }
+            }
+            return low == positions.count ? 0 : low
+        }
+        return owners[index]
+    }
+}

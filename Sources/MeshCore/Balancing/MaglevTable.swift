@@ -1,0 +1,52 @@
+/// Google's Maglev consistent hashing: a lookup table of prime size filled by letting every host
+/// claim entries in its own permutation order, so hosts end up with near-equal shares and a
+/// host leaving moves little more than its own entries. Lookup is one load: table[hash % size].
+///
+/// Weighted as Envoy does: a host of weight w takes a turn in w / max-weight of the rounds.
+struct MaglevTable: Sendable {
+    /// Envoy's default table size, a prime; about 6 entries a host at 10k hosts.
+    static let size = 65537
+
+    /// The slot owning each entry.
+    private let table: ContiguousArray<Int32>
+
+    init(hosts: [HostSet.Host]) {
+        let size = UInt64(Self.size)
+        let count = hosts.count
+        // Each host's permutation is offset + n × skip (mod size), walked incrementally.
+        var position = hosts.map { StableHash.mix($0.key ^ 0x6D61_676C_6576_3031) % size }
+        let skip = hosts.map { StableHash.mix($0.key ^ 0x6D61_676C_6576_3032) % (size - 1) + 1 }
+        let weight = hosts.map { UInt64($0.weight) }
+        let maximumWeight = weight.max() ?? 1
+        var turn = [UInt64](repeating: 0, count: count)
+        var table = ContiguousArray<Int32>(repeating: -1, count: Self.size)
+        var filled = 0
+        var round: UInt64 = 1
+        table.withUnsafeMutableBufferPointer { table in
+            while filled < Self.size {
+                for index in 0..<count where filled < Self.size {
+                    // A lighter host waits until its weight, summed over the rounds, reaches
+                    // its next turn.
+                    if round * weight[index] < turn[index] { continue }
+                    turn[index] += maximumWeight
+                    var entry = position[index]
+                    while table[Int(entry)] >= 0 {
+                        entry += skip[index]
+                        if entry >= size { entry -= size }
+                    }
+                    table[Int(entry)] = hosts[index].slot
+                    entry += skip[index]
+                    position[index] = entry >= size ? entry - size : entry
+                    filled += 1
+                }
+                round += 1
+            }
+        }
+        self.table = table
+    }
+
+    @inline(__always)
+    func pick(hash: UInt64) -> Int32 {
+        table[Int(hash % UInt64(Self.size))]
+    }
+}
