@@ -8,8 +8,9 @@ public final class EventPrinter {
     private let output: UnsafeMutablePointer<FILE>
     public private(set) var summary = RunSummary()
 
-    public init(output: UnsafeMutablePointer<FILE> = stdout) {
-        self.output = output
+    /// Writes to `output`, or to standard output (its own buffered stream on fd 1).
+    public init(output: UnsafeMutablePointer<FILE>? = nil) {
+        self.output = output ?? fdopen(STDOUT_FILENO, "w")
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }

@@ -1,4 +1,5 @@
 public import MeshCore
+import Foundation
 
 /// A simulated mesh on a virtual clock: traffic generators send requests that the real balancer
 /// routes to simulated endpoints; their outcomes feed the real outlier detector, and active
@@ -8,9 +9,9 @@ public final class Simulator {
     public let engine: MeshEngine
     public private(set) var now: Double = 0
     /// Requests routed so far (retries count again), for the benchmark.
-    public private(set) var requestsSimulated = 0
+    public internal(set) var requestsSimulated = 0
     /// Requests that found no endpoint at all.
-    public private(set) var unroutable = 0
+    public internal(set) var unroutable = 0
 
     var random: SeededRandom
     var queue = EventQueue()

@@ -17,7 +17,7 @@ struct EndpointRuntime {
         case .draining: return .draining
         case .drained: return .drained
         case .killed: return .killed
-        case .none: return ejectedUntil != nil ? .ejected : health.state
+        case .none: return ejectedUntil != nil ? .ejected : health.status.endpointState
         }
     }
 }

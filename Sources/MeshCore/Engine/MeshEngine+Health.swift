@@ -9,7 +9,7 @@ extension MeshEngine {
         guard verdict != nil else { return }
         let policy = services[s].policy.health
         let reason = passed
-            ? (runtime.health.state == .healthy && policy.healthyThreshold > 1 ? "\(policy.healthyThreshold) checks passed" : "check passed")
+            ? (runtime.health.status == .healthy && policy.healthyThreshold > 1 ? "\(policy.healthyThreshold) checks passed" : "check passed")
             : "\(policy.unhealthyThreshold) checks failed"
         refresh(s, slot, reason: reason, now: now)
     }
@@ -20,7 +20,7 @@ extension MeshEngine {
         guard let ejection = services[s].outlier?.record(slot: slot, success: success, now: now) else { return }
         services[s].slots[Int(slot)]?.ejectedUntil = ejection.until
         let seconds = MeshDuration.format(ejection.until - now)
-        refresh(s, slot, reason: "\(ejection.consecutiveFailures) consecutive failures: ejected for \(seconds)", now: now)
+        refresh(s, slot, reason: "\(ejection.failures) consecutive failures: ejected for \(seconds)", now: now)
     }
 
     func expireEjections(_ s: Int, now: Double) {

@@ -26,6 +26,7 @@ extension MeshEngine {
             if runtime.hold == .killed { services[s].slots[Int(slot)]?.health.reset() }
             services[s].slots[Int(slot)]?.hold = .none
             services[s].slots[Int(slot)]?.ejectedUntil = nil
+            services[s].outlier?.reset(slot: slot)
             refresh(s, slot, reason: "operator restore by \(command.by)", now: now)
         case .weight:
             guard let weight = command.weight, Endpoint.weightRange.contains(weight) else {
@@ -54,15 +55,12 @@ extension MeshEngine {
         if let slot = services[s].slotByID[endpoint.id] {
             services[s].slots[Int(slot)] = runtime
         } else {
-            services[s].slotByID[endpoint.id] = Int32(services[s].slots.count)
+            let slot = Int32(services[s].slots.count)
+            services[s].slotByID[endpoint.id] = slot
             services[s].slots.append(runtime)
-            services[s].outlier?.setEndpointCount(services[s].slots.count)
+            services[s].outlier?.add(slot: slot)
         }
         emit(.registry(RegistryChange(action: .registered, service: name, endpoint: endpoint)), at: now)
-        if state.services[s].balancer != services[s].policy.balancer || state.services[s].zones != services[s].policy.zones {
-            state.services[s].balancer = services[s].policy.balancer
-            state.services[s].zones = services[s].policy.zones
-        }
         replan(s, now: now)
     }
 
@@ -73,6 +71,7 @@ extension MeshEngine {
         }
         services[s].slots[Int(slot)] = nil
         services[s].slotByID[ref.endpoint] = nil
+        services[s].outlier?.remove(slot: slot)
         emit(.registry(RegistryChange(action: .deregistered, service: ref.service, endpoint: endpoint)), at: now)
         replan(s, now: now)
     }

@@ -11,7 +11,7 @@ extension MeshEngine {
                 slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.weight,
                 key: runtime.key, eligibleSince: runtime.eligibleSince))
         }
-        let plan = TrafficPlanner.plan(candidates, policy: services[s].policy, now: now)
+        let plan = TrafficPlanner(policy: services[s].policy).plan(candidates, now: now)
         let previous = services[s].plan
         services[s].plan = plan
         services[s].replanAt = plan.nextChange
@@ -34,7 +34,7 @@ extension MeshEngine {
         if after == services[s].policy.zones.first {
             reason = "zone \(after) healthy again"
         } else if let primary = new.zones.first, primary.share < 1, new.zones.count > 1 {
-            reason = "zone \(primary.zone) degraded: \(Int((1 - primary.share) * 100))% spills over"
+            reason = "zone \(primary.name) degraded: \(Int((1 - primary.share) * 100))% spills over"
         } else {
             reason = "zone \(before.split(separator: "+").first.map(String.init) ?? before) has no healthy endpoint"
         }
@@ -43,6 +43,6 @@ extension MeshEngine {
 
     /// `a`, `a+b`: the zones taking traffic, in preference order.
     private func zoneLabel(_ plan: TrafficPlan) -> String {
-        plan.zones.filter { $0.share > 0 }.map(\.zone).joined(separator: "+")
+        plan.zones.filter { $0.share > 0 }.map(\.name).joined(separator: "+")
     }
 }

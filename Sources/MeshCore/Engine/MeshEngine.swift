@@ -31,7 +31,8 @@ public final class MeshEngine {
             }
             state.services[s].balancer = policy.balancer
             state.services[s].zones = policy.zones
-            services[s].outlier?.setEndpointCount(services[s].slots.count)
+            let count = services[s].slots.count
+            services[s].outlier?.setEndpointCount(count)
         }
     }
 
