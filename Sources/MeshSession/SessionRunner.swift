@@ -32,6 +32,7 @@ public final class SessionRunner: @unchecked Sendable {
 
     // Shared with the dashboard, under the lock.
     private let lock = NSLock()
+    private let stopped = DispatchSemaphore(value: 0)
     private var commands: [Command] = []
     private var latest: Snapshot
 
@@ -50,8 +51,15 @@ public final class SessionRunner: @unchecked Sendable {
 
     public func snapshot() -> Snapshot { lock.withLock { latest } }
 
+    /// Blocks until `run()` has returned (after `.stop`, or at the end).
+    public func waitUntilStopped() {
+        stopped.wait()
+        stopped.signal()
+    }
+
     /// Runs until the end (when `stopAtEnd`) or until `.stop`.
     public func run() {
+        defer { stopped.signal() }
         var lastPublish = -1.0
         while true {
             var message: String?
