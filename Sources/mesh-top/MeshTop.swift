@@ -5,7 +5,7 @@ struct MeshTop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mesh-top",
         abstract: "Watch and steer a service mesh: registry, load balancer, health checker and dashboard in one.",
-        subcommands: []
+        subcommands: [ValidateCommand.self]
     )
 
     func run() throws {

@@ -49,10 +49,25 @@ enum YAMLSource {
             let line = offset.map { o in yaml.utf8.prefix(o).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
             return ConfigError(file: file, line: line, message: "cannot read the text: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return ConfigError(file: file, line: context.mark.line, message: "duplicate key \(keys) in one mapping")
+            let key = duplicates.sorted().first ?? ""
+            let first = context.mark
+            let line = secondUse(of: key, after: first, in: context.text) ?? first.line
+            return ConfigError(file: file, line: line, key: nil, message: "duplicate key '\(key)' (first at line \(first.line))")
         default:
             return ConfigError(file: file, message: "YAML error: \(error)")
         }
+    }
+
+    /// Yams points at a duplicate key's first use; the second, at the same column of a later line, is the mistake.
+    private static func secondUse(of key: String, after mark: Mark, in yaml: String) -> Int? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line < lines.count else { return nil }
+        for number in (mark.line + 1)...lines.count {
+            let text = lines[number - 1].unicodeScalars
+            guard text.count >= mark.column else { continue }
+            let rest = String(text.dropFirst(mark.column - 1))
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") { return number }
+        }
+        return nil
     }
 }
