@@ -22,9 +22,7 @@ enum PolicyReader {
             guard let hashOn = HashOn(text) else {
                 throw f.error("bad hash_on '\(text)' (expected header:NAME, client-ip or path)")
             }
-            guard policy.balancer.isHashing else {
-                throw f.error("hash_on is only used by ring-hash and maglev, not \(policy.balancer.rawValue)")
-            }
+            // Kept even for balancers that do not hash: SPEC's own example pairs it with p2c-ewma.
             if case .header = hashOn, !http { throw f.error("hash_on \(text) needs protocol http") }
             if hashOn == .path, !http { throw f.error("hash_on path needs protocol http") }
             policy.hashOn = hashOn
