@@ -33,7 +33,7 @@ let package = Package(
         ),
 
         // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock. Pure.
-        .target(name: "MeshSim", dependencies: ["MeshCore"], swiftSettings: strict),
+        .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
 
         // Where events come from and go to: recordings, replay, the demo and live sessions.
         .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
@@ -62,7 +62,7 @@ let package = Package(
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshSimTests", dependencies: ["MeshSim"], swiftSettings: strict),
+        .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
         .testTarget(name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"], swiftSettings: strict),
         .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),

@@ -1,25 +1,26 @@
 public import MeshCore
 public import MeshSim
+public import MeshConfig
 
 /// Demo mode: a simulation advanced on a virtual clock. Seeking forward runs the simulation
 /// faster; seeking back runs it again from the start (the same seed gives the same run).
 public final class DemoPlayback: Playback {
-    public let setup: SimulationSetup
+    public let scenario: Scenario
     public private(set) var simulator: Simulator
     /// Every event, as it happens (recorder, headless printer).
     public let onEvent: (MeshEvent) -> Void
     /// Whether events leave the process (a recording): then history cannot be rewritten.
     public let isRecording: Bool
 
-    public init(setup: SimulationSetup, isRecording: Bool = false, onEvent: @escaping (MeshEvent) -> Void = { _ in }) {
-        self.setup = setup
+    public init(scenario: Scenario, isRecording: Bool = false, onEvent: @escaping (MeshEvent) -> Void = { _ in }) {
+        self.scenario = scenario
         self.onEvent = onEvent
         self.isRecording = isRecording
-        simulator = DemoPlayback.makeSimulator(setup, onEvent: onEvent)
+        simulator = DemoPlayback.makeSimulator(scenario, onEvent: onEvent)
     }
 
-    private static func makeSimulator(_ setup: SimulationSetup, onEvent: @escaping (MeshEvent) -> Void) -> Simulator {
-        let simulator = Simulator(setup: setup)
+    private static func makeSimulator(_ scenario: Scenario, onEvent: @escaping (MeshEvent) -> Void) -> Simulator {
+        let simulator = Simulator(scenario: scenario)
         simulator.engine.onEvent = onEvent
         simulator.start()
         return simulator
@@ -32,7 +33,7 @@ public final class DemoPlayback: Playback {
         s.time = simulator.now
         return s
     }
-    public var end: Double? { setup.duration }
+    public var end: Double? { scenario.duration }
 
     public func advance(to t: Double) { simulator.advance(to: t) }
 
@@ -40,7 +41,7 @@ public final class DemoPlayback: Playback {
         let target = max(0, min(t, end ?? t))
         if target < simulator.now {
             if isRecording { return "cannot seek back while recording" }
-            simulator = DemoPlayback.makeSimulator(setup, onEvent: { _ in })
+            simulator = DemoPlayback.makeSimulator(scenario, onEvent: { _ in })
             simulator.advance(to: target)
             simulator.engine.onEvent = onEvent
         } else {

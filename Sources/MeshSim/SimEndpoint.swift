@@ -1,3 +1,4 @@
+public import MeshConfig
 public import MeshCore
 
 /// A simulated endpoint: how it answers, what the timeline has done to it, and what it served
@@ -28,6 +29,12 @@ public struct SimEndpoint: Sendable {
         self.latency = latency; self.errorRate = errorRate; self.capacity = capacity; self.zone = zone
     }
 
+    /// As a scenario describes it; no `capacity:` means it never queues.
+    public init(config: SimulatedEndpointConfig) {
+        self.init(latency: LatencyModel(p50: config.p50, p99: config.p99), errorRate: config.errorRate,
+                  capacity: config.capacity ?? .infinity, zone: config.zone)
+    }
+
     /// Reachable at all: not crashed, not cut off from the world.
     var isUp: Bool { !crashed && !partitioned }
 
@@ -40,7 +47,7 @@ public struct SimEndpoint: Sendable {
     @inline(__always)
     mutating func queue(at now: Double) -> Double {
         let start = max(busyUntil, now)
-        busyUntil = start + 1 / max(capacity, 1e-9)
+        busyUntil = capacity.isFinite ? start + 1 / max(capacity, 1e-9) : start
         return start - now
     }
 

@@ -90,7 +90,7 @@ extension Simulator {
     }
 
     func sample() {
-        let window = setup.sampleInterval
+        let window = sampleInterval
         var entries: [LoadSample.Entry] = []
         entries.reserveCapacity(engine.state.endpointCount)
         for (s, service) in engine.state.services.enumerated() where s < endpoints.count {

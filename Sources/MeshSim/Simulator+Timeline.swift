@@ -1,11 +1,13 @@
+import MeshConfig
 import MeshCore
 
 /// The scenario's timeline: faults in the simulated world, and operator actions on the engine.
 extension Simulator {
-    func perform(_ step: SimAction) {
+    func perform(_ step: TimelineStep) {
         let targets = endpoints(of: step.target)
-        var detail = ""
-        switch step.kind {
+        // Recorded first, so the events pane shows the cause before its effects.
+        engine.recordFault(step.fault, now: now)
+        switch step.action {
         case .crash:
             for (s, slot) in targets { endpoints[s][Int(slot)].crashed = true }
         case .recover:
@@ -14,38 +16,39 @@ extension Simulator {
             for (s, slot) in targets { endpoints[s][Int(slot)].partitioned = true }
         case .latency(let add):
             for (s, slot) in targets { endpoints[s][Int(slot)].addedLatency = add }
-            detail = "+\(MeshDuration.format(add))"
         case .errors(let rate):
             for (s, slot) in targets { endpoints[s][Int(slot)].addedErrorRate = rate }
-            detail = "\(rate * 100)% errors"
         case .drain, .kill, .restore, .weight:
-            engine.recordFault(Fault(action: step.kind.name, target: step.target.description, detail: "scenario"), now: now)
+            let action: OperatorAction
+            var weight: Int?
+            switch step.action {
+            case .drain: action = .drain
+            case .kill: action = .kill
+            case .restore: action = .restore
+            case .weight(let w): action = .weight; weight = w
+            default: return
+            }
             for (s, slot) in targets {
                 guard let ref = engine.ref(service: s, slot: slot) else { continue }
-                var weight: Int?
-                if case .weight(let w) = step.kind { weight = w }
-                // An action that does not apply (draining what is drained) is a no-op in a scenario.
-                try? operate(OperatorCommand(action: step.kind.operatorAction!, target: ref, by: "scenario", weight: weight))
+                // An action that does not apply (draining what is drained) changes nothing.
+                try? operate(OperatorCommand(action: action, target: ref, by: "scenario", weight: weight))
             }
-            return
-        case .register(let endpoint, let simulated):
+        case .register(let config):
             guard case .service(let name) = step.target, let s = engine.serviceIndex(name) else { return }
-            engine.register(service: name, endpoint: endpoint, now: now)
-            let slot = engine.locate(EndpointRef(service: name, endpoint: endpoint.id))!.slot
+            engine.register(service: name, endpoint: config.endpoint, now: now)
+            guard let slot = engine.locate(EndpointRef(service: name, endpoint: config.id))?.slot else { return }
+            let simulated = SimEndpoint(config: config)
             if Int(slot) < endpoints[s].count { endpoints[s][Int(slot)] = simulated } else { endpoints[s].append(simulated) }
             scheduleFirstCheck(service: s, slot: slot)
-            engine.recordFault(Fault(action: "register", target: "\(name)/\(endpoint.id)", detail: "scenario"), now: now)
-            return
         case .deregister:
             for (s, slot) in targets {
                 if let ref = engine.ref(service: s, slot: slot) { try? engine.deregister(ref, now: now) }
             }
         }
-        engine.recordFault(Fault(action: step.kind.name, target: step.target.description, detail: detail), now: now)
     }
 
     /// (service, slot) of every endpoint a target names, now.
-    func endpoints(of target: SimAction.Target) -> [(Int, Int32)] {
+    func endpoints(of target: TimelineStep.Target) -> [(Int, Int32)] {
         switch target {
         case .endpoint(let ref):
             return engine.locate(ref).map { [($0.service, $0.slot)] } ?? []
@@ -58,34 +61,6 @@ extension Simulator {
                 for slot in engine.slots(ofService: s) where endpoints[s][Int(slot)].zone == zone { found.append((s, slot)) }
             }
             return found
-        }
-    }
-}
-
-extension SimAction.Kind {
-    var name: String {
-        switch self {
-        case .crash: "crash"
-        case .recover: "recover"
-        case .partition: "partition"
-        case .latency: "latency"
-        case .errors: "errors"
-        case .drain: "drain"
-        case .kill: "kill"
-        case .restore: "restore"
-        case .weight: "weight"
-        case .register: "register"
-        case .deregister: "deregister"
-        }
-    }
-
-    var operatorAction: OperatorAction? {
-        switch self {
-        case .drain: .drain
-        case .kill: .kill
-        case .restore: .restore
-        case .weight: .weight
-        default: nil
         }
     }
 }

@@ -1,3 +1,4 @@
+public import MeshConfig
 public import MeshCore
 import Foundation
 
@@ -5,7 +6,9 @@ import Foundation
 /// routes to simulated endpoints; their outcomes feed the real outlier detector, and active
 /// checks feed the real health tracker, all through the engine. Deterministic for a seed.
 public final class Simulator {
-    public let setup: SimulationSetup
+    public let scenario: Scenario
+    /// Cadence of `sample` events.
+    public let sampleInterval: Double
     public let engine: MeshEngine
     public private(set) var now: Double = 0
     /// Requests routed so far (retries count again), for the benchmark.
@@ -19,19 +22,29 @@ public final class Simulator {
     /// [service][slot]
     var endpoints: [[SimEndpoint]]
     let policies: [ServicePolicy]
-    /// Index into `setup.traffic` -> service index.
+    /// Index into `scenario.traffic` -> service index.
     let trafficService: [Int]
     static let tickInterval = 0.1
 
-    public init(setup: SimulationSetup) {
-        self.setup = setup
-        engine = MeshEngine(mesh: setup.mesh, policies: setup.policies)
-        random = SeededRandom(seed: setup.seed)
-        policies = setup.services.map(\.policy)
-        balancers = setup.services.indices.map { Balancer(kind: setup.services[$0].policy.balancer, seed: setup.seed &+ UInt64($0) &* 7919) }
-        endpoints = setup.services.map { $0.endpoints.map(\.1) }
-        trafficService = setup.traffic.map { t in setup.services.firstIndex { $0.name == t.service } ?? -1 }
+    public init(scenario: Scenario, sampleInterval: Double = 1) {
+        self.scenario = scenario
+        self.sampleInterval = sampleInterval
+        let policies = Dictionary(scenario.services.map { ($0.name, $0.policy) }, uniquingKeysWith: { a, _ in a })
+        engine = MeshEngine(mesh: Simulator.mesh(of: scenario), policies: policies)
+        random = SeededRandom(seed: scenario.seed)
+        self.policies = scenario.services.map(\.policy)
+        balancers = scenario.services.indices.map {
+            Balancer(kind: scenario.services[$0].policy.balancer, seed: scenario.seed &+ UInt64($0) &* 7919)
+        }
+        endpoints = scenario.services.map { $0.endpoints.map(SimEndpoint.init(config:)) }
+        trafficService = scenario.traffic.map { t in scenario.services.firstIndex { $0.name == t.service } ?? -1 }
         engine.onHostSet = { [unowned self] s, hosts in self.balancers[s].update(hosts) }
+    }
+
+    /// The starting mesh as the dashboard and a recording's header show it.
+    public static func mesh(of scenario: Scenario) -> MeshState {
+        MeshState(name: scenario.name, summary: scenario.description, source: "demo",
+                  services: scenario.services.map(\.service))
     }
 
     /// Publishes the first plans and schedules everything due; call once the listeners are set.
@@ -43,11 +56,11 @@ public final class Simulator {
         for (i, s) in trafficService.enumerated() where s >= 0 {
             scheduleArrival(traffic: i, after: 0)
         }
-        for (i, step) in setup.timeline.enumerated() {
+        for (i, step) in scenario.timeline.enumerated() {
             queue.schedule(SimEvent(time: step.at, order: 0, kind: .timeline, service: 0, slot: 0, success: true, value: Double(i)))
         }
         queue.schedule(SimEvent(time: Self.tickInterval, order: 0, kind: .tick, service: 0, slot: 0, success: true, value: 0))
-        queue.schedule(SimEvent(time: setup.sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
+        queue.schedule(SimEvent(time: sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
     }
 
     /// Runs everything due up to mesh time `t`.
@@ -85,19 +98,18 @@ public final class Simulator {
         case .healthCheck:
             check(service: Int(event.service), slot: event.slot)
         case .timeline:
-            perform(setup.timeline[Int(event.value)])
+            perform(scenario.timeline[Int(event.value)])
         case .tick:
             engine.tick(now: now)
             queue.schedule(SimEvent(time: now + Self.tickInterval, order: 0, kind: .tick, service: 0, slot: 0, success: true, value: 0))
         case .sample:
             sample()
-            queue.schedule(SimEvent(time: now + setup.sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
+            queue.schedule(SimEvent(time: now + sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
         }
     }
 
     private func scheduleArrival(traffic i: Int, after t: Double) {
-        let spec = setup.traffic[i]
-        let rate = spec.pattern.rate(spec.rps, at: t)
+        let rate = scenario.traffic[i].rps(at: t)
         // Poisson arrivals; at zero rate look again shortly.
         let gap = rate > 0 ? -log(max(random.unit(), 1e-300)) / rate : Self.tickInterval
         queue.schedule(SimEvent(time: t + gap, order: 0, kind: .arrival, service: Int32(i), slot: 0, success: true, value: 0))

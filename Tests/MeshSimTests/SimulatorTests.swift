@@ -1,29 +1,36 @@
 import Testing
+import MeshConfig
 import MeshCore
 @testable import MeshSim
 
 @Suite struct SimulatorTests {
-    static func zoneOutage(seed: UInt64 = 42, balancer: BalancerKind = .p2cEWMA) -> SimulationSetup {
-        let policy = ServicePolicy(balancer: balancer, health: HealthPolicy(interval: 1, timeout: 0.5, healthyThreshold: 2, unhealthyThreshold: 3),
-                                   zones: ["a", "b"])
-        func endpoint(_ id: String, _ zone: String) -> (Endpoint, SimEndpoint) {
-            (Endpoint(id: id, zone: zone),
-             SimEndpoint(latency: LatencyModel(p50: 0.02, p99: 0.08), errorRate: 0.001, capacity: 400, zone: zone))
-        }
-        return SimulationSetup(
-            name: "Zone A outage", seed: seed, duration: 60,
-            services: [.init(name: "checkout", policy: policy, endpoints: [
-                endpoint("a1", "a"), endpoint("a2", "a"), endpoint("b1", "b"), endpoint("b2", "b"),
-            ])],
-            traffic: [.init(service: "checkout", rps: 500, pattern: .steady)],
-            timeline: [
-                SimAction(at: 20, kind: .crash, target: .zone("a")),
-                SimAction(at: 40, kind: .recover, target: .zone("a")),
-            ])
+    static func zoneOutage(seed: UInt64 = 42, rps: Int = 500, timeline: Bool = true) throws -> Scenario {
+        try Scenario.parse(yaml: """
+            name: Zone A outage
+            seed: \(seed)
+            duration: 60s
+            services:
+              - name: checkout
+                balancer: p2c-ewma
+                health: {interval: 1s, timeout: 500ms, healthy_threshold: 2, unhealthy_threshold: 3}
+                zones: [a, b]
+                endpoints:
+                  - {id: a1, zone: a, latency: {p50: 20ms, p99: 80ms}, error_rate: 0.001, capacity: 400}
+                  - {id: a2, zone: a, latency: {p50: 20ms, p99: 80ms}, error_rate: 0.001, capacity: 400}
+                  - {id: b1, zone: b, latency: {p50: 20ms, p99: 80ms}, error_rate: 0.001, capacity: 400}
+                  - {id: b2, zone: b, latency: {p50: 20ms, p99: 80ms}, error_rate: 0.001, capacity: 400}
+            traffic:
+              - {service: checkout, rps: \(rps)}
+            """ + (timeline ? """
+
+            timeline:
+              - {at: 20s, action: crash, target: zone:a}
+              - {at: 40s, action: recover, target: zone:a}
+            """ : ""), file: "test.yaml")
     }
 
-    func run(_ setup: SimulationSetup, to t: Double) -> (Simulator, [MeshEvent]) {
-        let sim = Simulator(setup: setup)
+    func run(_ scenario: Scenario, to t: Double) -> (Simulator, [MeshEvent]) {
+        let sim = Simulator(scenario: scenario)
         var events: [MeshEvent] = []
         sim.engine.onEvent = { events.append($0) }
         sim.start()
@@ -38,8 +45,8 @@ import MeshCore
         }
     }
 
-    @Test func crashedZoneGetsNoTrafficAfterChecksFailAndFailsOver() {
-        let (sim, events) = run(Self.zoneOutage(), to: 60)
+    @Test func crashedZoneGetsNoTrafficAfterChecksFailAndFailsOver() throws {
+        let (sim, events) = run(try Self.zoneOutage(), to: 60)
         // Before the crash zone a takes the traffic; after 3 failed checks (3 s + jitter) it takes none.
         #expect(rps(events, "a1", from: 5, to: 20) > 100)
         #expect(rps(events, "b1", from: 5, to: 20) == 0)
@@ -52,10 +59,10 @@ import MeshCore
         #expect(sim.requestsSimulated > 25_000)
     }
 
-    @Test func sameSeedSameEventsDifferentSeedDifferent() {
-        let a = run(Self.zoneOutage(seed: 7), to: 30).1
-        let b = run(Self.zoneOutage(seed: 7), to: 30).1
-        let c = run(Self.zoneOutage(seed: 8), to: 30).1
+    @Test func sameSeedSameEventsDifferentSeedDifferent() throws {
+        let a = run(try Self.zoneOutage(seed: 7), to: 30).1
+        let b = run(try Self.zoneOutage(seed: 7), to: 30).1
+        let c = run(try Self.zoneOutage(seed: 8), to: 30).1
         #expect(a == b)
         #expect(a != c)
     }
@@ -82,11 +89,8 @@ import MeshCore
         }
     }
 
-    @Test func overloadQueuesThenTimesOut() {
-        var setup = Self.zoneOutage()
-        setup.timeline = []
-        setup.traffic = [.init(service: "checkout", rps: 3000, pattern: .steady)]
-        let (_, events) = run(setup, to: 20)
+    @Test func overloadQueuesThenTimesOut() throws {
+        let (_, events) = run(try Self.zoneOutage(rps: 3000, timeline: false), to: 20)
         let p99s = events.compactMap { e -> Double? in
             guard e.t > 10, case .sample(let s) = e.body else { return nil }
             return s.endpoints.map(\.load.p99).max()
