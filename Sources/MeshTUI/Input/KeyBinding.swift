@@ -33,44 +33,51 @@ public struct KeyBinding: Sendable {
     private static let steerable: Set<SessionStatus.Mode> = [.live, .demo]
 
     public static let table: [KeyBinding] = [
-        KeyBinding([.up, .char("k")], .moveUp, "up", "select the previous row (events pane: scroll)", hint: "↑↓"),
-        KeyBinding([.down, .char("j")], .moveDown, "down", "select the next row (events pane: scroll)"),
-        KeyBinding([.pageUp], .pageUp, "page up", "move ten rows up"),
-        KeyBinding([.pageDown], .pageDown, "page down", "move ten rows down"),
-        KeyBinding([.home, .char("g")], .top, "top", "go to the first row"),
-        KeyBinding([.end, .char("G")], .bottom, "bottom", "go to the last row"),
-        KeyBinding([.enter], .toggle, "fold", "expand or collapse the selected service", hint: "⏎"),
-        KeyBinding([.char("d")], .drain, "drain", "drain: no new work, in-flight work finishes",
+        KeyBinding([.up, .char("k")], .moveUp, "up", "previous row", hint: "↑↓"),
+        KeyBinding([.down, .char("j")], .moveDown, "down", "next row"),
+        KeyBinding([.pageUp], .pageUp, "page up", "ten rows up"),
+        KeyBinding([.pageDown], .pageDown, "page down", "ten rows down"),
+        KeyBinding([.home, .char("g")], .top, "top", "first row"),
+        KeyBinding([.end, .char("G")], .bottom, "bottom", "last row"),
+        KeyBinding([.enter], .toggle, "fold", "expand or collapse the service", hint: "⏎"),
+        KeyBinding([.char("d")], .drain, "drain", "no new work; in-flight work finishes",
                    modes: steerable, hint: "d"),
-        KeyBinding([.char("x")], .kill, "kill", "kill: out of rotation now, connections reset",
+        KeyBinding([.char("x")], .kill, "kill", "out of rotation now, connections reset",
                    dangerous: true, modes: steerable, hint: "x"),
-        KeyBinding([.char("r")], .restore, "restore", "return a drained or killed endpoint to rotation",
+        KeyBinding([.char("r")], .restore, "restore", "drained or killed back into rotation",
                    modes: steerable, hint: "r"),
-        KeyBinding([.char("+"), .char("=")], .weightUp, "weight+", "raise the weight by 10",
+        KeyBinding([.char("+"), .char("=")], .weightUp, "weight+", "weight +10",
                    modes: steerable, hint: "+-"),
-        KeyBinding([.char("-"), .char("_")], .weightDown, "weight-", "lower the weight by 10", modes: steerable),
-        KeyBinding([.char("/")], .filter, "filter", "filter by service, endpoint, zone or state; Enter keeps, Esc clears",
+        KeyBinding([.char("-"), .char("_")], .weightDown, "weight-", "weight -10", modes: steerable),
+        KeyBinding([.char("/")], .filter, "filter", "by service, endpoint, zone or state",
                    hint: "/"),
-        KeyBinding([.char("s")], .sort, "sort", "sort by name, rps, errors, p99, state", hint: "s"),
-        KeyBinding([.tab, .backTab], .switchPane, "pane", "switch between topology and events", hint: "Tab"),
-        KeyBinding([.char(" ")], .pause, "pause", "pause or resume (live: freeze the display)", hint: "space"),
-        KeyBinding([.char("<"), .char(",")], .slower, "slower", "halve the playback speed", modes: played, hint: "<>"),
-        KeyBinding([.char(">"), .char(".")], .faster, "faster", "double the playback speed", modes: played),
-        KeyBinding([.char("[")], .seekBack, "back 10s", "seek 10 s back", modes: played, hint: "[]"),
-        KeyBinding([.char("]")], .seekForward, "fwd 10s", "seek 10 s forward", modes: played),
-        KeyBinding([.char("?")], .help, "help", "show or hide this screen", hint: "?"),
+        KeyBinding([.char("s")], .sort, "sort", "name, rps, errors, p99, state", hint: "s"),
+        KeyBinding([.tab, .backTab], .switchPane, "pane", "topology or events (j/k scroll events)", hint: "Tab"),
+        KeyBinding([.char(" ")], .pause, "pause", "pause/resume (live: freeze display)", hint: "space"),
+        KeyBinding([.char("<"), .char(",")], .slower, "slower", "half speed", modes: played, hint: "<>"),
+        KeyBinding([.char(">"), .char(".")], .faster, "faster", "double speed", modes: played),
+        KeyBinding([.char("[")], .seekBack, "back", "10 s back", modes: played, hint: "[]"),
+        KeyBinding([.char("]")], .seekForward, "forward", "10 s forward", modes: played),
+        KeyBinding([.char("?")], .help, "help", "this screen", hint: "?"),
         KeyBinding([.char("q"), .char("Q")], .quit, "quit", "leave mesh-top", hint: "q"),
     ]
 
-    /// The hint bar's word for an action, where two bindings share one hint.
+    /// The hint bar's and help screen's word for an action, where two bindings share one line.
     var hintName: String {
         switch action {
         case .moveUp: "move"
+        case .pageUp: "page"
+        case .top: "ends"
         case .weightUp: "weight"
         case .slower: "speed"
         case .seekBack: "seek"
         default: name
         }
+    }
+
+    /// The second half of a pair (down after up): the help screen shows both on one line.
+    var pairsWithPrevious: Bool {
+        [.moveDown, .pageDown, .bottom, .weightDown, .faster, .seekForward].contains(action)
     }
 
     /// The hint's keys; plain terminals get letters instead of arrows.

@@ -18,7 +18,7 @@ extension DashboardRenderer {
     mutating func drawHelp() {
         let table = KeyBinding.table
         let width = min(cols - 4, 76)
-        let height = min(rows - 2, table.count + 4)
+        let height = min(rows - 2, table.filter { !$0.pairsWithPrevious }.count + 2)
         let left = (cols - width) / 2, top = (rows - height) / 2
         let border = CellStyle(.accent, bold: true)
         let (h, v, corners) = glyphs.ascii ? ("-", "|", ["+", "+", "+", "+"]) : ("─", "│", ["┌", "┐", "└", "┘"])
@@ -36,22 +36,33 @@ extension DashboardRenderer {
         buffer.put(" mesh-top keys ", x: left + 2, y: top, style: border)
         buffer.putRight(" ? or Esc closes ", right: left + width - 2, y: top + height - 1, style: CellStyle(.muted))
 
+        // Pairs (up/down, slower/faster...) share a line so the whole table fits in 80x24.
+        var lines: [[KeyBinding]] = []
+        for binding in table {
+            if binding.pairsWithPrevious, !lines.isEmpty { lines[lines.count - 1].append(binding) } else { lines.append([binding]) }
+        }
         let inner = left + width - 2
         var y = top + 1
-        for binding in table {
+        for group in lines {
             guard y < top + height - 1 else { break }
-            let keys = binding.keys.map { $0.label(ascii: glyphs.ascii) }.joined(separator: " ")
-            let available = binding.modes.contains(frame.status.mode)
+            let first = group[0]
+            let keys = group.flatMap(\.keys).map { $0.label(ascii: glyphs.ascii) }.joined(separator: " ")
+            let available = first.modes.contains(frame.status.mode)
             var x = buffer.put(" " + keys, x: left + 1, y: y, style: CellStyle(available ? .key : .muted, bold: true), limit: inner)
-            x = max(x, left + 14)
-            x = buffer.put(binding.name, x: x, y: y, style: CellStyle(available ? .normal : .muted, bold: true), limit: inner)
+            x = max(x + 1, left + 15)
+            x = buffer.put(group.count > 1 ? first.hintName : first.name, x: x, y: y,
+                           style: CellStyle(available ? .normal : .muted, bold: true), limit: inner)
             x = max(x + 1, left + 24)
-            x = buffer.put(binding.description, x: x, y: y, style: CellStyle(available ? .normal : .muted), limit: inner)
-            if binding.dangerous { x = buffer.put(" (asks first)", x: x, y: y, style: CellStyle(.bad), limit: inner) }
-            if binding.modes.count < SessionStatus.Mode.allCases.count {
-                let modes = SessionStatus.Mode.allCases.filter(binding.modes.contains).map(\.rawValue).joined(separator: "/")
-                buffer.put(" [\(modes)]", x: x, y: y, style: CellStyle(.muted), limit: inner)
+            var modes = ""
+            if first.modes.count < SessionStatus.Mode.allCases.count {
+                modes = SessionStatus.Mode.allCases.filter(first.modes.contains).map(\.rawValue).joined(separator: "/")
+                buffer.putRight(modes, right: inner, y: y, style: CellStyle(.muted))
             }
+            let limit = inner - CharacterWidth.of(modes) - 1
+            let description = group.map(\.description).joined(separator: " / ")
+            x = buffer.put(Format.fit(description, limit - x, ascii: glyphs.ascii), x: x, y: y,
+                           style: CellStyle(available ? .normal : .muted), limit: limit)
+            if first.dangerous { buffer.put(" (asks y/n)", x: x, y: y, style: CellStyle(.bad), limit: limit) }
             y += 1
         }
     }

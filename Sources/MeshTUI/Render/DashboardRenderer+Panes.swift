@@ -49,7 +49,12 @@ extension DashboardRenderer {
         drawBar(Format.fit(title, width - 2, ascii: glyphs.ascii), y: top, x: x, width: width, focused: false)
         for (n, line) in lines.prefix(height - 1).enumerated() {
             var cx = x + 1
-            for (text, style) in line { cx = buffer.put(text, x: cx, y: top + 1 + n, style: style, limit: cols) }
+            let y = top + 1 + n
+            for (text, style) in line { cx = buffer.put(text, x: cx, y: y, style: style, limit: cols) }
+            // A cut line says so.
+            if line.reduce(x + 1, { $0 + CharacterWidth.of($1.0) }) > cols {
+                buffer.put(glyphs.ascii ? "~" : "…", x: cols - 1, y: y, style: CellStyle(.muted))
+            }
         }
     }
 

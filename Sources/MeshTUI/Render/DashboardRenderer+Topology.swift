@@ -2,9 +2,8 @@ import MeshCore
 
 /// The topology pane: column titles, then only the rows that fit.
 extension DashboardRenderer {
-    mutating func drawTopology(top: Int, height: Int) {
+    mutating func drawTopology(_ layout: TopologyLayout, top: Int, height: Int) {
         let columns = TopologyColumns(cols: cols)
-        let layout = TopologyLayout(state: state, view: view)
         let focused = view.focus == .topology
         let listHeight = max(0, height - 1)
         let selected = layout.index(of: view.selection, in: state) ?? layout.rows.indices.first { layout.isSelectable($0) }
@@ -51,9 +50,10 @@ extension DashboardRenderer {
     }
 
     private mutating func drawColumnTitles(_ columns: TopologyColumns, y: Int, focused: Bool, position: String) {
-        var name = "SERVICE / ZONE / ENDPOINT"
-        if !position.isEmpty { name += "  " + position }
-        drawBar(Format.fit(name, columns.nameWidth - 2, ascii: glyphs.ascii), y: y, x: 0, width: cols, focused: focused)
+        drawBar("NAME" + (view.sort == .name ? glyphs.sortMark : ""), y: y, x: 0, width: cols, focused: focused)
+        if !position.isEmpty {
+            buffer.putRight(position, right: columns.nameWidth - 1, y: y, style: CellStyle(focused ? .barFocus : .bar))
+        }
         let style = CellStyle(focused ? .barFocus : .bar, bold: true)
         let sorted: TopologyColumns.Kind? = switch view.sort {
             case .name: nil
@@ -70,9 +70,6 @@ extension DashboardRenderer {
                 buffer.putRight(title, right: x + width, y: y, style: style)
             }
         }
-        if view.sort == .name {
-            buffer.putRight("name" + glyphs.sortMark, right: columns.nameWidth - 1, y: y, style: style)
-        }
     }
 
     // MARK: rows
@@ -84,7 +81,7 @@ extension DashboardRenderer {
         var tags: [(String, ColorRole)] = []
         if folded { tags.append(("(\(service.endpoints.count))", .muted)) }
         if service.panic { tags.append(("PANIC", .bad)) }
-        if let zone = service.failoverZone { tags.append(("failover\(glyphs.arrow)\(zone)", .warn)) }
+        if service.failoverZone != nil { tags.append(("failover", .warn)) }
         for (tag, role) in tags {
             x = buffer.put(" " + tag, x: x, y: y, style: CellStyle(role, bold: role != .muted), limit: columns.nameWidth - 1)
         }
@@ -94,9 +91,6 @@ extension DashboardRenderer {
         drawMetrics(load, y: y, columns: columns, muted: false, bold: true)
         if let c = columns.column(.load) {
             buffer.put("\(healthy)/\(service.endpoints.count) up", x: c.x + 1, y: y, style: CellStyle(upRole), limit: c.x + c.width)
-        }
-        if let c = columns.column(.state) {
-            buffer.put(service.balancer.rawValue, x: c.x + 1, y: y, style: CellStyle(.muted), limit: c.x + c.width)
         }
         if let c = columns.column(.history) {
             let width = c.width - 1
@@ -113,7 +107,7 @@ extension DashboardRenderer {
     }
 
     private mutating func drawZoneRow(_ service: Service, zone: String, row: TopologyLayout.Row, y: Int, columns: TopologyColumns) {
-        var x = buffer.put("   " + (row.last ? glyphs.lastBranch : glyphs.branch), x: 0, y: y, style: CellStyle(.muted))
+        var x = buffer.put(" " + (row.last ? glyphs.lastBranch : glyphs.branch), x: 0, y: y, style: CellStyle(.muted))
         x = buffer.put("zone " + (zone.isEmpty ? "(none)" : zone), x: x, y: y, style: CellStyle(.accent), limit: columns.nameWidth - 1)
         let preferred = service.zones.first == zone
         let active = service.failoverZone == zone
@@ -139,7 +133,7 @@ extension DashboardRenderer {
     }
 
     private mutating func drawEndpointRow(_ e: Endpoint, row: TopologyLayout.Row, serviceRPS: Double, y: Int, columns: TopologyColumns) {
-        var prefix = "   "
+        var prefix = " "
         if row.zoned { prefix += row.lastZone ? "  " : glyphs.pipe }
         prefix += row.last ? glyphs.lastBranch : glyphs.branch
         var x = buffer.put(prefix, x: 0, y: y, style: CellStyle(.muted))

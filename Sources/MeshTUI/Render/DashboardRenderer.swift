@@ -32,11 +32,14 @@ struct DashboardRenderer {
         var eventsWidth: Int
         var detailX: Int
 
-        init(cols: Int, rows: Int) {
+        /// `topologyRows`: rows the tree has; a short tree leaves its spare rows to the events.
+        init(cols: Int, rows: Int, topologyRows: Int) {
             let body = rows - 3
             bottomHeight = max(5, body * 35 / 100)
             topologyTop = 2
             topologyHeight = body - bottomHeight
+            let spare = topologyHeight - 1 - max(topologyRows, 4)
+            if spare > 0 { topologyHeight -= spare; bottomHeight += spare }
             bottomTop = topologyTop + topologyHeight
             let detail = cols < 72 ? 0 : min(48, max(32, cols * 2 / 5))
             eventsWidth = detail == 0 ? cols : cols - detail - 1
@@ -49,9 +52,10 @@ struct DashboardRenderer {
             drawTooSmall()
             return
         }
-        let layout = Layout(cols: cols, rows: rows)
+        let tree = TopologyLayout(state: state, view: view)
+        let layout = Layout(cols: cols, rows: rows, topologyRows: tree.rows.count)
         drawHeader()
-        drawTopology(top: layout.topologyTop, height: layout.topologyHeight)
+        drawTopology(tree, top: layout.topologyTop, height: layout.topologyHeight)
         drawEvents(top: layout.bottomTop, height: layout.bottomHeight, width: layout.eventsWidth)
         if layout.detailX < cols {
             for y in layout.bottomTop..<(layout.bottomTop + layout.bottomHeight) {
@@ -83,14 +87,15 @@ struct DashboardRenderer {
         var clock = "t " + Format.clock(state.time)
         if let d = status.duration { clock += " / " + Format.clock(d) }
         x = buffer.put("  " + clock, x: x, y: 0)
+        // The alert wins over the title when space is short: it is what needs attention.
         let title = state.name.isEmpty ? status.source : state.name
         let alerts = alertSummary()
-        let alertsStart = cols - CharacterWidth.of(alerts.text) - 1
-        if !title.isEmpty {
-            x = buffer.put("  " + Format.fit(title, max(0, alertsStart - x - 3), ascii: glyphs.ascii), x: x, y: 0,
-                           style: CellStyle(bold: true), limit: alertsStart - 1)
+        let alertText = Format.fit(alerts.text, max(0, cols - x - 3), ascii: glyphs.ascii)
+        let alertsStart = cols - CharacterWidth.of(alertText) - 1
+        if !title.isEmpty, alertsStart - x - 3 >= 6 {
+            buffer.put("  " + Format.fit(title, alertsStart - x - 3, ascii: glyphs.ascii), x: x, y: 0, style: CellStyle(bold: true))
         }
-        if alertsStart > x { buffer.put(alerts.text, x: alertsStart, y: 0, style: alerts.style) }
+        if CharacterWidth.of(alertText) >= 4 { buffer.put(alertText, x: alertsStart, y: 0, style: alerts.style) }
 
         // Second line: the mesh in numbers.
         let totals = MeshTotals(state)
@@ -111,6 +116,10 @@ struct DashboardRenderer {
             x = buffer.put(item.label + " ", x: x, y: 1, style: CellStyle(.muted))
             x = buffer.put(item.value, x: x, y: 1, style: CellStyle(item.role, bold: item.role != .normal))
         }
+        if !view.filter.isEmpty && !view.editingFilter {
+            let text = "filter /" + view.filter
+            if x + CharacterWidth.of(text) + 3 <= cols { buffer.putRight(text, right: cols - 1, y: 1, style: CellStyle(.accent, bold: true)) }
+        }
     }
 
     private func alertSummary() -> (text: String, style: CellStyle) {
@@ -118,9 +127,8 @@ struct DashboardRenderer {
         guard !firing.isEmpty else { return ("no alerts", CellStyle(.muted)) }
         let worst = firing.max { severityRank($0.severity) < severityRank($1.severity) }!
         let role: ColorRole = worst.severity == .critical ? .bad : worst.severity == .warning ? .warn : .normal
-        let count = firing.count == 1 ? "1 alert" : "\(firing.count) alerts"
-        return ("\(glyphs.alertMark) \(count) \(glyphs.dot) \(worst.severity.rawValue) \(worst.name) \(worst.subject)",
-                CellStyle(role, bold: true))
+        let more = firing.count > 1 ? " +\(firing.count - 1)" : ""
+        return ("\(glyphs.alertMark) \(worst.severity.rawValue): \(worst.name) \(worst.subject)\(more)", CellStyle(role, bold: true))
     }
 
     func severityRank(_ s: AlertChange.Severity) -> Int {
@@ -131,11 +139,14 @@ struct DashboardRenderer {
 
     private mutating func drawFooter(y: Int) {
         if let confirm = view.confirmation {
+            // The answer keys are pinned right so a long endpoint name cannot push them off.
+            let answers = [("y", confirm.action.rawValue), ("n", "cancel")]
+            let answersWidth = answers.reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) + 3 }
             let verb = confirm.action.rawValue.prefix(1).uppercased() + confirm.action.rawValue.dropFirst()
-            let text = " \(verb) \(confirm.target)? "
-                + (confirm.action == .kill ? "It leaves rotation now and its connections are reset. " : "")
-            let x = buffer.put(text, x: 0, y: y, style: CellStyle(.bad, bold: true))
-            drawHints([("y", "confirm"), ("n", "cancel")], x: x + 1, y: y)
+            let why = confirm.action == .kill ? " (out of rotation now, connections reset)" : ""
+            let text = Format.fit(" \(verb) \(confirm.target)?\(why)", cols - answersWidth - 2, ascii: glyphs.ascii)
+            buffer.put(text, x: 0, y: y, style: CellStyle(.bad, bold: true))
+            drawHints(answers, x: cols - answersWidth - 1, y: y)
             return
         }
         if view.editingFilter {
@@ -149,19 +160,27 @@ struct DashboardRenderer {
             buffer.put(" " + notice.text, x: 0, y: y, style: CellStyle(notice.warning ? .warn : .accent, bold: true))
             return
         }
-        var hints: [(String, String)] = []
+        // Help and quit are pinned right: whatever else is cut, these two stay.
+        var hints: [(String, String)] = [], pinned: [(String, String)] = []
         for binding in KeyBinding.table where binding.modes.contains(frame.status.mode) {
-            if let keys = binding.hintKeys(ascii: glyphs.ascii) { hints.append((keys, binding.hintName)) }
+            guard let keys = binding.hintKeys(ascii: glyphs.ascii) else { continue }
+            if binding.action == .help || binding.action == .quit {
+                pinned.append((keys, binding.hintName))
+            } else {
+                hints.append((keys, binding.hintName))
+            }
         }
-        drawHints(hints, x: 0, y: y)
+        let pinnedWidth = pinned.reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) + 3 }
+        drawHints(hints, x: 0, y: y, limit: cols - pinnedWidth - 1)
+        drawHints(pinned, x: cols - pinnedWidth - 1, y: y, limit: cols)
     }
 
     /// `key name` pairs until the row is full; a pair never shows cut in half.
-    private mutating func drawHints(_ hints: [(key: String, name: String)], x: Int, y: Int) {
+    private mutating func drawHints(_ hints: [(key: String, name: String)], x: Int, y: Int, limit: Int? = nil) {
         var x = x
         for hint in hints {
-            let w = CharacterWidth.of(hint.key) + CharacterWidth.of(hint.name) + 3
-            if x + w > cols { break }
+            let w = CharacterWidth.of(hint.key) + CharacterWidth.of(hint.name) + 2
+            if x + w > (limit ?? cols) { break }
             x = buffer.put(" \(hint.key) ", x: x, y: y, style: CellStyle(.key, bold: true))
             x = buffer.put(hint.name, x: x, y: y, style: CellStyle(.muted))
         }

@@ -12,7 +12,7 @@ struct TopologyColumns {
 
     init(cols: Int) {
         var widths: [Kind: Int] = [.weight: 6, .load: 10, .rps: 7, .active: 5, .p50: 7, .p99: 7, .errors: 6]
-        if cols >= 100 { widths[.state] = 11 }
+        if cols >= 110 { widths[.state] = 11 }
         var room = cols - widths.values.reduce(0, +)
         for drop in [Kind.p50, .active, .load, .weight] where room < TopologyColumns.minimumName {
             room += widths.removeValue(forKey: drop) ?? 0
