@@ -56,7 +56,11 @@ let package = Package(
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
+            exclude: ["Snapshots"],  // golden frames, read through #filePath
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),
     ]
 )

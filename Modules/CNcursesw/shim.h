@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <wchar.h>
+#include <langinfo.h>
 #include <ncursesw/curses.h>
 
 // Swift 6 rejects curses' mutable globals and function-like macros: wrap them.
@@ -21,6 +22,10 @@ static inline attr_t mesh_a_dim(void) { return A_DIM; }
 static inline attr_t mesh_a_reverse(void) { return A_REVERSE; }
 static inline attr_t mesh_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t mesh_color_pair(short n) { return COLOR_PAIR(n); }
+
+// stdin/stdout are mutable C globals that Swift 6 rejects.
+static inline FILE *mesh_stdin(void) { return stdin; }
+static inline FILE *mesh_stdout(void) { return stdout; }
 
 // Key codes: the octal macros import, but named wrappers keep the Swift side self-describing and
 // let a test check them against the values ncurses documents.
@@ -59,6 +64,8 @@ static inline int mesh_get_wch_at(int y, int x, wchar_t *ch, attr_t *attrs, shor
     *ch = text[0];
     return OK;
 }
+
+static inline const char *mesh_codeset(void) { return nl_langinfo(CODESET); }
 
 // ncurses waits ESCDELAY ms after ESC for a sequence; a second is far too slow for Esc to cancel.
 static inline void mesh_set_escdelay(int ms) { set_escdelay(ms); }
