@@ -64,7 +64,11 @@ let package = Package(
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
-        .testTarget(name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
+            exclude: ["Snapshots"],  // golden frames, read through #filePath
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),
     ]
 )

@@ -21,8 +21,10 @@ enum SessionLauncher {
         let runner = SessionRunner(playback: playback, speed: settings.speed, duration: settings.duration,
                                    stopAtEnd: settings.headless)
         sinks.onFailure = { runner.submit(.stop) }
-        let signals = SignalWatch { runner.submit(.stop) }
         if settings.headless {
+            // The dashboard restores the terminal on signals itself; headless runs stop cleanly.
+            let signals = SignalWatch { runner.submit(.stop) }
+            defer { signals.cancel() }
             runner.run()
             sinks.printer?.flush()
             if let summary = sinks.printer?.summary {
@@ -34,12 +36,11 @@ enum SessionLauncher {
             engineThread.start()
             let source = SessionSource(runner: runner, settings: settings)
             let outcome = Result { try Dashboard.run(source: source, refresh: settings.refresh,
-                                                     theme: settings.mono ? .mono : .standard, ascii: settings.ascii) }
+                                                     theme: settings.mono ? .mono : .default, ascii: settings.ascii) }
             runner.submit(.stop)
             runner.waitUntilStopped()
             try outcome.get()
         }
-        signals.cancel()
         if let failure = sinks.failure { throw CommandError(failure) }
     }
 }

@@ -14,9 +14,8 @@ final class SessionSource: DashboardSource, @unchecked Sendable {
 
     func snapshot() -> (MeshState, SessionStatus) {
         let s = runner.snapshot()
-        var status = SessionStatus(mode: settings.mode, speed: s.speed ?? .infinity, paused: s.paused,
+        let status = SessionStatus(mode: settings.mode, speed: s.speed ?? .infinity, paused: s.paused,
                                    source: settings.source, duration: settings.duration, finished: s.finished)
-        status.message = s.message
         return (s.state, status)
     }
 
