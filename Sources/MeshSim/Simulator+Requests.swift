@@ -5,6 +5,15 @@ import MeshCore
 extension Simulator {
     /// Time a refused connection takes to fail (a crashed process answers with a reset at once).
     static let refusedAfter = 0.001
+    /// Envoy's default retry budget: retries may be at most 20% of the requests in flight (and
+    /// at least 3), so that retries cannot turn an overload into a retry storm.
+    static let retryBudget = 0.2
+    static let minRetryConcurrency = 3
+
+    /// Whether the retry budget allows one more retry on service `s`.
+    func mayRetry(_ s: Int) -> Bool {
+        retriesInFlight[s] < max(Self.minRetryConcurrency, Int(Double(inFlight[s]) * Self.retryBudget))
+    }
 
     func route(service s: Int, retriesLeft: UInt8, avoiding avoided: Int32) {
         requestsSimulated += 1
@@ -24,11 +33,13 @@ extension Simulator {
             endpoints[s][i].errors += 1
             endpoints[s][i].histogram.record(failedAfter)
             engine.requestFinished(service: s, slot: slot, success: false, now: now)
-            if retriesLeft > 0 { route(service: s, retriesLeft: retriesLeft - 1, avoiding: slot) }
+            if retriesLeft > 0 && mayRetry(s) { route(service: s, retriesLeft: retriesLeft - 1, avoiding: slot) }
             return
         }
         balancers[s].requestStarted(slot: slot)
         endpoints[s][i].inFlight += 1
+        inFlight[s] += 1
+        if Int(retriesLeft) < policy.retries { retriesInFlight[s] += 1 }
         var success = true
         var latency: Double
         let wait = max(endpoints[s][i].busyUntil, now) - now
@@ -54,13 +65,15 @@ extension Simulator {
         let success = event.success && !endpoints[s][i].crashed
         let latency = now - event.value
         endpoints[s][i].inFlight -= 1
+        inFlight[s] -= 1
+        if Int(event.retriesLeft) < policies[s].retries { retriesInFlight[s] -= 1 }
         endpoints[s][i].requests += 1
         if !success { endpoints[s][i].errors += 1 }
         endpoints[s][i].histogram.record(latency)
         balancers[s].requestFinished(slot: slot, latency: latency, now: now)
         engine.requestFinished(service: s, slot: slot, success: success, now: now)
         // Simulated requests are idempotent GETs: a failed answer is retried elsewhere.
-        if !success && event.retriesLeft > 0 {
+        if !success && event.retriesLeft > 0 && mayRetry(s) {
             route(service: s, retriesLeft: event.retriesLeft - 1, avoiding: slot)
         }
     }

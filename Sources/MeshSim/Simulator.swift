@@ -22,6 +22,9 @@ public final class Simulator {
     /// [service][slot]
     var endpoints: [[SimEndpoint]]
     let policies: [ServicePolicy]
+    /// Requests in flight per service, and how many of them are retries (for the retry budget).
+    var inFlight: [Int]
+    var retriesInFlight: [Int]
     /// Index into `scenario.traffic` -> service index.
     let trafficService: [Int]
     static let tickInterval = 0.1
@@ -37,6 +40,8 @@ public final class Simulator {
             Balancer(kind: scenario.services[$0].policy.balancer, seed: scenario.seed &+ UInt64($0) &* 7919)
         }
         endpoints = scenario.services.map { $0.endpoints.map(SimEndpoint.init(config:)) }
+        inFlight = Array(repeating: 0, count: scenario.services.count)
+        retriesInFlight = inFlight
         trafficService = scenario.traffic.map { t in scenario.services.firstIndex { $0.name == t.service } ?? -1 }
         engine.onHostSet = { [unowned self] s, hosts in self.balancers[s].update(hosts) }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import MeshConfig
 import MeshCore
 import MeshSession
+import MeshTUI
 import MeshSim
 
 /// `mesh-top demo [SCENARIO.yaml]`: a simulated mesh driven by a scenario's timeline.

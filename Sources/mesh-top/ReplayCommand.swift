@@ -1,6 +1,7 @@
 import ArgumentParser
 import MeshCore
 import MeshSession
+import MeshTUI
 
 /// `mesh-top replay RECORDING.jsonl`: play a recording back through the same reducer.
 struct ReplayCommand: ParsableCommand {

@@ -69,7 +69,8 @@ public final class MeshEngine {
 
     /// Applies an event to the state and hands it to the listeners.
     func emit(_ body: MeshEvent.Body, at now: Double) {
-        let event = MeshEvent(seq: state.seq + 1, t: now, body: body)
+        // Microseconds are plenty, and keep recordings short and readable.
+        let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
         state.apply(event)
         onEvent?(event)
     }
