@@ -98,6 +98,8 @@ public final class MeshEngine {
             lastKeyframe = now
             var frame = state
             frame.time = now
+            // The log is in the recording already; a seek rebuilds it from there.
+            frame.log = []
             emit(.keyframe(frame), at: now)
         }
     }

@@ -37,7 +37,7 @@ extension MeshState {
         case .keyframe(let frame):
             let keptLog = log
             self = frame
-            if log.isEmpty { log = keptLog }
+            log = keptLog
         }
         if event.isNotable {
             if log.count == MeshState.logLength { log.removeFirst() }

@@ -34,6 +34,17 @@ public struct ReplayCursor: Sendable {
         return start..<position
     }
 
+    /// The events pane's history as it stood just before event `index` (keyframes leave it out).
+    private func recentNotableEvents(before index: Int) -> [MeshEvent] {
+        var found: [MeshEvent] = []
+        var i = index - 1
+        while i >= 0, found.count < MeshState.logLength {
+            if events[i].isNotable { found.append(events[i]) }
+            i -= 1
+        }
+        return found.reversed()
+    }
+
     /// Jumps to mesh time `t` (backwards or forwards).
     public mutating func seek(to t: Double) {
         let target = max(0, t)
@@ -48,6 +59,7 @@ public struct ReplayCursor: Sendable {
             // Forward seeks within the current stretch need no reset.
             if !(position > k && state.time <= target) {
                 state = initial
+                state.log = recentNotableEvents(before: k)
                 state.apply(events[k])
                 position = k + 1
             }
