@@ -25,22 +25,41 @@ struct EventQueue {
         heap[i] = e
     }
 
+    /// Makes the requests in flight on an endpoint finish now, failed: its process died and its
+    /// connections were reset. Rare (a crash or a kill), so a full re-heapify is fine.
+    mutating func resetCompletions(service: Int32, slot: Int32, at now: Double) {
+        var changed = false
+        for i in heap.indices where heap[i].kind == .completion && heap[i].service == service && heap[i].slot == slot {
+            heap[i].time = now
+            heap[i].success = false
+            changed = true
+        }
+        guard changed else { return }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(from: i) }
+    }
+
+    private mutating func siftDown(from start: Int) {
+        let e = heap[start]
+        var i = start
+        let n = heap.count
+        while true {
+            let l = 2 * i + 1
+            guard l < n else { break }
+            let r = l + 1
+            let c = r < n && heap[r] < heap[l] ? r : l
+            guard heap[c] < e else { break }
+            heap[i] = heap[c]
+            i = c
+        }
+        heap[i] = e
+    }
+
     mutating func pop() -> SimEvent? {
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
-            var i = 0
-            let n = heap.count
-            while true {
-                let l = 2 * i + 1
-                guard l < n else { break }
-                let r = l + 1
-                let c = r < n && heap[r] < heap[l] ? r : l
-                guard heap[c] < last else { break }
-                heap[i] = heap[c]
-                i = c
-            }
-            heap[i] = last
+            heap[0] = last
+            siftDown(from: 0)
         }
         return top
     }

@@ -9,7 +9,7 @@ extension Simulator {
         engine.recordFault(step.fault, now: now)
         switch step.action {
         case .crash:
-            for (s, slot) in targets { endpoints[s][Int(slot)].crashed = true }
+            for (s, slot) in targets { crash(service: s, slot: slot) }
         case .recover:
             for (s, slot) in targets { endpoints[s][Int(slot)].recover() }
         case .partition:

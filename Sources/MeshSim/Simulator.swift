@@ -84,10 +84,16 @@ public final class Simulator {
         try engine.operate(command, now: now)
         guard let (s, slot) = engine.locate(command.target) else { return }
         switch command.action {
-        case .kill: endpoints[s][Int(slot)].crashed = true
+        case .kill: crash(service: s, slot: slot)
         case .restore where before == .killed: endpoints[s][Int(slot)].crashed = false
         default: break
         }
+    }
+
+    /// The endpoint's process dies: it refuses new connections and its open ones are reset.
+    func crash(service s: Int, slot: Int32) {
+        endpoints[s][Int(slot)].crashed = true
+        queue.resetCompletions(service: Int32(s), slot: slot, at: now)
     }
 
     // MARK: Events

@@ -33,7 +33,7 @@ extension MeshEngine {
         let reason: String
         if after == services[s].policy.zones.first {
             reason = "zone \(after) healthy again"
-        } else if let primary = new.zones.first, primary.share < 1, new.zones.count > 1 {
+        } else if let primary = new.zones.first, primary.share > 0, primary.share < 1, new.zones.count > 1 {
             reason = "zone \(primary.name) degraded: \(Int((1 - primary.share) * 100))% spills over"
         } else {
             reason = "zone \(before.split(separator: "+").first.map(String.init) ?? before) has no healthy endpoint"
