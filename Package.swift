@@ -38,6 +38,9 @@ let package = Package(
         // Where events come from and go to: recordings, replay, the demo and live sessions.
         .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
 
+        // `mesh-top run`: the live mesh on real sockets (supervised processes, proxies, checks).
+        .target(name: "MeshRun", dependencies: ["MeshCore", "MeshConfig", "MeshSession"], swiftSettings: strict),
+
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
 
@@ -63,6 +66,7 @@ let package = Package(
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
+        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun"], swiftSettings: strict),
         .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
         .testTarget(
             name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
