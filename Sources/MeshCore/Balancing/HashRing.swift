@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ketama-style consistent hashing: each host owns points on a 32-bit ring in proportion to its
 /// weight; a request goes to the first point at or after its hash. When a host leaves, only the
 /// keys on its points move.
@@ -17,17 +19,13 @@ struct HashRing: Sendable {
     var count: Int { positions.count }
 
     init(hosts: [HostSet.Host]) {
-        let target = min(max(Self.minimumSize, hosts.count * Self.pointsPerHost), Self.maximumSize)
-        let totalWeight = Double(hosts.reduce(UInt64(0)) { $0 + UInt64($1.weight) })
+        let scale = Self.pointsPerWeight(hosts)
         // Each point is its position in the high half and the host's index in the low half, so
         // one integer sort orders the ring (ties broken by host order, deterministically).
         var points: [UInt64] = []
-        points.reserveCapacity(target + hosts.count)
-        var wanted = 0.0
+        points.reserveCapacity(Int(scale * Double(hosts.reduce(0) { $0 + UInt64($1.weight) })) + hosts.count)
         for (index, host) in hosts.enumerated() {
-            // Running total as Envoy does, so rounding does not drift; every host gets a point.
-            wanted += Double(target) * Double(host.weight) / totalWeight
-            let share = max(1, Int(wanted.rounded()) - points.count)
+            let share = max(1, Int((Double(host.weight) * scale).rounded()))
             for replica in 0..<UInt64(share) {
                 let position = StableHash.mix(host.key &+ replica &* 0x9E37_79B9_7F4A_7C15) >> 32
                 points.append(position << 32 | UInt64(index))
@@ -36,6 +34,20 @@ struct HashRing: Sendable {
         points.sort()
         positions = ContiguousArray(points.lazy.map { UInt32(truncatingIfNeeded: $0 >> 32) })
         owners = ContiguousArray(points.lazy.map { hosts[Int($0 & 0xFFFF_FFFF)].slot })
+    }
+
+    /// Points per unit of weight, a power of two near `pointsPerHost` on average and at least
+    /// enough for `minimumSize`. Being a power of two, it rarely changes when a host comes or
+    /// goes, and then the survivors keep exactly their points: only the leaver's keys move
+    /// (with a scale that tracked the total, as Envoy's does, every survivor would gain or lose
+    /// points and keys would move among them too).
+    static func pointsPerWeight(_ hosts: [HostSet.Host]) -> Double {
+        let totalWeight = Double(hosts.reduce(UInt64(0)) { $0 + UInt64($1.weight) })
+        guard totalWeight > 0 else { return 1 }
+        let wanted = Double(hosts.count * pointsPerHost) / totalWeight
+        let floor = Double(minimumSize) / totalWeight
+        let scale = max(exp2(log2(wanted).rounded()), exp2(log2(floor).rounded(.up)))
+        return min(scale, Double(maximumSize) / totalWeight)
     }
 
     /// The owner of the first point at or after the hash's high 32 bits, wrapping around.
