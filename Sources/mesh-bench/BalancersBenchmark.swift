@@ -99,6 +99,7 @@ struct BalancersBenchmark: ParsableCommand {
         var checksum: Int64 = 0
         _ = timedPicks(&balancer, count: count / 10, checksum: &checksum)  // warm caches and branch predictors
         var times: [Double] = []
+        times.reserveCapacity(runs)  // so the timed loop's bookkeeping allocates nothing itself
         let allocationsBefore = mesh_alloc_count()
         for _ in 0..<runs {
             times.append(timedPicks(&balancer, count: count, checksum: &checksum) / Double(count))

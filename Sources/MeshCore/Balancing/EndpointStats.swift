@@ -47,13 +47,13 @@ struct EndpointStats: Sendable {
     }
 
     /// Linkerd's load: the estimate decayed toward zero since its last sample (so an idle slow
-    /// endpoint is eventually tried again), times the requests it would have in flight.
+    /// endpoint is eventually tried again), times the requests it would have in flight. Returned
+    /// as `base × exp(exponent)` so that comparing two loads takes one `exp`, not two.
     @inline(__always)
-    func peakEWMACost(_ slot: Int) -> Double {
+    func peakEWMALoad(_ slot: Int) -> (base: Double, exponent: Double) {
         let estimate = latency[slot]
-        let decayed = estimate.isNaN
-            ? Self.defaultRTT
-            : estimate * exp(-max(0, clock - stamp[slot]) / Self.decayTime)
-        return decayed * Double(active[slot] &+ 1)
+        let inFlight = Double(active[slot] &+ 1)
+        if estimate.isNaN { return (Self.defaultRTT * inFlight, 0) }
+        return (estimate * inFlight, -max(0, clock - stamp[slot]) / Self.decayTime)
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// keys on its points move.
 ///
 /// Points are 32-bit (as in ketama) and kept as two parallel arrays, 8 bytes a point, so that
-/// 10k endpoints cost about 128 bytes each.
+/// 10k endpoints cost about 128 bytes each. A bucket index over the top bits of the position
+/// (one entry per four points) narrows the binary search to a few points, so a lookup touches
+/// two or three cache lines instead of seventeen.
 struct HashRing: Sendable {
     /// Envoy's `minimum_ring_size`: small sets still get enough points to spread evenly.
     static let minimumSize = 1024
@@ -15,6 +17,9 @@ struct HashRing: Sendable {
 
     private let positions: ContiguousArray<UInt32>
     private let owners: ContiguousArray<Int32>
+    /// `buckets[b]` is the first point whose position's top bits are at least `b`.
+    private let buckets: ContiguousArray<UInt32>
+    private let bucketShift: UInt32
 
     var count: Int { positions.count }
 
@@ -34,6 +39,16 @@ struct HashRing: Sendable {
         points.sort()
         positions = ContiguousArray(points.lazy.map { UInt32(truncatingIfNeeded: $0 >> 32) })
         owners = ContiguousArray(points.lazy.map { hosts[Int($0 & 0xFFFF_FFFF)].slot })
+        let bits = max(1, min(24, Int.bitWidth - (points.count / 4).leadingZeroBitCount))
+        let shift = UInt32(32 - bits)
+        var buckets = ContiguousArray<UInt32>(repeating: 0, count: (1 << bits) + 1)
+        var point = 0
+        for bucket in 0..<buckets.count {
+            while point < positions.count, UInt64(positions[point]) >> shift < UInt64(bucket) { point += 1 }
+            buckets[bucket] = UInt32(point)
+        }
+        self.buckets = buckets
+        bucketShift = shift
     }
 
     /// Points per unit of weight, a power of two near `pointsPerHost` on average and at least
@@ -54,9 +69,11 @@ struct HashRing: Sendable {
     @inline(__always)
     func pick(hash: UInt64) -> Int32 {
         let key = UInt32(truncatingIfNeeded: hash >> 32)
+        let bucket = Int(key >> bucketShift)
+        let first = Int(buckets[bucket]), end = Int(buckets[bucket + 1])
         let index = positions.withUnsafeBufferPointer { positions in
-            var low = 0
-            var length = positions.count
+            var low = first
+            var length = end - first
             while length > 0 {
                 let half = length >> 1
                 if positions[low + half] < key {

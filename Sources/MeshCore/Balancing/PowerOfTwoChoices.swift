@@ -1,3 +1,5 @@
+import Foundation
+
 /// Power of two choices: draw two distinct hosts at random and keep the less loaded one. Both
 /// least-request and p2c-ewma use it; they differ in how they score load.
 struct PowerOfTwoChoices: Sendable {
@@ -29,8 +31,9 @@ struct PowerOfTwoChoices: Sendable {
         guard slots.count > 1 else { return slots[0] }
         let (first, second) = draw(&random)
         let slotA = slots[first], slotB = slots[second]
-        let costA = stats.peakEWMACost(Int(slotA)) * Double(weights[second])
-        let costB = stats.peakEWMACost(Int(slotB)) * Double(weights[first])
+        let loadA = stats.peakEWMALoad(Int(slotA)), loadB = stats.peakEWMALoad(Int(slotB))
+        let costA = loadA.base * Double(weights[second]) * exp(loadA.exponent - loadB.exponent)
+        let costB = loadB.base * Double(weights[first])
         return costB < costA ? slotB : slotA
     }
 
