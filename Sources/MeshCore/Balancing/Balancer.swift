@@ -10,12 +10,20 @@ public struct Balancer: Sendable {
 
     private var random: SeededRandom
     private var stats = EndpointStats()
+    private let hashing: Bool
     private var groups: ContiguousArray<GroupPicker> = []
+    /// Owns the memory of the groups' tables.
+    private var arena = TableArena()
+    /// Round-robin's next position in each group.
+    private var cursors: ContiguousArray<Int> = []
+    /// Smooth weighted round-robin's current values in each group.
+    private var weightedCurrent: ContiguousArray<ContiguousArray<Int64>> = []
     /// Running sums of the groups' shares; the last is 1.
     private var shareBounds: ContiguousArray<Double> = []
 
     public init(kind: BalancerKind, seed: UInt64) {
         self.kind = kind
+        self.hashing = kind.isHashing
         self.hosts = .empty
         self.random = SeededRandom(seed: seed)
     }
@@ -28,10 +36,19 @@ public struct Balancer: Sendable {
         stats.grow(to: Int(highestSlot) + 1)
         var pickers = ContiguousArray<GroupPicker>()
         pickers.reserveCapacity(hosts.groups.count)
+        let arena = TableArena()
         for group in hosts.groups {
-            pickers.append(GroupPicker(kind: kind, hosts: group.hosts, random: &random))
+            pickers.append(GroupPicker(kind: kind, hosts: group.hosts, arena: arena))
         }
         groups = pickers
+        self.arena = arena
+        // A seeded start, so that the balancers of several event loops do not all send their
+        // first request to the same host after every update. Weighted round-robin restarts
+        // nginx's sequence instead (with equal weights, plain round-robin from the first host).
+        cursors = ContiguousArray(hosts.groups.map {
+            kind == .weightedRoundRobin ? 0 : random.below($0.hosts.count)
+        })
+        weightedCurrent = ContiguousArray(repeating: [], count: kind == .weightedRoundRobin ? hosts.groups.count : 0)
         let totalShare = hosts.groups.reduce(0) { $0 + max(0, $1.share) }
         var running = 0.0
         shareBounds = ContiguousArray(hosts.groups.map { group in
@@ -48,14 +65,17 @@ public struct Balancer: Sendable {
     @inline(__always)
     public mutating func pick(hash: UInt64 = 0) -> Int32? {
         guard !groups.isEmpty else { return nil }
-        if kind.isHashing {
+        if hashing {
             // Callers may pass raw or poorly spread keys; one mix makes every bit count.
             let mixed = StableHash.mix(hash)
             let group = groups.count == 1 ? 0 : groupIndex(at: unitInterval(StableHash.mix(mixed ^ 0x6772_6F75_7073)))
-            return groups[group].pick(hash: mixed, random: &random, stats: stats)
+            return groups[group].pick(hash: mixed, cursor: &cursors[group], random: &random, stats: stats)
         }
         let group = groups.count == 1 ? 0 : groupIndex(at: random.unit())
-        return groups[group].pick(hash: 0, random: &random, stats: stats)
+        if kind == .weightedRoundRobin {
+            return groups[group].pickWeighted(current: &weightedCurrent[group], cursor: &cursors[group])
+        }
+        return groups[group].pick(hash: 0, cursor: &cursors[group], random: &random, stats: stats)
     }
 
     public mutating func requestStarted(slot: Int32) {

@@ -15,15 +15,15 @@ struct HashRing: Sendable {
     static let pointsPerHost = 16
     static let maximumSize = 1 << 23
 
-    private let positions: ContiguousArray<UInt32>
-    private let owners: ContiguousArray<Int32>
+    private let positions: FrozenTable<UInt32>
+    private let owners: FrozenTable<Int32>
     /// `buckets[b]` is the first point whose position's top bits are at least `b`.
-    private let buckets: ContiguousArray<UInt32>
+    private let buckets: FrozenTable<UInt32>
     private let bucketShift: UInt32
 
     var count: Int { positions.count }
 
-    init(hosts: [HostSet.Host]) {
+    init(hosts: [HostSet.Host], arena: TableArena) {
         let scale = Self.pointsPerWeight(hosts)
         // Each point is its position in the high half and the host's index in the low half, so
         // one integer sort orders the ring (ties broken by host order, deterministically).
@@ -37,8 +37,9 @@ struct HashRing: Sendable {
             }
         }
         points.sort()
-        positions = ContiguousArray(points.lazy.map { UInt32(truncatingIfNeeded: $0 >> 32) })
-        owners = ContiguousArray(points.lazy.map { hosts[Int($0 & 0xFFFF_FFFF)].slot })
+        let positions = ContiguousArray(points.lazy.map { UInt32(truncatingIfNeeded: $0 >> 32) })
+        self.positions = arena.table(positions)
+        owners = arena.table(points.lazy.map { hosts[Int($0 & 0xFFFF_FFFF)].slot })
         let bits = max(1, min(24, Int.bitWidth - (points.count / 4).leadingZeroBitCount))
         let shift = UInt32(32 - bits)
         var buckets = ContiguousArray<UInt32>(repeating: 0, count: (1 << bits) + 1)
@@ -47,7 +48,7 @@ struct HashRing: Sendable {
             while point < positions.count, UInt64(positions[point]) >> shift < UInt64(bucket) { point += 1 }
             buckets[bucket] = UInt32(point)
         }
-        self.buckets = buckets
+        self.buckets = arena.table(buckets)
         bucketShift = shift
     }
 
@@ -71,7 +72,8 @@ struct HashRing: Sendable {
         let key = UInt32(truncatingIfNeeded: hash >> 32)
         let bucket = Int(key >> bucketShift)
         let first = Int(buckets[bucket]), end = Int(buckets[bucket + 1])
-        let index = positions.withUnsafeBufferPointer { positions in
+        let positions = self.positions.elements
+        let index: Int = {
             var low = first
             var length = end - first
             while length > 0 {
@@ -84,7 +86,7 @@ struct HashRing: Sendable {
                 }
             }
             return low == positions.count ? 0 : low
-        }
+        }()
         return owners[index]
     }
 }

@@ -3,12 +3,12 @@ import Foundation
 /// Power of two choices: draw two distinct hosts at random and keep the less loaded one. Both
 /// least-request and p2c-ewma use it; they differ in how they score load.
 struct PowerOfTwoChoices: Sendable {
-    private let slots: ContiguousArray<Int32>
-    private let weights: ContiguousArray<UInt64>
+    private let slots: FrozenTable<Int32>
+    private let weights: FrozenTable<UInt64>
 
-    init(hosts: [HostSet.Host]) {
-        slots = ContiguousArray(hosts.map(\.slot))
-        weights = ContiguousArray(hosts.map { UInt64($0.weight) })
+    init(hosts: [HostSet.Host], arena: TableArena) {
+        slots = arena.table(hosts.lazy.map(\.slot))
+        weights = arena.table(hosts.lazy.map { UInt64($0.weight) })
     }
 
     /// Envoy's least-request with active-request bias 1.0: score = weight / (active + 1), the

@@ -1,14 +1,14 @@
 /// A random host, drawn with probability proportional to its weight, in constant time by
 /// Vose's alias method: one uniform column, then a biased coin between it and its alias.
 struct WeightedRandomPicker: Sendable {
-    private let slots: ContiguousArray<Int32>
+    private let slots: FrozenTable<Int32>
     /// Column `i` keeps its own host when a 64-bit draw is below `threshold[i]`, else `alias[i]`.
-    private let threshold: ContiguousArray<UInt64>
-    private let alias: ContiguousArray<Int32>
+    private let threshold: FrozenTable<UInt64>
+    private let alias: FrozenTable<Int32>
 
-    init(hosts: [HostSet.Host]) {
+    init(hosts: [HostSet.Host], arena: TableArena) {
         let count = hosts.count
-        slots = ContiguousArray(hosts.map(\.slot))
+        slots = arena.table(hosts.lazy.map(\.slot))
         let total = Double(hosts.reduce(UInt64(0)) { $0 + UInt64($1.weight) })
         // Each column holds an average weight: scaled weights above 1 top up those below.
         var scaled = hosts.map { Double($0.weight) * Double(count) / total }
@@ -26,8 +26,8 @@ struct WeightedRandomPicker: Sendable {
             }
         }
         // What is left holds a full column, up to rounding.
-        self.threshold = threshold
-        self.alias = alias
+        self.threshold = arena.table(threshold)
+        self.alias = arena.table(alias)
     }
 
     @inline(__always)

@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func ringKeepsEnvoysMinimumSize() {
-        #expect(HashRing(hosts: makeHosts(weights: [1, 1, 1])).count >= HashRing.minimumSize)
-        #expect(HashRing(hosts: makeHosts(weights: [1, 9])).count >= HashRing.minimumSize)
+        #expect(HashRing(hosts: makeHosts(weights: [1, 1, 1]), arena: TableArena()).count >= HashRing.minimumSize)
+        #expect(HashRing(hosts: makeHosts(weights: [1, 9]), arena: TableArena()).count >= HashRing.minimumSize)
     }
 }

@@ -48,3 +48,26 @@ import Testing
         }
     }
 }
+
+@Suite struct BalancerValueTests {
+    @Test func copiesPickIndependentlyAndOutliveTheOriginalsTables() {
+        var original = makeBalancer(.roundRobin, HostSet(hosts: makeHosts(weights: [1, 1, 1])))
+        var copy = original
+        let fromOriginal = (0..<3).map { _ in original.pick()! }
+        let fromCopy = (0..<3).map { _ in copy.pick()! }
+        // Each keeps its own turn: the copy starts where the original started.
+        #expect(fromOriginal == fromCopy)
+        // Replacing the original's tables leaves the copy's valid.
+        original.update(HostSet(hosts: makeHosts(weights: [1], slots: [9])))
+        #expect(original.pick() == 9)
+        #expect(Set((0..<6).map { _ in copy.pick()! }) == [0, 1, 2])
+    }
+
+    @Test func loadIsKeptBySlotAcrossUpdates() {
+        let hosts = makeHosts(weights: [1, 1, 1])
+        var balancer = makeBalancer(.leastRequest, HostSet(hosts: hosts))
+        for _ in 0..<20 { balancer.requestStarted(slot: 1) }
+        balancer.update(HostSet(hosts: hosts.reversed()))
+        #expect((0..<200).allSatisfy { _ in balancer.pick() != 1 })
+    }
+}
