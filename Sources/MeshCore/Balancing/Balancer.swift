@@ -2,8 +2,9 @@
 /// `BalancerKind`, from the current `HostSet`.
 ///
 /// A value type: the data plane keeps one per router (one per event loop), so picks take no lock.
-/// `update` rebuilds every table (ring, Maglev, weighted round-robin state) so that `pick` only
-/// reads them and allocates nothing. Copies share their tables until one of them changes them.
+/// `update` rebuilds every table (ring, Maglev, alias table, weighted round-robin state) so that
+/// `pick` only reads them and allocates nothing. Copies share the frozen tables and keep their
+/// own turn, random stream and load numbers; for per-loop balancers, build one and copy it.
 public struct Balancer: Sendable {
     public let kind: BalancerKind
     public private(set) var hosts: HostSet

@@ -24,7 +24,7 @@ enum GroupPicker: Sendable {
 
     /// Picks that only read the tables. `hash` is already mixed; hashing pickers ignore
     /// `random` and the others ignore `hash`. Round-robin keeps its turn in `cursor`, outside
-    /// this value, so that no pick but weighted round-robin's writes here.
+    /// this value, so that a pick never writes here.
     @inline(__always)
     func pick(hash: UInt64, cursor: inout Int, random: inout SeededRandom, stats: borrowing EndpointStats) -> Int32 {
         switch self {
