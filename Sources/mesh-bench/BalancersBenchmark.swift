@@ -22,6 +22,9 @@ struct BalancersBenchmark: ParsableCommand {
     @Option(help: "Picks per run for weighted-round-robin, whose pick is O(endpoints) with uneven weights.")
     var weightedPicks = 20_000
 
+    @Option(name: .customLong("algorithm"), help: "Measure only this algorithm (repeatable); all when absent.")
+    var algorithms: [String] = []
+
     @Option(help: "Seed for weights, load and the balancers' random draws.")
     var seed: UInt64 = 1
 
@@ -34,6 +37,10 @@ struct BalancersBenchmark: ParsableCommand {
     func validate() throws {
         guard endpoints > 0, picks > 0, runs > 0, weightedPicks > 0 else {
             throw ValidationError("--endpoints, --picks, --runs and --weighted-picks must be positive")
+        }
+        for name in algorithms where BalancerKind(rawValue: name) == nil {
+            let known = BalancerKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown algorithm '\(name)'; one of \(known)")
         }
     }
 
@@ -48,7 +55,7 @@ struct BalancersBenchmark: ParsableCommand {
         print(pad("algorithm", 21) + lpad("picks/run", 10) + lpad("ns/pick", 10) + lpad("allocs", 8) + lpad("allocs/pick", 13)
               + lpad("update ms", 11) + lpad("bytes/endpt", 13) + "  target")
         var failures: [String] = []
-        for kind in BalancerKind.allCases {
+        for kind in algorithms.isEmpty ? BalancerKind.allCases : algorithms.compactMap(BalancerKind.init(rawValue:)) {
             let result = measure(kind, hosts: hosts, random: &random)
             var verdict = ""
             if let target = Self.targets[kind] {

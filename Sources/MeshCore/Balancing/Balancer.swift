@@ -17,7 +17,7 @@ public struct Balancer: Sendable {
     private var arena = TableArena()
     /// Round-robin's next position in each group.
     private var cursors: ContiguousArray<Int> = []
-    /// Smooth weighted round-robin's current values in each group.
+    /// Smooth weighted round-robin's current values in each group (empty for other kinds).
     private var weightedCurrent: ContiguousArray<ContiguousArray<Int64>> = []
     /// Running sums of the groups' shares; the last is 1.
     private var shareBounds: ContiguousArray<Double> = []
@@ -49,7 +49,8 @@ public struct Balancer: Sendable {
         cursors = ContiguousArray(hosts.groups.map {
             kind == .weightedRoundRobin ? 0 : random.below($0.hosts.count)
         })
-        weightedCurrent = ContiguousArray(repeating: [], count: kind == .weightedRoundRobin ? hosts.groups.count : 0)
+        // Empty (and never grown) unless the balancer is weighted round-robin.
+        weightedCurrent = ContiguousArray(repeating: [], count: hosts.groups.count)
         let totalShare = hosts.groups.reduce(0) { $0 + max(0, $1.share) }
         var running = 0.0
         shareBounds = ContiguousArray(hosts.groups.map { group in
@@ -70,13 +71,18 @@ public struct Balancer: Sendable {
             // Callers may pass raw or poorly spread keys; one mix makes every bit count.
             let mixed = StableHash.mix(hash)
             let group = groups.count == 1 ? 0 : groupIndex(at: unitInterval(StableHash.mix(mixed ^ 0x6772_6F75_7073)))
-            return groups[group].pick(hash: mixed, cursor: &cursors[group], random: &random, stats: stats)
+            return groups[group].pick(hash: mixed, random: &random, stats: stats)
         }
         let group = groups.count == 1 ? 0 : groupIndex(at: random.unit())
-        if kind == .weightedRoundRobin {
-            return groups[group].pickWeighted(current: &weightedCurrent[group], cursor: &cursors[group])
+        switch kind {
+        case .roundRobin:
+            return groups[group].pickInTurn(cursor: &cursors[group])
+        case .weightedRoundRobin:
+            return groups[group].pickWeighted(cursor: &cursors[group], current: &weightedCurrent[group])
+        default:
+            break
         }
-        return groups[group].pick(hash: 0, cursor: &cursors[group], random: &random, stats: stats)
+        return groups[group].pick(hash: 0, random: &random, stats: stats)
     }
 
     public mutating func requestStarted(slot: Int32) {

@@ -22,11 +22,10 @@ enum GroupPicker: Sendable {
         }
     }
 
-    /// Picks that only read the tables. `hash` is already mixed; hashing pickers ignore
-    /// `random` and the others ignore `hash`. Round-robin keeps its turn in `cursor`, outside
-    /// this value, so that a pick never writes here.
+    /// Picks that need no turn kept between them. `hash` is already mixed; hashing pickers
+    /// ignore `random` and the others ignore `hash`.
     @inline(__always)
-    func pick(hash: UInt64, cursor: inout Int, random: inout SeededRandom, stats: borrowing EndpointStats) -> Int32 {
+    func pick(hash: UInt64, random: inout SeededRandom, stats: borrowing EndpointStats) -> Int32 {
         switch self {
         case .maglev(let table):
             return table.pick(hash: hash)
@@ -38,19 +37,23 @@ enum GroupPicker: Sendable {
             return choices.pickPeakEWMA(random: &random, stats: stats)
         case .random(let picker):
             return picker.pick(random: &random)
-        case .roundRobin(let picker):
-            return picker.pick(cursor: &cursor)
-        case .weightedRoundRobin:
-            preconditionFailure("weighted round-robin picks through pickWeighted")
+        case .roundRobin, .weightedRoundRobin:
+            preconditionFailure("round-robin picks through pickInTurn or pickWeighted")
         }
     }
 
-    /// Weighted round-robin's pick, with the current weights kept by the caller.
+    /// Round-robin's pick, with the turn kept by the caller, outside this value, so that no
+    /// pick writes here.
     @inline(__always)
-    func pickWeighted(current: inout ContiguousArray<Int64>, cursor: inout Int) -> Int32 {
-        guard case .weightedRoundRobin(let picker) = self else {
-            preconditionFailure("pickWeighted on another algorithm")
-        }
+    func pickInTurn(cursor: inout Int) -> Int32 {
+        guard case .roundRobin(let picker) = self else { preconditionFailure("pickInTurn on \(self)") }
+        return picker.pick(cursor: &cursor)
+    }
+
+    /// Weighted round-robin's pick, with the turn and current values kept by the caller.
+    @inline(__always)
+    func pickWeighted(cursor: inout Int, current: inout ContiguousArray<Int64>) -> Int32 {
+        guard case .weightedRoundRobin(let picker) = self else { preconditionFailure("pickWeighted on \(self)") }
         return picker.pick(current: &current, cursor: &cursor)
     }
 }
