@@ -34,6 +34,8 @@ struct EndpointStats: Sendable {
     mutating func finish(_ slot: Int, latency sample: Double, now: Double) {
         guard slot >= 0, slot < active.count else { return }
         if active[slot] > 0 { active[slot] -= 1 }
+        // A broken measurement must not poison the estimate (NaN would stick for good).
+        guard sample.isFinite, sample >= 0, now.isFinite else { return }
         if now > clock { clock = now }
         let current = latency[slot]
         if current.isNaN || sample > current {

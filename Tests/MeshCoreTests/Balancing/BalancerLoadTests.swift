@@ -86,3 +86,17 @@ import Testing
         }
     }
 }
+
+@Suite struct BalancerMeasurementTests {
+    @Test func brokenLatenciesAreIgnored() {
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [1, 1])))
+        for (latency, now) in [(Double.nan, 1.0), (-1, 1), (0.01, .infinity), (.infinity, 2)] {
+            balancer.requestStarted(slot: 0)
+            balancer.requestFinished(slot: 0, latency: latency, now: now)
+        }
+        balancer.requestStarted(slot: 1)
+        balancer.requestFinished(slot: 1, latency: 0.5, now: 3)
+        // Slot 0 still has no data (30 ms), so it beats slot 1's 500 ms every time.
+        #expect((0..<100).allSatisfy { _ in balancer.pick() == 0 })
+    }
+}
