@@ -18,6 +18,19 @@ import Testing
                 "\(shareA) \(shareB) \(shareC)")
     }
 
+    @Test(arguments: [BalancerKind.roundRobin, .weightedRoundRobin])
+    func eachGroupKeepsItsOwnTurn(kind: BalancerKind) {
+        let set = HostSet(groups: [
+            .init(zone: "a", share: 0.5, hosts: makeHosts(weights: [1, 1, 1])),
+            .init(zone: "b", share: 0.5, hosts: makeHosts(weights: [1, 1], slots: [3, 4])),
+        ])
+        var balancer = makeBalancer(kind, set)
+        let picks = (0..<200).map { _ in balancer.pick()! }
+        let inA = picks.filter { $0 < 3 }, inB = picks.filter { $0 >= 3 }
+        #expect(zip(inA, inA.dropFirst()).allSatisfy { ($0 + 1) % 3 == $1 }, "\(inA)")
+        #expect(zip(inB, inB.dropFirst()).allSatisfy { $0 != $1 }, "\(inB)")
+    }
+
     @Test(arguments: BalancerKind.allCases)
     func neverPicksOutsideTheSet(kind: BalancerKind) {
         var random = SeededRandom(seed: 2024)
