@@ -35,13 +35,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock. Pure.
+        .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
+
+        // Where events come from and go to: recordings, replay, the demo and live sessions.
+        .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
+
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
 
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshTUI",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mesh-top",
@@ -50,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "CAllocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mesh-bench",
@@ -59,7 +65,13 @@ let package = Package(
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"], swiftSettings: strict),
+        .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
+        .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
+            exclude: ["Snapshots"],  // golden frames, read through #filePath
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),
     ]
 )

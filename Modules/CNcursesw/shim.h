@@ -4,6 +4,9 @@
 // SwiftPM drops pkg-config's -D_XOPEN_SOURCE=600, so ask for the wide-character API explicitly.
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
+#include <stdio.h>
+#include <wchar.h>
+#include <langinfo.h>
 #include <ncursesw/curses.h>
 
 // Swift 6 rejects curses' mutable globals and function-like macros: wrap them.
@@ -19,5 +22,52 @@ static inline attr_t mesh_a_dim(void) { return A_DIM; }
 static inline attr_t mesh_a_reverse(void) { return A_REVERSE; }
 static inline attr_t mesh_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t mesh_color_pair(short n) { return COLOR_PAIR(n); }
+
+// stdin/stdout are mutable C globals that Swift 6 rejects.
+static inline FILE *mesh_stdin(void) { return stdin; }
+static inline FILE *mesh_stdout(void) { return stdout; }
+
+// Key codes: the octal macros import, but named wrappers keep the Swift side self-describing and
+// let a test check them against the values ncurses documents.
+static inline int mesh_key_up(void) { return KEY_UP; }
+static inline int mesh_key_down(void) { return KEY_DOWN; }
+static inline int mesh_key_left(void) { return KEY_LEFT; }
+static inline int mesh_key_right(void) { return KEY_RIGHT; }
+static inline int mesh_key_home(void) { return KEY_HOME; }
+static inline int mesh_key_end(void) { return KEY_END; }
+static inline int mesh_key_ppage(void) { return KEY_PPAGE; }
+static inline int mesh_key_npage(void) { return KEY_NPAGE; }
+static inline int mesh_key_enter(void) { return KEY_ENTER; }
+static inline int mesh_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int mesh_key_dc(void) { return KEY_DC; }
+static inline int mesh_key_btab(void) { return KEY_BTAB; }
+static inline int mesh_key_resize(void) { return KEY_RESIZE; }
+static inline int mesh_key_f(int n) { return KEY_F(n); }
+static inline int mesh_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int mesh_err(void) { return ERR; }
+
+// One cell: a single wide character with attributes and a colour pair, placed absolutely so that
+// a width disagreement with the terminal can never shift the rest of the row.
+static inline int mesh_put_wch(int y, int x, wchar_t ch, attr_t attrs, short pair) {
+    wchar_t text[2] = { ch, 0 };
+    cchar_t cell;
+    if (setcchar(&cell, text, attrs, pair, NULL) == ERR) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+// Reads back one cell (tests): its first character, attributes and pair.
+static inline int mesh_get_wch_at(int y, int x, wchar_t *ch, attr_t *attrs, short *pair) {
+    cchar_t cell;
+    wchar_t text[CCHARW_MAX + 1];
+    if (mvin_wch(y, x, &cell) == ERR) return ERR;
+    if (getcchar(&cell, text, attrs, pair, NULL) == ERR) return ERR;
+    *ch = text[0];
+    return OK;
+}
+
+static inline const char *mesh_codeset(void) { return nl_langinfo(CODESET); }
+
+// ncurses waits ESCDELAY ms after ESC for a sequence; a second is far too slow for Esc to cancel.
+static inline void mesh_set_escdelay(int ms) { set_escdelay(ms); }
 
 #endif

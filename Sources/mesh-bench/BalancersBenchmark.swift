@@ -59,19 +59,19 @@ struct BalancersBenchmark: ParsableCommand {
             let result = measure(kind, hosts: hosts, random: &random)
             var verdict = ""
             if let target = Self.targets[kind] {
-                verdict = "≤ \(format(target, 0)) ns " + (result.nanoseconds <= target ? "ok" : "MISSED")
+                verdict = "≤ \(Measure.format(target, 0)) ns " + (result.nanoseconds <= target ? "ok" : "MISSED")
                 if result.nanoseconds > target { failures.append("\(kind.rawValue) pick") }
             }
             if kind == .maglev {
                 let ok = result.updateMilliseconds <= Self.maglevBuildTarget
-                verdict += ", build ≤ \(format(Self.maglevBuildTarget, 0)) ms " + (ok ? "ok" : "MISSED")
+                verdict += ", build ≤ \(Measure.format(Self.maglevBuildTarget, 0)) ms " + (ok ? "ok" : "MISSED")
                 if !ok { failures.append("maglev build") }
             }
             if result.allocations > 0 { failures.append("\(kind.rawValue) allocates") }
-            print(pad(kind.rawValue, 21) + lpad("\(result.picks)", 10) + lpad(format(result.nanoseconds, 1), 10)
+            print(pad(kind.rawValue, 21) + lpad("\(result.picks)", 10) + lpad(Measure.format(result.nanoseconds, 1), 10)
                   + lpad("\(result.allocations)", 8)
-                  + lpad(format(Double(result.allocations) / Double(result.picks * runs), 4), 13) + lpad(format(result.updateMilliseconds, 2), 11)
-                  + lpad(format(result.bytesPerEndpoint, 1), 13) + "  " + verdict)
+                  + lpad(Measure.format(Double(result.allocations) / Double(result.picks * runs), 4), 13) + lpad(Measure.format(result.updateMilliseconds, 2), 11)
+                  + lpad(Measure.format(result.bytesPerEndpoint, 1), 13) + "  " + verdict)
         }
         print(failures.isEmpty ? "all targets met" : "missed: " + failures.joined(separator: ", "))
     }
@@ -91,10 +91,10 @@ struct BalancersBenchmark: ParsableCommand {
         var bytes = 0
         for _ in 0..<runs {
             let heapBefore = mesh_heap_bytes()
-            let start = ContinuousClock.now
+            let start = Measure.now()
             var balancer = Balancer(kind: kind, seed: seed)
             balancer.update(hosts)
-            builds.append(milliseconds(ContinuousClock.now - start))
+            builds.append((Measure.now() - start) * 1e3)
             bytes = mesh_heap_bytes() - heapBefore
             withExtendedLifetime(balancer) {}
         }
@@ -115,9 +115,9 @@ struct BalancersBenchmark: ParsableCommand {
         blackHole(checksum)
         return Result(
             picks: count,
-            nanoseconds: median(times),
+            nanoseconds: Measure.median(times),
             allocations: allocations,
-            updateMilliseconds: median(builds),
+            updateMilliseconds: Measure.median(builds),
             bytesPerEndpoint: Double(bytes) / Double(endpoints)
         )
     }
@@ -135,35 +135,13 @@ struct BalancersBenchmark: ParsableCommand {
     @inline(never)
     private func timedPicks(_ balancer: inout Balancer, count: Int, checksum: inout Int64) -> Double {
         var sum: Int64 = 0
-        let start = ContinuousClock.now
+        let start = Measure.now()
         for index in 0..<count {
             sum &+= Int64(balancer.pick(hash: UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15) ?? -1)
         }
-        let elapsed = ContinuousClock.now - start
+        let elapsed = Measure.now() - start
         checksum &+= sum
-        return Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) * 1e-9
-    }
-
-    private func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.count % 2 == 1
-            ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
-
-    private func format(_ value: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        guard decimals > 0 else { return String(Int(rounded)) }
-        let whole = Int(rounded.rounded(.towardZero))
-        let fraction = Int((abs(rounded - Double(whole)) * scale).rounded())
-        let digits = String(fraction)
-        return "\(whole).\(String(repeating: "0", count: decimals - digits.count))\(digits)"
+        return elapsed * 1e9
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -5,10 +5,8 @@ struct MeshTop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mesh-top",
         abstract: "Watch and steer a service mesh: registry, load balancer, health checker and dashboard in one.",
-        subcommands: []
+        discussion: "Without a command, mesh-top runs the built-in demo.",
+        subcommands: [DemoCommand.self, ReplayCommand.self, ValidateCommand.self],
+        defaultSubcommand: DemoCommand.self
     )
-
-    func run() throws {
-        print("mesh-top")
-    }
 }

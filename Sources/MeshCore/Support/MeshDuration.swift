@@ -23,7 +23,9 @@ public enum MeshDuration {
         return trim(seconds / 60) + "m"
     }
 
+    /// At most three decimals: `30s`, `1.5s`, `0.25s`.
     private static func trim(_ v: Double) -> String {
-        v == v.rounded() ? String(Int(v)) : String(v)
+        let r = (v * 1000).rounded() / 1000
+        return r == r.rounded() ? String(Int(r)) : String(r)
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+public import MeshCore
+
+/// One entry of `alerts:`: what to watch, on which subjects, for how long, and how bad it is.
+public struct AlertRule: Sendable, Equatable {
+    /// Which services or endpoints a rule watches: `service: "*"`, `endpoint: "web/*"`.
+    public enum Selector: Sendable, Equatable, CustomStringConvertible {
+        /// A service name pattern; `*` matches any run of characters.
+        case service(String)
+        /// A `SERVICE/ENDPOINT` pattern; `*` alone matches every endpoint.
+        case endpoint(String)
+
+        /// Whether the service (or `SERVICE/ENDPOINT`) named `subject` is watched.
+        public func matches(_ subject: String) -> Bool {
+            switch self {
+            case .service(let pattern): Glob.matches(pattern, subject)
+            case .endpoint(let pattern): pattern == "*" || Glob.matches(pattern, subject)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .service(let p): "service \(p)"
+            case .endpoint(let p): "endpoint \(p)"
+            }
+        }
+    }
+
+    public var name: String
+    public var selector: Selector
+    public var condition: AlertCondition
+    /// Seconds the condition must hold before the alert fires (0: at once).
+    public var holdFor: Double
+    /// The counting window of `state_changes`; nil for other conditions.
+    public var within: Double?
+    public var severity: AlertChange.Severity
+
+    public init(name: String, selector: Selector, condition: AlertCondition, holdFor: Double = 0,
+                within: Double? = nil, severity: AlertChange.Severity) {
+        self.name = name; self.selector = selector; self.condition = condition
+        self.holdFor = holdFor; self.within = within; self.severity = severity
+    }
+
+    /// SPEC.md's alerts, in force when a file has no `alerts:` section.
+    public static let defaults: [AlertRule] = [
+        AlertRule(name: "low-success", selector: .service("*"), condition: .threshold(.successRate, .less, 99),
+                  holdFor: 30, severity: .critical),
+        AlertRule(name: "slow", selector: .service("*"), condition: .threshold(.p99, .greater, 0.5),
+                  holdFor: 60, severity: .warning),
+        AlertRule(name: "flapping", selector: .endpoint("*"), condition: .threshold(.stateChanges, .greater, 4),
+                  within: 60, severity: .warning),
+        AlertRule(name: "failover", selector: .service("*"), condition: .failoverActive, severity: .warning),
+        AlertRule(name: "panic", selector: .service("*"), condition: .panic, severity: .critical),
+    ]
+}
+
+/// `*` wildcards, nothing else: enough for service and endpoint names.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 1 { return pattern == text }
+        var rest = Substring(text)
+        guard rest.hasPrefix(parts[0]) else { return false }
+        rest = rest.dropFirst(parts[0].count)
+        for part in parts.dropFirst().dropLast() where !part.isEmpty {
+            guard let r = rest.range(of: part) else { return false }
+            rest = rest[r.upperBound...]
+        }
+        return rest.hasSuffix(parts.last!)
+    }
+}

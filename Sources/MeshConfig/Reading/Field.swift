@@ -1,0 +1,179 @@
+import Foundation
+import MeshCore
+import Yams
+
+/// One YAML node and where it sits (file and key path), so that every value read from it can
+/// fail with `FILE:LINE: KEY.PATH: message`.
+struct Field {
+    let node: Node
+    /// `services[0].endpoints[1].id`; empty for the document root.
+    let path: String
+    let file: String
+
+    var line: Int? { node.mark?.line }
+
+    func error(_ message: String) -> ConfigError {
+        ConfigError(file: file, line: line, key: path.isEmpty ? nil : path, message: message)
+    }
+
+    func child(_ key: String, _ node: Node) -> Field {
+        Field(node: node, path: path.isEmpty ? key : "\(path).\(key)", file: file)
+    }
+
+    // MARK: Scalars
+
+    private var plain: String? {
+        guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return nil }
+        return s.string
+    }
+
+    /// `null`, `~` or nothing at all (`key:`), as YAML means it.
+    var isNull: Bool {
+        guard let p = plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(p)
+    }
+
+    /// How a wrong value is named in a message: `'text'`, `a list`, `a mapping`.
+    var shown: String {
+        switch node {
+        case .scalar(let s): isNull ? "null" : "'\(s.string)'"
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        case .alias: "an alias"
+        }
+    }
+
+    /// Any scalar but null, as written: `id: 1` is the id "1".
+    func string() throws(ConfigError) -> String {
+        guard case .scalar(let s) = node, !isNull else { throw error("expected a string, got \(shown)") }
+        return s.string
+    }
+
+    /// A string that is not empty or blank.
+    func text() throws(ConfigError) -> String {
+        let s = try string()
+        guard !s.allSatisfy(\.isWhitespace) else { throw error("must not be empty") }
+        return s
+    }
+
+    /// A whole number (plain, not quoted).
+    func int() throws(ConfigError) -> Int {
+        guard let p = plain, let value = Int(p.replacingOccurrences(of: "_", with: "")) else {
+            throw error("expected a whole number, got \(shown)")
+        }
+        return value
+    }
+
+    func int(atLeast minimum: Int) throws(ConfigError) -> Int {
+        let value = try int()
+        guard value >= minimum else { throw error("must be at least \(minimum), got \(value)") }
+        return value
+    }
+
+    /// Any finite number (plain, not quoted).
+    func number() throws(ConfigError) -> Double {
+        guard let p = plain, let value = Double(p.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+            throw error("expected a number, got \(shown)")
+        }
+        return value
+    }
+
+    func bool() throws(ConfigError) -> Bool {
+        switch plain {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: throw error("expected true or false, got \(shown)")
+        }
+    }
+
+    /// Seconds, from `250ms`, `1s`, `1.5s`, `2m`. A bare number is refused: its unit would be a guess.
+    func duration() throws(ConfigError) -> Double {
+        guard case .scalar(let s) = node, !isNull, let seconds = MeshDuration.parse(s.string) else {
+            throw error("bad duration \(shown) (expected a number with a unit: 250ms, 1s, 1.5s, 2m)")
+        }
+        return seconds
+    }
+
+    func positiveDuration() throws(ConfigError) -> Double {
+        let seconds = try duration()
+        guard seconds > 0 else { throw error("must be longer than 0s") }
+        return seconds
+    }
+
+    /// A percentage in 0...100, written `50` or `50%`.
+    func percent() throws(ConfigError) -> Double {
+        guard case .scalar(let s) = node, !isNull else { throw error("expected a percentage, got \(shown)") }
+        let raw = s.string.trimmingCharacters(in: .whitespaces)
+        let digits = raw.hasSuffix("%") ? String(raw.dropLast()) : raw
+        guard let value = Double(digits), value.isFinite else { throw error("expected a percentage, got \(shown)") }
+        guard (0...100).contains(value) else { throw error("percentage \(raw) is outside 0...100") }
+        return value
+    }
+
+    /// A fraction in 0...1, written `0.001` or `0.1%`.
+    func fraction() throws(ConfigError) -> Double {
+        guard case .scalar(let s) = node, !isNull else { throw error("expected a fraction, got \(shown)") }
+        let raw = s.string.trimmingCharacters(in: .whitespaces)
+        if raw.hasSuffix("%") { return try percent() / 100 }
+        let value = try number()
+        guard (0...1).contains(value) else {
+            throw error("\(raw) is outside 0...1 (a fraction: write 0.05 or 5%)")
+        }
+        return value
+    }
+
+    /// A name usable in `SERVICE/ENDPOINT` and `zone:NAME`: letters, digits, `-`, `_`, `.`.
+    func name() throws(ConfigError) -> String {
+        let s = try text()
+        guard s.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }) else {
+            throw error("bad name '\(s)' (use letters, digits, '-', '_' and '.')")
+        }
+        return s
+    }
+
+    // MARK: Collections
+
+    /// The items of a list, each with its `[i]` path.
+    func list() throws(ConfigError) -> [Field] {
+        guard case .sequence(let seq) = node else { throw error("expected a list, got \(shown)") }
+        return seq.enumerated().map { Field(node: $1, path: "\(path)[\($0)]", file: file) }
+    }
+
+    func strings() throws(ConfigError) -> [String] {
+        var out: [String] = []
+        for item in try list() { out.append(try item.text()) }
+        return out
+    }
+
+    /// A mapping of strings to strings (`metadata:`).
+    func stringMap() throws(ConfigError) -> [String: String] {
+        guard case .mapping(let map) = node else { throw error("expected a mapping, got \(shown)") }
+        var out: [String: String] = [:]
+        for (key, value) in map {
+            let k = try Field(node: key, path: path, file: file).string()
+            out[k] = try child(k, value).string()
+        }
+        return out
+    }
+
+    /// The value of `key` when this is a mapping that has it (for pointing at an already checked key).
+    func lookup(_ key: String) -> Field? {
+        guard case .mapping(let map) = node, let value = map[key] else { return nil }
+        return child(key, value)
+    }
+
+    /// A mapping whose keys must all be among `keys`; an unknown one fails with the closest match.
+    func object(_ keys: [String]) throws(ConfigError) -> FieldMap {
+        guard case .mapping(let map) = node else { throw error("expected a mapping, got \(shown)") }
+        var fields: [String: Field] = [:]
+        for (key, value) in map {
+            let keyField = Field(node: key, path: path, file: file)
+            guard case .scalar(let k) = key else { throw keyField.error("keys must be strings, got \(keyField.shown)") }
+            guard keys.contains(k.string) else {
+                throw child(k.string, key).error(KeySuggestion.unknownKey(k.string, known: keys))
+            }
+            fields[k.string] = child(k.string, value)
+        }
+        return FieldMap(owner: self, fields: fields)
+    }
+}

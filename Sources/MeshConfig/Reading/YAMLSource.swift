@@ -1,0 +1,73 @@
+import Foundation
+import Yams
+
+/// Reads a file's text and turns YAML into a root `Field`, with YAML's own errors as `ConfigError`s.
+enum YAMLSource {
+    /// The whole file as UTF-8 text; every way of failing is one line naming the file.
+    static func read(path: String) throws(ConfigError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigError(file: path, message: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ConfigError(file: path, message: "is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, message: "cannot read the file (permission denied?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, message: "not UTF-8 text")
+        }
+        return text
+    }
+
+    /// The document's root, which must be a mapping.
+    static func root(yaml: String, file: String) throws(ConfigError) -> Field {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw convert(error, file: file)
+        } catch {
+            throw ConfigError(file: file, message: "not valid YAML: \(error)")
+        }
+        guard let node else { throw ConfigError(file: file, line: 1, message: "the file is empty") }
+        let root = Field(node: node, path: "", file: file)
+        guard case .mapping = node else { throw root.error("expected a mapping of keys at the top level, got \(root.shown)") }
+        return root
+    }
+
+    /// Yams' multi-line messages become one line with the problem's line number.
+    static func convert(_ error: YamlError, file: String) -> ConfigError {
+        func oneLine(_ context: YamlError.Context?, _ problem: String) -> String {
+            guard let context else { return "YAML syntax error: \(problem)" }
+            return "YAML syntax error: \(problem) (\(context.text) at line \(context.mark.line))"
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            return ConfigError(file: file, line: mark.line, message: oneLine(context, problem))
+        case let .reader(problem, offset, _, yaml):
+            let line = offset.map { o in yaml.utf8.prefix(o).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
+            return ConfigError(file: file, line: line, message: "cannot read the text: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.sorted().first ?? ""
+            let first = context.mark
+            let line = secondUse(of: key, after: first, in: context.text) ?? first.line
+            return ConfigError(file: file, line: line, key: nil, message: "duplicate key '\(key)' (first at line \(first.line))")
+        default:
+            return ConfigError(file: file, message: "YAML error: \(error)")
+        }
+    }
+
+    /// Yams points at a duplicate key's first use; the second, at the same column of a later line, is the mistake.
+    private static func secondUse(of key: String, after mark: Mark, in yaml: String) -> Int? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line < lines.count else { return nil }
+        for number in (mark.line + 1)...lines.count {
+            let text = lines[number - 1].unicodeScalars
+            guard text.count >= mark.column else { continue }
+            let rest = String(text.dropFirst(mark.column - 1))
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") { return number }
+        }
+        return nil
+    }
+}

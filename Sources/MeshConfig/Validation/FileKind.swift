@@ -1,0 +1,28 @@
+import Foundation
+import Yams
+
+/// What `mesh-top validate` was given.
+public enum FileKind: String, Sendable, Equatable, CaseIterable {
+    /// A run configuration (mesh.yaml).
+    case config
+    /// A demo scenario.
+    case scenario
+    /// A JSON Lines recording.
+    case recording
+
+    /// Keys only a scenario has at its top level.
+    static let scenarioKeys: Set<String> = ["name", "description", "seed", "duration", "traffic", "timeline"]
+
+    /// Decides from the content, with the `.jsonl` extension as a hint: a recording's first line is
+    /// a JSON header naming `mesh-top/recording`; a YAML file with scenario-only keys is a scenario;
+    /// anything else is read as a config, so that its errors are a config's.
+    public static func detect(path: String, text: String) -> FileKind {
+        let firstLine = text.prefix { $0 != "\n" }
+        if path.hasSuffix(".jsonl") || (firstLine.hasPrefix("{") && firstLine.contains("mesh-top/recording")) {
+            return .recording
+        }
+        guard let root = try? Yams.compose(yaml: text), case .mapping(let map) = root else { return .config }
+        let keys = Set(map.keys.compactMap(\.string))
+        return keys.isDisjoint(with: scenarioKeys) ? .config : .scenario
+    }
+}

@@ -1,0 +1,36 @@
+/// What `mesh-top validate` checks and says, apart from the command line itself.
+public enum Validator {
+    /// A file that passed: its kind, the `ok:` line, and any warnings (each one line).
+    public struct Report: Sendable, Equatable {
+        public var kind: FileKind
+        public var summary: String
+        public var warnings: [String]
+    }
+
+    /// Reads `path`, decides what it is, and checks it completely.
+    public static func validate(path: String) throws(ConfigError) -> Report {
+        let text = try YAMLSource.read(path: path)
+        let kind = FileKind.detect(path: path, text: text)
+        switch kind {
+        case .config:
+            let config = try MeshConfig.parse(yaml: text, file: path)
+            return Report(kind: kind, summary: "ok: \(path): \(count(config.services.count, "service")), "
+                + "\(count(config.endpointCount, "endpoint"))", warnings: [])
+        case .scenario:
+            let s = try Scenario.parse(yaml: text, file: path)
+            return Report(kind: kind, summary: "ok: \(path): scenario '\(s.name)', \(count(s.services.count, "service")), "
+                + "\(count(s.endpointCount, "endpoint")), \(count(s.timeline.count, "timeline step"))", warnings: [])
+        case .recording:
+            let r = try RecordingCheck.check(text: text, file: path)
+            var warnings: [String] = []
+            if let line = r.cutOffLine {
+                warnings.append("warning: \(path):\(line): last line is cut off (written during a crash?); replay plays everything before it")
+            }
+            let seconds = (r.lastTime * 10).rounded() / 10
+            return Report(kind: kind, summary: "ok: \(path): recording from \(r.source), \(count(r.events, "event")) over \(seconds)s",
+                          warnings: warnings)
+        }
+    }
+
+    private static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+}

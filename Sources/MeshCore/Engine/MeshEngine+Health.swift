@@ -1,0 +1,43 @@
+/// Health: active check results, passive outlier detection, and their expiry.
+extension MeshEngine {
+    /// One active check result. Killed endpoints are not checked; drained ones are, quietly, so
+    /// that a restore knows how they are.
+    public func healthCheck(service s: Int, slot: Int32, passed: Bool, now: Double) {
+        guard var runtime = services[s].slots[Int(slot)], runtime.hold != .killed else { return }
+        let verdict = runtime.health.record(passed: passed)
+        services[s].slots[Int(slot)] = runtime
+        guard verdict != nil else { return }
+        let policy = services[s].policy.health
+        let reason = passed
+            ? (runtime.health.status == .healthy && policy.healthyThreshold > 1 ? "\(policy.healthyThreshold) checks passed" : "check passed")
+            : "\(policy.unhealthyThreshold) checks failed"
+        refresh(s, slot, reason: reason, now: now)
+    }
+
+    /// One proxied (or simulated) request's outcome, for passive outlier detection.
+    public func requestFinished(service s: Int, slot: Int32, success: Bool, now: Double) {
+        guard services[s].outlier != nil, services[s].slots[Int(slot)]?.hold == EndpointRuntime.Hold.none else { return }
+        guard let ejection = services[s].outlier?.record(slot: slot, success: success, now: now) else { return }
+        services[s].slots[Int(slot)]?.ejectedUntil = ejection.until
+        let seconds = MeshDuration.format(ejection.until - now)
+        refresh(s, slot, reason: "\(ejection.failures) consecutive failures: ejected for \(seconds)", now: now)
+    }
+
+    func expireEjections(_ s: Int, now: Double) {
+        guard services[s].outlier != nil else { return }
+        for slot in services[s].outlier!.expire(now: now) {
+            guard services[s].slots[Int(slot)]?.ejectedUntil != nil else { continue }
+            services[s].slots[Int(slot)]?.ejectedUntil = nil
+            refresh(s, slot, reason: "ejection ended", now: now)
+        }
+    }
+
+    func expireDrains(_ s: Int, now: Double) {
+        let timeout = services[s].policy.drainTimeout
+        for slot in services[s].slots.indices {
+            guard case .draining(let since)? = services[s].slots[slot]?.hold, now - since >= timeout else { continue }
+            services[s].slots[slot]?.hold = .drained
+            refresh(s, Int32(slot), reason: "drain timeout: remaining requests closed", now: now)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// Who gets traffic: re-plans a service after any change and tells the data plane, and turns
+/// changes of plan into `failover` and `panic` events.
+extension MeshEngine {
+    func replan(_ s: Int, now: Double) {
+        let service = state.services[s]
+        var candidates: [TrafficPlanner.Candidate] = []
+        candidates.reserveCapacity(service.endpoints.count)
+        for endpoint in service.endpoints {
+            guard let slot = services[s].slotByID[endpoint.id], let runtime = services[s].slots[Int(slot)] else { continue }
+            candidates.append(TrafficPlanner.Candidate(
+                slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.weight,
+                key: runtime.key, eligibleSince: runtime.eligibleSince))
+        }
+        let plan = TrafficPlanner(policy: services[s].policy).plan(candidates, now: now)
+        let previous = services[s].plan
+        services[s].plan = plan
+        services[s].replanAt = plan.nextChange
+        if previous?.hosts != plan.hosts { onHostSet?(s, plan.hosts) }
+        announce(s, from: previous, to: plan, now: now)
+    }
+
+    private func announce(_ s: Int, from old: TrafficPlan?, to new: TrafficPlan, now: Double) {
+        let name = services[s].name
+        let wasPanic = old?.panic ?? false
+        if new.panic != wasPanic {
+            emit(.panic(PanicChange(service: name, active: new.panic, healthy: new.healthyPercent)), at: now)
+        }
+        // Zones only fail over where the service has a zone preference.
+        guard !services[s].policy.zones.isEmpty else { return }
+        let before = old.map(zoneLabel) ?? services[s].policy.zones.first ?? ""
+        let after = zoneLabel(new)
+        guard before != after, !after.isEmpty else { return }
+        let reason: String
+        if after == services[s].policy.zones.first {
+            reason = "zone \(after) healthy again"
+        } else if let primary = new.zones.first, primary.share < 1, new.zones.count > 1 {
+            reason = "zone \(primary.name) degraded: \(Int((1 - primary.share) * 100))% spills over"
+        } else {
+            reason = "zone \(before.split(separator: "+").first.map(String.init) ?? before) has no healthy endpoint"
+        }
+        emit(.failover(Failover(service: name, from: before, to: after, reason: reason)), at: now)
+    }
+
+    /// `a`, `a+b`: the zones taking traffic, in preference order.
+    private func zoneLabel(_ plan: TrafficPlan) -> String {
+        plan.zones.filter { $0.share > 0 }.map(\.name).joined(separator: "+")
+    }
+}

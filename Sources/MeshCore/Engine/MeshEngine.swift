@@ -1,0 +1,118 @@
+/// The engine: turns what happened (check results, request outcomes, operator commands, the
+/// passing of time) into events, applies them through the reducer, and publishes to the data
+/// plane the host set each service may route to. Every mode runs this same engine; only the
+/// driver calling it differs (simulator, real sockets, none for replay).
+///
+/// Not thread-safe: one driver owns it (the demo thread, or the control event loop in `run`).
+public final class MeshEngine {
+    public private(set) var state: MeshState
+    var services: [ServiceRuntime]
+    /// Every event, as it happens (recorder, headless printer, admin API feed).
+    public var onEvent: ((MeshEvent) -> Void)?
+    /// A service's new host set, for the balancers of the data plane (service index, set).
+    public var onHostSet: ((Int, HostSet) -> Void)?
+    /// How often a keyframe goes into the event stream, so a replay can seek cheaply.
+    public var keyframeInterval: Double = 10
+    private var lastKeyframe: Double = 0
+
+    /// Starts from a topology (every endpoint `unknown`, or `healthy` where checks are off).
+    public init(mesh: MeshState, policies: [String: ServicePolicy]) {
+        state = mesh
+        services = mesh.services.map { ServiceRuntime(name: $0.name, policy: policies[$0.name] ?? ServicePolicy()) }
+        for s in services.indices {
+            let policy = services[s].policy
+            for (i, endpoint) in state.services[s].endpoints.enumerated() {
+                let runtime = EndpointRuntime(id: endpoint.id,
+                                              key: StableHash.hash("\(state.services[s].name)/\(endpoint.id)"),
+                                              health: HealthTracker(policy: policy.health))
+                services[s].slots.append(runtime)
+                services[s].slotByID[endpoint.id] = Int32(i)
+                state.services[s].endpoints[i].state = runtime.shownState
+            }
+            state.services[s].balancer = policy.balancer
+            state.services[s].zones = policy.zones
+            let count = services[s].slots.count
+            services[s].outlier?.setEndpointCount(count)
+        }
+    }
+
+    /// Publishes the first plans; call once the driver listens.
+    public func start(now: Double) {
+        lastKeyframe = now
+        for s in services.indices { replan(s, now: now) }
+    }
+
+    // MARK: Naming
+
+    public var serviceCount: Int { services.count }
+    public func serviceIndex(_ name: String) -> Int? { services.firstIndex { $0.name == name } }
+    public func policy(ofService s: Int) -> ServicePolicy { services[s].policy }
+    public func hostSet(ofService s: Int) -> HostSet { services[s].plan?.hosts ?? .empty }
+
+    /// (service index, slot) of an endpoint.
+    public func locate(_ ref: EndpointRef) -> (service: Int, slot: Int32)? {
+        guard let s = serviceIndex(ref.service), let slot = services[s].slotByID[ref.endpoint] else { return nil }
+        return (s, slot)
+    }
+
+    public func ref(service s: Int, slot: Int32) -> EndpointRef? {
+        guard let runtime = services[s].slots[Int(slot)] else { return nil }
+        return EndpointRef(service: services[s].name, endpoint: runtime.id)
+    }
+
+    /// Slots of a service's endpoints in the order the state lists them.
+    public func slots(ofService s: Int) -> [Int32] {
+        state.services[s].endpoints.compactMap { services[s].slotByID[$0.id] }
+    }
+
+    // MARK: Events
+
+    /// Applies an event to the state and hands it to the listeners.
+    func emit(_ body: MeshEvent.Body, at now: Double) {
+        // Microseconds are plenty, and keep recordings short and readable.
+        let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
+        state.apply(event)
+        onEvent?(event)
+    }
+
+    /// Re-derives the shown state of one endpoint and emits the change, if any.
+    func refresh(_ s: Int, _ slot: Int32, reason: String, now: Double) {
+        guard let runtime = services[s].slots[Int(slot)],
+              let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }) else { return }
+        let old = state.services[s].endpoints[i].state, new = runtime.shownState
+        guard old != new else { return }
+        if new.isEligible && !old.isEligible { services[s].slots[Int(slot)]?.eligibleSince = now }
+        emit(.endpointState(StateChange(endpoint: EndpointRef(service: services[s].name, endpoint: runtime.id),
+                                        from: old, to: new, reason: reason)), at: now)
+        replan(s, now: now)
+    }
+
+    /// Time passes: ejections end, drains time out, slow start ramps, keyframes are written.
+    public func tick(now: Double) {
+        for s in services.indices {
+            expireEjections(s, now: now)
+            expireDrains(s, now: now)
+            if let at = services[s].replanAt, now >= at { replan(s, now: now) }
+        }
+        if now - lastKeyframe >= keyframeInterval {
+            lastKeyframe = now
+            var frame = state
+            frame.time = now
+            emit(.keyframe(frame), at: now)
+        }
+    }
+
+    /// The driver's per-endpoint load over the last window, as a `sample` event.
+    public func recordSample(_ entries: [LoadSample.Entry], now: Double) {
+        emit(.sample(LoadSample(endpoints: entries)), at: now)
+        for entry in entries where entry.load.active == 0 {
+            if let (s, slot) = locate(entry.endpoint), case .draining = services[s].slots[Int(slot)]?.hold {
+                services[s].slots[Int(slot)]?.hold = .drained
+                refresh(s, slot, reason: "drained: no requests in flight", now: now)
+            }
+        }
+    }
+
+    /// A simulated-world or operator note for the events pane and recordings.
+    public func recordFault(_ fault: Fault, now: Double) { emit(.fault(fault), at: now) }
+}

@@ -1,0 +1,15 @@
+/// Why an operator command was refused; one line, fit for a footer, stderr or a 4xx body.
+public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownEndpoint(EndpointRef)
+    case notApplicable(EndpointRef, EndpointState, String)
+    case badWeight(Int?)
+
+    public var description: String {
+        switch self {
+        case .unknownEndpoint(let ref): "unknown endpoint \(ref)"
+        case .notApplicable(let ref, let state, let action): "cannot \(action) \(ref): it is \(state.rawValue)"
+        case .badWeight(let w):
+            "weight must be \(Endpoint.weightRange.lowerBound)...\(Endpoint.weightRange.upperBound)" + (w.map { ", got \($0)" } ?? "")
+        }
+    }
+}

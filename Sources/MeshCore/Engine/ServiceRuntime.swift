@@ -1,0 +1,20 @@
+/// The engine's working set for one service: its policy, endpoint slots and detectors.
+struct ServiceRuntime {
+    var name: String
+    var policy: ServicePolicy
+    /// Indexed by slot; nil where an endpoint was deregistered (slots are never renumbered).
+    var slots: [EndpointRuntime?]
+    var slotByID: [String: Int32]
+    var outlier: OutlierDetector?
+    var plan: TrafficPlan?
+    /// When slow start next changes the weights.
+    var replanAt: Double?
+
+    init(name: String, policy: ServicePolicy) {
+        self.name = name
+        self.policy = policy
+        slots = []
+        slotByID = [:]
+        outlier = policy.outlier.map { OutlierDetector(policy: $0) }
+    }
+}

@@ -1,0 +1,121 @@
+public import Foundation
+public import MeshCore
+
+/// Drives a playback in mesh time under a pacer, on one thread, and publishes snapshots for the
+/// dashboard. The dashboard never waits for the engine (it reads the last snapshot) and the
+/// engine never waits for the dashboard (commands are queued).
+public final class SessionRunner: @unchecked Sendable {
+    public enum Command: Sendable {
+        case operate(OperatorCommand)
+        case togglePause
+        case speed(faster: Bool)
+        case seek(by: Double)
+        case stop
+    }
+
+    public struct Snapshot: Sendable {
+        public var state: MeshState
+        public var mode: String
+        /// nil: max.
+        public var speed: Double?
+        public var paused: Bool
+        public var finished: Bool
+        /// The answer to the last command, for the footer.
+        public var message: String?
+    }
+
+    // Touched only by the driving thread.
+    private let playback: any Playback
+    private var pacer: Pacer
+    private let end: Double?
+    private let stopAtEnd: Bool
+
+    // Shared with the dashboard, under the lock.
+    private let lock = NSLock()
+    private let stopped = DispatchSemaphore(value: 0)
+    private var commands: [Command] = []
+    private var latest: Snapshot
+
+    /// `duration` overrides the playback's own end; `stopAtEnd` for headless runs.
+    public init(playback: any Playback, speed: Double?, duration: Double? = nil, stopAtEnd: Bool) {
+        self.playback = playback
+        end = duration ?? playback.end
+        self.stopAtEnd = stopAtEnd
+        pacer = Pacer(speed: speed, mesh: playback.now, wall: SessionRunner.wallClock())
+        latest = Snapshot(state: playback.state, mode: playback.mode, speed: speed, paused: false, finished: false, message: nil)
+    }
+
+    public func submit(_ command: Command) {
+        lock.withLock { commands.append(command) }
+    }
+
+    public func snapshot() -> Snapshot { lock.withLock { latest } }
+
+    /// Blocks until `run()` has returned (after `.stop`, or at the end).
+    public func waitUntilStopped() {
+        stopped.wait()
+        stopped.signal()
+    }
+
+    /// Runs until the end (when `stopAtEnd`) or until `.stop`.
+    public func run() {
+        defer { stopped.signal() }
+        var lastPublish = -1.0
+        while true {
+            var message: String?
+            let pending = lock.withLock { () -> [Command] in defer { commands.removeAll() }; return commands }
+            for command in pending {
+                if case .stop = command { publish(message: message, answered: true); return }
+                message = apply(command) ?? message
+            }
+            let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
+            // At max speed, advance in slices so commands and snapshots keep flowing.
+            let slice = pacer.speed == nil ? min(target, playback.now + 1) : target
+            if slice > playback.now { playback.advance(to: slice) }
+            if pacer.speed == nil, !pacer.paused { pacer.anchor(mesh: playback.now, wall: SessionRunner.wallClock()) }
+            let finished = end.map { playback.now >= $0 } ?? false
+            let wall = SessionRunner.wallClock()
+            if finished || !pending.isEmpty || wall - lastPublish >= 0.05 || message != nil {
+                publish(message: message, answered: !pending.isEmpty, finished: finished)
+                lastPublish = wall
+            }
+            if finished && stopAtEnd { return }
+            if pacer.speed != nil || pacer.paused || finished { Thread.sleep(forTimeInterval: 0.01) }
+        }
+    }
+
+    private func apply(_ command: Command) -> String? {
+        let wall = SessionRunner.wallClock()
+        switch command {
+        case .operate(let c):
+            return playback.operate(c)
+        case .togglePause:
+            pacer.setPaused(!pacer.paused, mesh: playback.now, wall: wall)
+            return nil
+        case .speed(let faster):
+            pacer.step(faster: faster, mesh: playback.now, wall: wall)
+            return nil
+        case .seek(let delta):
+            let target = max(0, min(playback.now + delta, end ?? .infinity))
+            if let refusal = playback.seek(to: target) { return refusal }
+            pacer.anchor(mesh: playback.now, wall: wall)
+            return nil
+        case .stop:
+            return nil
+        }
+    }
+
+    /// `answered`: commands were handled, so their message (or none) replaces the last one.
+    private func publish(message: String?, answered: Bool, finished: Bool = false) {
+        let state = playback.state
+        lock.withLock {
+            latest.state = state
+            latest.speed = pacer.speed
+            latest.paused = pacer.paused
+            latest.finished = finished
+            if answered { latest.message = message }
+        }
+    }
+
+    static func wallClock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+}

@@ -1,0 +1,62 @@
+public import MeshConfig
+public import MeshCore
+
+/// A simulated endpoint: how it answers, what the timeline has done to it, and what it served
+/// in the current sample window.
+public struct SimEndpoint: Sendable {
+    public var latency: LatencyModel
+    public var errorRate: Double
+    /// Requests per second it can serve; past that, requests queue.
+    public var capacity: Double
+    public var zone: String
+
+    // Faults from the timeline or the operator.
+    public var crashed = false
+    public var partitioned = false
+    public var addedLatency: Double = 0
+    public var addedErrorRate: Double = 0
+
+    /// When its queue of work empties, if no more arrives (a single-server queue at `capacity`).
+    var busyUntil: Double = 0
+    var inFlight = 0
+
+    // The current sample window.
+    var requests = 0
+    var errors = 0
+    var histogram = LatencyHistogram()
+
+    public init(latency: LatencyModel, errorRate: Double, capacity: Double, zone: String) {
+        self.latency = latency; self.errorRate = errorRate; self.capacity = capacity; self.zone = zone
+    }
+
+    /// As a scenario describes it; no `capacity:` means it never queues.
+    public init(config: SimulatedEndpointConfig) {
+        self.init(latency: LatencyModel(p50: config.p50, p99: config.p99), errorRate: config.errorRate,
+                  capacity: config.capacity ?? .infinity, zone: config.zone)
+    }
+
+    /// Reachable at all: not crashed, not cut off from the world.
+    var isUp: Bool { !crashed && !partitioned }
+
+    /// Clears every fault (the timeline's `recover`).
+    mutating func recover() {
+        crashed = false; partitioned = false; addedLatency = 0; addedErrorRate = 0
+    }
+
+    /// How long a request arriving now waits before it is served, and books its share of work.
+    @inline(__always)
+    mutating func queue(at now: Double) -> Double {
+        let start = max(busyUntil, now)
+        busyUntil = capacity.isFinite ? start + 1 / max(capacity, 1e-9) : start
+        return start - now
+    }
+
+    /// The window's load, then a fresh window.
+    mutating func takeLoad(window: Double) -> EndpointLoad {
+        let load = EndpointLoad(rps: Double(requests) / window, active: inFlight,
+                                p50: histogram.quantile(0.5), p99: histogram.quantile(0.99),
+                                errors: Double(errors) / window)
+        requests = 0; errors = 0; histogram.reset()
+        return load
+    }
+}

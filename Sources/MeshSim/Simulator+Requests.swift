@@ -1,0 +1,118 @@
+import Foundation
+import MeshCore
+
+/// The request path: pick, queue, answer, and feed the outcome back.
+extension Simulator {
+    /// Time a refused connection takes to fail (a crashed process answers with a reset at once).
+    static let refusedAfter = 0.001
+    /// Envoy's default retry budget: retries may be at most 20% of the requests in flight (and
+    /// at least 3), so that retries cannot turn an overload into a retry storm.
+    static let retryBudget = 0.2
+    static let minRetryConcurrency = 3
+
+    /// Whether the retry budget allows one more retry on service `s`.
+    func mayRetry(_ s: Int) -> Bool {
+        retriesInFlight[s] < max(Self.minRetryConcurrency, Int(Double(inFlight[s]) * Self.retryBudget))
+    }
+
+    func route(service s: Int, retriesLeft: UInt8, avoiding avoided: Int32) {
+        requestsSimulated += 1
+        guard var slot = balancers[s].pick(hash: random.next()) else {
+            unroutable += 1
+            return
+        }
+        // Retries go to another endpoint when there is one (one more pick, as Envoy's retry host predicate).
+        if slot == avoided, let other = balancers[s].pick(hash: random.next()) { slot = other }
+        let i = Int(slot)
+        let policy = policies[s]
+        guard endpoints[s][i].isUp else {
+            // Connection refused (crashed) or never answered (partitioned): the request fails
+            // before it is sent, so it is retried on another endpoint.
+            let failedAfter = endpoints[s][i].crashed ? Self.refusedAfter : policy.connectTimeout
+            endpoints[s][i].requests += 1
+            endpoints[s][i].errors += 1
+            endpoints[s][i].histogram.record(failedAfter)
+            engine.requestFinished(service: s, slot: slot, success: false, now: now)
+            if retriesLeft > 0 && mayRetry(s) { route(service: s, retriesLeft: retriesLeft - 1, avoiding: slot) }
+            return
+        }
+        balancers[s].requestStarted(slot: slot)
+        endpoints[s][i].inFlight += 1
+        inFlight[s] += 1
+        if Int(retriesLeft) < policy.retries { retriesInFlight[s] += 1 }
+        var success = true
+        var latency: Double
+        let wait = max(endpoints[s][i].busyUntil, now) - now
+        if wait > policy.requestTimeout {
+            // The queue is longer than anyone waits: the request times out without being served.
+            latency = policy.requestTimeout
+            success = false
+        } else {
+            _ = endpoints[s][i].queue(at: now)
+            latency = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
+            if latency > policy.requestTimeout { latency = policy.requestTimeout; success = false }
+            if random.unit() < endpoints[s][i].errorRate + endpoints[s][i].addedErrorRate { success = false }
+        }
+        var done = SimEvent(time: now + latency, order: 0, kind: .completion, service: Int32(s), slot: slot,
+                            success: success, value: now)
+        done.retriesLeft = retriesLeft
+        queue.schedule(done)
+    }
+
+    func complete(_ event: SimEvent) {
+        let s = Int(event.service), slot = event.slot, i = Int(slot)
+        // A request in flight when its endpoint died was reset.
+        let success = event.success && !endpoints[s][i].crashed
+        let latency = now - event.value
+        endpoints[s][i].inFlight -= 1
+        inFlight[s] -= 1
+        if Int(event.retriesLeft) < policies[s].retries { retriesInFlight[s] -= 1 }
+        endpoints[s][i].requests += 1
+        if !success { endpoints[s][i].errors += 1 }
+        endpoints[s][i].histogram.record(latency)
+        balancers[s].requestFinished(slot: slot, latency: latency, now: now)
+        engine.requestFinished(service: s, slot: slot, success: success, now: now)
+        // Simulated requests are idempotent GETs: a failed answer is retried elsewhere.
+        if !success && event.retriesLeft > 0 && mayRetry(s) {
+            route(service: s, retriesLeft: event.retriesLeft - 1, avoiding: slot)
+        }
+    }
+
+    func scheduleFirstCheck(service s: Int, slot: Int32) {
+        let interval = policies[s].health.interval
+        guard policies[s].health.kind != .none, interval > 0 else { return }
+        // Spread the first checks over an interval, as real checkers jitter them.
+        queue.schedule(SimEvent(time: now + random.unit() * interval, order: 0, kind: .healthCheck,
+                                service: Int32(s), slot: slot, success: true, value: 0))
+    }
+
+    func check(service s: Int, slot: Int32) {
+        // Deregistered endpoints are no longer checked.
+        guard engine.ref(service: s, slot: slot) != nil else { return }
+        let health = policies[s].health
+        let i = Int(slot)
+        var passed = endpoints[s][i].isUp
+        if passed {
+            let wait = max(endpoints[s][i].busyUntil, now) - now
+            let answer = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
+            passed = answer <= health.timeout
+        }
+        engine.healthCheck(service: s, slot: slot, passed: passed, now: now)
+        queue.schedule(SimEvent(time: now + health.interval, order: 0, kind: .healthCheck,
+                                service: Int32(s), slot: slot, success: true, value: 0))
+    }
+
+    func sample() {
+        let window = sampleInterval
+        var entries: [LoadSample.Entry] = []
+        entries.reserveCapacity(engine.state.endpointCount)
+        for (s, service) in engine.state.services.enumerated() where s < endpoints.count {
+            for endpoint in service.endpoints {
+                guard let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
+                entries.append(LoadSample.Entry(endpoint: EndpointRef(service: service.name, endpoint: endpoint.id),
+                                                load: endpoints[s][Int(slot)].takeLoad(window: window)))
+            }
+        }
+        engine.recordSample(entries, now: now)
+    }
+}

@@ -1,0 +1,122 @@
+public import MeshConfig
+public import MeshCore
+import Foundation
+
+/// A simulated mesh on a virtual clock: traffic generators send requests that the real balancer
+/// routes to simulated endpoints; their outcomes feed the real outlier detector, and active
+/// checks feed the real health tracker, all through the engine. Deterministic for a seed.
+public final class Simulator {
+    public let scenario: Scenario
+    /// Cadence of `sample` events.
+    public let sampleInterval: Double
+    public let engine: MeshEngine
+    public private(set) var now: Double = 0
+    /// Requests routed so far (retries count again), for the benchmark.
+    public internal(set) var requestsSimulated = 0
+    /// Requests that found no endpoint at all.
+    public internal(set) var unroutable = 0
+
+    var random: SeededRandom
+    var queue = EventQueue()
+    var balancers: [Balancer]
+    /// [service][slot]
+    var endpoints: [[SimEndpoint]]
+    let policies: [ServicePolicy]
+    /// Requests in flight per service, and how many of them are retries (for the retry budget).
+    var inFlight: [Int]
+    var retriesInFlight: [Int]
+    /// Index into `scenario.traffic` -> service index.
+    let trafficService: [Int]
+    static let tickInterval = 0.1
+
+    public init(scenario: Scenario, sampleInterval: Double = 1) {
+        self.scenario = scenario
+        self.sampleInterval = sampleInterval
+        let policies = Dictionary(scenario.services.map { ($0.name, $0.policy) }, uniquingKeysWith: { a, _ in a })
+        engine = MeshEngine(mesh: Simulator.mesh(of: scenario), policies: policies)
+        random = SeededRandom(seed: scenario.seed)
+        self.policies = scenario.services.map(\.policy)
+        balancers = scenario.services.indices.map {
+            Balancer(kind: scenario.services[$0].policy.balancer, seed: scenario.seed &+ UInt64($0) &* 7919)
+        }
+        endpoints = scenario.services.map { $0.endpoints.map(SimEndpoint.init(config:)) }
+        inFlight = Array(repeating: 0, count: scenario.services.count)
+        retriesInFlight = inFlight
+        trafficService = scenario.traffic.map { t in scenario.services.firstIndex { $0.name == t.service } ?? -1 }
+        engine.onHostSet = { [unowned self] s, hosts in self.balancers[s].update(hosts) }
+    }
+
+    /// The starting mesh as the dashboard and a recording's header show it.
+    public static func mesh(of scenario: Scenario) -> MeshState {
+        MeshState(name: scenario.name, summary: scenario.description, source: "demo",
+                  services: scenario.services.map(\.service))
+    }
+
+    /// Publishes the first plans and schedules everything due; call once the listeners are set.
+    public func start() {
+        engine.start(now: 0)
+        for s in endpoints.indices {
+            for slot in endpoints[s].indices { scheduleFirstCheck(service: s, slot: Int32(slot)) }
+        }
+        for (i, s) in trafficService.enumerated() where s >= 0 {
+            scheduleArrival(traffic: i, after: 0)
+        }
+        for (i, step) in scenario.timeline.enumerated() {
+            queue.schedule(SimEvent(time: step.at, order: 0, kind: .timeline, service: 0, slot: 0, success: true, value: Double(i)))
+        }
+        queue.schedule(SimEvent(time: Self.tickInterval, order: 0, kind: .tick, service: 0, slot: 0, success: true, value: 0))
+        queue.schedule(SimEvent(time: sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
+    }
+
+    /// Runs everything due up to mesh time `t`.
+    public func advance(to t: Double) {
+        while let next = queue.nextTime, next <= t, let event = queue.pop() {
+            now = event.time
+            handle(event)
+        }
+        if t > now { now = t }
+    }
+
+    /// An operator command in demo mode: the engine's effect, plus the simulated process dying
+    /// on kill and starting again on restore.
+    public func operate(_ command: OperatorCommand) throws(OperatorError) {
+        let before = engine.state.endpoint(command.target)?.state
+        try engine.operate(command, now: now)
+        guard let (s, slot) = engine.locate(command.target) else { return }
+        switch command.action {
+        case .kill: endpoints[s][Int(slot)].crashed = true
+        case .restore where before == .killed: endpoints[s][Int(slot)].crashed = false
+        default: break
+        }
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: SimEvent) {
+        switch event.kind {
+        case .arrival:
+            let s = trafficService[Int(event.service)]
+            route(service: s, retriesLeft: UInt8(clamping: policies[s].retries), avoiding: -1)
+            scheduleArrival(traffic: Int(event.service), after: now)
+        case .completion:
+            complete(event)
+        case .healthCheck:
+            check(service: Int(event.service), slot: event.slot)
+        case .timeline:
+            perform(scenario.timeline[Int(event.value)])
+        case .tick:
+            engine.tick(now: now)
+            queue.schedule(SimEvent(time: now + Self.tickInterval, order: 0, kind: .tick, service: 0, slot: 0, success: true, value: 0))
+        case .sample:
+            sample()
+            queue.schedule(SimEvent(time: now + sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
+        }
+    }
+
+    private func scheduleArrival(traffic i: Int, after t: Double) {
+        let rate = scenario.traffic[i].rps(at: t)
+        // Poisson arrivals; at zero rate look again shortly.
+        let gap = rate > 0 ? -log(max(random.unit(), 1e-300)) / rate : Self.tickInterval
+        queue.schedule(SimEvent(time: t + gap, order: 0, kind: .arrival, service: Int32(i), slot: 0, success: true, value: 0))
+    }
+}

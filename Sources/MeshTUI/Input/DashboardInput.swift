@@ -1,0 +1,204 @@
+public import MeshCore
+
+/// Keys to UI changes and engine commands: a pure function, so every key script is a unit test
+/// and drawing never changes state (gitui, htop).
+public func handleKey(_ key: Key, view: DashboardView, state: MeshState, status: SessionStatus)
+    -> (view: DashboardView, commands: [DashboardCommand]) {
+    var input = DashboardInput(view: view, state: state, status: status)
+    input.handle(key)
+    return (input.view, input.commands)
+}
+
+struct DashboardInput {
+    var view: DashboardView
+    let state: MeshState
+    let status: SessionStatus
+    var commands: [DashboardCommand] = []
+
+    /// Rows a page key moves: the handler does not know the terminal height.
+    static let page = 10
+    static let weightStep = 10
+    static let seekStep = 10.0
+
+    init(view: DashboardView, state: MeshState, status: SessionStatus) {
+        self.view = view; self.state = state; self.status = status
+    }
+
+    mutating func handle(_ key: Key) {
+        if key == .resize { return }
+        view.notice = nil
+        if let confirm = view.confirmation { return answer(confirm, key) }
+        if view.editingFilter { return editFilter(key) }
+        if view.helpVisible {
+            if key == .escape || key == .char("?") || key == .char("q") { view.helpVisible = false }
+            return
+        }
+        if key == .escape {
+            if !view.filter.isEmpty { setFilter("") }
+            return
+        }
+        guard let binding = KeyBinding.binding(for: key) else { return }
+        guard binding.modes.contains(status.mode) else {
+            let modes = SessionStatus.Mode.allCases.filter(binding.modes.contains).map(\.rawValue).joined(separator: " and ")
+            return refuse(status.mode == .replay && KeyBinding.changesMesh.contains(binding.action)
+                ? "replay shows recorded history: \(binding.name) is not possible"
+                : "\(binding.name) works in \(modes) only")
+        }
+        perform(binding.action)
+    }
+
+    private mutating func perform(_ action: DashboardAction) {
+        switch action {
+        case .moveUp: move(by: -1)
+        case .moveDown: move(by: 1)
+        case .pageUp: move(by: -DashboardInput.page)
+        case .pageDown: move(by: DashboardInput.page)
+        case .top: move(by: Int.min / 2)
+        case .bottom: move(by: Int.max / 2)
+        case .toggle: toggle()
+        case .drain: operate(.drain)
+        case .kill: operate(.kill)
+        case .restore: operate(.restore)
+        case .weightUp: reweight(by: DashboardInput.weightStep)
+        case .weightDown: reweight(by: -DashboardInput.weightStep)
+        case .filter: view.editingFilter = true
+        case .sort:
+            view.sort = view.sort.next
+            view.notice = .init("sort: \(view.sort.rawValue)")
+        case .switchPane: view.focus = view.focus == .topology ? .events : .topology
+        case .pause:
+            if status.mode == .live {
+                view.frozen.toggle()
+                view.notice = .init(view.frozen ? "display frozen: space resumes" : "display live")
+            } else {
+                commands.append(.togglePause)
+            }
+        case .slower: commands.append(.speed(faster: false))
+        case .faster: commands.append(.speed(faster: true))
+        case .seekBack: commands.append(.seek(seconds: -DashboardInput.seekStep))
+        case .seekForward: commands.append(.seek(seconds: DashboardInput.seekStep))
+        case .help: view.helpVisible = true
+        case .quit: commands.append(.quit)
+        }
+    }
+
+    // MARK: movement
+
+    private mutating func move(by delta: Int) {
+        if view.focus == .events {
+            view.eventScroll = max(0, min(state.log.count - 1, view.eventScroll + delta))
+            return
+        }
+        let layout = TopologyLayout(state: state, view: view)
+        let selectable = layout.rows.indices.filter(layout.isSelectable)
+        guard !selectable.isEmpty else { return }
+        let current = layout.index(of: view.selection, in: state).flatMap { selectable.firstIndex(of: $0) }
+        let target: Int
+        if let current {
+            target = max(0, min(selectable.count - 1, current + delta))
+        } else {
+            target = delta < 0 ? selectable.count - 1 : 0
+        }
+        view.selection = layout.selection(at: selectable[target], in: state)
+    }
+
+    private mutating func toggle() {
+        guard let selection = currentSelection() else { return }
+        let name = selection.service
+        if view.collapsed.contains(name) {
+            view.collapsed.remove(name)
+        } else {
+            view.collapsed.insert(name)
+            view.selection = .service(name)
+        }
+    }
+
+    /// The selection, or the row the topology highlights when nothing was chosen yet.
+    private func currentSelection() -> DashboardView.Selection? {
+        let layout = TopologyLayout(state: state, view: view)
+        if let i = layout.index(of: view.selection, in: state) { return layout.selection(at: i, in: state) }
+        return layout.rows.indices.first(where: layout.isSelectable).flatMap { layout.selection(at: $0, in: state) }
+    }
+
+    // MARK: operator actions
+
+    private func selectedEndpoint() -> (EndpointRef, Endpoint)? {
+        guard let ref = currentSelection()?.endpoint, let endpoint = state.endpoint(ref) else { return nil }
+        return (ref, endpoint)
+    }
+
+    private mutating func operate(_ action: OperatorAction) {
+        guard let (ref, endpoint) = selectedEndpoint() else {
+            return refuse("select an endpoint to \(action.rawValue) (Enter expands a service)")
+        }
+        switch action {
+        case .drain where endpoint.state == .draining || endpoint.state == .drained:
+            return refuse("\(ref) is already \(endpoint.state.rawValue)")
+        case .kill where endpoint.state == .killed:
+            return refuse("\(ref) is already killed")
+        case .restore where !endpoint.state.isAdministrative:
+            return refuse("\(ref) is \(endpoint.state.rawValue): only drained or killed endpoints are restored")
+        default:
+            break
+        }
+        let dangerous = KeyBinding.table.first { $0.action == (action == .kill ? .kill : .drain) }?.dangerous ?? false
+        if action == .kill && dangerous {
+            view.confirmation = .init(action: action, target: ref)
+            return
+        }
+        commands.append(.operate(action, ref, weight: nil))
+        view.notice = .init("\(action.rawValue) \(ref)")
+    }
+
+    private mutating func reweight(by delta: Int) {
+        guard let (ref, endpoint) = selectedEndpoint() else { return refuse("select an endpoint to change its weight") }
+        let range = Endpoint.weightRange
+        let weight = min(range.upperBound, max(range.lowerBound, endpoint.weight + delta))
+        guard weight != endpoint.weight else {
+            return refuse("\(ref) weight is already \(weight == range.lowerBound ? "at its minimum" : "at its maximum") (\(weight))")
+        }
+        commands.append(.operate(.weight, ref, weight: weight))
+        view.notice = .init("weight \(ref) \(endpoint.weight) → \(weight)")
+    }
+
+    private mutating func answer(_ confirm: DashboardView.Confirmation, _ key: Key) {
+        view.confirmation = nil
+        if key == .char("y") || key == .char("Y") {
+            commands.append(.operate(confirm.action, confirm.target, weight: nil))
+            view.notice = .init("\(confirm.action.rawValue) \(confirm.target)")
+        } else {
+            view.notice = .init("\(confirm.action.rawValue) \(confirm.target) cancelled")
+        }
+    }
+
+    private mutating func refuse(_ why: String) { view.notice = .init(why, warning: true) }
+
+    // MARK: filter
+
+    private mutating func editFilter(_ key: Key) {
+        switch key {
+        case .enter: view.editingFilter = false
+        case .escape:
+            view.editingFilter = false
+            setFilter("")
+        case .backspace, .delete:
+            if !view.filter.isEmpty { setFilter(String(view.filter.dropLast())) }
+        case .char(let c) where !c.isNewline:
+            setFilter(view.filter + String(c))
+        default:
+            break
+        }
+    }
+
+    /// Changes the filter and keeps a visible row selected.
+    private mutating func setFilter(_ text: String) {
+        view.filter = text
+        view.topologyScroll = 0
+        let layout = TopologyLayout(state: state, view: view)
+        if let i = layout.index(of: view.selection, in: state), layout.isSelectable(i) {
+            view.selection = layout.selection(at: i, in: state)
+        } else {
+            view.selection = layout.rows.indices.first(where: layout.isSelectable).flatMap { layout.selection(at: $0, in: state) }
+        }
+    }
+}

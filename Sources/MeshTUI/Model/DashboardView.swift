@@ -1,0 +1,70 @@
+public import MeshCore
+
+/// The dashboard's own state: what is selected, folded, filtered and shown. A value that only the
+/// input handler changes; the mesh itself lives in `MeshState`.
+public struct DashboardView: Sendable, Equatable {
+    public enum Pane: String, Sendable { case topology, events }
+
+    public enum SortKey: String, Sendable, CaseIterable {
+        case name, rps, errors, p99, state
+
+        public var next: SortKey {
+            let all = SortKey.allCases
+            return all[(all.firstIndex(of: self)! + 1) % all.count]
+        }
+    }
+
+    /// A selected row, by name rather than position, so it stays put when rows re-sort.
+    public enum Selection: Hashable, Sendable {
+        case service(String)
+        case endpoint(EndpointRef)
+
+        public var endpoint: EndpointRef? { if case .endpoint(let ref) = self { ref } else { nil } }
+        public var service: String {
+            switch self {
+            case .service(let name): name
+            case .endpoint(let ref): ref.service
+            }
+        }
+    }
+
+    /// A dangerous action waiting for `y`.
+    public struct Confirmation: Sendable, Equatable {
+        public var action: OperatorAction
+        public var target: EndpointRef
+        public init(action: OperatorAction, target: EndpointRef) { self.action = action; self.target = target }
+    }
+
+    /// A line for the footer until the next key.
+    public struct Notice: Sendable, Equatable {
+        public var text: String
+        public var warning: Bool
+        public init(_ text: String, warning: Bool = false) { self.text = text; self.warning = warning }
+    }
+
+    public var selection: Selection?
+    /// Collapsed services by name; services start expanded.
+    public var collapsed: Set<String>
+    public var filter: String
+    /// `/` was pressed: keys edit the filter until Enter or Esc.
+    public var editingFilter: Bool
+    public var sort: SortKey
+    public var focus: Pane
+    public var helpVisible: Bool
+    public var confirmation: Confirmation?
+    public var notice: Notice?
+    public var theme: Theme
+    public var ascii: Bool
+    /// Live mode only: the display holds its last snapshot (space), like htop's freeze.
+    public var frozen: Bool
+    /// First topology row shown; `render` moves it as little as needed to show the selection.
+    public var topologyScroll: Int
+    /// Events skipped from the newest.
+    public var eventScroll: Int
+
+    public init(theme: Theme = .default, ascii: Bool = false) {
+        selection = nil; collapsed = []; filter = ""; editingFilter = false; sort = .name
+        focus = .topology; helpVisible = false; confirmation = nil; notice = nil
+        self.theme = theme; self.ascii = ascii; frozen = false; topologyScroll = 0; eventScroll = 0
+    }
+}

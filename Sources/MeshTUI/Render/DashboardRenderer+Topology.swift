@@ -1,0 +1,177 @@
+import MeshCore
+
+/// The topology pane: column titles, then only the rows that fit.
+extension DashboardRenderer {
+    mutating func drawTopology(_ layout: TopologyLayout, top: Int, height: Int) {
+        let columns = TopologyColumns(cols: cols)
+        let focused = view.focus == .topology
+        let listHeight = max(0, height - 1)
+        let selected = layout.index(of: view.selection, in: state) ?? layout.rows.indices.first { layout.isSelectable($0) }
+
+        // Keep the previous scroll when the selection is still on screen; move it as little as needed.
+        var scroll = max(0, min(view.topologyScroll, layout.rows.count - listHeight))
+        if let selected {
+            if selected < scroll { scroll = selected }
+            if selected >= scroll + listHeight { scroll = selected - listHeight + 1 }
+        }
+        topologyScroll = scroll
+        shownSelection = selected.flatMap { layout.selection(at: $0, in: state) }
+
+        drawColumnTitles(columns, y: top, focused: focused, position: layout.rows.count > listHeight
+            ? "\(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : "")
+        if layout.rows.isEmpty {
+            let why = view.filter.isEmpty ? "no services registered yet" : "nothing matches /\(view.filter)"
+            buffer.put("  " + why, x: 0, y: top + 1, style: CellStyle(.muted))
+            return
+        }
+        var serviceTotals: [Int32: EndpointLoad] = [:]
+        for i in scroll..<min(layout.rows.count, scroll + listHeight) {
+            let y = top + 1 + i - scroll
+            let row = layout.rows[i]
+            let service = state.services[Int(row.service)]
+            switch row.kind {
+            case .service:
+                drawServiceRow(service, y: y, columns: columns)
+            case .zone:
+                drawZoneRow(service, zone: layout.zones[Int(row.service)][Int(row.item)], row: row, y: y, columns: columns)
+            case .endpoint:
+                let total: EndpointLoad
+                if let known = serviceTotals[row.service] { total = known } else {
+                    total = service.load
+                    serviceTotals[row.service] = total
+                }
+                drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, y: y, columns: columns)
+            }
+            if i == selected {
+                let role: ColorRole = focused ? .selection : .selectionDim
+                buffer.restyle(y: y, from: 0, to: cols) { $0.role = role }
+            }
+        }
+    }
+
+    private mutating func drawColumnTitles(_ columns: TopologyColumns, y: Int, focused: Bool, position: String) {
+        drawBar("NAME" + (view.sort == .name ? glyphs.sortMark : ""), y: y, x: 0, width: cols, focused: focused)
+        if !position.isEmpty {
+            buffer.putRight(position, right: columns.nameWidth - 1, y: y, style: CellStyle(focused ? .barFocus : .bar))
+        }
+        let style = CellStyle(focused ? .barFocus : .bar, bold: true)
+        let sorted: TopologyColumns.Kind? = switch view.sort {
+            case .name: nil
+            case .rps: .rps
+            case .errors: .errors
+            case .p99: .p99
+            case .state: .state
+        }
+        for (kind, x, width) in columns.shown {
+            let title = TopologyColumns.title(kind) + (kind == sorted ? glyphs.sortMark : "")
+            if TopologyColumns.leftAligned(kind) {
+                buffer.put(title, x: x + 1, y: y, style: style, limit: x + width)
+            } else {
+                buffer.putRight(title, right: x + width, y: y, style: style)
+            }
+        }
+    }
+
+    // MARK: rows
+
+    private mutating func drawServiceRow(_ service: Service, y: Int, columns: TopologyColumns) {
+        let folded = view.collapsed.contains(service.name)
+        var x = buffer.put(" \(folded ? glyphs.collapsed : glyphs.expanded) ", x: 0, y: y, style: CellStyle(.accent, bold: true))
+        x = buffer.put(service.name, x: x, y: y, style: CellStyle(bold: true), limit: columns.nameWidth - 1)
+        var tags: [(String, ColorRole)] = []
+        if folded { tags.append(("(\(service.endpoints.count))", .muted)) }
+        if service.panic { tags.append(("PANIC", .bad)) }
+        if service.failoverZone != nil { tags.append(("failover", .warn)) }
+        for (tag, role) in tags {
+            x = buffer.put(" " + tag, x: x, y: y, style: CellStyle(role, bold: role != .muted), limit: columns.nameWidth - 1)
+        }
+        let load = service.load
+        let healthy = service.healthyCount
+        let upRole: ColorRole = healthy == service.endpoints.count ? .good : healthy * 2 >= service.endpoints.count ? .warn : .bad
+        drawMetrics(load, y: y, columns: columns, muted: false, bold: true)
+        if let c = columns.column(.load) {
+            buffer.put("\(healthy)/\(service.endpoints.count) up", x: c.x + 1, y: y, style: CellStyle(upRole), limit: c.x + c.width)
+        }
+        if let c = columns.column(.history) {
+            let width = c.width - 1
+            var sum = [Float](repeating: 0, count: width)
+            for e in service.endpoints where !e.history.isEmpty {
+                // Align histories on their newest sample.
+                let n = min(width, e.history.count)
+                let base = e.history.count - n
+                for k in 0..<n { sum[width - n + k] += e.history[base + k] }
+            }
+            let samples = service.endpoints.reduce(0) { max($0, min(width, $1.history.count)) }
+            buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
+        }
+    }
+
+    private mutating func drawZoneRow(_ service: Service, zone: String, row: TopologyLayout.Row, y: Int, columns: TopologyColumns) {
+        var x = buffer.put(" " + (row.last ? glyphs.lastBranch : glyphs.branch), x: 0, y: y, style: CellStyle(.muted))
+        x = buffer.put("zone " + (zone.isEmpty ? "(none)" : zone), x: x, y: y, style: CellStyle(.accent), limit: columns.nameWidth - 1)
+        let preferred = service.zones.first == zone
+        let active = service.failoverZone == zone
+        if active {
+            x = buffer.put(" \(glyphs.arrow == "→" ? "←" : "<-") traffic", x: x, y: y, style: CellStyle(.warn, bold: true), limit: columns.nameWidth - 1)
+        } else if preferred {
+            x = buffer.put(service.failoverZone == nil ? " preferred" : " down", x: x, y: y,
+                           style: CellStyle(service.failoverZone == nil ? .muted : .bad), limit: columns.nameWidth - 1)
+        }
+        var load = EndpointLoad(), count = 0, healthy = 0, weighted50 = 0.0, weighted99 = 0.0
+        for e in service.endpoints where e.zone == zone {
+            count += 1
+            if e.state == .healthy { healthy += 1 }
+            load.rps += e.load.rps; load.active += e.load.active; load.errors += e.load.errors
+            weighted50 += e.load.p50 * e.load.rps; weighted99 += e.load.p99 * e.load.rps
+        }
+        if load.rps > 0 { load.p50 = weighted50 / load.rps; load.p99 = weighted99 / load.rps }
+        drawMetrics(load, y: y, columns: columns, muted: true, bold: false)
+        if let c = columns.column(.load) {
+            let role: ColorRole = count == 0 ? .muted : healthy == count ? .good : healthy == 0 ? .bad : .warn
+            buffer.put("\(healthy)/\(count) up", x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)
+        }
+    }
+
+    private mutating func drawEndpointRow(_ e: Endpoint, row: TopologyLayout.Row, serviceRPS: Double, y: Int, columns: TopologyColumns) {
+        var prefix = " "
+        if row.zoned { prefix += row.lastZone ? "  " : glyphs.pipe }
+        prefix += row.last ? glyphs.lastBranch : glyphs.branch
+        var x = buffer.put(prefix, x: 0, y: y, style: CellStyle(.muted))
+        let role = Glyphs.role(e.state)
+        x = buffer.put(glyphs.state(e.state) + " ", x: x, y: y, style: CellStyle(role, bold: true))
+        let out = !e.state.isEligible
+        buffer.put(Format.fit(e.id, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
+                   style: CellStyle(out ? .muted : .normal), limit: columns.nameWidth - 1)
+        if let c = columns.column(.state) {
+            buffer.put(e.state.rawValue, x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)
+        }
+        if let c = columns.column(.weight) {
+            buffer.putRight(String(e.weight), right: c.x + c.width, y: y, style: CellStyle(e.weight == 0 ? .warn : .normal))
+        }
+        if let c = columns.column(.load) {
+            let bar = glyphs.bar(serviceRPS > 0 ? e.load.rps / serviceRPS : 0, width: c.width - 2)
+            let bx = buffer.put(bar.filled, x: c.x + 1, y: y, style: CellStyle(out ? .muted : .good))
+            buffer.put(bar.track, x: bx, y: y, style: CellStyle(.muted))
+        }
+        drawMetrics(e.load, y: y, columns: columns, muted: out && e.load.rps == 0, bold: false)
+        if let c = columns.column(.history) {
+            buffer.put(glyphs.sparkline(e.history, width: c.width - 1), x: c.x + 1, y: y, style: CellStyle(out ? .muted : .accent))
+        }
+    }
+
+    /// The numeric columns shared by service, zone and endpoint rows.
+    private mutating func drawMetrics(_ load: EndpointLoad, y: Int, columns: TopologyColumns, muted: Bool, bold: Bool) {
+        let base = CellStyle(muted ? .muted : .normal, bold: bold)
+        if let c = columns.column(.rps) { buffer.putRight(Format.rate(load.rps), right: c.x + c.width, y: y, style: base) }
+        if let c = columns.column(.active) { buffer.putRight(String(load.active), right: c.x + c.width, y: y, style: base) }
+        if let c = columns.column(.p50) { buffer.putRight(Format.latency(load.p50), right: c.x + c.width, y: y, style: base) }
+        if let c = columns.column(.p99) {
+            let slow = !muted && load.p99 > 0.5
+            buffer.putRight(Format.latency(load.p99), right: c.x + c.width, y: y, style: slow ? base.with(role: .warn) : base)
+        }
+        if let c = columns.column(.errors) {
+            let role: ColorRole = load.errors > 0 && !muted ? .bad : .muted
+            buffer.putRight(Format.errors(load.errors), right: c.x + c.width, y: y, style: CellStyle(role, bold: bold && role == .bad))
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import MeshCore
+
+/// Lays a frame out and draws it pane by pane into a `ScreenBuffer`.
+struct DashboardRenderer {
+    let frame: DashboardFrame
+    let cols: Int
+    let rows: Int
+    let glyphs: Glyphs
+    var buffer: ScreenBuffer
+    /// The topology scroll actually used, so the runner can keep it for the next frame.
+    var topologyScroll = 0
+    /// The row the topology highlights (the first row when nothing is selected yet): the detail
+    /// pane describes the same one.
+    var shownSelection: DashboardView.Selection?
+
+    var state: MeshState { frame.state }
+    var view: DashboardView { frame.view }
+
+    init(frame: DashboardFrame, cols: Int, rows: Int) {
+        self.frame = frame
+        self.cols = max(0, cols); self.rows = max(0, rows)
+        glyphs = Glyphs(ascii: frame.view.ascii)
+        buffer = ScreenBuffer(cols: self.cols, rows: self.rows)
+    }
+
+    /// The panes' rectangles: header, topology, events beside detail, footer.
+    struct Layout {
+        var topologyTop: Int
+        var topologyHeight: Int
+        var bottomTop: Int
+        var bottomHeight: Int
+        var eventsWidth: Int
+        var detailX: Int
+
+        /// `topologyRows`: rows the tree has; a short tree leaves its spare rows to the events.
+        init(cols: Int, rows: Int, topologyRows: Int) {
+            let body = rows - 3
+            bottomHeight = max(5, body * 35 / 100)
+            topologyTop = 2
+            topologyHeight = body - bottomHeight
+            let spare = topologyHeight - 1 - max(topologyRows, 4)
+            if spare > 0 { topologyHeight -= spare; bottomHeight += spare }
+            bottomTop = topologyTop + topologyHeight
+            let detail = cols < 72 ? 0 : min(48, max(32, cols * 2 / 5))
+            eventsWidth = detail == 0 ? cols : cols - detail - 1
+            detailX = detail == 0 ? cols : eventsWidth + 1
+        }
+    }
+
+    mutating func draw() {
+        guard cols >= dashboardMinimumSize.cols, rows >= dashboardMinimumSize.rows else {
+            drawTooSmall()
+            return
+        }
+        let tree = TopologyLayout(state: state, view: view)
+        let layout = Layout(cols: cols, rows: rows, topologyRows: tree.rows.count)
+        drawHeader()
+        drawTopology(tree, top: layout.topologyTop, height: layout.topologyHeight)
+        drawEvents(top: layout.bottomTop, height: layout.bottomHeight, width: layout.eventsWidth)
+        if layout.detailX < cols {
+            for y in layout.bottomTop..<(layout.bottomTop + layout.bottomHeight) {
+                buffer.put(glyphs.separator, x: layout.eventsWidth, y: y, style: CellStyle(.muted))
+            }
+            drawDetail(top: layout.bottomTop, height: layout.bottomHeight, x: layout.detailX)
+        }
+        drawFooter(y: rows - 1)
+        if view.helpVisible { drawHelp() }
+    }
+
+    // MARK: header
+
+    private mutating func drawHeader() {
+        let status = frame.status
+        var badge = " \(status.mode.label)"
+        if status.mode != .live || status.speed != 1 { badge += " " + Format.speed(status.speed, ascii: glyphs.ascii) }
+        badge += " "
+        var x = buffer.put(badge, x: 0, y: 0, style: CellStyle(.barFocus, bold: true))
+        let running: (String, ColorRole)
+        if status.finished {
+            running = ("finished", .muted)
+        } else if status.paused || (status.mode == .live && view.frozen) {
+            running = ("\(glyphs.pause) \(status.mode == .live ? "frozen" : "paused")", .warn)
+        } else {
+            running = (glyphs.play, .good)
+        }
+        x = buffer.put(" " + running.0, x: x, y: 0, style: CellStyle(running.1, bold: true))
+        var clock = "t " + Format.clock(state.time)
+        if let d = status.duration { clock += " / " + Format.clock(d) }
+        x = buffer.put("  " + clock, x: x, y: 0)
+        // The alert wins over the title when space is short: it is what needs attention.
+        let title = state.name.isEmpty ? status.source : state.name
+        let alerts = alertSummary()
+        let alertText = Format.fit(alerts.text, max(0, cols - x - 3), ascii: glyphs.ascii)
+        let alertsStart = cols - CharacterWidth.of(alertText) - 1
+        if !title.isEmpty, alertsStart - x - 3 >= 6 {
+            buffer.put("  " + Format.fit(title, alertsStart - x - 3, ascii: glyphs.ascii), x: x, y: 0, style: CellStyle(bold: true))
+        }
+        if CharacterWidth.of(alertText) >= 4 { buffer.put(alertText, x: alertsStart, y: 0, style: alerts.style) }
+
+        // Second line: the mesh in numbers.
+        let totals = MeshTotals(state)
+        var items: [(label: String, value: String, role: ColorRole)] = []
+        items.append(("services", "\(state.services.count)", .normal))
+        let healthyRole: ColorRole = totals.healthy == totals.endpoints ? .good : totals.healthy * 2 >= totals.endpoints ? .warn : .bad
+        items.append(("endpoints", "\(totals.healthy)/\(totals.endpoints) healthy", healthyRole))
+        items.append(("rps", Format.grouped(totals.rps), .normal))
+        if let success = totals.successRate {
+            items.append(("success", Format.percent(success), success >= 0.999 ? .good : success >= 0.99 ? .warn : .bad))
+        } else {
+            items.append(("success", "-", .muted))
+        }
+        items.append(("p99", Format.latency(totals.p99), totals.p99 > 0.5 ? .warn : .normal))
+        x = 1
+        for (i, item) in items.enumerated() {
+            if i > 0 { x = buffer.put("  ", x: x, y: 1) }
+            x = buffer.put(item.label + " ", x: x, y: 1, style: CellStyle(.muted))
+            x = buffer.put(item.value, x: x, y: 1, style: CellStyle(item.role, bold: item.role != .normal))
+        }
+        if !view.filter.isEmpty && !view.editingFilter {
+            let text = "filter /" + view.filter
+            if x + CharacterWidth.of(text) + 3 <= cols { buffer.putRight(text, right: cols - 1, y: 1, style: CellStyle(.accent, bold: true)) }
+        }
+    }
+
+    private func alertSummary() -> (text: String, style: CellStyle) {
+        let firing = state.alerts
+        guard !firing.isEmpty else { return ("no alerts", CellStyle(.muted)) }
+        let worst = firing.max { severityRank($0.severity) < severityRank($1.severity) }!
+        let role: ColorRole = worst.severity == .critical ? .bad : worst.severity == .warning ? .warn : .normal
+        let more = firing.count > 1 ? " +\(firing.count - 1)" : ""
+        return ("\(glyphs.alertMark) \(worst.severity.rawValue): \(worst.name) \(worst.subject)\(more)", CellStyle(role, bold: true))
+    }
+
+    func severityRank(_ s: AlertChange.Severity) -> Int {
+        switch s { case .info: 0; case .warning: 1; case .critical: 2 }
+    }
+
+    // MARK: footer
+
+    private mutating func drawFooter(y: Int) {
+        if let confirm = view.confirmation {
+            // The answer keys are pinned right so a long endpoint name cannot push them off.
+            let answers = [("y", confirm.action.rawValue), ("n", "cancel")]
+            let answersWidth = answers.reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) + 3 }
+            let verb = confirm.action.rawValue.prefix(1).uppercased() + confirm.action.rawValue.dropFirst()
+            let why = confirm.action == .kill ? " (out of rotation now, connections reset)" : ""
+            let text = Format.fit(" \(verb) \(confirm.target)?\(why)", cols - answersWidth - 2, ascii: glyphs.ascii)
+            buffer.put(text, x: 0, y: y, style: CellStyle(.bad, bold: true))
+            drawHints(answers, x: cols - answersWidth - 1, y: y)
+            return
+        }
+        if view.editingFilter {
+            var x = buffer.put(" /", x: 0, y: y, style: CellStyle(.accent, bold: true))
+            x = buffer.put(view.filter, x: x, y: y, style: CellStyle(bold: true))
+            x = buffer.put(glyphs.ascii ? "_" : "▏", x: x, y: y, style: CellStyle(.accent))
+            drawHints([("Enter", "keep"), ("Esc", "clear")], x: x + 2, y: y)
+            return
+        }
+        if let notice = view.notice {
+            buffer.put(" " + notice.text, x: 0, y: y, style: CellStyle(notice.warning ? .warn : .accent, bold: true))
+            return
+        }
+        // Help and quit are pinned right: whatever else is cut, these two stay.
+        var hints: [(String, String)] = [], pinned: [(String, String)] = []
+        for binding in KeyBinding.table where binding.modes.contains(frame.status.mode) {
+            guard let keys = binding.hintKeys(ascii: glyphs.ascii) else { continue }
+            if binding.action == .help || binding.action == .quit {
+                pinned.append((keys, binding.hintName))
+            } else {
+                hints.append((keys, binding.hintName))
+            }
+        }
+        let pinnedWidth = pinned.reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) + 3 }
+        drawHints(hints, x: 0, y: y, limit: cols - pinnedWidth - 1)
+        drawHints(pinned, x: cols - pinnedWidth - 1, y: y, limit: cols)
+    }
+
+    /// `key name` pairs until the row is full; a pair never shows cut in half.
+    private mutating func drawHints(_ hints: [(key: String, name: String)], x: Int, y: Int, limit: Int? = nil) {
+        var x = x
+        for hint in hints {
+            let w = CharacterWidth.of(hint.key) + CharacterWidth.of(hint.name) + 2
+            if x + w > (limit ?? cols) { break }
+            x = buffer.put(" \(hint.key) ", x: x, y: y, style: CellStyle(.key, bold: true))
+            x = buffer.put(hint.name, x: x, y: y, style: CellStyle(.muted))
+        }
+    }
+
+    // MARK: shared
+
+    /// A pane's title bar: focused panes stand out.
+    mutating func drawBar(_ title: String, y: Int, x: Int, width: Int, focused: Bool, right: String = "") {
+        let style = CellStyle(focused ? .barFocus : .bar, bold: true)
+        buffer.fill(y: y, from: x, to: x + width, style: style)
+        buffer.put(" " + title, x: x, y: y, style: style, limit: x + width)
+        if !right.isEmpty { buffer.putRight(right + " ", right: x + width, y: y, style: CellStyle(focused ? .barFocus : .bar)) }
+    }
+}

@@ -1,0 +1,93 @@
+/// A frame as a grid of cells: what `render` produces and what the terminal copies. A value, so a
+/// frame can be compared, dumped to a golden file, or diffed against the previous one.
+public struct ScreenBuffer: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable {
+        /// One scalar per cell: combining marks are dropped; a wide scalar's right half holds
+        /// `ScreenBuffer.continuation`.
+        public var scalar: Unicode.Scalar
+        public var style: CellStyle
+
+        public init(_ scalar: Unicode.Scalar, _ style: CellStyle = .plain) { self.scalar = scalar; self.style = style }
+
+        public var isContinuation: Bool { scalar == ScreenBuffer.continuation }
+    }
+
+    /// Marks the right half of a wide character.
+    public static let continuation: Unicode.Scalar = "\u{0}"
+    static let blank = Cell(" ")
+
+    public let cols: Int
+    public let rows: Int
+    public private(set) var cells: [Cell]
+
+    public init(cols: Int, rows: Int) {
+        self.cols = max(0, cols); self.rows = max(0, rows)
+        cells = Array(repeating: ScreenBuffer.blank, count: self.cols * self.rows)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * cols + x] }
+    }
+
+    /// Writes `text` from column `x`, clipped to the screen and to `limit` (an exclusive right
+    /// edge). Returns the column after the text, clipped the same way.
+    @discardableResult
+    public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: CellStyle = .plain,
+                             limit: Int? = nil) -> Int {
+        let end = min(limit ?? cols, cols)
+        guard y >= 0, y < rows else { return min(x + CharacterWidth.of(text), end) }
+        var cx = x
+        for s in text.unicodeScalars {
+            let w = CharacterWidth.of(s)
+            if w == 0 { continue }
+            if cx + w > end {
+                // A wide character that does not fit leaves a blank rather than half a glyph.
+                if cx >= 0, cx < end { set(cx, y, " ", width: 1, style: style) }
+                return end
+            }
+            if cx >= 0 {
+                set(cx, y, s, width: w, style: style)
+            } else if cx + w > 0 {
+                set(0, y, " ", width: 1, style: style)
+            }
+            cx += w
+        }
+        return cx
+    }
+
+    /// Writes `text` so that it ends at column `right` (exclusive).
+    @discardableResult
+    public mutating func putRight(_ text: some StringProtocol, right: Int, y: Int, style: CellStyle = .plain) -> Int {
+        let start = right - CharacterWidth.of(text)
+        put(text, x: start, y: y, style: style, limit: right)
+        return start
+    }
+
+    /// Fills a run of a row with one scalar and style.
+    public mutating func fill(y: Int, from x0: Int, to x1: Int, scalar: Unicode.Scalar = " ", style: CellStyle = .plain) {
+        guard y >= 0, y < rows else { return }
+        var x = max(0, x0)
+        while x < min(x1, cols) { set(x, y, scalar, width: 1, style: style); x += 1 }
+    }
+
+    /// Changes the style of a run of cells, keeping their characters (selection bars).
+    public mutating func restyle(y: Int, from x0: Int, to x1: Int, _ change: (inout CellStyle) -> Void) {
+        guard y >= 0, y < rows else { return }
+        for x in max(0, x0)..<max(max(0, x0), min(x1, cols)) { change(&cells[y * cols + x].style) }
+    }
+
+    private mutating func set(_ x: Int, _ y: Int, _ s: Unicode.Scalar, width: Int, style: CellStyle) {
+        let i = y * cols + x
+        // Overwriting half of a wide character blanks its other half.
+        if cells[i].isContinuation, x > 0 { cells[i - 1].scalar = " " }
+        if width == 2 {
+            guard x + 1 < cols else { cells[i] = Cell(" ", style); return }
+            if x + 2 < cols, cells[i + 2].isContinuation { cells[i + 2].scalar = " " }
+            cells[i] = Cell(s, style)
+            cells[i + 1] = Cell(ScreenBuffer.continuation, style)
+        } else {
+            if x + 1 < cols, cells[i + 1].isContinuation { cells[i + 1].scalar = " " }
+            cells[i] = Cell(s, style)
+        }
+    }
+}

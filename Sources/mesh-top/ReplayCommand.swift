@@ -1,0 +1,36 @@
+import ArgumentParser
+import MeshCore
+import MeshSession
+import MeshTUI
+
+/// `mesh-top replay RECORDING.jsonl`: play a recording back through the same reducer.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Play a recording back, with pause, speed and seek.",
+        discussion: "A recording whose last line was cut off (a crash while writing) plays everything before the cut and says so."
+    )
+
+    @Argument(help: "A recording made with --record.")
+    var recording: String
+
+    @OptionGroup var session: SessionOptions
+    @OptionGroup var pace: SpeedOption
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try Recording.load(path: recording)
+            if let line = loaded.truncatedAtLine {
+                Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying the \(loaded.events.count) events before it")
+            }
+            let options = try session.resolved()
+            let speed = try pace.resolved()
+            let sinks = EventSinks(headless: session.headless)
+            let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
+            try SessionLauncher.run(playback, sinks: sinks, settings: .init(
+                mode: .replay, source: loaded.header.mesh.name, speed: speed,
+                duration: options.duration ?? playback.end, refresh: options.refresh, mono: options.mono,
+                ascii: session.ascii, headless: session.headless))
+        }
+    }
+}

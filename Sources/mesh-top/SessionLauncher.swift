@@ -1,0 +1,46 @@
+import Foundation
+import MeshCore
+import MeshSession
+import MeshTUI
+
+/// Runs a playback either headless (events on stdout, summary on stderr) or behind the dashboard.
+/// Events reach the printer and the recorder through `EventSinks`, set up before the playback.
+enum SessionLauncher {
+    struct Settings {
+        var mode: SessionStatus.Mode
+        var source: String
+        var speed: Double?
+        var duration: Double?
+        var refresh: Double
+        var mono: Bool
+        var ascii: Bool
+        var headless: Bool
+    }
+
+    static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
+        let runner = SessionRunner(playback: playback, speed: settings.speed, duration: settings.duration,
+                                   stopAtEnd: settings.headless)
+        sinks.onFailure = { runner.submit(.stop) }
+        if settings.headless {
+            // The dashboard restores the terminal on signals itself; headless runs stop cleanly.
+            let signals = SignalWatch { runner.submit(.stop) }
+            defer { signals.cancel() }
+            runner.run()
+            sinks.printer?.flush()
+            if let summary = sinks.printer?.summary {
+                Stderr.line(summary.table(for: runner.snapshot().state))
+            }
+        } else {
+            let engineThread = Thread { runner.run() }
+            engineThread.stackSize = 8 << 20
+            engineThread.start()
+            let source = SessionSource(runner: runner, settings: settings)
+            let outcome = Result { try Dashboard.run(source: source, refresh: settings.refresh,
+                                                     theme: settings.mono ? .mono : .default, ascii: settings.ascii) }
+            runner.submit(.stop)
+            runner.waitUntilStopped()
+            try outcome.get()
+        }
+        if let failure = sinks.failure { throw CommandError(failure) }
+    }
+}

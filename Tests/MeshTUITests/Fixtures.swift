@@ -1,0 +1,101 @@
+import Foundation
+import MeshCore
+@testable import MeshTUI
+
+/// Meshes built from events, the way the engine builds them, for golden frames and key scripts.
+enum Fixtures {
+    static func ref(_ s: String, _ e: String) -> EndpointRef { EndpointRef(service: s, endpoint: e) }
+
+    /// Three services: zones with a failover, draining/killed/ejected endpoints, an alert.
+    static func mesh() -> MeshState {
+        var state = MeshState(name: "Zone A outage", summary: "checkout loses zone a", source: "demo", services: [
+            Service(name: "checkout", balancer: .p2cEWMA, zones: ["a", "b"], listen: "127.0.0.1:8080", proto: "http", endpoints: [
+                Endpoint(id: "checkout-a1", address: "10.0.1.11:9001", zone: "a"),
+                Endpoint(id: "checkout-a2", address: "10.0.1.12:9001", zone: "a"),
+                Endpoint(id: "checkout-b1", address: "10.0.2.11:9001", zone: "b"),
+                Endpoint(id: "checkout-b2", address: "10.0.2.12:9001", zone: "b", weight: 50),
+            ]),
+            Service(name: "payments", balancer: .leastRequest, zones: ["a", "b"], endpoints: [
+                Endpoint(id: "pay-a1", address: "10.0.1.21:7000", zone: "a"),
+                Endpoint(id: "pay-b1", address: "10.0.2.21:7000", zone: "b"),
+                Endpoint(id: "pay-b2", address: "10.0.2.22:7000", zone: "b"),
+            ]),
+            Service(name: "search", balancer: .roundRobin, endpoints: [
+                Endpoint(id: "search-1", address: "10.0.3.1:8500"),
+                Endpoint(id: "search-2", address: "10.0.3.2:8500"),
+                Endpoint(id: "search-3", address: "10.0.3.3:8500", weight: 200),
+            ]),
+        ])
+        var seq: UInt64 = 0
+        func at(_ t: Double, _ body: MeshEvent.Body) { seq += 1; state.apply(MeshEvent(seq: seq, t: t, body: body)) }
+        func change(_ t: Double, _ r: EndpointRef, _ from: EndpointState, _ to: EndpointState, _ why: String) {
+            at(t, .endpointState(StateChange(endpoint: r, from: from, to: to, reason: why)))
+        }
+        let all = state.services.flatMap { s in s.endpoints.map { ref(s.name, $0.id) } }
+        for (i, r) in all.enumerated() { change(1 + Double(i) * 0.1, r, .unknown, .healthy, "2 checks passed") }
+
+        // Sixty one-second samples: steady traffic with a wave, zone a failing from t=40.
+        let base: [String: Double] = ["checkout-a1": 210, "checkout-a2": 190, "checkout-b1": 220, "checkout-b2": 105,
+                                      "pay-a1": 80, "pay-b1": 75, "pay-b2": 70, "search-1": 30, "search-2": 28, "search-3": 61]
+        for tick in 0..<60 {
+            let t = Double(tick) + 2
+            var entries: [LoadSample.Entry] = []
+            for (n, r) in all.enumerated() {
+                let wave = 1 + 0.35 * sin(Double(tick) / 2.5 + Double(n))
+                var rps = (base[r.endpoint] ?? 10) * wave
+                if r.endpoint.hasPrefix("checkout-a"), tick >= 40 { rps = r.endpoint == "checkout-a1" ? 0 : rps * 0.2 }
+                if r.endpoint.hasPrefix("checkout-b"), tick >= 40 { rps *= 1.8 }
+                if r.endpoint == "search-2", tick >= 50 { rps = 0 }
+                if r.endpoint == "pay-a1", tick >= 45 { rps = 0 }
+                let slow = r.endpoint.hasPrefix("checkout-a") && tick >= 38
+                entries.append(.init(endpoint: r, load: EndpointLoad(
+                    rps: rps, active: Int(rps / 20), p50: slow ? 0.180 : 0.021, p99: slow ? 0.740 : 0.084,
+                    errors: r.endpoint == "checkout-a2" && tick >= 40 ? rps * 0.3 : rps * 0.001)))
+            }
+            at(t, .sample(LoadSample(endpoints: entries)))
+            switch tick {
+            case 39: at(t + 0.2, .fault(Fault(action: "crash", target: "checkout/checkout-a1")))
+            case 40: change(t + 0.5, ref("checkout", "checkout-a1"), .healthy, .unhealthy, "3 checks failed")
+            case 42: change(t + 0.3, ref("checkout", "checkout-a2"), .healthy, .unhealthy, "3 checks failed")
+            case 43: at(t + 0.1, .failover(Failover(service: "checkout", from: "a", to: "b", reason: "zone a has no healthy endpoints")))
+            case 45: change(t + 0.4, ref("payments", "pay-a1"), .healthy, .ejected, "5 consecutive failures")
+            case 48:
+                at(t + 0.2, .operatorCommand(OperatorCommand(action: .drain, target: ref("checkout", "checkout-b2"), by: "keyboard")))
+                change(t + 0.2, ref("checkout", "checkout-b2"), .healthy, .draining, "operator drain")
+            case 50:
+                at(t + 0.6, .operatorCommand(OperatorCommand(action: .kill, target: ref("search", "search-2"), by: "api")))
+                change(t + 0.6, ref("search", "search-2"), .healthy, .killed, "operator kill")
+            case 52: at(t + 0.5, .alert(AlertChange(name: "low-success", severity: .critical, state: .firing, subject: "checkout", value: 0.962)))
+            case 55:
+                at(t + 0.1, .operatorCommand(OperatorCommand(action: .weight, target: ref("search", "search-3"), by: "keyboard", weight: 200)))
+            default: break
+            }
+        }
+        return state
+    }
+
+    static let demo = SessionStatus(mode: .demo, speed: 1, source: "zone-outage.yaml", duration: 120)
+    static let replay = SessionStatus(mode: .replay, speed: 4, source: "run.jsonl", duration: 300)
+    static let live = SessionStatus(mode: .live, source: "mesh.yaml")
+
+    /// `services` × `perService` endpoints over three zones, with full histories.
+    static func large(services: Int, perService: Int) -> MeshState {
+        var history = [Float](repeating: 0, count: Endpoint.historyLength)
+        for i in history.indices { history[i] = Float(50 + (i * 37) % 40) }
+        var list: [Service] = []
+        for s in 0..<services {
+            var endpoints: [Endpoint] = []
+            endpoints.reserveCapacity(perService)
+            for e in 0..<perService {
+                let zone = ["a", "b", "c"][e % 3]
+                var endpoint = Endpoint(id: "svc\(s)-ep\(String(1_000_000 + e).dropFirst())", address: "10.\(s).\(e / 250).\(e % 250):80",
+                                        zone: zone, state: e % 97 == 0 ? .unhealthy : .healthy)
+                endpoint.load = EndpointLoad(rps: Double((e * 7919) % 500), active: e % 13, p50: 0.02, p99: 0.08 + Double(e % 50) / 1000, errors: Double(e % 5) / 10)
+                endpoint.history = history
+                endpoints.append(endpoint)
+            }
+            list.append(Service(name: "service-\(s)", balancer: .p2cEWMA, zones: ["a", "b", "c"], endpoints: endpoints))
+        }
+        return MeshState(name: "large", services: list)
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-import MeshCore
-@Test func placeholder() { #expect(EndpointRef("a/b") != nil) }
