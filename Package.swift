@@ -22,6 +22,9 @@ let package = Package(
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
         .systemLibrary(name: "CNcursesw", path: "Modules/CNcursesw"),
 
+        // mesh-bench only: counts malloc calls, so "0 allocations per pick" is measured.
+        .target(name: "CAllocCounter", path: "Modules/CAllocCounter"),
+
         // The engine: model, events, reducer, balancers, health and failover. No I/O, no curses.
         .target(name: "MeshCore", swiftSettings: strict),
 
@@ -56,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession",
+                "MeshCore", "MeshConfig", "MeshSession", "CAllocCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mesh-bench",

@@ -34,6 +34,8 @@ struct EndpointStats: Sendable {
     mutating func finish(_ slot: Int, latency sample: Double, now: Double) {
         guard slot >= 0, slot < active.count else { return }
         if active[slot] > 0 { active[slot] -= 1 }
+        // A broken measurement must not poison the estimate (NaN would stick for good).
+        guard sample.isFinite, sample >= 0, now.isFinite else { return }
         if now > clock { clock = now }
         let current = latency[slot]
         if current.isNaN || sample > current {
@@ -47,13 +49,13 @@ struct EndpointStats: Sendable {
     }
 
     /// Linkerd's load: the estimate decayed toward zero since its last sample (so an idle slow
-    /// endpoint is eventually tried again), times the requests it would have in flight.
+    /// endpoint is eventually tried again), times the requests it would have in flight. Returned
+    /// as `base × exp(exponent)` so that comparing two loads takes one `exp`, not two.
     @inline(__always)
-    func peakEWMACost(_ slot: Int) -> Double {
+    func peakEWMALoad(_ slot: Int) -> (base: Double, exponent: Double) {
         let estimate = latency[slot]
-        let decayed = estimate.isNaN
-            ? Self.defaultRTT
-            : estimate * exp(-max(0, clock - stamp[slot]) / Self.decayTime)
-        return decayed * Double(active[slot] &+ 1)
+        let inFlight = Double(active[slot] &+ 1)
+        if estimate.isNaN { return (Self.defaultRTT * inFlight, 0) }
+        return (estimate * inFlight, -max(0, clock - stamp[slot]) / Self.decayTime)
     }
 }

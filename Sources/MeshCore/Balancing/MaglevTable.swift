@@ -8,9 +8,9 @@ struct MaglevTable: Sendable {
     static let size = 65537
 
     /// The slot owning each entry.
-    private let table: ContiguousArray<Int32>
+    private let table: FrozenTable<Int32>
 
-    init(hosts: [HostSet.Host]) {
+    init(hosts: [HostSet.Host], arena: TableArena) {
         let size = UInt64(Self.size)
         let count = hosts.count
         // Each host's permutation is offset + n × skip (mod size), walked incrementally.
@@ -42,7 +42,7 @@ struct MaglevTable: Sendable {
                 round += 1
             }
         }
-        self.table = table
+        self.table = arena.table(table)
     }
 
     @inline(__always)

@@ -1,12 +1,14 @@
+import Foundation
+
 /// Power of two choices: draw two distinct hosts at random and keep the less loaded one. Both
 /// least-request and p2c-ewma use it; they differ in how they score load.
 struct PowerOfTwoChoices: Sendable {
-    private let slots: ContiguousArray<Int32>
-    private let weights: ContiguousArray<UInt64>
+    private let slots: FrozenTable<Int32>
+    private let weights: FrozenTable<UInt64>
 
-    init(hosts: [HostSet.Host]) {
-        slots = ContiguousArray(hosts.map(\.slot))
-        weights = ContiguousArray(hosts.map { UInt64($0.weight) })
+    init(hosts: [HostSet.Host], arena: TableArena) {
+        slots = arena.table(hosts.lazy.map(\.slot))
+        weights = arena.table(hosts.lazy.map { UInt64($0.weight) })
     }
 
     /// Envoy's least-request with active-request bias 1.0: score = weight / (active + 1), the
@@ -29,8 +31,9 @@ struct PowerOfTwoChoices: Sendable {
         guard slots.count > 1 else { return slots[0] }
         let (first, second) = draw(&random)
         let slotA = slots[first], slotB = slots[second]
-        let costA = stats.peakEWMACost(Int(slotA)) * Double(weights[second])
-        let costB = stats.peakEWMACost(Int(slotB)) * Double(weights[first])
+        let loadA = stats.peakEWMALoad(Int(slotA)), loadB = stats.peakEWMALoad(Int(slotB))
+        let costA = loadA.base * Double(weights[second]) * exp(loadA.exponent - loadB.exponent)
+        let costB = loadB.base * Double(weights[first])
         return costB < costA ? slotB : slotA
     }
 

@@ -1,20 +1,19 @@
-/// Round-robin over a group's hosts, ignoring weights.
+/// Round-robin over a group's hosts, ignoring weights. The turn is kept by the caller, so a pick
+/// only reads this value.
 struct RoundRobinPicker: Sendable {
-    private let slots: ContiguousArray<Int32>
-    private var cursor: Int
+    private let slots: FrozenTable<Int32>
 
-    /// Starts at a seeded position so that the balancers of several event loops do not all
-    /// send their first request to the same host after every update.
-    init(hosts: [HostSet.Host], random: inout SeededRandom) {
-        slots = ContiguousArray(hosts.map(\.slot))
-        cursor = random.below(slots.count)
+    var count: Int { slots.count }
+
+    init(hosts: [HostSet.Host], arena: TableArena) {
+        slots = arena.table(hosts.lazy.map(\.slot))
     }
 
     @inline(__always)
-    mutating func pick() -> Int32 {
+    func pick(cursor: inout Int) -> Int32 {
+        if cursor >= slots.count { cursor = 0 }
         let slot = slots[cursor]
         cursor += 1
-        if cursor == slots.count { cursor = 0 }
         return slot
     }
 }

@@ -1,36 +1,39 @@
-/// A random host, drawn with probability proportional to its weight (uniformly when all
-/// weights are equal).
+/// A random host, drawn with probability proportional to its weight, in constant time by
+/// Vose's alias method: one uniform column, then a biased coin between it and its alias.
 struct WeightedRandomPicker: Sendable {
-    private let slots: ContiguousArray<Int32>
-    /// Running sums of the weights; empty when the weights are equal.
-    private let cumulative: ContiguousArray<UInt64>
+    private let slots: FrozenTable<Int32>
+    /// Column `i` keeps its own host when a 64-bit draw is below `threshold[i]`, else `alias[i]`.
+    private let threshold: FrozenTable<UInt64>
+    private let alias: FrozenTable<Int32>
 
-    init(hosts: [HostSet.Host]) {
-        slots = ContiguousArray(hosts.map(\.slot))
-        if hosts.allSatisfy({ $0.weight == hosts.first?.weight }) {
-            cumulative = []
-        } else {
-            var sum: UInt64 = 0
-            cumulative = ContiguousArray(hosts.map { sum += UInt64($0.weight); return sum })
+    init(hosts: [HostSet.Host], arena: TableArena) {
+        let count = hosts.count
+        slots = arena.table(hosts.lazy.map(\.slot))
+        let total = Double(hosts.reduce(UInt64(0)) { $0 + UInt64($1.weight) })
+        // Each column holds an average weight: scaled weights above 1 top up those below.
+        var scaled = hosts.map { Double($0.weight) * Double(count) / total }
+        var small = scaled.indices.filter { scaled[$0] < 1 }
+        var large = scaled.indices.filter { scaled[$0] >= 1 }
+        var threshold = ContiguousArray<UInt64>(repeating: .max, count: count)
+        var alias = ContiguousArray<Int32>(0..<Int32(count))
+        while let low = small.popLast(), let high = large.last {
+            threshold[low] = UInt64(min(scaled[low] * 0x1p64, 0x1.FFFF_FFFF_FFFF_Fp63))
+            alias[low] = Int32(high)
+            scaled[high] -= 1 - scaled[low]
+            if scaled[high] < 1 {
+                large.removeLast()
+                small.append(high)
+            }
         }
+        // What is left holds a full column, up to rounding.
+        self.threshold = arena.table(threshold)
+        self.alias = arena.table(alias)
     }
 
     @inline(__always)
     func pick(random: inout SeededRandom) -> Int32 {
-        guard let total = cumulative.last else { return slots[random.below(slots.count)] }
-        let draw = random.next().multipliedFullWidth(by: total).high
-        // The first running sum above the draw.
-        var low = 0
-        var length = cumulative.count
-        while length > 0 {
-            let half = length >> 1
-            if cumulative[low + half] <= draw {
-                low += half + 1
-                length -= half + 1
-            } else {
-                length = half
-            }
-        }
-        return slots[low]
+        let column = random.below(slots.count)
+        let own = random.next() < threshold[column]
+        return slots[own ? column : Int(alias[column])]
     }
 }
