@@ -2,7 +2,9 @@ public import Foundation
 public import MeshCore
 
 /// Starts, kills (SIGKILL, for real) and restarts the processes of supervised endpoints
-/// (`command:` in mesh.yaml). Their output goes to a log file per endpoint, never the terminal.
+/// (`command:` in mesh.yaml). Each runs in a process group of its own, so a kill reaches the
+/// children a shell command may have started too. Output goes to a log file per endpoint,
+/// never the terminal.
 public final class Supervisor: @unchecked Sendable {
     /// Where each endpoint's output goes: `<logDirectory>/<service>.<endpoint>.log`.
     public let logDirectory: URL
@@ -11,7 +13,7 @@ public final class Supervisor: @unchecked Sendable {
 
     private let lock = NSLock()
     private var commands: [EndpointRef: String] = [:]
-    private var running: [EndpointRef: Process] = [:]
+    private var running: [EndpointRef: pid_t] = [:]
 
     public init(logDirectory: URL) {
         self.logDirectory = logDirectory
@@ -23,9 +25,9 @@ public final class Supervisor: @unchecked Sendable {
         try start(ref)
     }
 
-    public func isRunning(_ ref: EndpointRef) -> Bool { lock.withLock { running[ref]?.isRunning ?? false } }
+    public func isRunning(_ ref: EndpointRef) -> Bool { pid(ref) != nil }
 
-    public func pid(_ ref: EndpointRef) -> Int32? { lock.withLock { running[ref].map(\.processIdentifier) } }
+    public func pid(_ ref: EndpointRef) -> Int32? { lock.withLock { running[ref] } }
 
     public func logFile(_ ref: EndpointRef) -> URL {
         logDirectory.appendingPathComponent("\(ref.service).\(ref.endpoint).log")
@@ -35,41 +37,56 @@ public final class Supervisor: @unchecked Sendable {
     public func start(_ ref: EndpointRef) throws {
         guard let command = lock.withLock({ commands[ref] }), !isRunning(ref) else { return }
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
-        let log = logFile(ref)
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let output = try FileHandle(forWritingTo: log)
-        output.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // `exec` so that the PID is the command itself and SIGKILL reaches it, not a shell.
-        process.arguments = ["-c", "exec \(command)"]
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] p in
-            try? output.close()
-            guard let self else { return }
-            let killed = self.lock.withLock { () -> Bool in
-                guard self.running[ref] === p else { return true }
-                self.running[ref] = nil
-                return false
-            }
-            if !killed { self.onExit?(ref, p.terminationStatus) }
+        let log = open(logFile(ref).path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
+        defer { close(log) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
+        posix_spawn_file_actions_adddup2(&actions, log, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A group of its own (pgid = pid): `kill` signals the whole group.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup("exec \(command)"), nil]
+        defer { for p in argv { free(p) } }
+        let status = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        guard status == 0 else {
+            throw SupervisorError("\(ref): cannot start '\(command)': \(String(cString: strerror(status)))")
         }
-        do {
-            try process.run()
-        } catch {
-            try? output.close()
-            throw SupervisorError("\(ref): cannot start '\(command)': \(error.localizedDescription)")
-        }
-        lock.withLock { running[ref] = process }
+        lock.withLock { running[ref] = pid }
+        watch(ref, pid: pid)
     }
 
-    /// SIGKILL, and wait until it is gone.
+    /// Reaps the process when it ends; reports it unless `kill` ended it.
+    private func watch(_ ref: EndpointRef, pid: pid_t) {
+        let thread = Thread { [weak self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            guard let self else { return }
+            let ownExit = self.lock.withLock { () -> Bool in
+                guard self.running[ref] == pid else { return false }
+                self.running[ref] = nil
+                return true
+            }
+            // Exit status, or 128 + signal as shells report it.
+            let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            if ownExit { self.onExit?(ref, code) }
+        }
+        thread.start()
+    }
+
+    /// SIGKILL to the endpoint's process group.
     public func kill(_ ref: EndpointRef) {
-        guard let process = lock.withLock({ running.removeValue(forKey: ref) }) else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        guard let pid = lock.withLock({ running.removeValue(forKey: ref) }) else { return }
+        Foundation.kill(-pid, SIGKILL)
     }
 
     /// Kills every process (on exit).

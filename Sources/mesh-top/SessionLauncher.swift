@@ -39,7 +39,7 @@ enum SessionLauncher {
                                                      theme: settings.mono ? .mono : .default, ascii: settings.ascii) }
             runner.submit(.stop)
             runner.waitUntilStopped()
-            try outcome.get()
+            _ = try outcome.get()
         }
         if let failure = sinks.failure { throw CommandError(failure) }
     }

@@ -12,16 +12,19 @@ import Testing
         try supervisor.supervise(ref, command: "sh -c 'echo started; sleep 30'")
         let pid = try #require(supervisor.pid(ref))
         #expect(Foundation.kill(pid, 0) == 0)
+        #expect(waitFor { (try? String(contentsOf: supervisor.logFile(ref), encoding: .utf8))?.contains("started") == true })
         supervisor.kill(ref)
-        // SIGKILL: the process is gone (kill(pid, 0) fails with ESRCH).
-        #expect(Foundation.kill(pid, 0) == -1)
+        // SIGKILL to the group: the shell and its sleep are both gone (kill(-pgid, 0) fails).
+        #expect(waitFor { Foundation.kill(-pid, 0) == -1 })
         #expect(!supervisor.isRunning(ref))
         try supervisor.start(ref)
         let second = try #require(supervisor.pid(ref))
         #expect(second != pid)
+        #expect(waitFor {
+            ((try? String(contentsOf: supervisor.logFile(ref), encoding: .utf8)) ?? "").components(separatedBy: "started").count == 3
+        })
         supervisor.stopAll()
-        let log = try String(contentsOf: supervisor.logFile(ref), encoding: .utf8)
-        #expect(log.components(separatedBy: "started").count - 1 == 2)
+        #expect(waitFor { Foundation.kill(-second, 0) == -1 })
     }
 
     @Test func reportsAProcessThatExitsOnItsOwn() throws {
@@ -33,6 +36,16 @@ import Testing
         #expect(exited.wait(timeout: .now() + 5) == .success)
         #expect(status.value == 3)
     }
+}
+
+/// Polls `condition` for up to 5 s.
+func waitFor(_ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(5)
+    while Date() < deadline {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return condition()
 }
 
 final class LockedBox<T>: @unchecked Sendable {
