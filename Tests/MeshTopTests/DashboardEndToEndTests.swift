@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux): what an operator sees and does.
+@Suite(.serialized) struct DashboardEndToEndTests {
+    @Test(.enabled(if: Tmux.usable("tmux")))
+    func drainKillResizeAndQuit() throws {
+        let binary = try Executable("mesh-top").url.path
+        let tmux = try Tmux(columns: 100, rows: 30, directory: ScenarioStoryTests.root)
+        defer { tmux.kill() }
+        try tmux.type("\(binary) demo demo/zone-outage.yaml", enter: true)
+
+        let started = try tmux.waitFor { $0.contains("checkout-a1") && $0.contains("DEMO") }
+        #expect(started.ok, "topology never appeared:\n\(started.screen)")
+
+        // Select the first endpoint and drain it: marked draining (then drained) and listed.
+        try tmux.key("j"); try tmux.key("j"); try tmux.key("d")
+        let drained = try tmux.waitFor { $0.contains("drain checkout/checkout-a1") }
+        #expect(drained.ok, "drain not shown:\n\(drained.screen)")
+        let marked = try tmux.waitFor { $0.contains("→draining") || $0.contains("→drained") }
+        #expect(marked.ok, "not marked draining:\n\(marked.screen)")
+
+        // Kill the next one: a confirmation naming it, then killed.
+        try tmux.key("j"); try tmux.key("x")
+        let asked = try tmux.waitFor { $0.contains("Kill checkout/checkout-a2?") }
+        #expect(asked.ok, "no kill confirmation:\n\(asked.screen)")
+        try tmux.key("y")
+        let killed = try tmux.waitFor { $0.contains("kill checkout/checkout-a2") && $0.contains("killed") }
+        #expect(killed.ok, "kill not shown:\n\(killed.screen)")
+
+        // Too small, then back.
+        try tmux.resize(columns: 40, rows: 10)
+        let small = try tmux.waitFor { $0.lowercased().contains("too small") }
+        #expect(small.ok, "no too-small screen:\n\(small.screen)")
+        try tmux.resize(columns: 100, rows: 30)
+        let back = try tmux.waitFor { $0.contains("checkout-a1") && $0.contains("DEMO") }
+        #expect(back.ok, "did not recover after resize:\n\(back.screen)")
+
+        // q quits with status 0 and the shell prompt is back.
+        try tmux.key("q")
+        let prompt = try tmux.waitFor { $0.contains("mesh$ ") && !$0.contains("DEMO") }
+        #expect(prompt.ok, "prompt not back:\n\(prompt.screen)")
+        try tmux.type("echo EXIT=$?", enter: true)
+        let exit = try tmux.waitFor { $0.contains("EXIT=0") || $0.range(of: "EXIT=[1-9]", options: .regularExpression) != nil }
+        #expect(exit.screen.contains("EXIT=0"), "exit status:\n\(exit.screen)")
+    }
+
+    @Test(.enabled(if: Tmux.usable("tmux")))
+    func sigtermRestoresTheTerminal() throws {
+        let binary = try Executable("mesh-top").url.path
+        let tmux = try Tmux(columns: 100, rows: 30, directory: ScenarioStoryTests.root)
+        defer { tmux.kill() }
+        try tmux.type("\(binary) & sleep 3; kill -TERM $!; wait $!; echo STATUS=$?", enter: true)
+        let done = try tmux.waitFor(15) { $0.range(of: "STATUS=[0-9]", options: .regularExpression) != nil }
+        #expect(done.ok, "mesh-top did not stop on SIGTERM:\n\(done.screen)")
+        // The alternate screen is gone: the shell's own lines are visible again.
+        #expect(done.screen.contains("mesh$ "))
+        #expect(!done.screen.contains("NAME▼"))
+    }
+}
