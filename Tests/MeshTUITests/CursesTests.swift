@@ -163,11 +163,21 @@ import Testing
         defer { screen.close() }
         let handlers = TerminalGuard.install()
         defer { TerminalGuard.uninstall(handlers) }
-        raise(SIGTERM)
+        // To the process, not this thread: test threads may block SIGTERM.
+        kill(getpid(), SIGTERM)
         var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .signal(SIGTERM))
         screen.close()
-        #expect(isendwin())
+        #expect(terminal.bytes.hasSuffix("\u{1B}[?1049l\u{1B}[23;0;0t") || terminal.bytes.contains("\u{1B}[?1049l"),
+                "left the alternate screen: the terminal is restored")
+    }
+
+    @Test func closedInputEndsTheLoopInsteadOfSpinning() throws {
+        let terminal = FakeTerminal()  // /dev/null: every read is end of file
+        let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
+        #expect(loop.run() == .inputClosed)
     }
 
     func readLine(_ y: Int, cols: Int) -> String {
