@@ -165,6 +165,7 @@ import Testing
         defer { TerminalGuard.uninstall(handlers) }
         // To the process, not this thread: test threads may block SIGTERM.
         kill(getpid(), SIGTERM)
+        for _ in 0..<200 where TerminalGuard.pendingSignal == nil { usleep(5000) }
         var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .signal(SIGTERM))
         screen.close()
