@@ -92,13 +92,9 @@ struct DashboardInput {
         let layout = TopologyLayout(state: state, view: view)
         let selectable = layout.rows.indices.filter(layout.isSelectable)
         guard !selectable.isEmpty else { return }
-        let current = layout.index(of: view.selection, in: state).flatMap { selectable.firstIndex(of: $0) }
-        let target: Int
-        if let current {
-            target = max(0, min(selectable.count - 1, current + delta))
-        } else {
-            target = delta < 0 ? selectable.count - 1 : 0
-        }
+        // With nothing chosen yet the first row is the one highlighted: move from there.
+        let current = layout.index(of: view.selection, in: state).flatMap { selectable.firstIndex(of: $0) } ?? 0
+        let target = max(0, min(selectable.count - 1, current + delta))
         view.selection = layout.selection(at: selectable[target], in: state)
     }
 

@@ -42,7 +42,7 @@ public struct KeyBinding: Sendable {
         KeyBinding([.enter], .toggle, "fold", "expand or collapse the service", hint: "⏎"),
         KeyBinding([.char("d")], .drain, "drain", "no new work; in-flight work finishes",
                    modes: steerable, hint: "d"),
-        KeyBinding([.char("x")], .kill, "kill", "out of rotation now, connections reset",
+        KeyBinding([.char("x")], .kill, "kill", "out at once, connections reset",
                    dangerous: true, modes: steerable, hint: "x"),
         KeyBinding([.char("r")], .restore, "restore", "drained or killed back into rotation",
                    modes: steerable, hint: "r"),

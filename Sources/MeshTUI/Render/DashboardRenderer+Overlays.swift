@@ -59,10 +59,11 @@ extension DashboardRenderer {
                 buffer.putRight(modes, right: inner, y: y, style: CellStyle(.muted))
             }
             let limit = inner - CharacterWidth.of(modes) - 1
+            // The confirmation note goes first so that a long description cannot hide it.
+            if first.dangerous { x = buffer.put("asks y/n: ", x: x, y: y, style: CellStyle(.bad, bold: true), limit: limit) }
             let description = group.map(\.description).joined(separator: " / ")
-            x = buffer.put(Format.fit(description, limit - x, ascii: glyphs.ascii), x: x, y: y,
-                           style: CellStyle(available ? .normal : .muted), limit: limit)
-            if first.dangerous { buffer.put(" (asks y/n)", x: x, y: y, style: CellStyle(.bad), limit: limit) }
+            buffer.put(Format.fit(description, limit - x, ascii: glyphs.ascii), x: x, y: y,
+                       style: CellStyle(available ? .normal : .muted), limit: limit)
             y += 1
         }
     }

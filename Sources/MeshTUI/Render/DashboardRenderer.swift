@@ -143,7 +143,7 @@ struct DashboardRenderer {
             let answers = [("y", confirm.action.rawValue), ("n", "cancel")]
             let answersWidth = answers.reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) + 3 }
             let verb = confirm.action.rawValue.prefix(1).uppercased() + confirm.action.rawValue.dropFirst()
-            let why = confirm.action == .kill ? " (out of rotation now, connections reset)" : ""
+            let why = confirm.action == .kill ? " connections are reset" : ""
             let text = Format.fit(" \(verb) \(confirm.target)?\(why)", cols - answersWidth - 2, ascii: glyphs.ascii)
             buffer.put(text, x: 0, y: y, style: CellStyle(.bad, bold: true))
             drawHints(answers, x: cols - answersWidth - 1, y: y)

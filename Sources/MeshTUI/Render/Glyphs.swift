@@ -4,8 +4,8 @@ import MeshCore
 struct Glyphs {
     let ascii: Bool
 
-    var expanded: String { ascii ? "-" : "▾" }
-    var collapsed: String { ascii ? "+" : "▸" }
+    var expanded: String { ascii ? "v" : "▾" }
+    var collapsed: String { ascii ? ">" : "▸" }
     var branch: String { ascii ? "|-" : "├ " }
     var lastBranch: String { ascii ? "`-" : "└ " }
     var pipe: String { ascii ? "| " : "│ " }

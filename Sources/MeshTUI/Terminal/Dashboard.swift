@@ -10,6 +10,8 @@ public enum Dashboard {
         case quit
         /// SIGINT, SIGTERM or SIGHUP: the terminal was restored, the caller decides the exit code.
         case signal(Int32)
+        /// The terminal's input ended (hang-up, closed stdin): nobody is left to press keys.
+        case inputClosed
     }
 
     /// Runs the dashboard on the calling thread until `q` or a stop signal, redrawing every
@@ -67,14 +69,23 @@ struct DashboardLoop<Source: DashboardSource> {
     mutating func run() -> Dashboard.Exit {
         var nextRefresh = Date().addingTimeInterval(refresh)
         var dirty = true
+        var instantEmptyReads = 0
         while true {
             if let sig = TerminalGuard.pendingSignal { return .signal(sig) }
             if dirty { draw(); dirty = false }
             let wait = min(DashboardLoop.pollMilliseconds, max(0, nextRefresh.timeIntervalSinceNow * 1000))
             // Take every key already typed before drawing again, so held keys do not lag.
-            var timeout = Int32(wait)
-            while let key = screen.readKey(timeout: timeout) {
-                timeout = 0
+            let timeout = Int32(wait)
+            let started = Date()
+            var next = screen.readKey(timeout: timeout)
+            // A read that gives up at once instead of waiting is end of file: stop rather than spin.
+            if next == nil, timeout >= 20, Date().timeIntervalSince(started) < 0.005 {
+                instantEmptyReads += 1
+                if instantEmptyReads >= 20 { return .inputClosed }
+            } else {
+                instantEmptyReads = 0
+            }
+            while let key = next {
                 if key == .resize {
                     screen.updateSize()
                     screen.invalidate()
@@ -82,6 +93,7 @@ struct DashboardLoop<Source: DashboardSource> {
                     return .quit
                 }
                 dirty = true
+                next = screen.readKey(timeout: 0)
             }
             if nextRefresh.timeIntervalSinceNow <= 0 {
                 if !view.frozen { (state, status) = source.snapshot() }

@@ -46,6 +46,7 @@ enum TerminalGuard {
     }
 
     static func uninstall(_ installed: Installed) {
+        stopSignal.store(0, ordering: .relaxed)
         for (sig, old) in installed.previous {
             var old = old
             sigaction(sig, &old, nil)

@@ -1,0 +1,210 @@
+import CNcursesw
+import Foundation
+import Glibc
+import MeshCore
+import Testing
+@testable import MeshTUI
+
+/// Everything that touches curses, one test at a time: curses state is process-global.
+@Suite(.serialized) struct CursesTests {
+    /// A temporary output file and /dev/null (or a given stream) as the terminal.
+    final class FakeTerminal {
+        let path: String
+        let output: UnsafeMutablePointer<FILE>
+        let input: UnsafeMutablePointer<FILE>
+
+        init(input: UnsafeMutablePointer<FILE>? = nil) {
+            path = NSTemporaryDirectory() + "mesh-top-curses-\(UUID().uuidString).out"
+            output = fopen(path, "w+")!
+            self.input = input ?? fopen("/dev/null", "r")!
+        }
+
+        var bytes: String {
+            fflush(output)
+            return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
+
+        deinit {
+            fclose(output); fclose(input)
+            unlink(path)
+        }
+    }
+
+    @Test func keyCodesAreWrappedRight() {
+        #expect(mesh_key_up() == 0o403)
+        #expect(mesh_key_down() == 0o402)
+        #expect(mesh_key_left() == 0o404)
+        #expect(mesh_key_right() == 0o405)
+        #expect(mesh_key_home() == 0o406)
+        #expect(mesh_key_backspace() == 0o407)
+        #expect(mesh_key_f(1) == 0o411)
+        #expect(mesh_key_npage() == 0o522)
+        #expect(mesh_key_ppage() == 0o523)
+        #expect(mesh_key_enter() == 0o527)
+        #expect(mesh_key_btab() == 0o541)
+        #expect(mesh_key_end() == 0o550)
+        #expect(mesh_key_resize() == 0o632)
+        #expect(mesh_key_up() == KEY_UP && mesh_key_resize() == KEY_RESIZE)
+        #expect(CursesScreen.functionKey(mesh_key_up()) == .up)
+        #expect(CursesScreen.functionKey(mesh_key_resize()) == .resize)
+        #expect(CursesScreen.functionKey(mesh_key_btab()) == .backTab)
+        #expect(CursesScreen.characterKey(13) == .enter)
+        #expect(CursesScreen.characterKey(27) == .escape)
+        #expect(CursesScreen.characterKey(127) == .backspace)
+        #expect(CursesScreen.characterKey(wint_t(Character("é").unicodeScalars.first!.value)) == .char("é"))
+    }
+
+    @Test func shimDrawsWideCharactersAttributesAndPairs() throws {
+        setlocale(LC_ALL, "C.UTF-8")
+        let terminal = FakeTerminal()
+        let screen = try #require(newterm("xterm-256color", terminal.output, terminal.input))
+        defer { endwin(); delscreen(screen) }
+        set_term(screen)
+        #expect(has_colors())
+        start_color()
+        #expect(use_default_colors() == OK)
+        #expect(mesh_colors() >= 256)
+        #expect(init_pair(1, 203, -1) == OK)
+        let text = "█▁é→"
+        for (i, scalar) in text.unicodeScalars.enumerated() {
+            #expect(mesh_put_wch(0, Int32(i), wchar_t(bitPattern: scalar.value), mesh_a_bold(), 1) == OK)
+        }
+        #expect(mesh_put_wch(1, 0, wchar_t(bitPattern: Character("界").unicodeScalars.first!.value), mesh_a_reverse(), 0) == OK)
+        for (i, scalar) in text.unicodeScalars.enumerated() {
+            var ch: wchar_t = 0, attrs: attr_t = 0, pair: Int16 = 0
+            #expect(mesh_get_wch_at(0, Int32(i), &ch, &attrs, &pair) == OK)
+            #expect(UInt32(bitPattern: ch) == scalar.value)
+            #expect(attrs & mesh_a_bold() != 0)
+            #expect(pair == 1)
+        }
+        var ch: wchar_t = 0, attrs: attr_t = 0, pair: Int16 = 0
+        #expect(mesh_get_wch_at(1, 0, &ch, &attrs, &pair) == OK)
+        #expect(UInt32(bitPattern: ch) == 0x754C)
+        #expect(attrs & mesh_a_reverse() != 0)
+        refresh()
+        let bytes = terminal.bytes
+        #expect(bytes.contains(text))
+        #expect(bytes.contains("界"))
+        #expect(bytes.contains("\u{1B}[1m") || bytes.contains(";1m"), "bold sequence")
+        #expect(bytes.contains("38;5;203"), "256-colour foreground for pair 1")
+    }
+
+    @Test func cursesScreenCopiesARenderedFrame() throws {
+        let terminal = FakeTerminal()
+        let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        #expect(screen.unicode)
+        #expect(screen.paletteDepth == .full)
+        #expect(screen.cols == 80 && screen.rows == 24)
+        let frame = DashboardFrame(state: Fixtures.mesh(), status: Fixtures.demo)
+        let buffer = render(frame, size: (Int(screen.cols), Int(screen.rows)))
+        screen.draw(buffer)
+        for y in [0, 3, 5, 23] {
+            #expect(readLine(y, cols: Int(screen.cols)) == buffer.line(y))
+        }
+        // Only changed cells are written the second time.
+        var next = frame
+        next.view.selection = .endpoint(Fixtures.ref("checkout", "checkout-b1"))
+        let changed = render(next, size: (80, 24))
+        screen.draw(changed)
+        #expect(readLine(8, cols: 80) == changed.line(8))
+        let bytes = terminal.bytes
+        #expect(bytes.contains("checkout-a1"))
+        #expect(bytes.contains("▾ checkout"))
+    }
+
+    @Test func monoThemeUsesAttributesOnly() throws {
+        let terminal = FakeTerminal()
+        let screen = try CursesScreen(theme: .mono, term: "xterm-256color", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        #expect(screen.paletteDepth == .mono)
+        screen.draw(render(DashboardFrame(state: Fixtures.mesh(), status: Fixtures.demo), size: (80, 24)))
+        #expect(!terminal.bytes.contains("38;5;"))
+        var ch: wchar_t = 0, attrs: attr_t = 0, pair: Int16 = 0
+        #expect(mesh_get_wch_at(2, 1, &ch, &attrs, &pair) == OK)  // the topology's title bar
+        #expect(attrs & mesh_a_reverse() != 0)
+        #expect(pair == 0)
+    }
+
+    @Test func eightColourTerminalsGetTheEightColourPalette() throws {
+        let terminal = FakeTerminal()
+        let screen = try CursesScreen(theme: .default, term: "xterm", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        #expect(screen.paletteDepth == .eight)
+    }
+
+    @Test func unknownTerminalIsAnErrorNotAnExit() {
+        let terminal = FakeTerminal()
+        #expect(throws: CursesScreen.Failure.self) {
+            _ = try CursesScreen(theme: .default, term: "no-such-terminal-xyz", output: terminal.output, input: terminal.input)
+        }
+    }
+
+    @Test func loopRunsKeysFromTheTerminalAndQuits() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let keys = "jjd\u{1B}OB?qq"  // j j d, arrow down (keypad mode), help, q closes help, q quits
+        _ = keys.utf8CString.withUnsafeBufferPointer { write(fds[1], $0.baseAddress, keys.utf8.count) }
+        close(fds[1])
+        let terminal = FakeTerminal(input: fdopen(fds[0], "r"))
+        let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        let source = RecordingSource()
+        var loop = DashboardLoop(source: source, screen: screen, refresh: 0.05, view: DashboardView())
+        #expect(loop.run() == .quit)
+        #expect(source.commands == [.operate(.drain, Fixtures.ref("checkout", "checkout-a2"), weight: nil)])
+        #expect(loop.view.selection == .endpoint(Fixtures.ref("checkout", "checkout-b1")))
+        #expect(terminal.bytes.contains("checkout-b1"))
+    }
+
+    @Test func stopSignalEndsTheLoop() throws {
+        let terminal = FakeTerminal()
+        let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        let handlers = TerminalGuard.install()
+        defer { TerminalGuard.uninstall(handlers) }
+        // To the process, not this thread: test threads may block SIGTERM.
+        kill(getpid(), SIGTERM)
+        for _ in 0..<200 where TerminalGuard.pendingSignal == nil { usleep(5000) }
+        var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
+        #expect(loop.run() == .signal(SIGTERM))
+        screen.close()
+        #expect(terminal.bytes.hasSuffix("\u{1B}[?1049l\u{1B}[23;0;0t") || terminal.bytes.contains("\u{1B}[?1049l"),
+                "left the alternate screen: the terminal is restored")
+    }
+
+    @Test func closedInputEndsTheLoopInsteadOfSpinning() throws {
+        let terminal = FakeTerminal()  // /dev/null: every read is end of file
+        let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
+        defer { screen.close() }
+        var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
+        #expect(loop.run() == .inputClosed)
+    }
+
+    func readLine(_ y: Int, cols: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        var x = 0
+        while x < cols {
+            var ch: wchar_t = 0, attrs: attr_t = 0, pair: Int16 = 0
+            guard mesh_get_wch_at(Int32(y), Int32(x), &ch, &attrs, &pair) == OK else { break }
+            let scalar = Unicode.Scalar(UInt32(bitPattern: ch)) ?? " "
+            scalars.append(scalar)
+            x += CharacterWidth.of(scalar) == 2 ? 2 : 1
+        }
+        var s = String(scalars)
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+/// A source that serves the fixture mesh and remembers what it was told.
+final class RecordingSource: DashboardSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [DashboardCommand] = []
+
+    var commands: [DashboardCommand] { lock.withLock { received.filter { $0 != .quit } } }
+
+    func snapshot() -> (MeshState, SessionStatus) { (Fixtures.mesh(), Fixtures.demo) }
+
+    func perform(_ command: DashboardCommand) { lock.withLock { received.append(command) } }
+}
