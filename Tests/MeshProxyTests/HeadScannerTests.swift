@@ -16,7 +16,7 @@ import Testing
 
     @Test func simpleGetForwardsUnchanged() throws {
         let head = try #require(try scan("GET /a HTTP/1.1\r\nHost: x\r\n\r\nextra"))
-        #expect(head.length == 27)
+        #expect(head.length == 28)
         #expect(head.method == .get)
         #expect(head.framing == .none)
         #expect(head.clientKeepAlive)

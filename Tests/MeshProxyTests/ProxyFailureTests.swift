@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func requestTimeoutGives504AndOthersAreUnaffected() async throws {
-        let h = try await ProxyHarness.start(backends: ["b0"]) { $0.requestTimeout = 0.5 }
+        let h = try await ProxyHarness.start(backends: ["b0"], threads: 2) { $0.requestTimeout = 0.5 }
         let port = h.port
         let start = ContinuousClock.now
         async let hung = blocking { try RawClient.get(port, "/hang") }
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func stalledHalfRequestDoesNotBlockOthers() async throws {
-        let h = try await ProxyHarness.start(backends: ["b0"], threads: 1)
+        let h = try await ProxyHarness.start(backends: ["b0"], threads: 2)
         let port = h.port
         let ok = try await blocking {
             let staller = try RawClient(port: port)

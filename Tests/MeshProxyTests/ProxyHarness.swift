@@ -14,7 +14,7 @@ struct ProxyHarness {
     let port: Int
 
     static func start(backends names: [String] = ["b0", "b1"], dead: Int = 0, deadFirst: Bool = false,
-                      threads: Int = 2, picker: any UpstreamPicker = RoundRobinPicker(),
+                      threads: Int = 1, picker: any UpstreamPicker = RoundRobinPicker(),
                       configure: (inout ProxyConfiguration) -> Void = { _ in }) async throws -> ProxyHarness {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         var backends: [TestBackend] = []

@@ -4,9 +4,14 @@ import NIOCore
 
 extension HTTPFrontendHandler {
     /// Whether a 502/503/504 should be answered by trying another endpoint instead.
+    /// Picks the endpoint for the retry now, so that when there is none the endpoint's own
+    /// response goes to the client rather than a 502 of the proxy's.
     func shouldRetry(status: Int) -> Bool {
-        (502...504).contains(status) && head.method.isIdempotent && replayable && requestFullySent
-            && !responseStarted && attempts < loop.config.retries
+        guard (502...504).contains(status), head.method.isIdempotent, replayable, requestFullySent,
+              !responseStarted, attempts < loop.config.retries,
+              let next = loop.pick(hash: head.hash, attempt: attempts + 1, tried: tried) else { return false }
+        retrySlot = next
+        return true
     }
 
     func retryAfterFailedResponse(_ conn: UpstreamConnection) {

@@ -52,6 +52,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var responseStatus = 0
     var attemptStarted = NIODeadline.now()
     var attachedFromPool = false
+    /// The endpoint already chosen for the next attempt, if any.
+    var retrySlot: Int32 = -1
     /// Tells a connect callback whether it still concerns the current attempt.
     var generation: UInt32 = 0
 
@@ -242,7 +244,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     /// Picks an endpoint for the current attempt and sends the request on a pooled or new connection.
     func dispatch() {
-        guard let picked = loop.pick(hash: head.hash, attempt: attempts, tried: tried) else {
+        let chosen = retrySlot >= 0 ? retrySlot : loop.pick(hash: head.hash, attempt: attempts, tried: tried)
+        retrySlot = -1
+        guard let picked = chosen else {
             if attempts == 0 {
                 respondLocally(status: 503, reason: "no healthy endpoint")
             } else {
