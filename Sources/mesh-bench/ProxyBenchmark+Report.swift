@@ -20,8 +20,8 @@ extension ProxyBenchmark {
         for name in names {
             let added50 = median(zip(p50[name] ?? [], direct50).map { $0 - $1 }) * 1e6
             let added99 = median(zip(p99[name] ?? [], direct99).map { $0 - $1 }) * 1e6
-            print(String(format: "%-10@ %14.0f  %8.2f  %6.2f  %11.1f  %8.2f   %+5.0f / %+5.0f µs",
-                         name, median(rps[name] ?? []),
+            print(pad(name, 10) + String(format: " %14.0f  %8.2f  %6.2f  %11.1f  %8.2f   %+5.0f / %+5.0f µs",
+                         median(rps[name] ?? []),
                          pairedRatio(rps[name] ?? [], rps["HAProxy"] ?? []),
                          pairedRatio(rps[name] ?? [], rps["nginx"] ?? []),
                          median(cpu[name] ?? []),
@@ -29,6 +29,10 @@ extension ProxyBenchmark {
                          added50, added99))
         }
         print(String(format: "direct backend -c1: p50 %.0f µs, p99 %.0f µs", median(direct50) * 1e6, median(direct99) * 1e6))
+    }
+
+    func pad(_ text: String, _ width: Int = 8) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
     func baselineDirectory() throws -> URL {

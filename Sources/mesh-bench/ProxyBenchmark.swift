@@ -28,6 +28,9 @@ struct ProxyBenchmark: ParsableCommand {
             throw ValidationError("--duration: expected a duration of at least 1s, like 5s")
         }
         let dir = try baselineDirectory()
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("haproxy.cfg").path) else {
+            throw ValidationError("no reference configs in \(dir.path); pass --baseline DIR")
+        }
         try ensureTools()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mesh-bench-proxy-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -76,13 +79,13 @@ struct ProxyBenchmark: ParsableCommand {
                 let ticks = Double(t.process!.cpuTicks - before)
                 rps[t.name, default: []].append(r.rps)
                 cpu[t.name, default: []].append(r.requests > 0 ? ticks / BenchProcess.ticksPerSecond / Double(r.requests) * 1e6 : 0)
-                print(String(format: "run %d  %-8@ %9.0f req/s  %5.1f µs CPU/req", run, t.name, r.rps, cpu[t.name]!.last!))
+                print("run \(run)  \(pad(t.name))" + String(format: " %9.0f req/s  %5.1f µs CPU/req", r.rps, cpu[t.name]!.last!))
             }
             for t in [direct] + proxies {
                 let r = try Wrk.run(url: url(t), threads: 1, connections: 1, duration: seconds, latency: true)
                 p50[t.name, default: []].append(r.p50)
                 p99[t.name, default: []].append(r.p99)
-                print(String(format: "run %d  %-8@ -c1 p50 %6.0f µs  p99 %6.0f µs", run, t.name, r.p50 * 1e6, r.p99 * 1e6))
+                print("run \(run)  \(pad(t.name))" + String(format: " -c1 p50 %6.0f µs  p99 %6.0f µs", r.p50 * 1e6, r.p99 * 1e6))
             }
         }
         report(proxies.map(\.name), rps: rps, cpu: cpu, p50: p50, p99: p99)
