@@ -73,7 +73,7 @@ extension HTTPFrontendHandler {
             return
         }
         // A pooled connection the endpoint had already closed: once more on a fresh one.
-        if attachedFromPool, !conn.receivedAny, !staleRetryUsed, replayable {
+        if attachedFromPool, !conn.receivedAny, !staleRetryUsed, replayable, loop.isUsable(slot) {
             staleRetryUsed = true
             connectFresh()
             return
