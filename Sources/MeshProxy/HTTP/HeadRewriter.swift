@@ -1,0 +1,86 @@
+import NIOCore
+
+/// The slow path: a head copied line by line when hop-by-hop headers must go or connection
+/// semantics change (HTTP/1.0, `Connection: close`, headers named in `Connection`).
+enum HeadRewriter {
+    /// The request head as it goes upstream: persistent, hop-by-hop headers removed.
+    static func request(_ head: ByteBuffer, _ info: RequestHead, forwardedFor: String?) -> ByteBuffer {
+        var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 64)
+        copy(head, into: &out, keepUpgrade: info.isUpgrade)
+        if info.isUpgrade {
+            out.writeString("Connection: upgrade\r\n")
+        } else if info.isHTTP10 {
+            // An HTTP/1.0 request stays HTTP/1.0 upstream (so the answer is never chunked),
+            // but asks to keep the upstream connection for the pool.
+            out.writeString("Connection: keep-alive\r\n")
+        }
+        if let ip = forwardedFor { out.writeString("X-Forwarded-For: \(ip)\r\n") }
+        out.writeString("\r\n")
+        return out
+    }
+
+    /// The response head as it goes to the client, saying whether the client connection stays.
+    static func response(_ head: ByteBuffer, keepAlive: Bool, sayKeepAlive: Bool) -> ByteBuffer {
+        var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 32)
+        copy(head, into: &out, keepUpgrade: false)
+        if !keepAlive {
+            out.writeString("Connection: close\r\n")
+        } else if sayKeepAlive {
+            out.writeString("Connection: keep-alive\r\n")
+        }
+        out.writeString("\r\n")
+        return out
+    }
+
+    /// Copies the start line and every end-to-end header (without the blank line).
+    private static func copy(_ head: ByteBuffer, into out: inout ByteBuffer, keepUpgrade: Bool) {
+        let bytes = Array(head.readableBytesView)
+        let lines = splitLines(bytes)
+        guard let start = lines.first else { return }
+        out.writeBytes(bytes[start])
+        out.writeString("\r\n")
+        var named: Set<String> = ["connection", "keep-alive", "proxy-connection"]
+        if !keepUpgrade { named.insert("upgrade") }
+        for line in lines.dropFirst() {
+            guard let (name, value) = split(bytes[line]), name == "connection" else { continue }
+            for token in value.split(separator: ",") {
+                let t = token.trimmingOWS().lowercased()
+                if !(keepUpgrade && t == "upgrade") { named.insert(t) }
+            }
+        }
+        for line in lines.dropFirst() {
+            guard let (name, _) = split(bytes[line]), !named.contains(name) else { continue }
+            out.writeBytes(bytes[line])
+            out.writeString("\r\n")
+        }
+    }
+
+    /// Line ranges without their CR LF, up to the blank line.
+    private static func splitLines(_ bytes: [UInt8]) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        for i in bytes.indices where bytes[i] == 0x0A {
+            let end = i > start && bytes[i - 1] == 0x0D ? i - 1 : i
+            if end == start { break }
+            lines.append(start..<end)
+            start = i + 1
+        }
+        return lines
+    }
+
+    private static func split(_ line: ArraySlice<UInt8>) -> (String, String)? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
+        let value = String(decoding: line[(colon + 1)...], as: UTF8.self)
+        return (name, value)
+    }
+}
+
+private extension Substring {
+    func trimmingOWS() -> Substring {
+        var s = self
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return s
+    }
+}

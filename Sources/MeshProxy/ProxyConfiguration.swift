@@ -1,0 +1,40 @@
+public import MeshCore
+
+/// What one service's listener needs to know; built by the control plane from mesh.yaml.
+public struct ProxyConfiguration: Sendable {
+    public enum Mode: String, Sendable { case http, tcp }
+
+    /// Listen address, `host:port` or `[v6]:port`.
+    public var listen: String
+    public var mode: Mode
+    public var hashOn: HashOn?
+    /// Retries to another endpoint on connect failure / idempotent request failure.
+    public var retries: Int
+    /// Seconds.
+    public var connectTimeout: Double
+    /// Seconds from sending a request to the end of its response head.
+    public var requestTimeout: Double
+    /// Seconds a client may take to send a complete request head once it has started one.
+    public var clientHeadTimeout: Double
+    /// Larger request heads get 431, larger response heads 502.
+    public var maxHeadBytes: Int
+    /// Append `X-Forwarded-For: <client ip>` to requests.
+    public var forwardedFor: Bool
+    /// Idle keep-alive connections kept per endpoint per event loop.
+    public var maxIdlePerEndpoint: Int
+
+    public init(listen: String, mode: Mode = .http, hashOn: HashOn? = nil, retries: Int = 2,
+                connectTimeout: Double = 1, requestTimeout: Double = 15, clientHeadTimeout: Double = 30,
+                maxHeadBytes: Int = 64 * 1024, forwardedFor: Bool = true, maxIdlePerEndpoint: Int = 256) {
+        self.listen = listen; self.mode = mode; self.hashOn = hashOn; self.retries = retries
+        self.connectTimeout = connectTimeout; self.requestTimeout = requestTimeout
+        self.clientHeadTimeout = clientHeadTimeout; self.maxHeadBytes = maxHeadBytes
+        self.forwardedFor = forwardedFor; self.maxIdlePerEndpoint = maxIdlePerEndpoint
+    }
+
+    /// Takes listen address and mode from the service's config and the rest from its policy.
+    public init(listen: String, mode: Mode, policy: ServicePolicy) {
+        self.init(listen: listen, mode: mode, hashOn: policy.hashOn, retries: policy.retries,
+                  connectTimeout: policy.connectTimeout, requestTimeout: policy.requestTimeout)
+    }
+}

@@ -1,0 +1,38 @@
+/// Per-endpoint traffic counters. Each event loop keeps its own; the control plane sums them.
+public struct EndpointCounters: Sendable, Equatable {
+    /// Upper bounds (seconds) of the latency buckets; a last bucket counts everything above.
+    public static let latencyBounds: [Double] = [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
+
+    /// Requests (HTTP) or connections (TCP) that finished, whatever the outcome.
+    public var requests: UInt64 = 0
+    /// 5xx responses, connect failures, resets and timeouts.
+    public var errors: UInt64 = 0
+    public var connectErrors: UInt64 = 0
+    public var timeouts: UInt64 = 0
+    /// Requests in flight or relayed connections open now.
+    public var active: Int = 0
+    /// Sum of latencies in seconds, for a mean.
+    public var latencySum: Double = 0
+    /// Counts per bucket of `latencyBounds`, plus one for larger latencies.
+    public var latencyBuckets: [UInt64] = Array(repeating: 0, count: EndpointCounters.latencyBounds.count + 1)
+
+    public init() {}
+
+    @inline(__always)
+    mutating func record(latency: Double) {
+        latencySum += latency
+        var i = 0
+        let bounds = Self.latencyBounds
+        while i < bounds.count, latency > bounds[i] { i += 1 }
+        latencyBuckets[i] &+= 1
+    }
+
+    /// Adds another loop's counters to these.
+    public mutating func add(_ other: EndpointCounters) {
+        requests += other.requests; errors += other.errors; connectErrors += other.connectErrors
+        timeouts += other.timeouts; active += other.active; latencySum += other.latencySum
+        for i in latencyBuckets.indices { latencyBuckets[i] += other.latencyBuckets[i] }
+    }
+}

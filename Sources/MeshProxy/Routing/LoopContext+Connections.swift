@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOPosix
+
+// MARK: Upstream pool, drain, kill and timeouts
+
+extension LoopContext {
+    /// The most recently used idle connection to `slot`, if any.
+    func takeIdle(_ slot: Int32) -> UpstreamConnection? {
+        let i = Int(slot)
+        while let conn = idle[i].popLast() {
+            if conn.isUsable { return conn }
+        }
+        return nil
+    }
+
+    /// Back to the pool when it may carry another request, else closed.
+    func release(_ conn: UpstreamConnection, reusable: Bool) {
+        let i = Int(conn.slot)
+        if reusable, conn.isUsable, modes[i] == .open, idle[i].count < config.maxIdlePerEndpoint,
+           addresses[i] == conn.address {
+            idle[i].append(conn)
+        } else {
+            conn.close()
+        }
+    }
+
+    func forgetIdle(_ conn: UpstreamConnection) {
+        let i = Int(conn.slot)
+        if let at = idle[i].lastIndex(where: { $0 === conn }) { idle[i].remove(at: at) }
+    }
+
+    func closeIdle(_ slot: Int32) {
+        let conns = idle[Int(slot)]
+        idle[Int(slot)].removeAll()
+        for conn in conns { conn.close() }
+    }
+
+    /// Opens a fresh connection to `slot` on this loop.
+    func connect(_ slot: Int32, _ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        guard let address = addresses[Int(slot)] else {
+            done(.failure(ProxyError("endpoint \(slot) has no address")))
+            return
+        }
+        bootstrap.connect(to: address).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                let conn = UpstreamConnection(slot: slot, address: address, loop: self)
+                do {
+                    try channel.pipeline.syncOperations.addHandler(conn)
+                    self.upstreams[Int(slot)].add(conn)
+                    done(.success(conn))
+                } catch {
+                    channel.close(promise: nil)
+                    done(.failure(error))
+                }
+            case .failure(let error):
+                self.counters[Int(slot)].connectErrors &+= 1
+                done(.failure(error))
+            }
+        }
+    }
+
+    /// Opens a raw connection to `slot` with `handler` on it (TCP listeners).
+    func connectRaw(_ slot: Int32, handler: TCPUpstreamHandler, _ done: @escaping (Result<any Channel, any Error>) -> Void) {
+        guard let address = addresses[Int(slot)] else {
+            done(.failure(ProxyError("endpoint \(slot) has no address")))
+            return
+        }
+        bootstrap.connect(to: address).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let channel):
+                do {
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    done(.success(channel))
+                } catch {
+                    channel.close(promise: nil)
+                    done(.failure(error))
+                }
+            case .failure(let error):
+                self.counters[Int(slot)].connectErrors &+= 1
+                done(.failure(error))
+            }
+        }
+    }
+
+    // MARK: Operator actions
+
+    /// No new requests; idle connections closed; busy ones close after their response.
+    func drain(_ slot: Int32) {
+        setMode(.draining, slot)
+        closeIdle(slot)
+    }
+
+    /// Every connection to `slot` reset at once.
+    func kill(_ slot: Int32) {
+        setMode(.killed, slot)
+        idle[Int(slot)].removeAll()
+        for conn in upstreams[Int(slot)].elements { conn.reset() }
+        for relay in relays[Int(slot)].elements { relay.reset() }
+    }
+
+    func restore(_ slot: Int32) { setMode(.open, slot) }
+
+    /// Requests in flight and relayed connections on `slot`.
+    func activeCount(_ slot: Int32) -> Int {
+        Int(slot) < counters.count ? counters[Int(slot)].active : 0
+    }
+
+    // MARK: Timeouts
+
+    func startTicker() {
+        let period = max(0.01, min(0.1, min(config.requestTimeout, config.clientHeadTimeout) / 10))
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let every = TimeAmount.nanoseconds(Int64(period * 1e9))
+        ticker = eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in bound.value.tick() }
+    }
+
+    /// Times out requests waiting on an endpoint and clients slow to send a head.
+    private func tick() {
+        let now = NIODeadline.now()
+        for registry in upstreams {
+            for conn in registry.elements where conn.isBusy && conn.deadline < now {
+                conn.timedOut()
+            }
+        }
+        for frontend in frontends.elements where frontend.headDeadline < now {
+            frontend.headTimedOut()
+        }
+    }
+
+    func shutdown() {
+        ticker?.cancel()
+        ticker = nil
+        for slot in idle.indices { idle[slot].removeAll() }
+        for registry in upstreams { for conn in registry.elements { conn.close() } }
+        for registry in relays { for relay in registry.elements { relay.close() } }
+        for frontend in frontends.elements { frontend.context?.close(promise: nil) }
+        outcomeHook = nil
+    }
+}
+
+extension Channel {
+    /// Close with a TCP reset (SO_LINGER 0), as a crashed peer would.
+    func closeWithReset() {
+        if let provider = self as? any SocketOptionProvider {
+            _ = provider.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+        }
+        close(promise: nil)
+    }
+}

@@ -1,0 +1,130 @@
+import MeshCore
+import NIOCore
+import NIOPosix
+
+/// Everything one event loop needs to route, pool and count, owned by that loop alone: the request
+/// path takes no lock and shares nothing with other loops. The control plane changes it only by
+/// running code on the loop (`eventLoop.execute`).
+final class LoopContext {
+    enum SlotMode { case open, draining, killed }
+
+    let eventLoop: any EventLoop
+    let config: ProxyConfiguration
+    let hashRule: HashRule
+
+    // MARK: Routes
+
+    private(set) var addresses: [SocketAddress?] = []
+    private(set) var modes: [SlotMode] = []
+    var picker: any UpstreamPicker
+
+    // MARK: Connections and counters
+
+    var counters: [EndpointCounters] = []
+    /// Idle keep-alive connections per slot, most recently used last.
+    var idle: [[UpstreamConnection]] = []
+    /// Every upstream connection per slot, idle or busy.
+    var upstreams: [Registry<UpstreamConnection>] = []
+    var relays: [Registry<TCPRelay>] = []
+    var frontends = Registry<HTTPFrontendHandler>()
+    var outcomeHook: ((Int32, Bool) -> Void)?
+    var ticker: RepeatedTask?
+    lazy var bootstrap: ClientBootstrap = ClientBootstrap(group: eventLoop)
+        .connectTimeout(.nanoseconds(Int64(config.connectTimeout * 1e9)))
+        .channelOption(ChannelOptions.allowRemoteHalfClosure, value: config.mode == .tcp)
+
+    init(eventLoop: any EventLoop, config: ProxyConfiguration, picker: any UpstreamPicker) {
+        self.eventLoop = eventLoop
+        self.config = config
+        self.picker = picker
+        switch config.hashOn {
+        case .header(let name): hashRule = HashRule(kind: .header, name: Array(name.lowercased().utf8))
+        case .path: hashRule = HashRule(kind: .path, name: [])
+        case .clientIP: hashRule = HashRule(kind: .clientIP, name: [])
+        case nil: hashRule = .none
+        }
+    }
+
+    // MARK: Routing
+
+    /// Makes the per-slot tables cover `slot`.
+    func ensure(_ slot: Int32) {
+        let n = Int(slot) + 1
+        guard n > addresses.count else { return }
+        let extra = n - addresses.count
+        addresses += Array(repeating: nil, count: extra)
+        modes += Array(repeating: .open, count: extra)
+        counters += Array(repeating: EndpointCounters(), count: extra)
+        idle += Array(repeating: [], count: extra)
+        upstreams += Array(repeating: Registry(), count: extra)
+        relays += Array(repeating: Registry(), count: extra)
+    }
+
+    func setRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) {
+        for slot in routes.keys { ensure(slot) }
+        for slot in addresses.indices {
+            let new = routes[Int32(slot)]
+            if new != addresses[slot] {
+                addresses[slot] = new
+                // Pooled connections go to the old address: drop them.
+                closeIdle(Int32(slot))
+            }
+        }
+        picker.update(hosts)
+    }
+
+    func setMode(_ mode: SlotMode, _ slot: Int32) {
+        ensure(slot)
+        modes[Int(slot)] = mode
+    }
+
+    func isUsable(_ slot: Int32) -> Bool {
+        let i = Int(slot)
+        return i >= 0 && i < addresses.count && addresses[i] != nil && modes[i] == .open
+    }
+
+    /// A slot for the next attempt: not tried yet by this request, routed and open.
+    @inline(__always)
+    func pick(hash: UInt64, attempt: Int, tried: UInt64) -> Int32? {
+        for round in 0..<8 {
+            // Retries perturb the key so hashing balancers can answer with another endpoint.
+            let key = attempt == 0 && round == 0 ? hash : StableHash.mix(hash &+ UInt64(attempt * 8 + round))
+            guard let slot = picker.pick(hash: key) else { return nil }
+            if isUsable(slot), tried & Self.bit(slot) == 0 { return slot }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func bit(_ slot: Int32) -> UInt64 { 1 << UInt64(slot & 63) }
+
+    // MARK: Accounting
+
+    @inline(__always)
+    func started(_ slot: Int32) {
+        counters[Int(slot)].active += 1
+        picker.requestStarted(slot: slot)
+    }
+
+    /// Ends one attempt on `slot`: counters, balancer feedback and the outcome hook.
+    @inline(__always)
+    func finished(_ slot: Int32, since start: NIODeadline, success: Bool, report: Bool = true) {
+        let now = NIODeadline.now()
+        let latency = Double((now - start).nanoseconds) / 1e9
+        let i = Int(slot)
+        counters[i].active -= 1
+        counters[i].requests &+= 1
+        if !success { counters[i].errors &+= 1 }
+        counters[i].record(latency: latency)
+        picker.requestFinished(slot: slot, latency: latency, now: Double(now.uptimeNanoseconds) / 1e9)
+        if report, let hook = outcomeHook { hook(slot, success) }
+    }
+
+    func snapshot() -> [Int32: EndpointCounters] {
+        var out: [Int32: EndpointCounters] = [:]
+        for (i, c) in counters.enumerated() where addresses[i] != nil || c.requests > 0 || c.active > 0 {
+            out[Int32(i)] = c
+        }
+        return out
+    }
+}

@@ -1,0 +1,88 @@
+public import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: Operator actions and counters
+
+extension ServiceProxy {
+    /// No new requests or connections to `slot`; its idle connections close now, busy ones after
+    /// their current response.
+    public func drain(slot: Int32) async {
+        await Self.onEveryLoop(loops) { $0.drain(slot) }
+    }
+
+    /// Out of rotation at once; every connection to `slot` is reset (SO_LINGER 0).
+    public func kill(slot: Int32) async {
+        await Self.onEveryLoop(loops) { $0.kill(slot) }
+    }
+
+    /// Back in rotation after a drain or a kill.
+    public func restore(slot: Int32) async {
+        await Self.onEveryLoop(loops) { $0.restore(slot) }
+    }
+
+    /// Requests in flight plus relayed connections on `slot`, summed over all loops.
+    public func activeCount(slot: Int32) async -> Int {
+        var total = 0
+        for handle in loops {
+            total += (try? await handle.eventLoop.submit { handle.context.value.activeCount(slot) }.get()) ?? 0
+        }
+        return total
+    }
+
+    /// Every loop's counters, summed per slot.
+    public func collect() async -> [Int32: EndpointCounters] {
+        var total: [Int32: EndpointCounters] = [:]
+        for handle in loops {
+            let part = (try? await handle.eventLoop.submit { handle.context.value.snapshot() }.get()) ?? [:]
+            for (slot, counters) in part { total[slot, default: EndpointCounters()].add(counters) }
+        }
+        return total
+    }
+}
+
+// MARK: Addresses
+
+extension ServiceProxy {
+    /// `host:port` or `[v6]:port` to a socket address; a `ProxyError` naming `what` otherwise.
+    public static func resolve(_ text: String, what: String = "address") throws -> SocketAddress {
+        let host: String
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                throw ProxyError("\(what) '\(text)': expected [v6-address]:port")
+            }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { throw ProxyError("\(what) '\(text)': expected host:port") }
+            host = String(text[..<colon])
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portText), (0...65535).contains(port), !host.isEmpty else {
+            throw ProxyError("\(what) '\(text)': expected host:port with a port from 0 to 65535")
+        }
+        do {
+            return try SocketAddress.makeAddressResolvingHost(host, port: port)
+        } catch {
+            throw ProxyError("\(what) '\(text)': cannot resolve host '\(host)'")
+        }
+    }
+
+    static func describe(_ error: any Error, listen: String) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE: return "cannot listen on \(listen): address already in use"
+            case EADDRNOTAVAIL: return "cannot listen on \(listen): address not available on this machine"
+            case EACCES: return "cannot listen on \(listen): permission denied"
+            default: return "cannot listen on \(listen): \(io.description)"
+            }
+        }
+        return "cannot listen on \(listen): \(error)"
+    }
+}

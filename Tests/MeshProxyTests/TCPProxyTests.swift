@@ -1,0 +1,48 @@
+import MeshCore
+@testable import MeshProxy
+import NIOCore
+import NIOPosix
+import Testing
+
+@Suite(.serialized) struct TCPProxyTests {
+    /// Echoes bytes and closes once the client has half-closed.
+    private final class Echo: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) { context.writeAndFlush(data, promise: nil) }
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if let e = event as? ChannelEvent, e == .inputClosed { context.close(promise: nil) }
+        }
+    }
+
+    @Test func echoThroughTheProxyWithHalfClose() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let echo = try await ServerBootstrap(group: group)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Echo()) } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let dead = try await ProxyHarness.freeAddress(group)
+        let proxy = ServiceProxy(configuration: ProxyConfiguration(listen: "127.0.0.1:0", mode: .tcp), group: group)
+        // The dead endpoint first: the relay must retry on the echo server.
+        await proxy.updateRoutes([0: dead, 1: echo.localAddress!], hosts: ProxyHarness.hostSet(2))
+        let port = try await proxy.start().port!
+        let (reply, closed) = try await blocking {
+            let c = try RawClient(port: port)
+            let payload = String(repeating: "ping ", count: 40_000)
+            c.send(payload)
+            c.shutdownWrite()
+            var got = ""
+            while got.utf8.count < payload.utf8.count {
+                guard let bytes = c.receiveSome() else { break }
+                got += String(decoding: bytes, as: UTF8.self)
+            }
+            return (got == payload, c.isClosedByPeer())
+        }
+        #expect(reply && closed)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await proxy.activeCount(slot: 1) == 0)
+        await proxy.stop()
+        try await echo.close()
+        try await group.shutdownGracefully()
+    }
+}
