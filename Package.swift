@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
@@ -41,6 +42,17 @@ let package = Package(
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
 
+        // Active health checks on real sockets: HTTP and TCP probes on event loops.
+        .target(
+            name: "MeshProbe",
+            dependencies: [
+                "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "MeshTop",
             dependencies: [
@@ -53,7 +65,9 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProbe",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mesh-bench",
@@ -67,6 +81,15 @@ let package = Package(
         .testTarget(
             name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
             exclude: ["Snapshots"],  // golden frames, read through #filePath
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeshProbeTests",
+            dependencies: [
+                "MeshProbe", "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),
