@@ -6,8 +6,8 @@ import NIOPosix
 /// HTTP, at most one kept-alive connection. Never leaves its loop, so it needs no lock.
 ///
 /// The timer is never cancelled on the check path (NIO cancels by a linear search of the loop's
-/// timers): it always fires at the next moment of interest — the running check's deadline, or the
-/// next check — and a check that finished early simply finds nothing to time out.
+/// timers): it always fires at the next moment of interest — the running check's deadline or the
+/// next check, whichever comes first — and a check that finished early finds nothing to time out.
 final class Probe: NIOScheduledCallbackHandler {
     let target: HealthTarget
     private let home: ProbeLoop
@@ -58,6 +58,7 @@ final class Probe: NIOScheduledCallbackHandler {
         guard isActive else { return }
         let now = NIODeadline.now()
         if checking {
+            // Interval shorter than timeout: the next check waits for this one's end.
             guard now >= deadline else { return arm(at: deadline) }
             closeConnection()
             finish(passed: false, detail: CheckFailure.timeout, now: now)
@@ -74,7 +75,7 @@ final class Probe: NIOScheduledCallbackHandler {
         deadline = now + timeout
         nextCheck = now + Self.amount(interval * (0.9 + 0.2 * home.unit()))
         retried = false
-        arm(at: deadline)
+        arm(at: min(deadline, nextCheck))
         if target.policy.kind == .http, let channel, channel.isActive {
             reused = true
             channel.writeAndFlush(request, promise: nil)
