@@ -5,6 +5,6 @@ struct MeshBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mesh-bench",
         abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
-        subcommands: [SimulationBenchmark.self, ReplayBenchmark.self]
+        subcommands: [SimulationBenchmark.self, ReplayBenchmark.self, HealthBenchmark.self]
     )
 }
