@@ -2,20 +2,19 @@ import MeshCore
 import NIOCore
 import NIOPosix
 
-/// One target's checks on one event loop: a single timer, at most one check in flight and, for
-/// HTTP, at most one kept-alive connection. Never leaves its loop, so it needs no lock.
-///
-/// The timer is never cancelled on the check path (NIO cancels by a linear search of the loop's
-/// timers): it always fires at the next moment of interest — the running check's deadline or the
-/// next check, whichever comes first — and a check that finished early finds nothing to time out.
-final class Probe: NIOScheduledCallbackHandler {
+/// One target's checks on one event loop: at most one check in flight and, for HTTP, at most one
+/// kept-alive connection. Never leaves its loop, so it needs no lock. Its timer is an entry in the
+/// loop's `ProbeSchedule`, at the next moment of interest: the running check's deadline or the next
+/// check, whichever comes first.
+final class Probe {
     let target: HealthTarget
     private let home: ProbeLoop
     private let request: ByteBuffer
     private let timeout: TimeAmount
     private let interval: Double
 
-    private var timer: NIOScheduledCallback?
+    /// Which of this probe's schedule entries is current; older ones are skipped.
+    private var ticket: UInt64 = 0
     private var channel: (any Channel)?
     private(set) var isActive = false
     private var checking = false
@@ -34,7 +33,8 @@ final class Probe: NIOScheduledCallbackHandler {
         self.home = home
         request = target.request()
         timeout = .nanoseconds(Int64(max(target.policy.timeout, 0.001) * 1e9))
-        interval = max(target.policy.interval, 0.001)
+        // At least 10 ms, so a check never falls due again within the schedule's slack.
+        interval = max(target.policy.interval, 0.01)
     }
 
     /// First check somewhere in the next interval, so that many targets added at once spread out.
@@ -48,22 +48,21 @@ final class Probe: NIOScheduledCallbackHandler {
         isActive = false
         checking = false
         checkID &+= 1
-        timer?.cancel()
-        timer = nil
+        ticket &+= 1
         closeConnection()
     }
 
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        timer = nil
-        guard isActive else { return }
-        let now = NIODeadline.now()
+    /// The schedule's call at the time this probe asked for (up to `ProbeSchedule.slack` early).
+    func fire(ticket: UInt64, now: NIODeadline) {
+        guard ticket == self.ticket, isActive else { return }
+        let horizon = now + ProbeSchedule.slack
         if checking {
             // Interval shorter than timeout: the next check waits for this one's end.
-            guard now >= deadline else { return arm(at: deadline) }
+            guard horizon >= deadline else { return arm(at: deadline) }
             closeConnection()
             finish(passed: false, detail: CheckFailure.timeout, now: now)
         }
-        if now >= nextCheck { begin(now: now) } else { arm(at: nextCheck) }
+        if horizon >= nextCheck { begin(now: now) } else { arm(at: nextCheck) }
     }
 
     // MARK: A check
@@ -145,14 +144,17 @@ final class Probe: NIOScheduledCallbackHandler {
 
     // MARK: Helpers
 
+    /// Reports the check and waits for the next one.
     private func finish(passed: Bool, detail: String?, now: NIODeadline) {
         checking = false
+        arm(at: nextCheck)
         let latency = Double((now - started).nanoseconds) / 1e9
         home.deliver(HealthCheckResult(service: target.service, slot: target.slot, passed: passed, detail: detail, latency: latency))
     }
 
     private func arm(at when: NIODeadline) {
-        timer = try? home.eventLoop.assumeIsolated().scheduleCallback(at: when, handler: self)
+        ticket &+= 1
+        home.schedule.add(self, at: when, ticket: ticket)
     }
 
     private func closeConnection() {

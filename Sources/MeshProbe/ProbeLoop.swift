@@ -4,6 +4,7 @@ import NIOCore
 /// The probes of one event loop, and the way their results leave it. Lives on its loop only.
 final class ProbeLoop {
     let eventLoop: any EventLoop
+    let schedule: ProbeSchedule
     private let resultsLoop: any EventLoop
     private let onResult: @Sendable (HealthCheckResult) -> Void
     private var probes: [ProbeKey: Probe] = [:]
@@ -14,6 +15,7 @@ final class ProbeLoop {
 
     init(eventLoop: any EventLoop, resultsLoop: any EventLoop, onResult: @escaping @Sendable (HealthCheckResult) -> Void) {
         self.eventLoop = eventLoop
+        schedule = ProbeSchedule(eventLoop: eventLoop)
         self.resultsLoop = resultsLoop
         self.onResult = onResult
     }
@@ -46,6 +48,7 @@ final class ProbeLoop {
         isShutDown = true
         for probe in probes.values { probe.stop() }
         probes = [:]
+        schedule.removeAll()
     }
 
     /// Uniform in [0, 1), for the spread and jitter of check times.
