@@ -33,7 +33,6 @@ final class Probe {
         self.home = home
         request = target.request()
         timeout = .nanoseconds(Int64(max(target.policy.timeout, 0.001) * 1e9))
-        // At least 10 ms, so a check never falls due again within the schedule's slack.
         interval = max(target.policy.interval, 0.01)
     }
 
@@ -52,17 +51,16 @@ final class Probe {
         closeConnection()
     }
 
-    /// The schedule's call at the time this probe asked for (up to `ProbeSchedule.slack` early).
+    /// The schedule's call, at the time this probe asked for or a little later.
     func fire(ticket: UInt64, now: NIODeadline) {
         guard ticket == self.ticket, isActive else { return }
-        let horizon = now + ProbeSchedule.slack
         if checking {
             // Interval shorter than timeout: the next check waits for this one's end.
-            guard horizon >= deadline else { return arm(at: deadline) }
+            guard now >= deadline else { return arm(at: deadline) }
             closeConnection()
             finish(passed: false, detail: CheckFailure.timeout, now: now)
         }
-        if horizon >= nextCheck { begin(now: now) } else { arm(at: nextCheck) }
+        if now >= nextCheck { begin(now: now) } else { arm(at: nextCheck) }
     }
 
     // MARK: A check

@@ -6,7 +6,10 @@ import NIOCore
 /// Ten thousand targets mean twenty thousand timer events a second; as NIO tasks each would take
 /// the loop's task lock, allocate, and sit in a heap that NIO cancels from by linear search. Here an
 /// event is a struct in an array, never cancelled: a probe that re-arms bumps its ticket and the
-/// old entry is skipped when it comes up. Events due within `slack` of each other run together.
+/// old entry is skipped when it comes up. The loop wakes for the schedule at most once per
+/// `coalescing`, so under load each wake-up starts a batch of checks (whose answers then also
+/// arrive together) instead of one: waking up, not checking, is what costs. Nothing runs early;
+/// an event is at most `coalescing` late.
 final class ProbeSchedule: NIOScheduledCallbackHandler {
     private struct Entry {
         var due: Int64
@@ -14,17 +17,18 @@ final class ProbeSchedule: NIOScheduledCallbackHandler {
         var probe: Probe
     }
 
-    static let slack = TimeAmount.milliseconds(1)
+    static let coalescing = TimeAmount.milliseconds(10)
 
     private let eventLoop: any EventLoop
     private var heap: [Entry] = []
     private var timer: NIOScheduledCallback?
     private var armedAt = Int64.max
+    private var lastWake = Int64.min / 2
     private var isFiring = false
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
-    /// Calls `probe.fire(ticket:now:)` at `due` (or up to `slack` earlier).
+    /// Calls `probe.fire(ticket:now:)` at `due` or a little later.
     func add(_ probe: Probe, at due: NIODeadline, ticket: UInt64) {
         push(Entry(due: Int64(due.uptimeNanoseconds), ticket: ticket, probe: probe))
         if !isFiring { arm() }
@@ -42,8 +46,8 @@ final class ProbeSchedule: NIOScheduledCallbackHandler {
         armedAt = .max
         isFiring = true
         let now = NIODeadline.now()
-        let horizon = Int64((now + Self.slack).uptimeNanoseconds)
-        while let top = heap.first, top.due <= horizon {
+        lastWake = Int64(now.uptimeNanoseconds)
+        while let top = heap.first, top.due <= lastWake {
             let entry = pop()
             entry.probe.fire(ticket: entry.ticket, now: now)
         }
@@ -51,12 +55,15 @@ final class ProbeSchedule: NIOScheduledCallbackHandler {
         arm()
     }
 
-    /// One NIO timer, at the earliest entry; moved only when an earlier entry arrives.
+    /// One NIO timer, at the earliest entry but not within `coalescing` of the last wake-up;
+    /// moved only when an earlier entry arrives.
     private func arm() {
-        guard let top = heap.first, top.due + Self.slack.nanoseconds < armedAt else { return }
+        guard let top = heap.first else { return }
+        let at = max(top.due, lastWake + Self.coalescing.nanoseconds)
+        guard at < armedAt else { return }
         timer?.cancel()
-        armedAt = top.due
-        timer = try? eventLoop.assumeIsolated().scheduleCallback(at: .uptimeNanoseconds(UInt64(max(top.due, 0))), handler: self)
+        armedAt = at
+        timer = try? eventLoop.assumeIsolated().scheduleCallback(at: .uptimeNanoseconds(UInt64(max(at, 0))), handler: self)
     }
 
     // MARK: Binary min-heap on `due`
