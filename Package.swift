@@ -48,6 +48,17 @@ let package = Package(
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
 
+        // Active health checks on real sockets: HTTP and TCP probes on event loops.
+        .target(
+            name: "MeshProbe",
+            dependencies: [
+                "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The data plane: HTTP/1.1 and TCP listeners on SwiftNIO event loops, forwarding to endpoints.
         .target(
             name: "MeshProxy",
@@ -72,7 +83,9 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "CAllocCounter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mesh-bench",
@@ -98,6 +111,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeshProbeTests",
+            dependencies: [
+                "MeshProbe", "MeshCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -6,6 +6,6 @@ struct MeshBench: ParsableCommand {
         commandName: "mesh-bench",
         abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
         subcommands: [SimulationBenchmark.self, ReplayBenchmark.self, BalancersBenchmark.self,
-                      ProxyBenchmark.self, ProxyServe.self]
+                      ProxyBenchmark.self, ProxyServe.self, HealthBenchmark.self]
     )
 }

@@ -1,0 +1,177 @@
+import MeshCore
+import NIOCore
+import NIOPosix
+
+/// One target's checks on one event loop: at most one check in flight and, for HTTP, at most one
+/// kept-alive connection. Never leaves its loop, so it needs no lock. Its timer is an entry in the
+/// loop's `ProbeSchedule`, at the next moment of interest: the running check's deadline or the next
+/// check, whichever comes first.
+final class Probe {
+    let target: HealthTarget
+    private let home: ProbeLoop
+    private let request: ByteBuffer
+    private let timeout: TimeAmount
+    private let interval: Double
+
+    /// Which of this probe's schedule entries is current; older ones are skipped.
+    private var ticket: UInt64 = 0
+    private var channel: (any Channel)?
+    private(set) var isActive = false
+    private var checking = false
+    /// Bumped by every check and by stop, so a late connect completion knows it is stale.
+    private var checkID: UInt64 = 0
+    private var started = NIODeadline.now()
+    private var deadline = NIODeadline.now()
+    private var nextCheck = NIODeadline.now()
+    /// This check went out on a kept-alive connection: if the server had closed it meanwhile,
+    /// one retry on a fresh connection is not the endpoint's fault.
+    private var reused = false
+    private var retried = false
+
+    init(target: HealthTarget, home: ProbeLoop) {
+        self.target = target
+        self.home = home
+        request = target.request()
+        timeout = .nanoseconds(Int64(max(target.policy.timeout, 0.001) * 1e9))
+        interval = max(target.policy.interval, 0.01)
+    }
+
+    /// First check somewhere in the next interval, so that many targets added at once spread out.
+    func start() {
+        isActive = true
+        nextCheck = .now() + Self.amount(interval * home.unit())
+        arm(at: nextCheck)
+    }
+
+    func stop() {
+        isActive = false
+        checking = false
+        checkID &+= 1
+        ticket &+= 1
+        closeConnection()
+    }
+
+    /// The schedule's call, at the time this probe asked for or a little later.
+    func fire(ticket: UInt64, now: NIODeadline) {
+        guard ticket == self.ticket, isActive else { return }
+        if checking {
+            // Interval shorter than timeout: the next check waits for this one's end.
+            guard now >= deadline else { return arm(at: deadline) }
+            closeConnection()
+            finish(passed: false, detail: CheckFailure.timeout, now: now)
+        }
+        if now >= nextCheck { begin(now: now) } else { arm(at: nextCheck) }
+    }
+
+    // MARK: A check
+
+    private func begin(now: NIODeadline) {
+        checking = true
+        checkID &+= 1
+        started = now
+        deadline = now + timeout
+        nextCheck = now + Self.amount(interval * (0.9 + 0.2 * home.unit()))
+        retried = false
+        arm(at: min(deadline, nextCheck))
+        if target.policy.kind == .http, let channel, channel.isActive {
+            reused = true
+            channel.writeAndFlush(request, promise: nil)
+        } else {
+            connect()
+        }
+    }
+
+    private func connect() {
+        reused = false
+        let id = checkID, isHTTP = target.policy.kind == .http
+        let remaining = max(deadline - .now(), .milliseconds(1))
+        let me = NIOLoopBound(self, eventLoop: home.eventLoop)
+        var bootstrap = ClientBootstrap(group: home.eventLoop).connectTimeout(remaining)
+        if isHTTP {
+            bootstrap = bootstrap.channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ProbeHandler(probe: me.value))
+                }
+            }
+        }
+        let connecting: EventLoopFuture<any Channel>
+        switch target.address {
+        case .socket(let address): connecting = bootstrap.connect(to: address)
+        case .host(let host, let port): connecting = bootstrap.connect(host: host, port: port)
+        }
+        connecting.assumeIsolated().whenComplete { result in self.connected(result, id: id) }
+    }
+
+    private func connected(_ result: Result<any Channel, any Error>, id: UInt64) {
+        switch result {
+        case .success(let connection):
+            guard isActive, checking, id == checkID else { return connection.close(promise: nil) }
+            if target.policy.kind == .http {
+                channel = connection
+                connection.writeAndFlush(request, promise: nil)
+            } else {
+                Self.reset(connection)
+                finish(passed: true, detail: nil, now: .now())
+            }
+        case .failure(let error):
+            guard isActive, checking, id == checkID else { return }
+            finish(passed: false, detail: CheckFailure.reason(for: error), now: .now())
+        }
+    }
+
+    // MARK: From the connection's handler
+
+    func responded(status: Int, keepAlive: Bool, on connection: any Channel) {
+        guard connection === channel else { return }
+        if !keepAlive || !checking { closeConnection() }
+        guard checking else { return }
+        let passed = (200..<300).contains(status)
+        finish(passed: passed, detail: passed ? nil : "status \(status)", now: .now())
+    }
+
+    func closed(_ connection: any Channel, reason: String, answered: Bool) {
+        guard connection === channel else { return }
+        channel = nil
+        guard checking else { return }
+        if reused && !retried && !answered && .now() < deadline {
+            retried = true
+            return connect()
+        }
+        finish(passed: false, detail: reason, now: .now())
+    }
+
+    // MARK: Helpers
+
+    /// Reports the check and waits for the next one.
+    private func finish(passed: Bool, detail: String?, now: NIODeadline) {
+        checking = false
+        arm(at: nextCheck)
+        let latency = Double((now - started).nanoseconds) / 1e9
+        home.deliver(HealthCheckResult(service: target.service, slot: target.slot, passed: passed, detail: detail, latency: latency))
+    }
+
+    private func arm(at when: NIODeadline) {
+        ticket &+= 1
+        home.schedule.add(self, at: when, ticket: ticket)
+    }
+
+    private func closeConnection() {
+        guard let connection = channel else { return }
+        channel = nil
+        connection.close(promise: nil)
+    }
+
+    /// A TCP check's connection ends with a reset, as HAProxy's do: no TIME_WAIT left behind, so
+    /// thousands of checks a second do not run out of local ports.
+    private static func reset(_ connection: any Channel) {
+        if let options = connection as? any SocketOptionProvider {
+            options.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+                connection.close(promise: nil)
+            }
+        } else {
+            connection.close(promise: nil)
+        }
+    }
+
+    private static func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import MeshCore
+import MeshProbe
+import NIOCore
+import NIOPosix
+
+/// `mesh-bench health`: active HTTP checks of many endpoints against nginx in its own process,
+/// each target on its own kept-alive connection. Reports the checker's CPU as a share of one core.
+struct HealthBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Active health checks: CPU share of one core (target ≤ 30% for 10,000 endpoints at 1s), checks/s, p50/p99 latency."
+    )
+
+    @Option(help: "Targets checked, each on its own connection.") var endpoints = 10_000
+    @Option(help: "Check interval.") var interval = "1s"
+    @Option(help: "Check timeout.") var timeout = "500ms"
+    @Option(help: "Seconds measured per run (after the first interval, which opens the connections).") var seconds = 10.0
+    @Option(help: "Runs to take the median of.") var runs = 3
+    @Option(help: "Event-loop threads of the checker.") var threads = 1
+    @Option(help: "Local nginx ports the targets are spread over.") var ports = "18081,18082"
+    @Option(help: "Check type: http or tcp.") var kind = "http"
+
+    struct Run {
+        var cpuShare: Double, checksPerSecond: Double, p50: Double, p99: Double
+        var openCPUShare: Double, failures: [String: Int]
+    }
+
+    func run() throws {
+        guard let interval = MeshDuration.parse(interval), interval > 0 else { throw ValidationError("bad --interval \(self.interval)") }
+        guard let timeout = MeshDuration.parse(timeout), timeout > 0 else { throw ValidationError("bad --timeout \(self.timeout)") }
+        guard let kind = HealthPolicy.Kind(rawValue: kind), kind != .none else { throw ValidationError("--kind is http or tcp") }
+        let ports = ports.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ports.isEmpty else { throw ValidationError("bad --ports") }
+        let limit = try Self.raiseFileLimit(to: endpoints + 1024)
+
+        let nginx = try NginxBackends(ports: ports, connections: endpoints)
+        defer { nginx.stop() }
+        let policy = HealthPolicy(kind: kind, path: "/health", interval: interval, timeout: timeout)
+        let targets = try (0..<endpoints).map { i in
+            HealthTarget(service: 0, slot: Int32(i), address: try SocketAddress(ipAddress: "127.0.0.1", port: ports[i % ports.count]), policy: policy)
+        }
+        var results: [Run] = []
+        for _ in 0..<runs { results.append(try measure(targets, interval: interval)) }
+
+        print("health checks: \(endpoints) \(kind) targets every \(MeshDuration.format(interval)), nginx on \(ports.map(String.init).joined(separator: ",")) (own process), \(threads) checker thread(s), fd limit \(limit)")
+        print("  checker CPU, share of one core: \(Measure.format(Measure.median(results.map(\.cpuShare)) * 100))%   (target ≤ 30%)")
+        print("  while opening connections:      \(Measure.format(Measure.median(results.map(\.openCPUShare)) * 100))%   (first interval)")
+        print("  checks/s:                       \(Measure.format(Measure.median(results.map(\.checksPerSecond)), 0))   (expected \(Measure.format(Double(endpoints) / interval, 0)))")
+        print("  latency p50 / p99:              \(Measure.format(Measure.median(results.map(\.p50)) * 1e6, 0)) / \(Measure.format(Measure.median(results.map(\.p99)) * 1e6, 0)) µs")
+        print("  runs (CPU %): " + results.map { Measure.format($0.cpuShare * 100) }.joined(separator: ", "))
+        let failures = results.reduce(into: [String: Int]()) { sum, run in sum.merge(run.failures, uniquingKeysWith: +) }
+        print("  failed checks: " + (failures.isEmpty ? "none" : failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+    }
+
+    /// One run: add every target, let the first interval open the connections, then measure.
+    private func measure(_ targets: [HealthTarget], interval: Double) throws -> Run {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        defer { try? group.syncShutdownGracefully() }
+        let control = group.next()
+        let tally = NIOLoopBoundBox.makeBoxSendingValue(Tally(), eventLoop: control)
+        let checker = HealthChecker(group: group, resultsOn: control) { tally.value.record($0) }
+
+        let cpu0 = Measure.cpuTime(), wall0 = Measure.now()
+        for target in targets { checker.add(target) }
+        Thread.sleep(forTimeInterval: interval * 1.5)
+        let cpu1 = Measure.cpuTime(), wall1 = Measure.now()
+        try control.submit { tally.value.reset() }.wait()
+        Thread.sleep(forTimeInterval: seconds)
+        let cpu2 = Measure.cpuTime(), wall2 = Measure.now()
+        let window = try control.submit { tally.value.summary() }.wait()
+        try checker.shutdown().wait()
+
+        return Run(cpuShare: (cpu2 - cpu1) / (wall2 - wall1), checksPerSecond: Double(window.checks) / (wall2 - wall1),
+                   p50: window.p50, p99: window.p99, openCPUShare: (cpu1 - cpu0) / (wall1 - wall0), failures: window.failures)
+    }
+
+    /// Ten thousand connections need more than the usual 1024 descriptors.
+    static func raiseFileLimit(to wanted: Int) throws -> Int {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = min(max(limit.rlim_cur, rlim_t(wanted)), limit.rlim_max)
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        guard limit.rlim_cur >= rlim_t(wanted) else {
+            throw ValidationError("need \(wanted) file descriptors, the hard limit is \(limit.rlim_max)")
+        }
+        return Int(limit.rlim_cur)
+    }
+}
+
+/// Results counted on the control loop, as the engine would receive them.
+private final class Tally {
+    private var latencies: [Double] = []
+    private var failures: [String: Int] = [:]
+
+    func record(_ result: HealthCheckResult) {
+        latencies.append(result.latency)
+        if !result.passed { failures[result.detail ?? "?", default: 0] += 1 }
+    }
+
+    func reset() {
+        latencies.removeAll(keepingCapacity: true)
+        failures = [:]
+    }
+
+    func summary() -> (checks: Int, p50: Double, p99: Double, failures: [String: Int]) {
+        let sorted = latencies.sorted()
+        guard !sorted.isEmpty else { return (0, .nan, .nan, failures) }
+        return (sorted.count, sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], failures)
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import MeshCore
+import MeshProbe
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Checks against real servers on real sockets. Serialized: several assert on timing.
+@Suite(.serialized)
+struct HealthCheckerTests {
+    func http(interval: Double = 0.1, timeout: Double = 0.5, path: String = "/health") -> HealthPolicy {
+        HealthPolicy(kind: .http, path: path, interval: interval, timeout: timeout)
+    }
+
+    /// A port nobody listens on: bound, then closed.
+    func closedPort() async throws -> SocketAddress {
+        let server = try await TestServer()
+        let address = server.address
+        try await server.stop()
+        return address
+    }
+
+    @Test func http200Passes() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 1, slot: 7, address: server.address, policy: http()))
+        let results = try await harness.wait(for: 3)
+        #expect(results.count >= 3)
+        #expect(results.allSatisfy { $0.passed && $0.detail == nil && $0.service == 1 && $0.slot == 7 })
+        #expect(results.allSatisfy { $0.latency > 0 && $0.latency < 0.5 })
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func http503Fails() async throws {
+        let server = try await TestServer(mode: .unhealthy)
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http()))
+        let results = try await harness.wait(for: 2)
+        #expect(results.count >= 2)
+        #expect(results.allSatisfy { !$0.passed && $0.detail == "status 503" })
+        // A 503 with a body is still a complete response: the connection is reused.
+        #expect(server.counts.connections == 1)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func chunkedResponsePassesOnOneConnection() async throws {
+        let server = try await TestServer(mode: .chunked)
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http()))
+        let results = try await harness.wait(for: 4)
+        #expect(results.count >= 4 && results.allSatisfy(\.passed))
+        #expect(server.counts.connections == 1)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func silentServerFailsAtTimeout() async throws {
+        let server = try await TestServer(mode: .silent)
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 1, timeout: 0.3)))
+        let results = try await harness.wait(for: 1, within: 3)
+        let first = try #require(results.first)
+        #expect(!first.passed && first.detail == "timeout")
+        #expect(first.latency >= 0.3 && first.latency < 0.4, "timed out after \(first.latency) s")
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func slowServerPassesWithinTimeoutAndFailsPastIt() async throws {
+        let server = try await TestServer(mode: .slow(.milliseconds(100)))
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.2, timeout: 0.3)))
+        let passed = try #require(try await harness.wait(for: 1).first)
+        #expect(passed.passed && passed.latency >= 0.1)
+        server.mode = .slow(.milliseconds(500))
+        harness.clear()
+        let results = try await harness.wait(for: 2)
+        #expect(results.contains { !$0.passed && $0.detail == "timeout" })
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func refusedPortFailsFast() async throws {
+        let address = try await closedPort()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: address, policy: http(interval: 0.1, timeout: 2)))
+        let results = try await harness.wait(for: 2)
+        #expect(results.count >= 2)
+        #expect(results.allSatisfy { !$0.passed && $0.detail == "refused" && $0.latency < 0.1 })
+        try await harness.stop()
+    }
+
+    @Test func unresolvableHostIsAFailedCheck() async throws {
+        let harness = CheckerHarness()
+        let target = HealthTarget(service: 0, slot: 0, host: "no-such-host.invalid", port: 80, policy: http(interval: 0.2, timeout: 1))
+        harness.checker.add(target)
+        let results = try await harness.wait(for: 1, within: 4)
+        let first = try #require(results.first)
+        #expect(!first.passed)
+        #expect(first.detail == "unresolvable" || first.detail == "timeout")
+        try await harness.stop()
+    }
+
+    @Test func tcpCheckPassesOnListeningPortAndFailsOnClosedOne() async throws {
+        let server = try await TestServer(mode: .silent)
+        let closed = try await closedPort()
+        let harness = CheckerHarness()
+        let tcp = HealthPolicy(kind: .tcp, interval: 0.1, timeout: 0.5)
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: tcp))
+        harness.checker.add(HealthTarget(service: 0, slot: 1, address: closed, policy: tcp))
+        let results = try await harness.wait(for: 6)
+        let open = results.filter { $0.slot == 0 }, shut = results.filter { $0.slot == 1 }
+        #expect(!open.isEmpty && open.allSatisfy { $0.passed }, "\(open)")
+        #expect(!shut.isEmpty && shut.allSatisfy { !$0.passed && $0.detail == "refused" })
+        // A TCP check connects anew every time and sends nothing.
+        #expect(server.counts.connections >= open.count && server.counts.requests == 0)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func keepAliveConnectionIsReusedAcrossChecks() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.05)))
+        let results = try await harness.wait(for: 10)
+        #expect(results.count >= 10 && results.allSatisfy(\.passed))
+        #expect(server.counts.connections == 1)
+        #expect(server.counts.requests >= 10)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func connectionCloseMeansAFreshConnectionEachCheck() async throws {
+        let server = try await TestServer(mode: .closing)
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.05)))
+        let results = try await harness.wait(for: 5)
+        #expect(results.count >= 5 && results.allSatisfy(\.passed))
+        #expect(server.counts.connections >= 5)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func serverClosingAnIdleConnectionIsNotAFailure() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.1)))
+        try await harness.wait(for: 2)
+        try await server.stop()
+        // Same port, a new server: the kept-alive connection is gone; the next check reconnects.
+        let restarted = try await TestServer(port: server.port)
+        harness.clear()
+        let results = try await harness.wait(for: 3)
+        #expect(results.count >= 3)
+        let lastTwo = results.suffix(2).map(\.passed)
+        #expect(lastTwo == [true, true], "\(results)")
+        try await harness.stop()
+        try await restarted.stop()
+    }
+
+    @Test func intervalIsRespected() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.2)))
+        try await Task.sleep(for: .seconds(2))
+        let count = harness.all.count
+        // First check within one interval, then every 200 ms ± 10%: 9 to 11 in 2 s.
+        #expect((9...11).contains(count), "\(count) checks in 2 s")
+        let times = harness.timed.map(\.at)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 > 0.17 && $0 < 0.24 }, "gaps \(gaps)")
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func removeStopsChecks() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 2, slot: 3, address: server.address, policy: http(interval: 0.05)))
+        try await harness.wait(for: 3)
+        harness.checker.remove(service: 2, slot: 3)
+        try await Task.sleep(for: .milliseconds(50))
+        let requests = server.counts.requests
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.counts.requests == requests)
+        #expect(try await harness.checker.targetCount().get() == 0)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func pauseStopsChecksAndResumeRestartsThem() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.05)))
+        harness.checker.add(HealthTarget(service: 0, slot: 1, address: server.address, policy: http(interval: 0.05)))
+        try await harness.wait(for: 4)
+        harness.checker.pause(service: 0, slot: 0)
+        try await Task.sleep(for: .milliseconds(50))
+        harness.clear()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!harness.all.isEmpty && harness.all.allSatisfy { $0.slot == 1 }, "a paused endpoint is not checked")
+        harness.checker.resume(service: 0, slot: 0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(harness.all.contains { $0.slot == 0 && $0.passed })
+        #expect(try await harness.checker.targetCount().get() == 2)
+        try await harness.stop()
+        try await server.stop()
+    }
+
+    @Test func noneIsNotChecked() async throws {
+        let server = try await TestServer()
+        let harness = CheckerHarness()
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: HealthPolicy(kind: .none, interval: 0.05)))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.all.isEmpty && server.counts.connections == 0)
+        try await harness.stop()
+        try await server.stop()
+    }
+}
