@@ -43,7 +43,15 @@ let package = Package(
         .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
 
         // `mesh-top run`: the live mesh on real sockets (supervised processes, proxies, checks).
-        .target(name: "MeshRun", dependencies: ["MeshCore", "MeshConfig", "MeshSession"], swiftSettings: strict),
+        .target(
+            name: "MeshRun",
+            dependencies: [
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
 
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
@@ -74,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshTUI",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/mesh-top",

@@ -13,19 +13,24 @@ import Testing
         let started = try tmux.waitFor { $0.contains("checkout-a1") && $0.contains("DEMO") }
         #expect(started.ok, "topology never appeared:\n\(started.screen)")
 
-        // Select the first endpoint and drain it: marked draining (then drained) and listed.
-        try tmux.key("j"); try tmux.key("j"); try tmux.key("d")
-        let drained = try tmux.waitFor { $0.contains("drain checkout/checkout-a1") }
+        // Select an endpoint (the detail pane names it) and drain it: marked, and listed.
+        try tmux.key("j"); try tmux.key("j")
+        let first = try selected(tmux)
+        try tmux.key("d")
+        let drained = try tmux.waitFor { $0.contains("drain \(first)") }
         #expect(drained.ok, "drain not shown:\n\(drained.screen)")
-        let marked = try tmux.waitFor { $0.contains("→draining") || $0.contains("→drained") }
+        let marked = try tmux.waitFor { $0.contains("\(first) healthy→draining") || $0.contains("\(first) draining→drained") }
         #expect(marked.ok, "not marked draining:\n\(marked.screen)")
 
-        // Kill the next one: a confirmation naming it, then killed.
-        try tmux.key("j"); try tmux.key("x")
-        let asked = try tmux.waitFor { $0.contains("Kill checkout/checkout-a2?") }
+        // Kill another: a confirmation naming it, then killed.
+        try tmux.key("j")
+        let second = try selected(tmux)
+        #expect(second != first)
+        try tmux.key("x")
+        let asked = try tmux.waitFor { $0.contains("Kill \(second)?") }
         #expect(asked.ok, "no kill confirmation:\n\(asked.screen)")
         try tmux.key("y")
-        let killed = try tmux.waitFor { $0.contains("kill checkout/checkout-a2") && $0.contains("killed") }
+        let killed = try tmux.waitFor { $0.contains("kill \(second) by keyboard") && $0.contains("→killed") }
         #expect(killed.ok, "kill not shown:\n\(killed.screen)")
 
         // Too small, then back.
@@ -43,6 +48,18 @@ import Testing
         try tmux.type("echo EXIT=$?", enter: true)
         let exit = try tmux.waitFor { $0.contains("EXIT=0") || $0.range(of: "EXIT=[1-9]", options: .regularExpression) != nil }
         #expect(exit.screen.contains("EXIT=0"), "exit status:\n\(exit.screen)")
+    }
+
+    /// The endpoint the detail pane shows (right of the events pane's title line).
+    func selected(_ tmux: Tmux) throws -> String {
+        let found = try tmux.waitFor { $0.range(of: "│ checkout/checkout-[ab][0-9]", options: .regularExpression) != nil }
+        let screen = found.screen
+        let events = screen.range(of: "EVENTS")?.lowerBound ?? screen.startIndex
+        guard let range = screen.range(of: "checkout/checkout-[ab][0-9]", options: .regularExpression,
+                                       range: events..<screen.endIndex) else {
+            throw TmuxError("no endpoint selected:\n\(screen)")
+        }
+        return String(screen[range])
     }
 
     @Test(.enabled(if: Tmux.usable("tmux")))

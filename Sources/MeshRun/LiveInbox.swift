@@ -1,0 +1,28 @@
+import Foundation
+import MeshCore
+
+/// What the event loops report to the control thread between two of its steps: check results,
+/// request outcomes that matter to outlier detection, and processes that died. Appends are
+/// rare (failures, check results), so one lock is enough; the request path only touches it
+/// when a request fails or the first one succeeds after a failure.
+final class LiveInbox: @unchecked Sendable {
+    struct Check { var service: Int; var slot: Int32; var passed: Bool; var detail: String? }
+    struct Outcome { var service: Int; var slot: Int32; var success: Bool }
+
+    private let lock = NSLock()
+    private var checks: [Check] = []
+    private var outcomes: [Outcome] = []
+    private var exits: [(EndpointRef, Int32)] = []
+
+    func post(_ check: Check) { lock.withLock { checks.append(check) } }
+    func post(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }
+    func postExit(_ ref: EndpointRef, status: Int32) { lock.withLock { exits.append((ref, status)) } }
+
+    /// Everything posted since the last call.
+    func take() -> (checks: [Check], outcomes: [Outcome], exits: [(EndpointRef, Int32)]) {
+        lock.withLock {
+            defer { checks.removeAll(keepingCapacity: true); outcomes.removeAll(keepingCapacity: true); exits.removeAll() }
+            return (checks, outcomes, exits)
+        }
+    }
+}

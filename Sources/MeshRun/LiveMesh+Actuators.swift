@@ -1,0 +1,51 @@
+import MeshCore
+import MeshProbe
+import MeshProxy
+
+/// The engine decides; these make it so on the real data plane.
+extension LiveMesh {
+    func publish(service s: Int, hosts: HostSet) {
+        guard s < proxies.count, let proxy = proxies[s] else { return }
+        let table = routes[s]
+        blocking { await proxy.updateRoutes(table, hosts: hosts) }
+    }
+
+    /// Applies an endpoint's change of state to its connections, process and checks.
+    func actuate(_ event: MeshEvent) {
+        guard case .endpointState(let change) = event.body, let (s, slot) = engine.locate(change.endpoint) else { return }
+        let proxy = s < proxies.count ? proxies[s] : nil
+        switch change.to {
+        case .killed:
+            checker.pause(service: s, slot: slot)
+            supervisor.kill(change.endpoint)
+            if let proxy { blocking { await proxy.kill(slot: slot) } }
+        case .draining:
+            if let proxy { blocking { await proxy.drain(slot: slot) } }
+        case .drained:
+            // Whatever is still open after the drain timeout is closed.
+            if let proxy { blocking { await proxy.kill(slot: slot) } }
+        default:
+            guard change.from.isAdministrative else { return }
+            if change.from == .killed {
+                try? supervisor.start(change.endpoint)
+                checker.resume(service: s, slot: slot)
+            }
+            if let proxy { blocking { await proxy.restore(slot: slot) } }
+        }
+    }
+
+    /// Every endpoint's load over the last window, from the proxies' counters.
+    func sample(window: Double, now: Double) {
+        var entries: [LoadSample.Entry] = []
+        for (s, service) in engine.state.services.enumerated() where s < proxies.count {
+            let counters = proxies[s].map { proxy in blocking { await proxy.collect() } } ?? [:]
+            for endpoint in service.endpoints {
+                let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
+                guard let slot = engine.locate(ref)?.slot else { continue }
+                let load = meters[s].load(slot: slot, counters: counters[slot] ?? EndpointCounters(), window: max(window, 1e-3))
+                entries.append(LoadSample.Entry(endpoint: ref, load: load))
+            }
+        }
+        engine.recordSample(entries, now: now)
+    }
+}

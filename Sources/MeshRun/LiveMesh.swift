@@ -1,0 +1,176 @@
+public import Foundation
+public import MeshConfig
+public import MeshCore
+import MeshProbe
+import MeshProxy
+public import MeshSession
+import NIOCore
+import NIOPosix
+
+/// `mesh-top run`: the engine on real sockets. Proxies forward real traffic, probes check real
+/// backends, supervised endpoints are real processes. The session runner's thread is the
+/// control thread: it drains what the event loops report, ticks the engine, samples the
+/// proxies' counters, and applies the engine's decisions back to the data plane.
+public final class LiveMesh: Playback {
+    public let config: MeshConfig
+    public let engine: MeshEngine
+    let group: MultiThreadedEventLoopGroup
+    /// Per service index; nil for services without `listen:`.
+    var proxies: [ServiceProxy?] = []
+    var checker: HealthChecker!
+    let supervisor: Supervisor
+    let inbox = LiveInbox()
+    /// Per service: slot → upstream address.
+    var routes: [[Int32: SocketAddress]] = []
+    var meters: [LoadMeter] = []
+    let clock = RealClock()
+    var lastSample: Double = 0
+    public let sampleInterval: Double = 1
+    private let onEvent: (MeshEvent) -> Void
+
+    /// Binds every listener, starts supervised processes and checks; throws one line on failure
+    /// (port in use, unresolvable address, a command that cannot start), having undone the rest.
+    public init(config: MeshConfig, name: String, threads: Int, logDirectory: URL,
+                onEvent: @escaping (MeshEvent) -> Void) throws {
+        self.config = config
+        self.onEvent = onEvent
+        let mesh = LiveMesh.mesh(of: config, name: name)
+        engine = MeshEngine(mesh: mesh, policies: Dictionary(config.services.map { ($0.name, $0.policy) },
+                                                             uniquingKeysWith: { a, _ in a }))
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        supervisor = Supervisor(logDirectory: logDirectory)
+        do {
+            try start()
+        } catch {
+            shutdown()
+            throw error
+        }
+    }
+
+    /// The starting mesh as the dashboard and a recording's header show it.
+    public static func mesh(of config: MeshConfig, name: String) -> MeshState {
+        MeshState(name: name, summary: "live", source: "run", services: config.services.map(\.service))
+    }
+
+    private func start() throws {
+        let inbox = self.inbox
+        let resultsLoop = group.next()
+        checker = HealthChecker(group: group, resultsOn: resultsLoop) { result in
+            inbox.post(LiveInbox.Check(service: result.service, slot: result.slot, passed: result.passed, detail: result.detail))
+        }
+        supervisor.onExit = { ref, status in inbox.postExit(ref, status: status) }
+        engine.onEvent = { [unowned self] event in
+            self.onEvent(event)
+            self.actuate(event)
+        }
+        engine.onHostSet = { [unowned self] s, hosts in self.publish(service: s, hosts: hosts) }
+
+        for (s, service) in config.services.enumerated() {
+            var table: [Int32: SocketAddress] = [:]
+            for endpoint in service.endpoints {
+                guard let address = endpoint.address, let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
+                do {
+                    table[slot] = try ServiceProxy.resolve(address.description, what: "\(service.name)/\(endpoint.id) address")
+                } catch {
+                    throw LiveError("\(error)")
+                }
+            }
+            routes.append(table)
+            meters.append(LoadMeter())
+            guard let listen = service.listen else { proxies.append(nil); continue }
+            let mode: ProxyConfiguration.Mode = service.protocol == .tcp ? .tcp : .http
+            let proxy = ServiceProxy(configuration: ProxyConfiguration(listen: listen.description, mode: mode, policy: service.policy),
+                                     group: group, picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1))
+            let outcomes = inbox
+            let service = s
+            blocking {
+                // Only failures and the first success after one matter to consecutive-failure
+                // ejection: the request path stays silent while all is well.
+                await proxy.setOutcomeHook {
+                    var failing: [Bool] = []
+                    return { slot, success in
+                        let i = Int(slot)
+                        if i >= failing.count { failing.append(contentsOf: repeatElement(false, count: i - failing.count + 1)) }
+                        guard !success || failing[i] else { return }
+                        failing[i] = !success
+                        outcomes.post(LiveInbox.Outcome(service: service, slot: slot, success: success))
+                    }
+                }
+            }
+            let failure: String? = blocking {
+                do { try await proxy.start(); return nil } catch { return "\(error)" }
+            }
+            if let failure { throw LiveError(failure) }
+            proxies.append(proxy)
+        }
+        // Processes first, so that their first checks find them starting.
+        for service in config.services {
+            for endpoint in service.endpoints {
+                guard let command = endpoint.command else { continue }
+                try supervisor.supervise(EndpointRef(service: service.name, endpoint: endpoint.id), command: command)
+            }
+        }
+        for (s, service) in config.services.enumerated() where service.policy.health.kind != .none {
+            for endpoint in service.endpoints {
+                guard let address = endpoint.address, let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
+                checker.add(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health))
+            }
+        }
+        engine.start(now: clock.now)
+    }
+
+    // MARK: Playback
+
+    public var mode: String { "LIVE" }
+    public var now: Double { clock.now }
+    public var state: MeshState {
+        var s = engine.state
+        s.time = clock.now
+        return s
+    }
+    public var end: Double? { nil }
+
+    public func advance(to t: Double) {
+        let now = min(t, clock.now)
+        let (checks, outcomes, exits) = inbox.take()
+        for check in checks {
+            engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now)
+        }
+        for outcome in outcomes {
+            engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now)
+        }
+        for (ref, status) in exits {
+            engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
+        }
+        engine.tick(now: now)
+        if now - lastSample >= sampleInterval {
+            sample(window: now - lastSample, now: now)
+            lastSample = now
+        }
+    }
+
+    public func seek(to t: Double) -> String? { "live: time cannot be moved" }
+
+    public func operate(_ command: OperatorCommand) -> String? {
+        do {
+            try engine.operate(command, now: clock.now)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    /// Stops listeners, checks and supervised processes.
+    public func shutdown() {
+        for proxy in proxies.compactMap({ $0 }) { blocking { await proxy.stop() } }
+        if let checker { _ = try? checker.shutdown().wait() }
+        supervisor.stopAll()
+        try? group.syncShutdownGracefully()
+    }
+}
+
+/// A live mesh that could not start: one line.
+public struct LiveError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ message: String) { description = message }
+}
