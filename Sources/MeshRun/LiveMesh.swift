@@ -122,16 +122,18 @@ public final class LiveMesh: Playback {
     // MARK: Playback
 
     public var mode: String { "LIVE" }
-    public var now: Double { clock.now }
+    /// Mesh time the control thread has reached (wall time since start, as it steps).
+    public private(set) var now: Double = 0
     public var state: MeshState {
         var s = engine.state
-        s.time = clock.now
+        s.time = now
         return s
     }
     public var end: Double? { nil }
 
     public func advance(to t: Double) {
         let now = min(t, clock.now)
+        self.now = now
         let (checks, outcomes, exits) = inbox.take()
         for check in checks {
             engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now)
@@ -153,7 +155,7 @@ public final class LiveMesh: Playback {
 
     public func operate(_ command: OperatorCommand) -> String? {
         do {
-            try engine.operate(command, now: clock.now)
+            try engine.operate(command, now: now)
             return nil
         } catch {
             return error.description

@@ -4,12 +4,13 @@ extension MeshEngine {
     /// that a restore knows how they are.
     public func healthCheck(service s: Int, slot: Int32, passed: Bool, now: Double) {
         guard var runtime = services[s].slots[Int(slot)], runtime.hold != .killed else { return }
+        let before = runtime.health.status
         let verdict = runtime.health.record(passed: passed)
         services[s].slots[Int(slot)] = runtime
         guard verdict != nil else { return }
         let policy = services[s].policy.health
         let reason = passed
-            ? (runtime.health.status == .healthy && policy.healthyThreshold > 1 ? "\(policy.healthyThreshold) checks passed" : "check passed")
+            ? (before == .unhealthy && policy.healthyThreshold > 1 ? "\(policy.healthyThreshold) checks passed" : "check passed")
             : "\(policy.unhealthyThreshold) checks failed"
         refresh(s, slot, reason: reason, now: now)
     }
