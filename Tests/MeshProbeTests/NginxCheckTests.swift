@@ -13,33 +13,74 @@ struct NginxCheckTests {
             print("skipped: nginx is not installed (apt-get install -y nginx)")
             return
         }
-        let probe = try await TestServer()
-        let port = probe.port
-        try await probe.stop()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mesh-probe-nginx-\(getpid())-\(port)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let config = Self.backendConfig.replacingOccurrences(of: "@DIR@", with: dir.path)
-            .replacingOccurrences(of: "listen 127.0.0.1:18081; listen 127.0.0.1:18082;", with: "listen 127.0.0.1:\(port);")
-        let path = dir.appendingPathComponent("backend.conf").path
-        try config.write(toFile: path, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-c", path, "-g", "daemon off;"]
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
+        // A port outside the ephemeral range that other tests' servers get, and nginx's own
+        // answer on it, so that the checks are against nginx and nothing else.
+        var started: (Process, Int, URL)?
+        for _ in 0..<5 where started == nil {
+            let port = Int.random(in: 21_000...29_999)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mesh-probe-nginx-\(getpid())-\(port)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let config = Self.backendConfig.replacingOccurrences(of: "@DIR@", with: dir.path)
+                .replacingOccurrences(of: "listen 127.0.0.1:18081; listen 127.0.0.1:18082;", with: "listen 127.0.0.1:\(port);")
+            let path = dir.appendingPathComponent("backend.conf").path
+            try config.write(toFile: path, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: nginx)
+            process.arguments = ["-c", path, "-g", "daemon off;"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if await Self.answers(port: port, within: 10), process.isRunning {
+                started = (process, port, dir)
+            } else {
+                process.terminate(); process.waitUntilExit()
+                try? FileManager.default.removeItem(at: dir)
+            }
+        }
+        let (process, port, dir) = try #require(started, "nginx never answered on a free port")
+        defer {
+            process.terminate(); process.waitUntilExit()
+            try? FileManager.default.removeItem(at: dir)
+        }
 
         let harness = CheckerHarness()
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: port)
-        try await Task.sleep(for: .milliseconds(300))
         harness.checker.add(HealthTarget(service: 0, slot: 0, address: address, policy: HealthPolicy(path: "/health", interval: 0.1, timeout: 1)))
         harness.checker.add(HealthTarget(service: 0, slot: 1, address: address, policy: HealthPolicy(kind: .tcp, interval: 0.1, timeout: 1)))
-        let results = try await harness.wait(for: 10)
+        let results = try await harness.wait(for: 30, within: 15)
         let http = results.filter { $0.slot == 0 }, tcp = results.filter { $0.slot == 1 }
         // The first check may race nginx's start; the rest must pass.
         #expect(http.count >= 3 && http.dropFirst().allSatisfy { $0.passed }, "\(http)")
         #expect(tcp.count >= 3 && tcp.dropFirst().allSatisfy { $0.passed }, "\(tcp)")
         try await harness.stop()
+    }
+
+    /// Whether 127.0.0.1:port answers `GET /health` with nginx's "ok" within `seconds`.
+    static func answers(port: Int, within seconds: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let connected = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            var reply = ""
+            if connected == 0 {
+                let request = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                _ = request.withCString { send(fd, $0, strlen($0), 0) }
+                var buffer = [UInt8](repeating: 0, count: 1024)
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n > 0 { reply = String(decoding: buffer[0..<n], as: UTF8.self) }
+            }
+            close(fd)
+            if reply.hasPrefix("HTTP/1.1 200"), reply.hasSuffix("ok\n") { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     /// The baseline backend config (shared/baseline/backend-nginx.conf), moved to a free port below.

@@ -10,7 +10,7 @@ import Testing
         defer { tmux.kill() }
         try tmux.type("\(binary) demo demo/zone-outage.yaml", enter: true)
 
-        let started = try tmux.waitFor { $0.contains("checkout-a1") && $0.contains("DEMO") }
+        let started = try tmux.waitFor { $0.contains("checkout-a1") && $0.contains("8/8 healthy") }
         #expect(started.ok, "topology never appeared:\n\(started.screen)")
 
         // Select an endpoint (the detail pane names it) and drain it: marked, and listed.
@@ -43,15 +43,28 @@ import Testing
 
         // q quits with status 0 and the shell prompt is back.
         try tmux.key("q")
-        let prompt = try tmux.waitFor { $0.contains("mesh$ ") && !$0.contains("DEMO") }
+        // capture-pane drops trailing blanks, so the prompt reads "mesh$".
+        let prompt = try tmux.waitFor { $0.contains("mesh$") && !$0.contains("DEMO") }
         #expect(prompt.ok, "prompt not back:\n\(prompt.screen)")
         try tmux.type("echo EXIT=$?", enter: true)
         let exit = try tmux.waitFor { $0.contains("EXIT=0") || $0.range(of: "EXIT=[1-9]", options: .regularExpression) != nil }
         #expect(exit.screen.contains("EXIT=0"), "exit status:\n\(exit.screen)")
     }
 
-    /// The endpoint the detail pane shows (right of the events pane's title line).
+    /// The endpoint the detail pane shows (right of the events pane's title line), once the
+    /// keys sent before have been handled (the same answer twice, 300 ms apart).
     func selected(_ tmux: Tmux) throws -> String {
+        var last = try selectedNow(tmux)
+        for _ in 0..<20 {
+            usleep(300_000)
+            let now = try selectedNow(tmux)
+            if now == last { return now }
+            last = now
+        }
+        return last
+    }
+
+    func selectedNow(_ tmux: Tmux) throws -> String {
         let found = try tmux.waitFor { $0.range(of: "│ checkout/checkout-[ab][0-9]", options: .regularExpression) != nil }
         let screen = found.screen
         let events = screen.range(of: "EVENTS")?.lowerBound ?? screen.startIndex
