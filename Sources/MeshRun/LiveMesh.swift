@@ -18,7 +18,7 @@ public final class LiveMesh: Playback {
     /// Per service index; nil for services without `listen:`.
     var proxies: [ServiceProxy?] = []
     var checker: HealthChecker!
-    let supervisor: Supervisor
+    public let supervisor: Supervisor
     let inbox = LiveInbox()
     /// Per service: slot → upstream address.
     var routes: [[Int32: SocketAddress]] = []

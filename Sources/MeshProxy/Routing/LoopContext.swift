@@ -92,6 +92,14 @@ final class LoopContext {
             guard let slot = picker.pick(hash: key) else { return nil }
             if isUsable(slot), tried & Self.bit(slot) == 0 { return slot }
         }
+        // A retry whose balancer has nothing new to offer (say, the only endpoint of the zone
+        // in use just died) goes to any other routed endpoint rather than fail the request.
+        guard attempt > 0, !addresses.isEmpty else { return nil }
+        let start = Int(truncatingIfNeeded: hash % UInt64(addresses.count))
+        for step in 0..<addresses.count {
+            let slot = Int32((start + step) % addresses.count)
+            if isUsable(slot), tried & Self.bit(slot) == 0 { return slot }
+        }
         return nil
     }
 

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `mesh-top run` as a user runs it: a real backend process, a recording, and its replay.
+@Suite struct RunCommandTests {
+    func freePort() -> Int {
+        while true {
+            let port = Int.random(in: 32_001...32_700)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if bound == 0 { return port }
+        }
+    }
+
+    @Test func runRecordsAndTheRecordingReplays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let backend = freePort()
+        try """
+            admin: 127.0.0.1:\(freePort())
+            services:
+              - name: web
+                listen: 127.0.0.1:\(freePort())
+                health: {type: http, path: /, interval: 200ms}
+                endpoints:
+                  - {id: web-1, address: 127.0.0.1:\(backend), command: "python3 -m http.server \(backend) --bind 127.0.0.1"}
+            """.write(to: dir.appendingPathComponent("mesh.yaml"), atomically: true, encoding: .utf8)
+        let run = try Executable("mesh-top").run(["run", "--config", "mesh.yaml", "--headless", "--duration", "3s",
+                                                  "--record", "run.jsonl"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"to\":\"healthy\""))
+        #expect(run.stderr.contains("web/web-1"))
+        // The supervised backend is gone with mesh-top.
+        #expect(Executable.connects(port: backend) == false)
+
+        let replay = try Executable("mesh-top").run(["replay", "run.jsonl", "--headless", "--speed", "max"], in: dir)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let liveStates = run.stdout.split(separator: "\n").filter { $0.contains("endpoint.state") }
+        let replayedStates = replay.stdout.split(separator: "\n").filter { $0.contains("endpoint.state") }
+        #expect(!liveStates.isEmpty && liveStates == replayedStates)
+    }
+
+    @Test func badConfigAndPortInUseAreOneLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "services:\n  - name: web\n    balancer: fastest\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        let bad = try Executable("mesh-top").run(["run", "--config", "bad.yaml", "--headless"], in: dir)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("bad.yaml:3"))
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+    }
+}
+
+extension Executable {
+    /// Whether something accepts connections on 127.0.0.1:port right now.
+    static func connects(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
