@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MeshCore
 import MeshSession
@@ -39,7 +40,11 @@ enum SessionLauncher {
                                                      theme: settings.mono ? .mono : .default, ascii: settings.ascii) }
             runner.submit(.stop)
             runner.waitUntilStopped()
-            _ = try outcome.get()
+            // Stopped by a signal: the terminal is restored; exit as shells expect (128 + n).
+            if case .signal(let n) = try outcome.get() {
+                if let failure = sinks.failure { throw CommandError(failure) }
+                throw ExitCode(128 + n)
+            }
         }
         if let failure = sinks.failure { throw CommandError(failure) }
     }

@@ -80,11 +80,18 @@ import Testing
         let binary = try Executable("mesh-top").url.path
         let tmux = try Tmux(columns: 100, rows: 30, directory: ScenarioStoryTests.root)
         defer { tmux.kill() }
-        try tmux.type("\(binary) & sleep 3; kill -TERM $!; wait $!; echo STATUS=$?", enter: true)
-        let done = try tmux.waitFor(15) { $0.range(of: "STATUS=[0-9]", options: .regularExpression) != nil }
-        #expect(done.ok, "mesh-top did not stop on SIGTERM:\n\(done.screen)")
-        // The alternate screen is gone: the shell's own lines are visible again.
-        #expect(done.screen.contains("mesh$ "))
-        #expect(!done.screen.contains("NAME▼"))
+        try tmux.type(binary, enter: true)
+        let up = try tmux.waitFor { $0.contains("DEMO") }
+        #expect(up.ok, "dashboard never appeared:\n\(up.screen)")
+        // SIGTERM to mesh-top itself (the pane's shell's child), as a service manager would.
+        let shell = try tmux.run(["list-panes", "-t", tmux.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        kill(pid, SIGTERM)
+        let back = try tmux.waitFor { !$0.contains("DEMO") && $0.contains("mesh$") }
+        #expect(back.ok, "terminal not restored after SIGTERM:\n\(back.screen)")
+        try tmux.type("echo STATUS=$?", enter: true)
+        let status = try tmux.waitFor { $0.range(of: "STATUS=[0-9]", options: .regularExpression) != nil }
+        #expect(status.screen.contains("STATUS=143"), "exit status after SIGTERM:\n\(status.screen)")
     }
 }
