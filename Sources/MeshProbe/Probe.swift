@@ -87,6 +87,10 @@ final class Probe {
         let remaining = max(deadline - .now(), .milliseconds(1))
         let me = NIOLoopBound(self, eventLoop: home.eventLoop)
         var bootstrap = ClientBootstrap(group: home.eventLoop).connectTimeout(remaining)
+            // A check's answer is one small read: no second read() just to hear EAGAIN, and
+            // no large buffer per connection.
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
+            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
         if isHTTP {
             bootstrap = bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
