@@ -7,6 +7,6 @@ struct MeshBench: ParsableCommand {
         abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
         subcommands: [SimulationBenchmark.self, ReplayBenchmark.self, BalancersBenchmark.self,
                       ProxyBenchmark.self, ProxyServe.self, HealthBenchmark.self,
-                      RenderBenchmark.self, IdleDashboardBenchmark.self]
+                      RenderBenchmark.self, IdleDashboardBenchmark.self, MemoryBenchmark.self]
     )
 }
