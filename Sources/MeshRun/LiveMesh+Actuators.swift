@@ -22,8 +22,8 @@ extension LiveMesh {
         case .draining:
             if let proxy { blocking { await proxy.drain(slot: slot) } }
         case .drained:
-            // Whatever is still open after the drain timeout is closed.
-            if let proxy { blocking { await proxy.kill(slot: slot) } }
+            // Drained because idle: nothing to close. Drained by the timeout: close what is left.
+            if let proxy, change.reason.hasPrefix("drain timeout") { blocking { await proxy.kill(slot: slot) } }
         default:
             guard change.from.isAdministrative else { return }
             if change.from == .killed {
