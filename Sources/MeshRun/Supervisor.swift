@@ -47,6 +47,9 @@ public final class Supervisor: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, log, 1)
         posix_spawn_file_actions_adddup2(&actions, log, 2)
+        // Nothing else of ours: SwiftNIO opens sockets without close-on-exec, and a child holding
+        // a copy of a proxy connection keeps it open after the proxy closes it (no FIN is sent).
+        closeFrom3(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -99,4 +102,12 @@ public final class Supervisor: @unchecked Sendable {
 public struct SupervisorError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ message: String) { description = message }
+}
+
+/// `posix_spawn_file_actions_addclosefrom_np(actions, 3)` (glibc 2.34+), looked up at run time:
+/// the Glibc module does not export it.
+private func closeFrom3(_ actions: inout posix_spawn_file_actions_t) {
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+    _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
 }

@@ -27,6 +27,27 @@ import Testing
         #expect(waitFor { Foundation.kill(-second, 0) == -1 })
     }
 
+    /// A supervised process must not inherit the parent's descriptors. SwiftNIO opens its sockets
+    /// without close-on-exec, so an endpoint started while the proxy holds a connection kept that
+    /// socket open for its whole life: the proxy's close sent no FIN and the client never saw the
+    /// connection end (the intermittent TCPProxyTests half-close failure in a full parallel run).
+    @Test func childDoesNotKeepTheParentsSocketsOpen() throws {
+        var pair: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)  // no SOCK_CLOEXEC, as NIO
+        defer { close(pair[1]) }
+        var tv = timeval(tv_sec: 3, tv_usec: 0)
+        setsockopt(pair[1], SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let supervisor = Supervisor(logDirectory: logs)
+        defer { supervisor.stopAll() }
+        try supervisor.supervise(ref, command: "sleep 10")
+        close(pair[0])
+        var byte: UInt8 = 0
+        let started = Date()
+        let n = recv(pair[1], &byte, 1, 0)
+        #expect(n == 0, "end of file at once, not held open by the child")
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+
     @Test func reportsAProcessThatExitsOnItsOwn() throws {
         let supervisor = Supervisor(logDirectory: logs)
         let exited = DispatchSemaphore(value: 0)
