@@ -13,11 +13,10 @@ struct HealthCheckerTests {
     }
 
     /// A port nobody listens on: bound, then closed.
+    /// An address that refuses connections. Not a port freed after a bind: in a parallel run
+    /// another test's server may take it. Nothing listens on port 1 here.
     func closedPort() async throws -> SocketAddress {
-        let server = try await TestServer()
-        let address = server.address
-        try await server.stop()
-        return address
+        try SocketAddress(ipAddress: "127.0.0.1", port: 1)
     }
 
     @Test func http200Passes() async throws {
@@ -150,7 +149,13 @@ struct HealthCheckerTests {
         try await harness.wait(for: 2)
         try await server.stop()
         // Same port, a new server: the kept-alive connection is gone; the next check reconnects.
-        let restarted = try await TestServer(port: server.port)
+        // The port was just freed; in a parallel run it can take a moment to be bindable again.
+        var rebound: TestServer?
+        for _ in 0..<40 where rebound == nil {
+            rebound = try? await TestServer(port: server.port)
+            if rebound == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let restarted = try #require(rebound, "port \(server.port) never became free again")
         harness.clear()
         let results = try await harness.wait(for: 3)
         #expect(results.count >= 3)

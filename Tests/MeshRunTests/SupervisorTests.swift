@@ -48,6 +48,29 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 2)
     }
 
+    /// A supervised process starts with no signal blocked or ignored, whatever the thread that
+    /// spawned it had (a headless run ignores SIGINT/SIGTERM; dispatch threads block SIGTERM).
+    @Test func childStartsWithDefaultSignals() throws {
+        signal(SIGHUP, SIG_IGN)
+        defer { signal(SIGHUP, SIG_DFL) }
+        let supervisor = Supervisor(logDirectory: logs)
+        defer { supervisor.stopAll() }
+        try supervisor.supervise(ref, command: "sleep 10")
+        let pid = try #require(supervisor.pid(ref))
+        var status = ""
+        #expect(waitFor {
+            status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            return status.contains("sleep")
+        })
+        func mask(_ name: String) -> UInt64? {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }
+                .flatMap { UInt64($0.split(separator: "\t").last ?? "", radix: 16) }
+        }
+        let hup: UInt64 = 1 << (UInt64(SIGHUP) - 1), term: UInt64 = 1 << (UInt64(SIGTERM) - 1)
+        #expect((mask("SigIgn") ?? hup) & (hup | term) == 0, "\(status)")
+        #expect((mask("SigBlk") ?? term) & (hup | term) == 0, "\(status)")
+    }
+
     @Test func reportsAProcessThatExitsOnItsOwn() throws {
         let supervisor = Supervisor(logDirectory: logs)
         let exited = DispatchSemaphore(value: 0)

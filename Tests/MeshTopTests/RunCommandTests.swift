@@ -38,6 +38,8 @@ import Testing
         #expect(run.stdout.contains("\"to\":\"healthy\""))
         #expect(run.stderr.contains("web/web-1"))
         // The supervised backend is gone with mesh-top.
+        let deadline = Date().addingTimeInterval(5)
+        while Executable.connects(port: backend), Date() < deadline { usleep(50_000) }
         #expect(Executable.connects(port: backend) == false)
 
         let replay = try Executable("mesh-top").run(["replay", "run.jsonl", "--headless", "--speed", "max"], in: dir)
