@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import MeshCore
 import MeshProbe
 import NIOCore
@@ -30,7 +29,7 @@ struct NginxCheckTests {
             process.arguments = ["-c", path, "-g", "daemon off;"]
             process.standardError = FileHandle.nullDevice
             try process.run()
-            if await Self.answers(port: port, within: 10), process.isRunning {
+            if await nginxAnswers(port: port, within: 10), process.isRunning {
                 started = (process, port, dir)
             } else {
                 process.terminate(); process.waitUntilExit()
@@ -53,35 +52,6 @@ struct NginxCheckTests {
         #expect(http.count >= 3 && http.dropFirst().allSatisfy { $0.passed }, "\(http)")
         #expect(tcp.count >= 3 && tcp.dropFirst().allSatisfy { $0.passed }, "\(tcp)")
         try await harness.stop()
-    }
-
-    /// Whether 127.0.0.1:port answers `GET /health` with nginx's "ok" within `seconds`.
-    static func answers(port: Int, within seconds: Double) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var timeout = timeval(tv_sec: 1, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let connected = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            var reply = ""
-            if connected == 0 {
-                let request = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                _ = request.withCString { send(fd, $0, strlen($0), 0) }
-                var buffer = [UInt8](repeating: 0, count: 1024)
-                let n = recv(fd, &buffer, buffer.count, 0)
-                if n > 0 { reply = String(decoding: buffer[0..<n], as: UTF8.self) }
-            }
-            close(fd)
-            if reply.hasPrefix("HTTP/1.1 200"), reply.hasSuffix("ok\n") { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return false
     }
 
     /// The baseline backend config (shared/baseline/backend-nginx.conf), moved to a free port below.
