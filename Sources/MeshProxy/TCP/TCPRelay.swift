@@ -19,6 +19,9 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     private var clientInputClosed = false
     private var upstreamInputDone = false
     private var closed = false
+    /// Bytes the client sent before the endpoint was connected (NIO can deliver them, and the
+    /// client's half-close, even with autoRead off); written out once connected.
+    private var early: [ByteBuffer] = []
 
     init(loop: LoopContext) { self.loop = loop }
 
@@ -31,7 +34,8 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        upstreamHandler?.write(unwrapInboundIn(data))
+        guard let upstreamHandler else { return early.append(unwrapInboundIn(data)) }
+        upstreamHandler.write(unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -77,7 +81,14 @@ final class TCPRelay: ChannelInboundHandler, Registered {
                 guard !self.closed else { channel.close(promise: nil); return }
                 self.upstream = channel
                 self.upstreamHandler = handler
-                if let client = self.client { self.setAutoRead(client.channel, true) }
+                for bytes in self.early { handler.write(bytes) }
+                self.early.removeAll()
+                if self.clientInputClosed {
+                    self.shutdownOutput(channel)
+                } else {
+                    channel.flush()
+                    if let client = self.client { self.setAutoRead(client.channel, true) }
+                }
             case .failure:
                 self.loop.relays[Int(picked)].remove(self)
                 self.loop.finished(picked, since: self.started, success: false)
