@@ -17,14 +17,9 @@ enum Spawn {
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
         let status = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        guard status == 0 else { throw ValidationErrorText("cannot run \(path): \(String(cString: strerror(status)))") }
+        guard status == 0 else { throw SpawnError("cannot run \(path): \(String(cString: strerror(status)))") }
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) == -1 && errno == EINTR {}
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
-}
-
-struct ValidationErrorText: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
 }
