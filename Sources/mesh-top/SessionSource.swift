@@ -14,8 +14,9 @@ final class SessionSource: DashboardSource, @unchecked Sendable {
 
     func snapshot() -> (MeshState, SessionStatus) {
         let s = runner.snapshot()
-        let status = SessionStatus(mode: settings.mode, speed: s.speed ?? .infinity, paused: s.paused,
+        var status = SessionStatus(mode: settings.mode, speed: s.speed ?? .infinity, paused: s.paused,
                                    source: settings.source, duration: settings.duration, finished: s.finished)
+        status.message = s.message
         return (s.state, status)
     }
 

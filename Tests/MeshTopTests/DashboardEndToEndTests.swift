@@ -32,6 +32,10 @@ import Testing
         try tmux.key("y")
         let killed = try tmux.waitFor { $0.contains("kill \(second) by keyboard") && $0.contains("→killed") }
         #expect(killed.ok, "kill not shown:\n\(killed.screen)")
+        // The engine refuses what does not apply, and the footer says why.
+        try tmux.key("d")
+        let refused = try tmux.waitFor { $0.contains("cannot drain \(second): it is killed") }
+        #expect(refused.ok, "refusal not shown:\n\(refused.screen)")
 
         // Too small, then back.
         try tmux.resize(columns: 40, rows: 10)

@@ -21,6 +21,9 @@ public struct SessionStatus: Sendable, Equatable {
     public var duration: Double?
     /// The scenario or recording has played to its end.
     public var finished: Bool
+    /// The engine's answer to the operator's last command when it refused it (e.g. "cannot
+    /// drain web/web-1: it is killed"), for the footer.
+    public var message: String?
 
     public init(mode: Mode, speed: Double = 1, paused: Bool = false, source: String = "",
                 duration: Double? = nil, finished: Bool = false) {

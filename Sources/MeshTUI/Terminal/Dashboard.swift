@@ -96,7 +96,7 @@ struct DashboardLoop<Source: DashboardSource> {
                 next = screen.readKey(timeout: 0)
             }
             if nextRefresh.timeIntervalSinceNow <= 0 {
-                if !view.frozen { (state, status) = source.snapshot() }
+                if !view.frozen { takeSnapshot() }
                 nextRefresh = Date().addingTimeInterval(refresh)
                 dirty = true
             }
@@ -111,8 +111,15 @@ struct DashboardLoop<Source: DashboardSource> {
             if command == .quit { return true }
             source.perform(command)
         }
-        if !commands.isEmpty && !view.frozen { (state, status) = source.snapshot() }
+        if !commands.isEmpty && !view.frozen { takeSnapshot() }
         return false
+    }
+
+    /// The engine's latest state; a new refusal from it becomes the footer's notice.
+    private mutating func takeSnapshot() {
+        let previous = status.message
+        (state, status) = source.snapshot()
+        if let message = status.message, message != previous { view.notice = .init(message, warning: true) }
     }
 
     private mutating func draw() {
