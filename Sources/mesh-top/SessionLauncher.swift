@@ -19,6 +19,9 @@ enum SessionLauncher {
     }
 
     static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
+        guard settings.headless || (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) else {
+            throw CommandError("the dashboard needs a terminal; use --headless for scripts and pipes")
+        }
         let runner = SessionRunner(playback: playback, speed: settings.speed, duration: settings.duration,
                                    stopAtEnd: settings.headless)
         sinks.onFailure = { runner.submit(.stop) }
