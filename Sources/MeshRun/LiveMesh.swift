@@ -65,10 +65,14 @@ public final class LiveMesh: Playback {
         }
         engine.onHostSet = { [unowned self] s, hosts in self.publish(service: s, hosts: hosts) }
 
+        var checks: [HealthTarget] = []
         for (s, service) in config.services.enumerated() {
             var table: [Int32: SocketAddress] = [:]
             for endpoint in service.endpoints {
                 guard let address = endpoint.address, let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
+                if service.policy.health.kind != .none {
+                    checks.append(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health))
+                }
                 do {
                     table[slot] = try ServiceProxy.resolve(address.description, what: "\(service.name)/\(endpoint.id) address")
                 } catch {
@@ -110,12 +114,7 @@ public final class LiveMesh: Playback {
                 try supervisor.supervise(EndpointRef(service: service.name, endpoint: endpoint.id), command: command)
             }
         }
-        for (s, service) in config.services.enumerated() where service.policy.health.kind != .none {
-            for endpoint in service.endpoints {
-                guard let address = endpoint.address, let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
-                checker.add(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health))
-            }
-        }
+        for target in checks { checker.add(target) }
         engine.start(now: clock.now)
     }
 

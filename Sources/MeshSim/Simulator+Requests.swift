@@ -108,9 +108,9 @@ extension Simulator {
         entries.reserveCapacity(engine.state.endpointCount)
         for (s, service) in engine.state.services.enumerated() where s < endpoints.count {
             for endpoint in service.endpoints {
-                guard let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
-                entries.append(LoadSample.Entry(endpoint: EndpointRef(service: service.name, endpoint: endpoint.id),
-                                                load: endpoints[s][Int(slot)].takeLoad(window: window)))
+                let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
+                guard let slot = engine.locate(ref)?.slot else { continue }
+                entries.append(LoadSample.Entry(endpoint: ref, load: endpoints[s][Int(slot)].takeLoad(window: window)))
             }
         }
         engine.recordSample(entries, now: now)

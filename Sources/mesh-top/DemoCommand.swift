@@ -22,8 +22,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Seed for the simulation (overrides the scenario's).", valueName: "n"))
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Record every event to this file (JSON Lines).", valueName: "file"))
-    var record: String?
+    @OptionGroup var recording: RecordOption
 
     func run() throws {
         try reportingErrors {
@@ -34,9 +33,7 @@ struct DemoCommand: ParsableCommand {
             let speed = try pace.resolved()
             if let d = options.duration { scenario.duration = d }
 
-            let sinks = EventSinks(headless: session.headless)
-            let mesh = Simulator.mesh(of: scenario)
-            try sinks.record(to: record, header: RecordingHeader(source: "demo", started: RecordingWriter.timestamp(), mesh: mesh))
+            let sinks = try recording.sinks(headless: session.headless, source: "demo", mesh: Simulator.mesh(of: scenario))
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .demo, source: scenario.name, speed: speed, duration: scenario.duration,

@@ -22,8 +22,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Event-loop threads of the data plane (default: one per core).", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Record every event to this file (JSON Lines).", valueName: "file"))
-    var record: String?
+    @OptionGroup var recording: RecordOption
 
     func run() throws {
         try reportingErrors {
@@ -33,9 +32,7 @@ struct RunCommand: ParsableCommand {
             let name = ((config as NSString).lastPathComponent as NSString).deletingPathExtension
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
-            let sinks = EventSinks(headless: session.headless)
-            try sinks.record(to: record, header: RecordingHeader(source: "run", started: RecordingWriter.timestamp(),
-                                                                 mesh: LiveMesh.mesh(of: mesh, name: name)))
+            let sinks = try recording.sinks(headless: session.headless, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, onEvent: sinks.accept)
             defer { live.shutdown() }

@@ -11,6 +11,12 @@ struct EndpointRuntime {
     /// When it last became able to take traffic, for slow start.
     var eligibleSince: Double = 0
 
+    init(service: String, endpoint: String, health policy: HealthPolicy) {
+        id = endpoint
+        key = StableHash.hash("\(service)/\(endpoint)")
+        health = HealthTracker(policy: policy)
+    }
+
     /// The state the operator sees: an operator's hold wins over an ejection, which wins over health.
     var shownState: EndpointState {
         switch hold {

@@ -48,8 +48,7 @@ extension MeshEngine {
             services.append(ServiceRuntime(name: name, policy: p))
             s = services.count - 1
         }
-        let runtime = EndpointRuntime(id: endpoint.id, key: StableHash.hash("\(name)/\(endpoint.id)"),
-                                      health: HealthTracker(policy: services[s].policy.health))
+        let runtime = EndpointRuntime(service: name, endpoint: endpoint.id, health: services[s].policy.health)
         endpoint.state = runtime.shownState
         endpoint.since = now
         if let slot = services[s].slotByID[endpoint.id] {

@@ -22,9 +22,7 @@ public final class MeshEngine {
         for s in services.indices {
             let policy = services[s].policy
             for (i, endpoint) in state.services[s].endpoints.enumerated() {
-                let runtime = EndpointRuntime(id: endpoint.id,
-                                              key: StableHash.hash("\(state.services[s].name)/\(endpoint.id)"),
-                                              health: HealthTracker(policy: policy.health))
+                let runtime = EndpointRuntime(service: state.services[s].name, endpoint: endpoint.id, health: policy.health)
                 services[s].slots.append(runtime)
                 services[s].slotByID[endpoint.id] = Int32(i)
                 state.services[s].endpoints[i].state = runtime.shownState
@@ -107,8 +105,10 @@ public final class MeshEngine {
     /// The driver's per-endpoint load over the last window, as a `sample` event.
     public func recordSample(_ entries: [LoadSample.Entry], now: Double) {
         emit(.sample(LoadSample(endpoints: entries)), at: now)
-        for entry in entries where entry.load.active == 0 {
-            if let (s, slot) = locate(entry.endpoint), case .draining = services[s].slots[Int(slot)]?.hold {
+        // A draining endpoint whose sampled load shows nothing in flight is drained.
+        for s in services.indices {
+            for endpoint in state.services[s].endpoints where endpoint.state == .draining && endpoint.load.active == 0 {
+                guard let slot = services[s].slotByID[endpoint.id] else { continue }
                 services[s].slots[Int(slot)]?.hold = .drained
                 refresh(s, slot, reason: "drained: no requests in flight", now: now)
             }

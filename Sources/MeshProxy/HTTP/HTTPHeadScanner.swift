@@ -53,36 +53,22 @@ enum HTTPHeadScanner {
             head.hash = hashBytes(p, sp1 + 1, q)
         }
 
-        var contentLength: Int?
-        var transferEncoding = false
-        var chunkedLast = false
+        var common = CommonHeaders()
         try forEachHeader(p, from: lineEnd + 1, end: end) { (n0, n1, v0, v1) throws(HeadError) in
-            switch n1 - n0 {
-            case 14 where equalsLower(p, n0, "content-length"):
-                let value = try parseLength(p, v0, v1)
-                if let seen = contentLength, seen != value { throw .badRequest }
-                contentLength = value
-            case 17 where equalsLower(p, n0, "transfer-encoding"):
-                transferEncoding = true
-                chunkedLast = lastTokenIsChunked(p, v0, v1)
-            case 10 where equalsLower(p, n0, "connection"):
-                readConnection(p, v0, v1, into: &head.connection)
-            case 7 where equalsLower(p, n0, "upgrade"):
+            if try !common.read(p, n0, n1, v0, v1), n1 - n0 == 7, equalsLower(p, n0, "upgrade") {
                 head.hasUpgradeHeader = true
-            case 10 where equalsLower(p, n0, "keep-alive"), 16 where equalsLower(p, n0, "proxy-connection"):
-                head.hasHopByHopHeader = true
-            default:
-                break
             }
             if rule.kind == .header, n1 - n0 == rule.name.count, equalsLower(p, n0, rule.name) {
                 head.hash = hashBytes(p, v0, v1)
             }
         }
+        head.connection = common.connection
+        head.hasHopByHopHeader = common.hasHopByHopHeader
         // A request with both is a smuggling attempt or a broken client: refuse it.
-        if transferEncoding {
-            guard chunkedLast, contentLength == nil else { throw .badRequest }
+        if common.transferEncoding {
+            guard common.chunkedLast, common.contentLength == nil else { throw .badRequest }
             head.framing = .chunked
-        } else if let length = contentLength, length > 0 {
+        } else if let length = common.contentLength, length > 0 {
             head.framing = .length(length)
         }
         return head
@@ -104,29 +90,15 @@ enum HTTPHeadScanner {
             status = status * 10 + Int(d)
         }
         head.status = status
-        var contentLength: Int?
-        var transferEncoding = false
-        var chunkedLast = false
+        var common = CommonHeaders()
         try forEachHeader(p, from: lineEnd + 1, end: end) { (n0, n1, v0, v1) throws(HeadError) in
-            switch n1 - n0 {
-            case 14 where equalsLower(p, n0, "content-length"):
-                let value = try parseLength(p, v0, v1)
-                if let seen = contentLength, seen != value { throw .badRequest }
-                contentLength = value
-            case 17 where equalsLower(p, n0, "transfer-encoding"):
-                transferEncoding = true
-                chunkedLast = lastTokenIsChunked(p, v0, v1)
-            case 10 where equalsLower(p, n0, "connection"):
-                readConnection(p, v0, v1, into: &head.connection)
-            case 10 where equalsLower(p, n0, "keep-alive"), 16 where equalsLower(p, n0, "proxy-connection"):
-                head.hasHopByHopHeader = true
-            default:
-                break
-            }
+            _ = try common.read(p, n0, n1, v0, v1)
         }
-        if transferEncoding {
-            head.framing = chunkedLast ? .chunked : .untilClose
-        } else if let length = contentLength {
+        head.connection = common.connection
+        head.hasHopByHopHeader = common.hasHopByHopHeader
+        if common.transferEncoding {
+            head.framing = common.chunkedLast ? .chunked : .untilClose
+        } else if let length = common.contentLength {
             head.framing = length == 0 ? .none : .length(length)
         }
         return head

@@ -42,28 +42,18 @@ extension LoopContext {
         for conn in conns { conn.close() }
     }
 
-    /// Opens a fresh connection to `slot` on this loop.
+    /// Opens a fresh pooled HTTP connection to `slot` on this loop.
     func connect(_ slot: Int32, _ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
         guard let address = addresses[Int(slot)] else {
             done(.failure(ProxyError("endpoint \(slot) has no address")))
             return
         }
-        bootstrap.connect(to: address).assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let channel):
-                let conn = UpstreamConnection(slot: slot, address: address, loop: self)
-                do {
-                    try channel.pipeline.syncOperations.addHandler(conn)
-                    self.upstreams[Int(slot)].add(conn)
-                    done(.success(conn))
-                } catch {
-                    channel.close(promise: nil)
-                    done(.failure(error))
-                }
-            case .failure(let error):
-                self.counters[Int(slot)].connectErrors &+= 1
-                done(.failure(error))
-            }
+        let conn = UpstreamConnection(slot: slot, address: address, loop: self)
+        open(slot, address, with: conn) { result in
+            done(result.map { _ in
+                self.upstreams[Int(slot)].add(conn)
+                return conn
+            })
         }
     }
 
@@ -73,6 +63,12 @@ extension LoopContext {
             done(.failure(ProxyError("endpoint \(slot) has no address")))
             return
         }
+        open(slot, address, with: handler, done)
+    }
+
+    /// Connects and installs `handler`; a failed connect counts against the endpoint.
+    private func open(_ slot: Int32, _ address: SocketAddress, with handler: some ChannelHandler,
+                      _ done: @escaping (Result<any Channel, any Error>) -> Void) {
         bootstrap.connect(to: address).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):

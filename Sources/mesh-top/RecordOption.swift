@@ -1,0 +1,17 @@
+import ArgumentParser
+import MeshCore
+import MeshSession
+
+/// `--record FILE` (demo, run): where a session's events go besides the screen or stdout.
+struct RecordOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Record every event to this file (JSON Lines).", valueName: "file"))
+    var record: String?
+
+    /// The event sinks of a session: the headless printer if asked, the recording if asked
+    /// (its header written now, so a bad path fails before anything starts).
+    func sinks(headless: Bool, source: String, mesh: MeshState) throws -> EventSinks {
+        let sinks = EventSinks(headless: headless)
+        try sinks.record(to: record, header: RecordingHeader(source: source, started: RecordingWriter.timestamp(), mesh: mesh))
+        return sinks
+    }
+}
