@@ -13,6 +13,8 @@ final class Probe {
     private let timeout: TimeAmount
     private let interval: Double
 
+    /// This probe's place in its loop's schedule.
+    private var slot: Int32 = 0
     /// Which of this probe's schedule entries is current; older ones are skipped.
     private var ticket: UInt64 = 0
     private var channel: (any Channel)?
@@ -34,6 +36,13 @@ final class Probe {
         request = target.request()
         timeout = .nanoseconds(Int64(max(target.policy.timeout, 0.001) * 1e9))
         interval = max(target.policy.interval, 0.01)
+        slot = home.schedule.enroll(self)
+    }
+
+    /// Stops for good and gives the schedule slot back.
+    func remove() {
+        stop()
+        home.schedule.leave(slot)
     }
 
     /// First check somewhere in the next interval, so that many targets added at once spread out.
@@ -47,7 +56,7 @@ final class Probe {
         isActive = false
         checking = false
         checkID &+= 1
-        ticket &+= 1
+        ticket = 0
         closeConnection()
     }
 
@@ -87,16 +96,17 @@ final class Probe {
         let remaining = max(deadline - .now(), .milliseconds(1))
         let me = NIOLoopBound(self, eventLoop: home.eventLoop)
         var bootstrap = ClientBootstrap(group: home.eventLoop).connectTimeout(remaining)
-            // A check's answer is one small read: no second read() just to hear EAGAIN, and
-            // no large buffer per connection.
-            .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
-            .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
         if isHTTP {
-            bootstrap = bootstrap.channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProbeHandler(probe: me.value))
+            // A check's answer is one small read: no second read() just to hear EAGAIN, and
+            // no large buffer per connection. (A TCP check reads nothing: no options to set.)
+            bootstrap = bootstrap
+                .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
+                .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ProbeHandler(probe: me.value))
+                    }
                 }
-            }
         }
         let connecting: EventLoopFuture<any Channel>
         switch target.address {
@@ -155,8 +165,7 @@ final class Probe {
     }
 
     private func arm(at when: NIODeadline) {
-        ticket &+= 1
-        home.schedule.add(self, at: when, ticket: ticket)
+        ticket = home.schedule.add(slot: slot, at: when)
     }
 
     private func closeConnection() {

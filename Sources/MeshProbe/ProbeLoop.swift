@@ -32,7 +32,7 @@ final class ProbeLoop {
     }
 
     func remove(_ key: ProbeKey) {
-        probes.removeValue(forKey: key)?.stop()
+        probes.removeValue(forKey: key)?.remove()
     }
 
     func pause(_ key: ProbeKey) {

@@ -5,22 +5,28 @@ import NIOCore
 ///
 /// Ten thousand targets mean twenty thousand timer events a second; as NIO tasks each would take
 /// the loop's task lock, allocate, and sit in a heap that NIO cancels from by linear search. Here an
-/// event is a struct in an array, never cancelled: a probe that re-arms bumps its ticket and the
-/// old entry is skipped when it comes up. The loop wakes for the schedule at most once per
-/// `coalescing`, so under load each wake-up starts a batch of checks (whose answers then also
-/// arrive together) instead of one: waking up, not checking, is what costs. Nothing runs early;
-/// an event is at most `coalescing` late.
+/// event is a plain value in an array (a probe's slot, not a reference: moving entries up and down
+/// the heap then costs no reference counting), never cancelled: a probe that re-arms takes a new
+/// ticket and the old entry is skipped when it comes up. Tickets are unique across the loop, so
+/// an old entry for a slot that has since been given to another probe is skipped too. The loop
+/// wakes for the schedule at most once per `coalescing`, so under load each wake-up starts a batch
+/// of checks (whose answers then also arrive together) instead of one: waking up, not checking, is
+/// what costs. Nothing runs early; an event is at most `coalescing` late.
 final class ProbeSchedule: NIOScheduledCallbackHandler {
     private struct Entry {
         var due: Int64
         var ticket: UInt64
-        var probe: Probe
+        var slot: Int32
     }
 
     static let coalescing = TimeAmount.milliseconds(10)
 
     private let eventLoop: any EventLoop
     private var heap: [Entry] = []
+    /// Probes by slot; nil for a slot given back.
+    private var probes: [Probe?] = []
+    private var freeSlots: [Int32] = []
+    private var lastTicket: UInt64 = 0
     private var timer: NIOScheduledCallback?
     private var armedAt = Int64.max
     private var lastWake = Int64.min / 2
@@ -28,14 +34,34 @@ final class ProbeSchedule: NIOScheduledCallbackHandler {
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
-    /// Calls `probe.fire(ticket:now:)` at `due` or a little later.
-    func add(_ probe: Probe, at due: NIODeadline, ticket: UInt64) {
-        push(Entry(due: Int64(due.uptimeNanoseconds), ticket: ticket, probe: probe))
+    /// A slot for a new probe, to be given back with `leave` when the probe is removed.
+    func enroll(_ probe: Probe) -> Int32 {
+        if let slot = freeSlots.popLast() {
+            probes[Int(slot)] = probe
+            return slot
+        }
+        probes.append(probe)
+        return Int32(probes.count - 1)
+    }
+
+    func leave(_ slot: Int32) {
+        probes[Int(slot)] = nil
+        freeSlots.append(slot)
+    }
+
+    /// Calls the slot's `probe.fire(ticket:now:)` at `due` or a little later. Returns the ticket
+    /// that call will carry; any earlier ticket of the slot is thereby out of date.
+    func add(slot: Int32, at due: NIODeadline) -> UInt64 {
+        lastTicket &+= 1
+        push(Entry(due: Int64(due.uptimeNanoseconds), ticket: lastTicket, slot: slot))
         if !isFiring { arm() }
+        return lastTicket
     }
 
     func removeAll() {
         heap = []
+        probes = []
+        freeSlots = []
         timer?.cancel()
         timer = nil
         armedAt = .max
@@ -49,7 +75,7 @@ final class ProbeSchedule: NIOScheduledCallbackHandler {
         lastWake = Int64(now.uptimeNanoseconds)
         while let top = heap.first, top.due <= lastWake {
             let entry = pop()
-            entry.probe.fire(ticket: entry.ticket, now: now)
+            probes[Int(entry.slot)]?.fire(ticket: entry.ticket, now: now)
         }
         isFiring = false
         arm()

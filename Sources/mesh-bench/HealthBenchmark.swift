@@ -5,12 +5,13 @@ import MeshProbe
 import NIOCore
 import NIOPosix
 
-/// `mesh-bench health`: active HTTP checks of many endpoints against nginx in its own process,
-/// each target on its own kept-alive connection. Reports the checker's CPU as a share of one core.
+/// `mesh-bench health`: active checks of many endpoints against nginx in its own process, each
+/// target on its own kept-alive connection. Reports the checker's CPU as a share of one core, and
+/// HAProxy's for the same checks, run for run (interleaved) with nginx counting what arrived.
 struct HealthBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
-        abstract: "Active health checks: CPU share of one core (target ≤ 30% for 10,000 endpoints at 1s), checks/s, p50/p99 latency."
+        abstract: "Active health checks: CPU share of one core (target ≤ 30% for 10,000 endpoints at 1s) vs HAProxy, checks/s, p50/p99 latency."
     )
 
     @Option(help: "Targets checked, each on its own connection.") var endpoints = 10_000
@@ -21,10 +22,17 @@ struct HealthBenchmark: ParsableCommand {
     @Option(help: "Event-loop threads of the checker.") var threads = 1
     @Option(help: "Local nginx ports the targets are spread over.") var ports = "18081,18082"
     @Option(help: "Check type: http or tcp.") var kind = "http"
+    @Flag(help: "Skip the HAProxy reference.") var noReference = false
 
     struct Run {
         var cpuShare: Double, checksPerSecond: Double, p50: Double, p99: Double
         var openCPUShare: Double, failures: [String: Int]
+        /// Checks per second as nginx counted them (requests for HTTP, connections for TCP).
+        var arrivedPerSecond: Double
+    }
+
+    struct ReferenceRun {
+        var cpuShare: Double, arrivedPerSecond: Double
     }
 
     func run() throws {
@@ -41,21 +49,35 @@ struct HealthBenchmark: ParsableCommand {
         let targets = try (0..<endpoints).map { i in
             HealthTarget(service: 0, slot: Int32(i), address: try SocketAddress(ipAddress: "127.0.0.1", port: ports[i % ports.count]), policy: policy)
         }
-        var results: [Run] = []
-        for _ in 0..<runs { results.append(try measure(targets, interval: interval)) }
+        var results: [Run] = [], references: [ReferenceRun] = []
+        for run in 1...runs {
+            results.append(try measure(targets, interval: interval, nginx: nginx, kind: kind))
+            print("run \(run)  mesh-top  \(Measure.format(results.last!.cpuShare * 100))% of a core, \(Measure.format(results.last!.arrivedPerSecond, 0)) checks/s arrived")
+            guard !noReference else { continue }
+            references.append(try measureHAProxy(ports: ports, interval: interval, timeout: timeout, nginx: nginx, kind: kind))
+            print("run \(run)  HAProxy   \(Measure.format(references.last!.cpuShare * 100))% of a core, \(Measure.format(references.last!.arrivedPerSecond, 0)) checks/s arrived")
+        }
 
+        let share = Measure.median(results.map(\.cpuShare))
         print("health checks: \(endpoints) \(kind) targets every \(MeshDuration.format(interval)), nginx on \(ports.map(String.init).joined(separator: ",")) (own process), \(threads) checker thread(s), fd limit \(limit)")
-        print("  checker CPU, share of one core: \(Measure.format(Measure.median(results.map(\.cpuShare)) * 100))%   (target ≤ 30%)")
+        print("  checker CPU, share of one core: \(Measure.format(share * 100))%   (target ≤ 30%)")
         print("  while opening connections:      \(Measure.format(Measure.median(results.map(\.openCPUShare)) * 100))%   (first interval)")
-        print("  checks/s:                       \(Measure.format(Measure.median(results.map(\.checksPerSecond)), 0))   (expected \(Measure.format(Double(endpoints) / interval, 0)))")
+        print("  checks/s:                       \(Measure.format(Measure.median(results.map(\.checksPerSecond)), 0)) reported, \(Measure.format(Measure.median(results.map(\.arrivedPerSecond)), 0)) arrived   (expected \(Measure.format(Double(endpoints) / interval, 0)))")
         print("  latency p50 / p99:              \(Measure.format(Measure.median(results.map(\.p50)) * 1e6, 0)) / \(Measure.format(Measure.median(results.map(\.p99)) * 1e6, 0)) µs")
         print("  runs (CPU %): " + results.map { Measure.format($0.cpuShare * 100) }.joined(separator: ", "))
         let failures = results.reduce(into: [String: Int]()) { sum, run in sum.merge(run.failures, uniquingKeysWith: +) }
         print("  failed checks: " + (failures.isEmpty ? "none" : failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+        if !references.isEmpty {
+            let reference = Measure.median(references.map(\.cpuShare))
+            let perCheck = share / Measure.median(results.map(\.arrivedPerSecond))
+            let referencePerCheck = reference / Measure.median(references.map(\.arrivedPerSecond))
+            print("  HAProxy (1 thread), same checks: \(Measure.format(reference * 100))% of a core, \(Measure.format(Measure.median(references.map(\.arrivedPerSecond)), 0)) checks/s arrived; runs " + references.map { Measure.format($0.cpuShare * 100) }.joined(separator: ", "))
+            print("  mesh-top ÷ HAProxy: CPU \(Measure.format(share / reference, 2))×, CPU per check \(Measure.format(perCheck / referencePerCheck, 2))×")
+        }
     }
 
     /// One run: add every target, let the first interval open the connections, then measure.
-    private func measure(_ targets: [HealthTarget], interval: Double) throws -> Run {
+    private func measure(_ targets: [HealthTarget], interval: Double, nginx: NginxBackends, kind: HealthPolicy.Kind) throws -> Run {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         defer { try? group.syncShutdownGracefully() }
         let control = group.next()
@@ -67,13 +89,34 @@ struct HealthBenchmark: ParsableCommand {
         Thread.sleep(forTimeInterval: interval * 1.5)
         let cpu1 = Measure.cpuTime(), wall1 = Measure.now()
         try control.submit { tally.value.reset() }.wait()
+        let counted1 = try nginx.counters()
         Thread.sleep(forTimeInterval: seconds)
         let cpu2 = Measure.cpuTime(), wall2 = Measure.now()
+        let counted2 = try nginx.counters()
         let window = try control.submit { tally.value.summary() }.wait()
         try checker.shutdown().wait()
 
         return Run(cpuShare: (cpu2 - cpu1) / (wall2 - wall1), checksPerSecond: Double(window.checks) / (wall2 - wall1),
-                   p50: window.p50, p99: window.p99, openCPUShare: (cpu1 - cpu0) / (wall1 - wall0), failures: window.failures)
+                   p50: window.p50, p99: window.p99, openCPUShare: (cpu1 - cpu0) / (wall1 - wall0), failures: window.failures,
+                   arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1))
+    }
+
+    /// HAProxy checking the same targets: started, given one and a half intervals to spread its
+    /// first checks, then measured for as long as ours.
+    private func measureHAProxy(ports: [Int], interval: Double, timeout: Double, nginx: NginxBackends, kind: HealthPolicy.Kind) throws -> ReferenceRun {
+        let haproxy = try HAProxyChecks(targets: endpoints, ports: ports, kind: kind.rawValue, interval: interval, timeout: timeout, listen: 18093)
+        defer { haproxy.stop() }
+        Thread.sleep(forTimeInterval: interval * 1.5)
+        let cpu1 = haproxy.cpuSeconds, wall1 = Measure.now(), counted1 = try nginx.counters()
+        Thread.sleep(forTimeInterval: seconds)
+        let cpu2 = haproxy.cpuSeconds, wall2 = Measure.now(), counted2 = try nginx.counters()
+        return ReferenceRun(cpuShare: (cpu2 - cpu1) / (wall2 - wall1),
+                            arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1))
+    }
+
+    /// Checks that reached nginx between two readings (less the status request itself).
+    private static func arrived(_ a: NginxCounters, _ b: NginxCounters, kind: HealthPolicy.Kind) -> Double {
+        Double(kind == .http ? b.requests - a.requests - 1 : b.accepts - a.accepts - 1)
     }
 
     /// Ten thousand connections need more than the usual 1024 descriptors.

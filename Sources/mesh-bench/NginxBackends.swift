@@ -3,7 +3,9 @@ import NIOCore
 import NIOPosix
 
 /// nginx serving `/health` on a few local ports, in its own process so that its CPU is not the
-/// checker's. The baseline backend config, with room for ten thousand kept-alive connections.
+/// checker's. The baseline backend config, with room for ten thousand kept-alive connections: nginx
+/// starts closing idle kept-alive connections once fewer than 1/16 of `worker_connections` are
+/// free, so it gets twice what it needs.
 final class NginxBackends {
     let ports: [Int]
     private let directory: URL
@@ -20,10 +22,10 @@ final class NginxBackends {
         let listens = ports.map { "listen 127.0.0.1:\($0);" }.joined(separator: " ")
         let config = """
             worker_processes 1;
-            worker_rlimit_nofile \(connections + 1024);
+            worker_rlimit_nofile \(2 * connections + 1024);
             pid \(dir)/backend.pid;
             error_log \(dir)/backend-error.log warn;
-            events { worker_connections \(connections + 512); }
+            events { worker_connections \(2 * connections + 512); }
             http {
                 access_log off; keepalive_requests 1000000; keepalive_timeout 65s;
                 client_body_temp_path \(dir)/b_body; proxy_temp_path \(dir)/b_proxy;
@@ -32,6 +34,7 @@ final class NginxBackends {
                     \(listens)
                     location / { default_type text/plain; return 200 "hello, mesh\\n"; }
                     location = /health { default_type text/plain; return 200 "ok\\n"; }
+                    location = /nginx_status { stub_status; }
                 }
             }
             """
@@ -43,6 +46,9 @@ final class NginxBackends {
         try process.run()
         try waitUntilListening()
     }
+
+    /// Connections accepted and requests served so far, on all ports together.
+    func counters() throws -> NginxCounters { try NginxCounters.read(port: ports[0]) }
 
     /// Stops nginx (by its PID) and removes its scratch directory.
     func stop() {

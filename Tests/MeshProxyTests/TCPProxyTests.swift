@@ -15,6 +15,54 @@ import Testing
         }
     }
 
+    /// Answers a half-closed request with `size` bytes, then closes once they are written.
+    private final class Download: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let size: Int
+        init(size: Int) { self.size = size }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            guard let e = event as? ChannelEvent, e == .inputClosed else { return }
+            let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
+            context.writeAndFlush(wrapOutboundOut(body)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Both sides are done (the client half-closed first, the endpoint then closed after a large
+    /// answer) while the client reads slowly: the relay must still deliver every byte before it
+    /// closes the client's connection, not drop what NIO has not written yet.
+    @Test func aSlowReaderGetsTheWholeTailAfterBothSidesFinish() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let size = 16 << 20
+        let server = try await ServerBootstrap(group: group)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Download(size: size)) } }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let proxy = ServiceProxy(configuration: ProxyConfiguration(listen: "127.0.0.1:0", mode: .tcp), group: group)
+        await proxy.updateRoutes([0: server.localAddress!], hosts: ProxyHarness.hostSet(1))
+        let port = try await proxy.start().port!
+        let received = try await blocking {
+            let c = try RawClient(port: port, timeout: 10)
+            c.send("GET everything\n")
+            c.shutdownWrite()
+            // Let the endpoint finish and close while nearly all of its bytes wait in the proxy.
+            usleep(500_000)
+            var total = 0
+            while let bytes = c.receiveSome() {
+                total += bytes.count
+                usleep(1_000)
+            }
+            return total
+        }
+        #expect(received == size)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await proxy.activeCount(slot: 0) == 0)
+        await proxy.stop()
+        try await server.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func echoThroughTheProxyWithHalfClose() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let echo = try await ServerBootstrap(group: group)

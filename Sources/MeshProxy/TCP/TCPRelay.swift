@@ -2,7 +2,8 @@ import MeshCore
 import NIOCore
 
 /// One client connection of a TCP listener, relayed byte for byte to one endpoint picked when it
-/// connects. Each side stops reading while the other cannot take more; a half-close is passed on.
+/// connects. Each side stops reading while the other cannot take more; a half-close is passed on,
+/// and a connection done both ways is closed only once its last bytes are written.
 final class TCPRelay: ChannelInboundHandler, Registered {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -18,6 +19,10 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     private var started = NIODeadline.now()
     private var clientInputClosed = false
     private var upstreamInputDone = false
+    /// Set when the relay has ended that side's output (a half-close, or a close once its input
+    /// had ended too); completes when the bytes before it are written.
+    private var clientOutputEnded: EventLoopFuture<Void>?
+    private var upstreamOutputEnded: EventLoopFuture<Void>?
     private var closed = false
     /// Bytes the client sent before the endpoint was connected (NIO can deliver them, and the
     /// client's half-close, even with autoRead off); written out once connected.
@@ -51,12 +56,22 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard let event = event as? ChannelEvent, event == .inputClosed else { return }
         clientInputClosed = true
-        if let upstream { shutdownOutput(upstream) }
-        if upstreamInputDone { close() }
+        clientOutputEnded?.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        if let upstreamHandler { upstreamOutputEnded = upstreamHandler.endOutput(inputDone: upstreamInputDone) }
     }
 
+    /// The client is gone (NIO also ends here, not in `inputClosed`, when the input of a
+    /// half-closed channel ends): the endpoint gets what is already on its way, then a close.
     func channelInactive(context: ChannelHandlerContext) {
-        close()
+        clientInputClosed = true
+        if let upstream {
+            if let ended = upstreamOutputEnded {
+                ended.assumeIsolated().whenComplete { _ in upstream.close(promise: nil) }
+            } else {
+                upstreamOutputEnded = upstreamHandler?.endOutput(inputDone: true)
+            }
+        }
+        settle()
         client = nil
     }
 
@@ -84,7 +99,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
                 for bytes in self.early { handler.write(bytes) }
                 self.early.removeAll()
                 if self.clientInputClosed {
-                    self.shutdownOutput(channel)
+                    self.upstreamOutputEnded = handler.endOutput(inputDone: false)
                 } else {
                     channel.flush()
                     if let client = self.client { self.setAutoRead(client.channel, true) }
@@ -115,13 +130,36 @@ final class TCPRelay: ChannelInboundHandler, Registered {
 
     func upstreamInputClosed() {
         upstreamInputDone = true
-        if let client { shutdownOutput(client.channel) }
-        if clientInputClosed { close() }
+        if let upstream { upstreamOutputEnded?.assumeIsolated().whenComplete { _ in upstream.close(promise: nil) } }
+        if let client { clientOutputEnded = Self.endOutput(of: client, inputDone: clientInputClosed) }
+    }
+
+    /// The endpoint's connection is gone without an error: the client gets every byte already
+    /// relayed, then a close.
+    func upstreamInactive() {
+        upstreamInputDone = true
+        if let client {
+            if let ended = clientOutputEnded {
+                ended.assumeIsolated().whenComplete { _ in client.close(promise: nil) }
+            } else {
+                clientOutputEnded = Self.endOutput(of: client, inputDone: true)
+            }
+        }
+        settle()
     }
 
     // MARK: Closing
 
+    /// Ends the relay at once: both connections closed, whatever is unwritten dropped (errors,
+    /// no endpoint left, shutdown).
     func close() {
+        settle()
+        upstream?.close(promise: nil)
+        client?.close(promise: nil)
+    }
+
+    /// The relay no longer counts against its endpoint; its connections finish on their own.
+    private func settle() {
         guard !closed else { return }
         closed = true
         if slot >= 0 {
@@ -129,8 +167,6 @@ final class TCPRelay: ChannelInboundHandler, Registered {
             loop.finished(slot, since: started, success: true, report: false)
             slot = -1
         }
-        upstream?.close(promise: nil)
-        client?.close(promise: nil)
     }
 
     /// Kill: both sides reset at once.
@@ -144,10 +180,19 @@ final class TCPRelay: ChannelInboundHandler, Registered {
         try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
     }
 
-    /// Passes a half-close on once what was written before it has gone out.
-    private func shutdownOutput(_ channel: any Channel) {
-        channel.flush()
-        channel.close(mode: .output, promise: nil)
+    /// Ends a side's output once what was written before has gone out: a half-close while its
+    /// input is open, else a close. (NIO turns an output close on a channel whose input has
+    /// ended into a full close at once, dropping bytes not yet written: a slow reader's tail.)
+    static func endOutput(of context: ChannelHandlerContext, inputDone: Bool) -> EventLoopFuture<Void> {
+        let written = context.eventLoop.makePromise(of: Void.self)
+        if inputDone {
+            context.writeAndFlush(NIOAny(ByteBuffer()), promise: written)
+            written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.flush()
+            context.close(mode: .output, promise: written)
+        }
+        return written.futureResult
     }
 }
 
@@ -163,6 +208,10 @@ final class TCPUpstreamHandler: ChannelInboundHandler {
 
     func write(_ bytes: ByteBuffer) { context?.write(wrapOutboundOut(bytes), promise: nil) }
 
+    func endOutput(inputDone: Bool) -> EventLoopFuture<Void>? {
+        context.map { TCPRelay.endOutput(of: $0, inputDone: inputDone) }
+    }
+
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) { relay.upstreamRead(data) }
@@ -173,6 +222,6 @@ final class TCPUpstreamHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed { relay.upstreamInputClosed() }
     }
-    func channelInactive(context: ChannelHandlerContext) { relay.close() }
+    func channelInactive(context: ChannelHandlerContext) { relay.upstreamInactive() }
     func errorCaught(context: ChannelHandlerContext, error: any Error) { relay.close() }
 }

@@ -1,0 +1,43 @@
+import Foundation
+
+/// nginx's own count of connections accepted and requests served (its `stub_status` page): how
+/// many checks really reached the backends, whoever sent them.
+struct NginxCounters {
+    var accepts: Int
+    var requests: Int
+
+    /// Reads `http://127.0.0.1:port/nginx_status` on a plain blocking socket.
+    static func read(port: Int) throws -> NginxCounters {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw NginxError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { throw NginxError("cannot reach nginx on 127.0.0.1:\(port)") }
+        let request = "GET /nginx_status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var response = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            guard n > 0 else { break }
+            response += chunk[0..<n]
+        }
+        return try parse(String(decoding: response, as: UTF8.self))
+    }
+
+    /// The line after "server accepts handled requests": `accepts handled requests`.
+    static func parse(_ page: String) throws -> NginxCounters {
+        let lines = page.split(whereSeparator: \.isNewline)
+        guard let header = lines.firstIndex(where: { $0.contains("server accepts handled requests") }),
+              header + 1 < lines.count else { throw NginxError("unexpected nginx status page") }
+        let numbers = lines[header + 1].split(separator: " ").compactMap { Int($0) }
+        guard numbers.count == 3 else { throw NginxError("unexpected nginx status line: \(lines[header + 1])") }
+        return NginxCounters(accepts: numbers[0], requests: numbers[2])
+    }
+}
