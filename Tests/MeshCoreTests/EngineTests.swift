@@ -43,6 +43,26 @@ import Testing
         #expect(slots(engine.hostSet(ofService: 0)) == [0, 1])
     }
 
+    /// Checks are spread over the first interval: zone b hearing its first pass before zone a
+    /// must not fail over to b and back. A zone still unheard of after the first round does.
+    @Test func firstRoundOfChecksDoesNotFailOverBackAndForth() {
+        let (engine, recorder) = engine()
+        let (s, b1) = engine.locate(ref("b1"))!
+        engine.healthCheck(service: s, slot: b1, passed: true, now: 0.2)
+        let (_, a1) = engine.locate(ref("a1"))!
+        engine.healthCheck(service: s, slot: a1, passed: true, now: 0.7)
+        #expect(recorder.of("failover").isEmpty)
+        #expect(slots(engine.hostSet(ofService: 0)) == [0])
+
+        let (late, lateRecorder) = self.engine()
+        late.healthCheck(service: s, slot: b1, passed: true, now: 0.2)
+        late.tick(now: 1.0)
+        #expect(lateRecorder.of("failover").isEmpty)
+        late.tick(now: 1.6)      // interval 1s + timeout 0.5s: the first round is over
+        #expect(lateRecorder.of("failover").count == 1)
+        #expect(slots(late.hostSet(ofService: 0)) == [2])
+    }
+
     @Test func zoneOutageFailsOverAndBack() throws {
         let (engine, recorder) = engine()
         checkAll(engine, passing: ["a1", "a2", "b1", "b2"], at: 1)

@@ -11,10 +11,11 @@ extension MeshEngine {
                 slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.weight,
                 key: runtime.key, eligibleSince: runtime.eligibleSince))
         }
-        let plan = TrafficPlanner(policy: services[s].policy).plan(candidates, now: now)
+        let warming = now < services[s].warmUntil
+        let plan = TrafficPlanner(policy: services[s].policy).plan(candidates, now: now, warming: warming)
         let previous = services[s].plan
         services[s].plan = plan
-        services[s].replanAt = plan.nextChange
+        services[s].replanAt = warming ? min(plan.nextChange ?? .infinity, services[s].warmUntil) : plan.nextChange
         if previous?.hosts != plan.hosts { onHostSet?(s, plan.hosts) }
         announce(s, from: previous, to: plan, now: now)
     }

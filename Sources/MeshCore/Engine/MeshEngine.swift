@@ -37,7 +37,11 @@ public final class MeshEngine {
     /// Publishes the first plans; call once the driver listens.
     public func start(now: Double) {
         lastKeyframe = now
-        for s in services.indices { replan(s, now: now) }
+        for s in services.indices {
+            let health = services[s].policy.health
+            if health.kind != .none { services[s].warmUntil = now + health.interval + health.timeout }
+            replan(s, now: now)
+        }
     }
 
     // MARK: Naming

@@ -7,8 +7,11 @@ struct ServiceRuntime {
     var slotByID: [String: Int32]
     var outlier: OutlierDetector?
     var plan: TrafficPlan?
-    /// When slow start next changes the weights.
+    /// When slow start next changes the weights, or warming ends.
     var replanAt: Double?
+    /// The first round of checks lasts until then (one interval and a timeout after start):
+    /// see `TrafficPlanner`'s warming.
+    var warmUntil = -Double.infinity
 
     init(name: String, policy: ServicePolicy) {
         self.name = name

@@ -11,6 +11,10 @@
 /// - Counted, the base of every percentage: routable endpoints except `unknown` ones while they
 ///   do not stand in, so registering new endpoints neither dilutes a zone into spilling nor
 ///   trips panic before they are even checked.
+/// - Warming (the first round of checks after start, as Envoy warms a cluster): a zone none of
+///   whose routable endpoints has been checked yet keeps its place, its `unknown` endpoints
+///   standing in, so the first zone to hear a pass does not pull all traffic to itself and
+///   back again a moment later.
 ///
 /// Panic: below `panicThreshold` percent healthy over the whole service (strictly below, as
 /// Envoy and the SPEC's "under" say), every routable endpoint, whatever its health, takes
@@ -62,7 +66,7 @@ public struct TrafficPlanner: Sendable, Equatable {
     public init(policy: ServicePolicy) { self.policy = policy }
 
     /// The plan for these endpoints at `now`. Group hosts keep the candidates' order.
-    public func plan(_ candidates: [Candidate], now: Double) -> TrafficPlan {
+    public func plan(_ candidates: [Candidate], now: Double, warming: Bool = false) -> TrafficPlan {
         var healthy = 0, unknown = 0, counted = 0
         for c in candidates where Self.isRoutable(c) {
             if c.state == .unknown { unknown += 1 } else { counted += 1 }
@@ -73,10 +77,10 @@ public struct TrafficPlanner: Sendable, Equatable {
         let healthyPercent = counted == 0 ? 0 : Double(healthy) * 100 / Double(counted)
         let panic = counted > 0 && healthyPercent < policy.panicThreshold
 
-        func isUp(_ c: Candidate) -> Bool {
-            Self.isRoutable(c) && (c.state == .healthy || (standIn && c.state == .unknown))
-        }
-        func isCounted(_ c: Candidate) -> Bool { Self.isRoutable(c) && (c.state != .unknown || standIn) }
+        let unchecked = warming && !standIn ? uncheckedZones(candidates) : []
+        func standsIn(_ c: Candidate) -> Bool { c.state == .unknown && (standIn || unchecked.contains(c.zone)) }
+        func isUp(_ c: Candidate) -> Bool { Self.isRoutable(c) && (c.state == .healthy || standsIn(c)) }
+        func isCounted(_ c: Candidate) -> Bool { Self.isRoutable(c) && (c.state != .unknown || standsIn(c)) }
 
         var zones = zoneOrder(candidates).map { name in
             var zone = TrafficPlan.Zone(name: name, share: 0, healthy: 0, total: 0)
@@ -125,6 +129,15 @@ public struct TrafficPlanner: Sendable, Equatable {
 
     private func host(_ c: Candidate, now: Double) -> HostSet.Host {
         HostSet.Host(slot: c.slot, weight: effectiveWeight(of: c, now: now), key: c.key)
+    }
+
+    /// Zones with routable endpoints, none of them checked yet.
+    private func uncheckedZones(_ candidates: [Candidate]) -> Set<String> {
+        var unknown = Set<String>(), known = Set<String>()
+        for c in candidates where Self.isRoutable(c) {
+            if c.state == .unknown { unknown.insert(c.zone) } else { known.insert(c.zone) }
+        }
+        return unknown.subtracting(known)
     }
 
     /// Listed zones (first mention wins), then unlisted zones that have endpoints, by name.

@@ -34,6 +34,21 @@ import Testing
         #expect(mixed.healthyPercent == 50)
     }
 
+    @Test func whileWarmingAZoneNotYetCheckedKeepsItsPlace() {
+        let candidates = [C(slot: 0, state: .unknown, zone: "a"), C(slot: 1, state: .unknown, zone: "a"),
+                          C(slot: 2, state: .healthy, zone: "b"), C(slot: 3, state: .unknown, zone: "b")]
+        let warming = planner(zones: ["a", "b"]).plan(candidates, now: 0.3, warming: true)
+        #expect(slots(warming) == [[0, 1]])
+        #expect(share(warming, "a") == 1)
+        // After the first round a zone still unheard of is not trusted: b takes over.
+        let warm = planner(zones: ["a", "b"]).plan(candidates, now: 2, warming: false)
+        #expect(slots(warm) == [[2]])
+        // A zone with one checked endpoint is judged by its checked endpoints, warming or not.
+        var mixed = candidates
+        mixed[1].state = .unhealthy
+        #expect(slots(planner(zones: ["a", "b"]).plan(mixed, now: 0.3, warming: true)) == [[2]])
+    }
+
     @Test func administrativeStatesAreExcludedFromTrafficAndPercentages() {
         let plan = planner().plan([
             C(slot: 0, state: .healthy), C(slot: 1, state: .draining), C(slot: 2, state: .drained),
