@@ -53,6 +53,19 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The admin API (HTTP/1.1, JSON, /metrics) over any session: live, demo or replay.
+        .target(
+            name: "MeshAdmin",
+            dependencies: [
+                "MeshCore", "MeshSession",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
 
@@ -82,8 +95,11 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/mesh-top",
             swiftSettings: strict
@@ -100,6 +116,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Test helpers shared by the test targets: a byte-exact blocking HTTP client.
+        .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", swiftSettings: strict),
+
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
@@ -110,11 +129,21 @@ let package = Package(
             exclude: ["Snapshots"],  // golden frames, read through #filePath
             swiftSettings: strict
         ),
-        .testTarget(name: "MeshTopTests", dependencies: ["MeshCore"], swiftSettings: strict),
+        .testTarget(name: "MeshTopTests", dependencies: ["MeshCore", "MeshTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshAdminTests",
+            dependencies: [
+                "MeshAdmin", "MeshCore", "MeshSession", "MeshTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MeshProxyTests",
             dependencies: [
-                "MeshProxy", "MeshCore",
+                "MeshProxy", "MeshCore", "MeshTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -152,12 +152,12 @@ public final class LiveMesh: Playback {
 
     public func seek(to t: Double) -> String? { "live: time cannot be moved" }
 
-    public func operate(_ command: OperatorCommand) -> String? {
+    public func operate(_ command: OperatorCommand) -> OperatorError? {
         do {
             try engine.operate(command, now: now)
             return nil
         } catch {
-            return error.description
+            return error
         }
     }
 

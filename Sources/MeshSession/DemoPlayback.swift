@@ -50,12 +50,12 @@ public final class DemoPlayback: Playback {
         return nil
     }
 
-    public func operate(_ command: OperatorCommand) -> String? {
+    public func operate(_ command: OperatorCommand) -> OperatorError? {
         do {
             try simulator.operate(command)
             return nil
         } catch {
-            return error.description
+            return error
         }
     }
 }

@@ -13,6 +13,6 @@ public protocol Playback: AnyObject {
     func advance(to t: Double)
     /// Jumps to mesh time `t`, or says why it cannot.
     func seek(to t: Double) -> String?
-    /// An operator's action, or why it was refused.
-    func operate(_ command: OperatorCommand) -> String?
+    /// An operator's action: nil once applied, or why it was refused.
+    func operate(_ command: OperatorCommand) -> OperatorError?
 }

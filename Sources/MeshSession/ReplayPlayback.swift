@@ -24,7 +24,7 @@ public final class ReplayPlayback: Playback {
         return nil
     }
 
-    public func operate(_ command: OperatorCommand) -> String? {
-        "replay is read-only: \(command.action.rawValue) would change history"
+    public func operate(_ command: OperatorCommand) -> OperatorError? {
+        .readOnly("replay is read-only: \(command.action.rawValue) would change history")
     }
 }

@@ -6,7 +6,8 @@ public import MeshCore
 /// engine never waits for the dashboard (commands are queued).
 public final class SessionRunner: @unchecked Sendable {
     public enum Command: Sendable {
-        case operate(OperatorCommand)
+        /// `reply` (on the driving thread): nil once applied, or why it was refused.
+        case operate(OperatorCommand, reply: (@Sendable (OperatorError?) -> Void)? = nil)
         case togglePause
         case speed(faster: Bool)
         case seek(by: Double)
@@ -34,6 +35,7 @@ public final class SessionRunner: @unchecked Sendable {
     private let lock = NSLock()
     private let stopped = DispatchSemaphore(value: 0)
     private var commands: [Command] = []
+    private var isOver = false
     private var latest: Snapshot
 
     /// `duration` overrides the playback's own end; `stopAtEnd` for headless runs.
@@ -45,8 +47,14 @@ public final class SessionRunner: @unchecked Sendable {
         latest = Snapshot(state: playback.state, mode: playback.mode, speed: speed, paused: false, finished: false, message: nil)
     }
 
+    /// Queues a command; once the session is over, an operator command is refused at once.
     public func submit(_ command: Command) {
-        lock.withLock { commands.append(command) }
+        let accepted = lock.withLock { () -> Bool in
+            guard !isOver else { return false }
+            commands.append(command)
+            return true
+        }
+        if !accepted { Self.refuse(command) }
     }
 
     public func snapshot() -> Snapshot { lock.withLock { latest } }
@@ -59,13 +67,27 @@ public final class SessionRunner: @unchecked Sendable {
 
     /// Runs until the end (when `stopAtEnd`) or until `.stop`.
     public func run() {
-        defer { stopped.signal() }
+        defer {
+            // Nobody waits forever for an answer: what is still queued is refused.
+            let left = lock.withLock { () -> [Command] in
+                isOver = true
+                defer { commands.removeAll() }
+                return commands
+            }
+            left.forEach(Self.refuse)
+            stopped.signal()
+        }
         var lastPublish = -1.0
         while true {
             var message: String?
             let pending = lock.withLock { () -> [Command] in defer { commands.removeAll() }; return commands }
-            for command in pending {
-                if case .stop = command { publish(message: message, answered: true); return }
+            for (i, command) in pending.enumerated() {
+                if case .stop = command {
+                    publish(message: message, answered: true)
+                    // Left for the refusal on the way out.
+                    lock.withLock { commands.insert(contentsOf: pending[(i + 1)...], at: 0) }
+                    return
+                }
                 message = apply(command) ?? message
             }
             let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
@@ -87,8 +109,10 @@ public final class SessionRunner: @unchecked Sendable {
     private func apply(_ command: Command) -> String? {
         let wall = SessionRunner.wallClock()
         switch command {
-        case .operate(let c):
-            return playback.operate(c)
+        case .operate(let c, let reply):
+            let refusal = playback.operate(c)
+            reply?(refusal)
+            return refusal?.description
         case .togglePause:
             pacer.setPaused(!pacer.paused, mesh: playback.now, wall: wall)
             return nil
@@ -115,6 +139,10 @@ public final class SessionRunner: @unchecked Sendable {
             latest.finished = finished
             if answered { latest.message = message }
         }
+    }
+
+    private static func refuse(_ command: Command) {
+        if case .operate(_, let reply) = command { reply?(.readOnly("the session has ended")) }
     }
 
     static func wallClock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

@@ -33,11 +33,12 @@ struct DemoCommand: ParsableCommand {
             let speed = try pace.resolved()
             if let d = options.duration { scenario.duration = d }
 
-            let sinks = try recording.sinks(headless: session.headless, source: "demo", mesh: Simulator.mesh(of: scenario))
+            let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, source: "demo", mesh: Simulator.mesh(of: scenario))
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .demo, source: scenario.name, speed: speed, duration: scenario.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless))
+                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, admin: admin))
         }
     }
 }

@@ -9,8 +9,8 @@ struct RecordOption: ParsableArguments {
 
     /// The event sinks of a session: the headless printer if asked, the recording if asked
     /// (its header written now, so a bad path fails before anything starts).
-    func sinks(headless: Bool, source: String, mesh: MeshState) throws -> EventSinks {
-        let sinks = EventSinks(headless: headless)
+    func sinks(headless: Bool, journal: Bool, source: String, mesh: MeshState) throws -> EventSinks {
+        let sinks = EventSinks(headless: headless, journal: journal)
         try sinks.record(to: record, header: RecordingHeader(source: source, started: RecordingWriter.timestamp(), mesh: mesh))
         return sinks
     }

@@ -25,12 +25,13 @@ struct ReplayCommand: ParsableCommand {
             }
             let options = try session.resolved()
             let speed = try pace.resolved()
-            let sinks = EventSinks(headless: session.headless)
+            let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
+            let sinks = EventSinks(headless: session.headless, journal: admin != nil)
             let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .replay, source: loaded.header.mesh.name, speed: speed,
                 duration: options.duration ?? playback.end, refresh: options.refresh, mono: options.mono,
-                ascii: session.ascii, headless: session.headless))
+                ascii: session.ascii, headless: session.headless, admin: admin))
         }
     }
 }

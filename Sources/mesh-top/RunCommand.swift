@@ -32,13 +32,14 @@ struct RunCommand: ParsableCommand {
             let name = ((config as NSString).lastPathComponent as NSString).deletingPathExtension
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
-            let sinks = try recording.sinks(headless: session.headless, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
+            let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, onEvent: sinks.accept)
             defer { live.shutdown() }
             try SessionLauncher.run(live, sinks: sinks, settings: .init(
                 mode: .live, source: name, speed: 1, duration: options.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless))
+                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, admin: admin))
         }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import MeshAdmin
+import MeshConfig
 import MeshCore
 import MeshSession
 import MeshTUI
@@ -16,6 +18,8 @@ enum SessionLauncher {
         var mono: Bool
         var ascii: Bool
         var headless: Bool
+        /// Serve the admin API while the session runs.
+        var admin: AdminSettings? = nil
     }
 
     static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
@@ -25,6 +29,15 @@ enum SessionLauncher {
         let runner = SessionRunner(playback: playback, speed: settings.speed, duration: settings.duration,
                                    stopAtEnd: settings.headless)
         sinks.onFailure = { runner.submit(.stop) }
+        let server = try settings.admin.map { admin throws(CommandError) in
+            let api = AdminAPI(control: SessionControl(runner: runner), journal: sinks.journal ?? EventJournal(), token: admin.token)
+            do {
+                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port)
+            } catch {
+                throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
+            }
+        }
+        defer { server?.stop() }
         if settings.headless {
             // The dashboard restores the terminal on signals itself; headless runs stop cleanly.
             let signals = SignalWatch { runner.submit(.stop) }

@@ -19,6 +19,9 @@ struct SessionOptions: ParsableArguments {
     @Flag(help: "Plain ASCII instead of Unicode line drawing and glyphs.")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Serve the admin API (JSON, /metrics; see mesh-top ctl) on host:port. run: mesh.yaml's admin: unless given.", valueName: "addr"))
+    var admin: String?
+
     /// Checked values, or one line saying which option is wrong.
     func resolved() throws(CommandError) -> (duration: Double?, refresh: Double, mono: Bool) {
         var seconds: Double?

@@ -1,3 +1,4 @@
+import MeshTestSupport
 import MeshCore
 import MeshProxy
 import NIOConcurrencyHelpers

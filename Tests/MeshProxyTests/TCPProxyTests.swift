@@ -1,3 +1,4 @@
+import MeshTestSupport
 import MeshCore
 @testable import MeshProxy
 import NIOCore

@@ -3,21 +3,7 @@ import Testing
 
 /// `mesh-top run` as a user runs it: a real backend process, a recording, and its replay.
 @Suite struct RunCommandTests {
-    func freePort() -> Int {
-        while true {
-            let port = Int.random(in: 32_001...32_700)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if bound == 0 { return port }
-        }
-    }
+    func freePort() -> Int { Executable.freePort() }
 
     @Test func runRecordsAndTheRecordingReplays() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
@@ -61,6 +47,23 @@ import Testing
 }
 
 extension Executable {
+    /// A port nothing listens on now, from a range the other tests' ephemeral ports avoid.
+    static func freePort() -> Int {
+        while true {
+            let port = Int.random(in: 32_001...32_700)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if bound == 0 { return port }
+        }
+    }
+
     /// Whether something accepts connections on 127.0.0.1:port right now.
     static func connects(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

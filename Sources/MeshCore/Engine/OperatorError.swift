@@ -3,6 +3,8 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownEndpoint(EndpointRef)
     case notApplicable(EndpointRef, EndpointState, String)
     case badWeight(Int?)
+    /// The session cannot be steered (a replay): why.
+    case readOnly(String)
 
     public var description: String {
         switch self {
@@ -10,6 +12,7 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notApplicable(let ref, let state, let action): "cannot \(action) \(ref): it is \(state.rawValue)"
         case .badWeight(let w):
             "weight must be \(Endpoint.weightRange.lowerBound)...\(Endpoint.weightRange.upperBound)" + (w.map { ", got \($0)" } ?? "")
+        case .readOnly(let why): why
         }
     }
 }

@@ -1,26 +1,26 @@
 #if canImport(Glibc)
-import Glibc
+public import Glibc
 #endif
 
 /// A blocking client speaking bytes, so tests control exactly what goes on the wire (pipelining,
 /// HTTP/1.0, half requests) and read responses with an independent little parser.
-final class RawClient {
-    struct Response {
-        var status: Int
-        var headers: [(String, String)]
-        var body: String
+public final class RawClient {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(String, String)]
+        public var body: String
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
     }
 
-    enum Failure: Error { case connect, closed, timeout, malformed(String) }
+    public enum Failure: Error { case connect, closed, timeout, malformed(String) }
 
     private let fd: Int32
     private var pending: [UInt8] = []
 
-    init(port: Int, timeout: Double = 5) throws {
+    public init(port: Int, timeout: Double = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -36,7 +36,7 @@ final class RawClient {
 
     deinit { close(fd) }
 
-    func send(_ text: String) {
+    public func send(_ text: String) {
         var bytes = Array(text.utf8)
         var off = 0
         while off < bytes.count {
@@ -46,16 +46,16 @@ final class RawClient {
         }
     }
 
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// True when the peer closed (EOF) within the receive timeout.
-    func isClosedByPeer() -> Bool {
+    public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) == 0
     }
 
     /// Whatever bytes arrive next; nil at EOF or timeout.
-    func receiveSome() -> [UInt8]? {
+    public func receiveSome() -> [UInt8]? {
         if !pending.isEmpty { defer { pending = [] }; return pending }
         do { try fill() } catch { return nil }
         defer { pending = [] }
@@ -89,7 +89,7 @@ final class RawClient {
         return out
     }
 
-    func readResponse(head isHead: Bool = false) throws -> Response {
+    public func readResponse(head isHead: Bool = false) throws -> Response {
         let statusLine = try readLine()
         let parts = statusLine.split(separator: " ")
         guard parts.count >= 2, let status = Int(parts[1]) else { throw Failure.malformed(statusLine) }
@@ -126,7 +126,7 @@ final class RawClient {
     }
 
     /// One request and its response on a fresh connection.
-    static func get(_ port: Int, _ path: String = "/", headers: String = "", timeout: Double = 5) throws -> Response {
+    public static func get(_ port: Int, _ path: String = "/", headers: String = "", timeout: Double = 5) throws -> Response {
         let client = try RawClient(port: port, timeout: timeout)
         client.send("GET \(path) HTTP/1.1\r\nHost: test\r\n\(headers)\r\n")
         return try client.readResponse()

@@ -1,0 +1,164 @@
+import Foundation
+public import MeshCore
+import MeshSession
+public import NIOCore
+import NIOHTTP1
+
+/// The admin API's routes (SPEC "Admin API"): state, events, operator actions, alerts and
+/// metrics of whatever session `control` drives. Transport-free: a request in, a future answer
+/// out, so the routes are tested without sockets and served by `AdminServer`.
+public final class AdminAPI: Sendable {
+    /// The longest `wait=` honoured by `/v1/events`.
+    static let maxWait = 300.0
+
+    private let control: any MeshControl
+    private let journal: EventJournal
+    private let token: String?
+
+    /// `token`: when set, mutating routes need it (`Authorization: Bearer T` or `X-Consul-Token`).
+    public init(control: any MeshControl, journal: EventJournal, token: String?) {
+        self.control = control
+        self.journal = journal
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Answers every long poll now (the session is ending).
+    func close() { journal.wakeAll() }
+
+    func respond(to request: AdminRequest, on loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        if request.isMutating, let token, request.token != token {
+            let why = request.token == nil ? "this route needs the admin token (Authorization: Bearer …)" : "wrong admin token"
+            return loop.makeSucceededFuture(.error(request.token == nil ? .unauthorized : .forbidden, why))
+        }
+        let path = request.path
+        switch (request.method, path.count) {
+        case (_, 1) where path[0] == "healthz":
+            return only(.GET, request, loop) { .json(["status": "ok"]) }
+        case (_, 1) where path[0] == "metrics":
+            return only(.GET, request, loop) {
+                .text(PrometheusText.render(self.control.currentState(), totals: self.journal.totals()),
+                      contentType: "text/plain; version=0.0.4; charset=utf-8")
+            }
+        case (_, 2) where path[0] == "v1" && path[1] == "mesh":
+            return only(.GET, request, loop) { .json(self.control.currentState()) }
+        case (_, 2) where path[0] == "v1" && path[1] == "alerts":
+            return only(.GET, request, loop) { .json(self.control.currentState().alerts) }
+        case (_, 2) where path[0] == "v1" && path[1] == "events":
+            guard request.method == .GET else { return loop.makeSucceededFuture(Self.notAllowed(request, .GET)) }
+            return events(request, loop)
+        case (_, 5) where path[0] == "v1" && path[1] == "endpoints":
+            return operate(request, target: EndpointRef(service: path[2], endpoint: path[3]), action: path[4], loop)
+        default:
+            return loop.makeSucceededFuture(.error(.notFound, "no route \(request.method.rawValue) /\(path.joined(separator: "/"))"))
+        }
+    }
+
+    // MARK: Routes
+
+    /// `GET /v1/events?since=SEQ&wait=D`: events after SEQ, at once when there are some, else
+    /// when the next one happens or `wait` is over (an empty list).
+    private func events(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        var since: UInt64 = 0
+        if let text = request.query["since"] {
+            guard let n = UInt64(text) else {
+                return loop.makeSucceededFuture(.error(.badRequest, "since: expected an event sequence number, got '\(text)'"))
+            }
+            since = n
+        }
+        var wait = 0.0
+        if let text = request.query["wait"] {
+            guard let d = MeshDuration.parse(text), d >= 0 else {
+                return loop.makeSucceededFuture(.error(.badRequest, "wait: expected a duration like 30s, got '\(text)'"))
+            }
+            wait = min(d, Self.maxWait)
+        }
+        let limit = request.query["limit"].flatMap(Int.init).map { max(1, min($0, 10_000)) } ?? 1_000
+        let batch = journal.events(after: since, limit: limit)
+        guard batch.isEmpty, wait > 0 else { return loop.makeSucceededFuture(Self.eventList(batch, since: since)) }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(wait * 1e9))
+        return journal.wait(after: since, until: deadline, on: loop).map { [journal] in
+            Self.eventList(journal.events(after: since, limit: limit), since: since)
+        }
+    }
+
+    private static func eventList(_ events: [MeshEvent], since: UInt64) -> AdminResponse {
+        var response = AdminResponse.json(events)
+        // Where to continue from, also when nothing came.
+        response.extraHeaders.append(("X-Mesh-Top-Index", String(events.last?.seq ?? since)))
+        return response
+    }
+
+    /// `POST …/drain|kill|restore`, `PUT …/weight {"weight": N}`.
+    private func operate(_ request: AdminRequest, target: EndpointRef, action name: String, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        guard let action = OperatorAction(rawValue: name) else {
+            return loop.makeSucceededFuture(.error(.notFound, "no action '\(name)' (drain, kill, restore, weight)"))
+        }
+        var weight: Int?
+        if action == .weight {
+            guard request.method == .PUT else { return loop.makeSucceededFuture(Self.notAllowed(request, .PUT)) }
+            switch Self.weight(in: request.body) {
+            case .success(let w): weight = w
+            case .failure(let why): return loop.makeSucceededFuture(.error(.badRequest, why.message))
+            }
+        } else {
+            guard request.method == .POST else { return loop.makeSucceededFuture(Self.notAllowed(request, .POST)) }
+        }
+        let command = OperatorCommand(action: action, target: target, by: "api", weight: weight)
+        let answered = loop.makePromise(of: AdminResponse.self)
+        control.operate(command) { refusal in
+            guard let refusal else {
+                return answered.succeed(.json(Done(endpoint: target.description, action: action.rawValue, weight: command.weight)))
+            }
+            answered.succeed(.error(Self.status(for: refusal), refusal.description))
+        }
+        return answered.futureResult
+    }
+
+    // MARK: Helpers
+
+    private struct BodyError: Error { let message: String }
+
+    /// What an operator route answers once the engine has applied the command.
+    private struct Done: Encodable {
+        var endpoint: String
+        var action: String
+        var weight: Int?
+    }
+
+    private struct WeightBody: Decodable { var weight: Int }
+
+    /// The `weight` of a `{"weight": N}` body, or which part of the body is wrong.
+    private static func weight(in body: [UInt8]) -> Result<Int, BodyError> {
+        guard !body.isEmpty else { return .failure(BodyError(message: "body: expected {\"weight\": N}, got nothing")) }
+        guard (try? JSONSerialization.jsonObject(with: Data(body))) is [String: Any] else {
+            return .failure(BodyError(message: "body: not a JSON object (expected {\"weight\": N})"))
+        }
+        do {
+            return .success(try JSONDecoder().decode(WeightBody.self, from: Data(body)).weight)
+        } catch DecodingError.keyNotFound {
+            return .failure(BodyError(message: "body.weight: missing (expected {\"weight\": N})"))
+        } catch {
+            return .failure(BodyError(message: "body.weight: expected a whole number"))
+        }
+    }
+
+    private static func status(for refusal: OperatorError) -> HTTPResponseStatus {
+        switch refusal {
+        case .unknownEndpoint: .notFound
+        case .badWeight: .badRequest
+        case .notApplicable, .readOnly: .conflict
+        }
+    }
+
+    private func only(_ method: HTTPMethod, _ request: AdminRequest, _ loop: any EventLoop,
+                      _ answer: @escaping @Sendable () -> AdminResponse) -> EventLoopFuture<AdminResponse> {
+        guard request.method == method else { return loop.makeSucceededFuture(Self.notAllowed(request, method)) }
+        return loop.makeSucceededFuture(answer())
+    }
+
+    private static func notAllowed(_ request: AdminRequest, _ allowed: HTTPMethod) -> AdminResponse {
+        var response = AdminResponse.error(.methodNotAllowed, "\(request.method.rawValue) is not allowed here (\(allowed.rawValue) is)")
+        response.extraHeaders.append(("Allow", allowed.rawValue))
+        return response
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import NIOHTTP1
+
+/// One admin request, read whole: the method, the path split into decoded segments, the query,
+/// the headers that matter and the body.
+struct AdminRequest: Sendable {
+    var method: HTTPMethod
+    var path: [String]
+    var query: [String: String]
+    var headers: HTTPHeaders
+    var body: [UInt8]
+
+    init(method: HTTPMethod, uri: String, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.method = method
+        self.headers = headers
+        self.body = body
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        path = parts[0].split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        var query: [String: String] = [:]
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
+                let value = kv.count > 1 ? (String(kv[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(kv[1])) : ""
+                query[key] = value
+            }
+        }
+        self.query = query
+    }
+
+    /// The token a client sent: `Authorization: Bearer T` or Consul's `X-Consul-Token: T`.
+    var token: String? {
+        if let auth = headers.first(name: "authorization") {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
+        }
+        return headers.first(name: "x-consul-token")
+    }
+
+    /// Whether it changes something (and so needs the token when one is set).
+    var isMutating: Bool { method == .POST || method == .PUT || method == .DELETE || method == .PATCH }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import NIOHTTP1
+
+/// An admin answer: a status, a content type and bytes. JSON everywhere but `/metrics`.
+struct AdminResponse: Sendable {
+    var status: HTTPResponseStatus
+    var contentType: String
+    var body: [UInt8]
+    var extraHeaders: [(String, String)] = []
+
+    static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> AdminResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            var body = Array(try encoder.encode(value))
+            body.append(UInt8(ascii: "\n"))
+            return AdminResponse(status: status, contentType: "application/json", body: body)
+        } catch {
+            return .error(.internalServerError, "cannot encode the answer: \(error)")
+        }
+    }
+
+    /// `{"error": "..."}`: every refusal, so scripts read one shape.
+    static func error(_ status: HTTPResponseStatus, _ message: String) -> AdminResponse {
+        json(["error": message], status: status)
+    }
+
+    static func text(_ text: String, contentType: String = "text/plain; charset=utf-8") -> AdminResponse {
+        AdminResponse(status: .ok, contentType: contentType, body: Array(text.utf8))
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+public import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The admin API on its own listener (default 127.0.0.1:9901) and its own event loop, apart
+/// from the data plane's.
+public final class AdminServer: Sendable {
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+    private let api: AdminAPI
+
+    /// The address it listens on.
+    public var localAddress: SocketAddress? { channel.localAddress }
+
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, api: AdminAPI) {
+        self.channel = channel
+        self.group = group
+        self.api = api
+    }
+
+    /// Binds and serves `api` (call from outside any event loop); throws one line when the
+    /// address is taken or unusable.
+    public static func start(_ api: AdminAPI, host: String, port: Int) throws(AdminServerError) -> AdminServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        do {
+            let channel = try ServerBootstrap(group: group)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(AdminHandler(api: api))
+                    }
+                }
+                .bind(host: host, port: port).wait()
+            return AdminServer(channel: channel, group: group, api: api)
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw AdminServerError(describe(error, listen: listen))
+        }
+    }
+
+    /// Closes the listener and every admin connection (long polls included).
+    public func stop() {
+        api.close()
+        try? channel.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    private static func describe(_ error: any Error, listen: String) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE: return "admin API: cannot listen on \(listen): address already in use"
+            case EADDRNOTAVAIL: return "admin API: cannot listen on \(listen): address not available on this machine"
+            case EACCES: return "admin API: cannot listen on \(listen): permission denied"
+            default: return "admin API: cannot listen on \(listen): \(io.description)"
+            }
+        }
+        return "admin API: cannot listen on \(listen): \(error)"
+    }
+}

@@ -1,0 +1,91 @@
+public import MeshCore
+public import MeshSession
+public import NIOCore
+import NIOConcurrencyHelpers
+
+/// The latest events of a session, for `GET /v1/events?since=SEQ&wait=D`, and the request totals
+/// behind `/metrics`. The engine appends on its own thread; admin connections read and wait on
+/// theirs. Keyframes are left out: they are a recording's seek device, not news.
+public final class EventJournal: @unchecked Sendable {
+    private struct Waiter {
+        var id: UInt64
+        var after: UInt64
+        var promise: EventLoopPromise<Void>
+    }
+
+    private let capacity: Int
+    private let lock = NIOLock()
+    private var events = CircularBuffer<MeshEvent>()
+    private var waiters: [Waiter] = []
+    private var nextWaiter: UInt64 = 0
+    private var summary = RunSummary()
+
+    /// Keeps the last `capacity` events; older ones are only in a recording.
+    public init(capacity: Int = 10_000) {
+        self.capacity = max(1, capacity)
+        events.reserveCapacity(self.capacity)
+    }
+
+    public func append(_ event: MeshEvent) {
+        let woken: [EventLoopPromise<Void>] = lock.withLock {
+            summary.count(event)
+            if case .keyframe = event.body { return [] }
+            if events.count == capacity { events.removeFirst() }
+            events.append(event)
+            guard !waiters.isEmpty else { return [] }
+            let due = waiters.filter { event.seq > $0.after }
+            waiters.removeAll { event.seq > $0.after }
+            return due.map(\.promise)
+        }
+        for promise in woken { promise.succeed() }
+    }
+
+    /// Events with `seq > after`, oldest first, at most `limit`.
+    public func events(after: UInt64, limit: Int = 1_000) -> [MeshEvent] {
+        lock.withLock {
+            // seq only grows (within one session), so search from the end.
+            var start = events.endIndex
+            while start > events.startIndex, events[events.index(before: start)].seq > after {
+                start = events.index(before: start)
+            }
+            return Array(events[start...].prefix(limit))
+        }
+    }
+
+    /// Requests, errors and state changes per endpoint so far.
+    public func totals() -> RunSummary { lock.withLock { summary } }
+
+    /// Completes every wait now: nothing more is coming.
+    public func wakeAll() {
+        let all = lock.withLock { () -> [Waiter] in
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in all { waiter.promise.succeed() }
+    }
+
+    /// Completes when an event with `seq > after` is in the journal, or at `deadline`.
+    public func wait(after: UInt64, until deadline: NIODeadline, on loop: any EventLoop) -> EventLoopFuture<Void> {
+        let promise = loop.makePromise(of: Void.self)
+        let id: UInt64? = lock.withLock {
+            if let last = events.last, last.seq > after { return nil }
+            nextWaiter &+= 1
+            waiters.append(Waiter(id: nextWaiter, after: after, promise: promise))
+            return nextWaiter
+        }
+        guard let id else {
+            promise.succeed()
+            return promise.futureResult
+        }
+        loop.scheduleTask(deadline: deadline) { [self] in
+            // Whoever takes the waiter out completes it: a wake-up and the deadline never both do.
+            let expired = lock.withLock { () -> Bool in
+                guard let i = waiters.firstIndex(where: { $0.id == id }) else { return false }
+                waiters.remove(at: i)
+                return true
+            }
+            if expired { promise.succeed() }
+        }
+        return promise.futureResult
+    }
+}

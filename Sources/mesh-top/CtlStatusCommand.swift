@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MeshAdmin
+import MeshCore
+
+/// `mesh-top ctl status`: the running mesh as a table, one row per endpoint.
+struct CtlStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show services and endpoints with their state and load.")
+
+    @OptionGroup var ctl: CtlOptions
+    @Flag(help: "Print the API's JSON instead of the table.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let answer = try ctl.send("GET", "/v1/mesh")
+            if json { return print(answer.text, terminator: "") }
+            let state: MeshState
+            do {
+                state = try JSONDecoder().decode(MeshState.self, from: Data(answer.body))
+            } catch {
+                throw CommandError("the admin API sent a mesh this mesh-top cannot read: \(error)")
+            }
+            print(Self.table(state), terminator: "")
+        }
+    }
+
+    static func table(_ state: MeshState) -> String {
+        var out = "\(state.name.isEmpty ? "mesh" : state.name) · \(state.source) · mesh time \(MeshDuration.format(state.time))"
+            + " · \(state.healthyCount)/\(state.endpointCount) healthy · seq \(state.seq)\n"
+        for alert in state.alerts { out += "ALERT \(alert.severity.rawValue) \(alert.name) \(alert.subject)\n" }
+        let columns = ["ENDPOINT", "STATE", "ZONE", "WEIGHT", "RPS", "ACTIVE", "P50", "P99", "ERR/S"]
+        var rows: [[String]] = []
+        for service in state.services {
+            for e in service.endpoints {
+                rows.append(["\(service.name)/\(e.id)", e.state.rawValue, e.zone.isEmpty ? "-" : e.zone, String(e.weight),
+                             String(format: "%.1f", e.load.rps), String(e.load.active),
+                             Self.ms(e.load.p50), Self.ms(e.load.p99), String(format: "%.2f", e.load.errors)])
+            }
+        }
+        let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i < 3 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                      : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ") + "\n"
+        }
+        out += line(columns)
+        for row in rows { out += line(row) }
+        for service in state.services {
+            if let zone = service.failoverZone { out += "\(service.name): failed over to zone \(zone)\n" }
+            if service.panic { out += "\(service.name): panic (every endpoint in use)\n" }
+        }
+        return out
+    }
+
+    private static func ms(_ seconds: Double) -> String {
+        seconds < 0.001 && seconds > 0 ? String(format: "%.2fms", seconds * 1000) : String(format: "%.0fms", seconds * 1000)
+    }
+}

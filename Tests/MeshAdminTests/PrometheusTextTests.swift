@@ -1,0 +1,67 @@
+import Foundation
+@testable import MeshAdmin
+import MeshCore
+import MeshSession
+import Testing
+
+/// `/metrics` text: the series a scrape needs, label values escaped, and (with promtool, as CI
+/// has it) accepted by Prometheus's own checker.
+@Suite struct PrometheusTextTests {
+    func sample() -> (MeshState, RunSummary) {
+        var state = MeshState(name: "t", services: [Service(name: "web", zones: ["a"], endpoints: [
+            Endpoint(id: "web-1", zone: "a", state: .healthy),
+            Endpoint(id: #"odd "quoted" \ name"#, zone: "a", state: .ejected),
+        ])])
+        var summary = RunSummary()
+        let sample = MeshEvent(seq: 1, t: 2, body: .sample(LoadSample(endpoints: [
+            .init(endpoint: EndpointRef(service: "web", endpoint: "web-1"), load: EndpointLoad(rps: 50, active: 3, p50: 0.01, p99: 0.2, errors: 1)),
+        ])))
+        state.apply(sample)
+        summary.count(sample)
+        return (state, summary)
+    }
+
+    @Test func countersGaugesAndStates() {
+        let (state, totals) = sample()
+        let text = PrometheusText.render(state, totals: totals)
+        let lines = Set(text.split(separator: "\n").map(String.init))
+        #expect(lines.contains("# TYPE mesh_endpoint_requests_total counter"))
+        // 50 rps over the 2 s since the start.
+        #expect(lines.contains(#"mesh_endpoint_requests_total{service="web",endpoint="web-1",zone="a"} 100"#))
+        #expect(lines.contains(#"mesh_endpoint_errors_total{service="web",endpoint="web-1",zone="a"} 2"#))
+        #expect(lines.contains(#"mesh_endpoint_active{service="web",endpoint="web-1",zone="a"} 3"#))
+        #expect(lines.contains(#"mesh_endpoint_latency_p99_seconds{service="web",endpoint="web-1",zone="a"} 0.2"#))
+        #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="web-1",zone="a",state="healthy"} 1"#))
+        #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="web-1",zone="a",state="unhealthy"} 0"#))
+        #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="odd \"quoted\" \\ name",zone="a",state="ejected"} 1"#))
+        #expect(lines.contains(#"mesh_service_requests_total{service="web"} 100"#))
+        #expect(lines.contains(#"mesh_service_healthy_endpoints{service="web"} 1"#))
+    }
+
+    @Test func promtoolAcceptsIt() throws {
+        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("promtool is not installed (apt-get install -y prometheus); CI must have it")
+            } else {
+                print("skipped: promtool is not installed (apt-get install -y prometheus)")
+            }
+            return
+        }
+        let (state, totals) = sample()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(PrometheusText.render(state, totals: totals).utf8))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(said)")
+        // Lint remarks (naming, help text) come back on the same stream; there should be none.
+        #expect(said.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(said)")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import MeshConfig
+import MeshCore
+import MeshSession
+import Testing
+
+/// Operator commands through the runner get an answer, always: applied, refused, or refused
+/// because the session is over (an API client must never wait forever).
+@Suite struct SessionRunnerTests {
+    final class Answers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [OperatorError?] = []
+        func add(_ answer: OperatorError?) { lock.withLock { list.append(answer) } }
+        var all: [OperatorError?] { lock.withLock { list } }
+    }
+
+    func runner() throws -> SessionRunner {
+        let scenario = try Scenario.load(path: RecordingTests.scenarioPath)
+        return SessionRunner(playback: DemoPlayback(scenario: scenario, isRecording: false) { _ in }, speed: 1, duration: 90, stopAtEnd: false)
+    }
+
+    @Test func commandsAreAnsweredAppliedOrRefused() throws {
+        let runner = try runner()
+        let thread = Thread { runner.run() }
+        thread.start()
+        let answers = Answers()
+        let a1 = EndpointRef(service: "checkout", endpoint: "checkout-a1")
+        runner.submit(.operate(OperatorCommand(action: .kill, target: a1, by: "api")) { answers.add($0) })
+        runner.submit(.operate(OperatorCommand(action: .drain, target: a1, by: "api")) { answers.add($0) })
+        runner.submit(.operate(OperatorCommand(action: .kill, target: EndpointRef(service: "checkout", endpoint: "zz"), by: "api")) { answers.add($0) })
+        let deadline = Date().addingTimeInterval(10)
+        while answers.all.count < 3, Date() < deadline { usleep(10_000) }
+        runner.submit(.stop)
+        runner.waitUntilStopped()
+        #expect(answers.all.count == 3)
+        #expect(answers.all.first == .some(nil))
+        #expect(answers.all.dropFirst().first == .some(.notApplicable(a1, .killed, "drain")))
+        #expect(answers.all.last == .some(.unknownEndpoint(EndpointRef(service: "checkout", endpoint: "zz"))))
+    }
+
+    @Test func afterTheEndCommandsAreRefusedAtOnce() throws {
+        let runner = try runner()
+        runner.submit(.stop)
+        runner.run()
+        let answers = Answers()
+        runner.submit(.operate(OperatorCommand(action: .drain, target: EndpointRef(service: "checkout", endpoint: "checkout-a1"), by: "api")) { answers.add($0) })
+        #expect(answers.all == [.readOnly("the session has ended")])
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// `mesh-top ctl` against a real `mesh-top demo --admin`, as an operator would use them.
+@Suite struct CtlCommandTests {
+    /// A headless demo serving the admin API; its stdout (the events) goes to a file.
+    final class RunningDemo {
+        let process = Process()
+        let port = Executable.freePort()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("ctl-demo-\(UUID().uuidString).jsonl")
+
+        init(token: String? = nil) throws {
+            process.executableURL = try Executable("mesh-top").url
+            process.arguments = ["demo", "--headless", "--admin", "127.0.0.1:\(port)", "--duration", "120s"]
+            var env = ProcessInfo.processInfo.environment
+            env["MESH_TOP_TOKEN"] = token
+            process.environment = env
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(20)
+            while !Executable.connects(port: port), Date() < deadline { usleep(50_000) }
+        }
+
+        /// SIGINT, as Ctrl-C: a headless session stops cleanly.
+        func stop() -> Int32 {
+            process.interrupt()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        var events: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+        func ctl(_ arguments: [String]) throws -> Executable.Result {
+            try Executable("mesh-top").run(["ctl", "--admin", "127.0.0.1:\(port)"] + arguments)
+        }
+    }
+
+    @Test func statusActionsAndEventsOfARunningDemo() throws {
+        let demo = try RunningDemo()
+        defer { _ = demo.stop() }
+
+        let status = try demo.ctl(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("ENDPOINT") && status.stdout.contains("checkout/checkout-a1"))
+
+        let drain = try demo.ctl(["drain", "checkout/checkout-a2"])
+        #expect(drain.status == 0, "\(drain.stderr)")
+        #expect(drain.stdout == "drain checkout/checkout-a2: done\n")
+
+        let again = try demo.ctl(["drain", "checkout/checkout-a2"])
+        #expect(again.status == 1)
+        #expect(again.stderr.hasPrefix("mesh-top: cannot drain checkout/checkout-a2: it is"))
+
+        let unknown = try demo.ctl(["kill", "checkout/nope"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "mesh-top: unknown endpoint checkout/nope\n")
+
+        let heavy = try demo.ctl(["weight", "checkout/checkout-a1", "99999"])
+        #expect(heavy.status == 1)
+        #expect(heavy.stderr == "mesh-top: weight must be 0...10000, got 99999\n")
+        #expect(try demo.ctl(["weight", "checkout/checkout-a1", "250"]).status == 0)
+
+        let events = try demo.ctl(["events", "--once"])
+        #expect(events.status == 0)
+        let operatorLines = events.stdout.split(separator: "\n").filter { $0.contains(#""type":"operator""#) }
+        #expect(operatorLines.count == 2)
+        #expect(operatorLines.allSatisfy { $0.contains(#""by":"api""#) })
+
+        // The session's own event stream has them too, and the demo stops cleanly on Ctrl-C.
+        #expect(demo.stop() == 0)
+        #expect(demo.events.contains(#""action":"drain","by":"api""#))
+    }
+
+    @Test func aTokenGuardsActionsNotReads() throws {
+        let demo = try RunningDemo(token: "s3cret")
+        defer { _ = demo.stop() }
+        #expect(try demo.ctl(["status"]).status == 0)
+        let refused = try demo.ctl(["kill", "checkout/checkout-b1"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("needs the admin token"))
+        #expect(try demo.ctl(["--token", "s3cret", "kill", "checkout/checkout-b1"]).status == 0)
+    }
+
+    @Test func noMeshThereIsOneLine() throws {
+        let result = try Executable("mesh-top").run(["ctl", "--admin", "127.0.0.1:1", "status"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "mesh-top: cannot reach the admin API at 127.0.0.1:1 (is mesh-top running with it there?)\n")
+    }
+}
