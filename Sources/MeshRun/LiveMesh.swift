@@ -37,6 +37,7 @@ public final class LiveMesh: Playback {
         let mesh = LiveMesh.mesh(of: config, name: name)
         engine = MeshEngine(mesh: mesh, policies: Dictionary(config.services.map { ($0.name, $0.policy) },
                                                              uniquingKeysWith: { a, _ in a }))
+        engine.alertRules = config.alerts
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         supervisor = Supervisor(logDirectory: logDirectory)
         do {

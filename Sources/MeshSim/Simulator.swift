@@ -34,6 +34,7 @@ public final class Simulator {
         self.sampleInterval = sampleInterval
         let policies = Dictionary(scenario.services.map { ($0.name, $0.policy) }, uniquingKeysWith: { a, _ in a })
         engine = MeshEngine(mesh: Simulator.mesh(of: scenario), policies: policies)
+        engine.alertRules = scenario.alerts
         random = SeededRandom(seed: scenario.seed)
         self.policies = scenario.services.map(\.policy)
         balancers = scenario.services.indices.map {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MeshConfig
+import MeshCore
 
 @Suite struct RecordingAndKindTests {
     static let header = #"{"format":"mesh-top/recording","version":1,"source":"demo","started":"2026-01-02T03:04:05Z","mesh":{"services":[]}}"#

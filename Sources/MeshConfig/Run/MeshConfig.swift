@@ -1,4 +1,5 @@
 public import Foundation
+public import MeshCore
 
 /// A run configuration (`mesh.yaml`): the admin API, the services with their listeners and
 /// endpoints, and the alert rules.

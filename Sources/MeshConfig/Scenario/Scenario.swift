@@ -1,4 +1,5 @@
 import Foundation
+public import MeshCore
 
 /// A demo scenario: simulated services, the traffic they get, and a timeline of faults and
 /// operator actions, all on a virtual clock.

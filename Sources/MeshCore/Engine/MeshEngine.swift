@@ -14,6 +14,12 @@ public final class MeshEngine {
     /// How often a keyframe goes into the event stream, so a replay can seek cheaply.
     public var keyframeInterval: Double = 10
     private var lastKeyframe: Double = 0
+    /// The alert rules judged after every sample (none until set).
+    public var alertRules: [AlertRule] {
+        get { alertWatch.rules }
+        set { alertWatch = AlertWatch(rules: newValue) }
+    }
+    private var alertWatch = AlertWatch(rules: [])
 
     /// Starts from a topology (every endpoint `unknown`, or `healthy` where checks are off).
     public init(mesh: MeshState, policies: [String: ServicePolicy]) {
@@ -74,6 +80,7 @@ public final class MeshEngine {
         // Microseconds are plenty, and keep recordings short and readable.
         let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
         state.apply(event)
+        if case .endpointState(let change) = body { alertWatch.noteStateChange(of: change.endpoint, at: now) }
         onEvent?(event)
     }
 
@@ -117,6 +124,7 @@ public final class MeshEngine {
                 refresh(s, slot, reason: "drained: no requests in flight", now: now)
             }
         }
+        for change in alertWatch.evaluate(state, now: now) { emit(.alert(change), at: now) }
     }
 
     /// A simulated-world or operator note for the events pane and recordings.

@@ -1,6 +1,3 @@
-import Foundation
-public import MeshCore
-
 /// One entry of `alerts:`: what to watch, on which subjects, for how long, and how bad it is.
 public struct AlertRule: Sendable, Equatable {
     /// Which services or endpoints a rule watches: `service: "*"`, `endpoint: "web/*"`.
@@ -52,20 +49,4 @@ public struct AlertRule: Sendable, Equatable {
         AlertRule(name: "failover", selector: .service("*"), condition: .failoverActive, severity: .warning),
         AlertRule(name: "panic", selector: .service("*"), condition: .panic, severity: .critical),
     ]
-}
-
-/// `*` wildcards, nothing else: enough for service and endpoint names.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
-        if parts.count == 1 { return pattern == text }
-        var rest = Substring(text)
-        guard rest.hasPrefix(parts[0]) else { return false }
-        rest = rest.dropFirst(parts[0].count)
-        for part in parts.dropFirst().dropLast() where !part.isEmpty {
-            guard let r = rest.range(of: part) else { return false }
-            rest = rest[r.upperBound...]
-        }
-        return rest.hasSuffix(parts.last!)
-    }
 }

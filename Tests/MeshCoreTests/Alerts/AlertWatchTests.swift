@@ -1,0 +1,86 @@
+import Testing
+@testable import MeshCore
+
+/// Alerts fire once when a condition has held for its `for:`, resolve once when it stops, and
+/// say nothing about subjects without traffic.
+@Suite struct AlertWatchTests {
+    let web = EndpointRef(service: "web", endpoint: "w1")
+
+    func mesh(rps: Double = 100, errors: Double = 0, p99: Double = 0.05, failover: String? = nil, panic: Bool = false) -> MeshState {
+        var service = Service(name: "web", zones: ["a", "b"], endpoints: [Endpoint(id: "w1", zone: "a", state: .healthy)])
+        service.failoverZone = failover
+        service.panic = panic
+        var state = MeshState(name: "t", services: [service])
+        state.apply(MeshEvent(seq: 1, t: 0, body: .sample(LoadSample(endpoints: [
+            .init(endpoint: web, load: EndpointLoad(rps: rps, active: 1, p50: 0.01, p99: p99, errors: errors)),
+        ]))))
+        return state
+    }
+
+    @Test func firesAfterHoldingForItsDurationAndResolvesOnce() {
+        var watch = AlertWatch(rules: [AlertRule(name: "low-success", selector: .service("*"),
+                                                 condition: .threshold(.successRate, .less, 99), holdFor: 30, severity: .critical)])
+        #expect(watch.evaluate(mesh(errors: 5), now: 10).isEmpty)         // starts holding
+        #expect(watch.evaluate(mesh(errors: 5), now: 39).isEmpty)         // 29 s: not yet
+        let fired = watch.evaluate(mesh(errors: 5), now: 40)
+        #expect(fired == [AlertChange(name: "low-success", severity: .critical, state: .firing, subject: "web", value: 95)])
+        #expect(watch.evaluate(mesh(errors: 5), now: 41).isEmpty)         // once
+        let resolved = watch.evaluate(mesh(errors: 0), now: 42)
+        #expect(resolved.map(\.state) == [.resolved])
+        #expect(watch.evaluate(mesh(errors: 0), now: 43).isEmpty)
+    }
+
+    @Test func aBreakInTheConditionRestartsTheClock() {
+        var watch = AlertWatch(rules: [AlertRule(name: "slow", selector: .service("web"),
+                                                 condition: .threshold(.p99, .greater, 0.5), holdFor: 60, severity: .warning)])
+        _ = watch.evaluate(mesh(p99: 0.8), now: 0)
+        _ = watch.evaluate(mesh(p99: 0.1), now: 30)
+        #expect(watch.evaluate(mesh(p99: 0.8), now: 61).isEmpty)
+        #expect(watch.evaluate(mesh(p99: 0.8), now: 121).map(\.state) == [.firing])
+    }
+
+    @Test func noTrafficIsNotFailure() {
+        var watch = AlertWatch(rules: AlertRule.defaults)
+        for t in stride(from: 0.0, through: 120, by: 1) { #expect(watch.evaluate(mesh(rps: 0), now: t).isEmpty) }
+    }
+
+    @Test func failoverAndPanicFireAtOnce() {
+        var watch = AlertWatch(rules: AlertRule.defaults)
+        let fired = watch.evaluate(mesh(failover: "b", panic: true), now: 5)
+        #expect(Set(fired.map(\.name)) == ["failover", "panic"])
+        #expect(fired.allSatisfy { $0.state == .firing && $0.subject == "web" })
+        #expect(Set(watch.evaluate(mesh(), now: 6).map(\.name)) == ["failover", "panic"])
+    }
+
+    @Test func flappingCountsStateChangesWithinItsWindow() {
+        var watch = AlertWatch(rules: [AlertRule(name: "flapping", selector: .endpoint("*"),
+                                                 condition: .threshold(.stateChanges, .greater, 4), within: 60, severity: .warning)])
+        for t in [1.0, 2, 3, 4] { watch.noteStateChange(of: web, at: t) }
+        #expect(watch.evaluate(mesh(), now: 5).isEmpty)
+        watch.noteStateChange(of: web, at: 6)
+        let fired = watch.evaluate(mesh(), now: 7)
+        #expect(fired == [AlertChange(name: "flapping", severity: .warning, state: .firing, subject: "web/w1", value: 5)])
+        // A minute later the early changes have left the window.
+        #expect(watch.evaluate(mesh(), now: 62).map(\.state) == [.resolved])
+    }
+
+    @Test func aSubjectThatLeavesResolves() {
+        var watch = AlertWatch(rules: AlertRule.defaults)
+        _ = watch.evaluate(mesh(failover: "b"), now: 1)
+        let gone = watch.evaluate(MeshState(name: "t", services: []), now: 2)
+        #expect(gone.map(\.state) == [.resolved])
+    }
+
+    @Test func theEngineEmitsAlertEventsFromItsSamples() {
+        let mesh = MeshState(name: "t", services: [Service(name: "web", endpoints: [Endpoint(id: "w1")])])
+        let engine = MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(health: HealthPolicy(kind: .none))])
+        engine.alertRules = [AlertRule(name: "busy", selector: .endpoint("web/*"), condition: .threshold(.rps, .greater, 10), severity: .info)]
+        var alerts: [AlertChange] = []
+        engine.onEvent = { if case .alert(let a) = $0.body { alerts.append(a) } }
+        engine.start(now: 0)
+        engine.recordSample([.init(endpoint: web, load: EndpointLoad(rps: 50))], now: 1)
+        engine.recordSample([.init(endpoint: web, load: EndpointLoad(rps: 2))], now: 2)
+        #expect(alerts.map(\.state) == [.firing, .resolved])
+        #expect(engine.state.alerts.isEmpty)
+    }
+}
