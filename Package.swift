@@ -53,11 +53,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // The admin API (HTTP/1.1, JSON, /metrics) over any session: live, demo or replay.
+        // mesh-top's HTTP edges: the admin API (JSON, /metrics) over any session, the client
+        // `mesh-top ctl` uses, and alert notifications to webhooks.
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshSession",
+                "MeshCore", "MeshConfig", "MeshSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

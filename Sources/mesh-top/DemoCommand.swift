@@ -34,7 +34,7 @@ struct DemoCommand: ParsableCommand {
             if let d = options.duration { scenario.duration = d }
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
-            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, source: "demo", mesh: Simulator.mesh(of: scenario))
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: scenario.notify, source: "demo", mesh: Simulator.mesh(of: scenario))
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .demo, source: scenario.name, speed: speed, duration: scenario.duration,

@@ -1,20 +1,27 @@
 import MeshAdmin
+import MeshConfig
 import MeshCore
 import MeshSession
 
-/// Where a session's events go: the headless printer, the recording and the admin API's
-/// journal, any of them.
+/// Where a session's events go: the headless printer, the recording, the admin API's journal
+/// and the alert webhooks, any of them.
 final class EventSinks {
     let printer: EventPrinter?
     let journal: EventJournal?
+    let notifier: AlertNotifier?
     private(set) var recorder: RecordingWriter?
     /// The first write error: the session stops and the command reports it.
     private(set) var failure: String?
     var onFailure: () -> Void = {}
 
-    init(headless: Bool, journal: Bool) {
+    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = []) {
         printer = headless ? EventPrinter() : nil
         self.journal = journal ? EventJournal() : nil
+        // A webhook that cannot be reached is worth a line in a headless run; the dashboard
+        // owns the terminal, so there it stays quiet and keeps trying.
+        notifier = notify.isEmpty ? nil : AlertNotifier(targets: notify) { line in
+            if headless { Stderr.line("mesh-top: \(line)") }
+        }
     }
 
     func record(to path: String?, header: RecordingHeader) throws {
@@ -27,6 +34,7 @@ final class EventSinks {
     func accept(_ event: MeshEvent) {
         printer?.print(event)
         journal?.append(event)
+        notifier?.accept(event)
         guard let recorder, failure == nil else { return }
         do {
             try recorder.write(event)

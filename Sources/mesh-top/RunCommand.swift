@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
-            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, onEvent: sinks.accept)
             defer { live.shutdown() }

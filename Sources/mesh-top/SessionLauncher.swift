@@ -37,7 +37,10 @@ enum SessionLauncher {
                 throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
             }
         }
-        defer { server?.stop() }
+        defer {
+            server?.stop()
+            sinks.notifier?.stop()
+        }
         if settings.headless {
             // The dashboard restores the terminal on signals itself; headless runs stop cleanly.
             let signals = SignalWatch { runner.submit(.stop) }

@@ -84,6 +84,8 @@ import Testing
             "mesh.yaml:3: alerts[0].severity: unknown severity 'page' (expected info, warning or critical)"),
         Case(yaml: "services: []\nnotify:\n  - {webhook: \"ftp://x\"}\n", error:
             "mesh.yaml:3: notify[0].webhook: bad webhook URL 'ftp://x' (expected http://HOST[:PORT]/PATH)"),
+        Case(yaml: "services: []\nnotify:\n  - {webhook: \"https://am.example/api/v2/alerts\"}\n", error:
+            "mesh.yaml:3: notify[0].webhook: https webhooks are not supported yet: 'https://am.example/api/v2/alerts' (mesh-top posts plain http; a local Alertmanager or relay takes it from there)"),
         Case(yaml: "admin: 0.0.0.0:9901\nservices: []\n", error:
             "mesh.yaml:1: admin: admin 0.0.0.0:9901 is reachable from other machines: set token: or MESH_TOP_TOKEN"),
         Case(yaml: "services: []\nservices: []\n", error:
