@@ -130,7 +130,11 @@ let package = Package(
             exclude: ["Snapshots"],  // golden frames, read through #filePath
             swiftSettings: strict
         ),
-        .testTarget(name: "MeshTopTests", dependencies: ["MeshCore", "MeshTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshTopTests", dependencies: ["MeshCore", "MeshTestSupport"],
+            exclude: ["Fixtures"],  // client scripts run by the tests, read through #filePath
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MeshAdminTests",
             dependencies: [

@@ -1,7 +1,7 @@
 import Foundation
-public import MeshCore
+import MeshCore
 import MeshSession
-public import NIOCore
+import NIOCore
 import NIOHTTP1
 
 /// The admin API's routes (SPEC "Admin API"): state, events, operator actions, alerts and
@@ -14,12 +14,14 @@ public final class AdminAPI: Sendable {
     private let control: any MeshControl
     private let journal: EventJournal
     private let token: String?
+    private let consul: ConsulAPI
 
     /// `token`: when set, mutating routes need it (`Authorization: Bearer T` or `X-Consul-Token`).
     public init(control: any MeshControl, journal: EventJournal, token: String?) {
         self.control = control
         self.journal = journal
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+        consul = ConsulAPI(control: control, journal: journal)
     }
 
     /// Answers every long poll now (the session is ending).
@@ -30,6 +32,7 @@ public final class AdminAPI: Sendable {
             let why = request.token == nil ? "this route needs the admin token (Authorization: Bearer …)" : "wrong admin token"
             return loop.makeSucceededFuture(.error(request.token == nil ? .unauthorized : .forbidden, why))
         }
+        if let answer = consul.respond(to: request, on: loop) { return answer }
         let path = request.path
         switch (request.method, path.count) {
         case (_, 1) where path[0] == "healthz":
@@ -58,12 +61,9 @@ public final class AdminAPI: Sendable {
     /// `GET /v1/events?since=SEQ&wait=D`: events after SEQ, at once when there are some, else
     /// when the next one happens or `wait` is over (an empty list).
     private func events(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
-        var since: UInt64 = 0
-        if let text = request.query["since"] {
-            guard let n = UInt64(text) else {
-                return loop.makeSucceededFuture(.error(.badRequest, "since: expected an event sequence number, got '\(text)'"))
-            }
-            since = n
+        let sinceText = request.query["since"] ?? "0"
+        guard let since = UInt64(sinceText) else {
+            return loop.makeSucceededFuture(.error(.badRequest, "since: expected an event sequence number, got '\(sinceText)'"))
         }
         var wait = 0.0
         if let text = request.query["wait"] {
@@ -144,8 +144,8 @@ public final class AdminAPI: Sendable {
 
     private static func status(for refusal: OperatorError) -> HTTPResponseStatus {
         switch refusal {
-        case .unknownEndpoint: .notFound
-        case .badWeight: .badRequest
+        case .unknownEndpoint, .unknownID: .notFound
+        case .badWeight, .badRegistration: .badRequest
         case .notApplicable, .readOnly: .conflict
         }
     }

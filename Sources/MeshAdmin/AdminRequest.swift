@@ -37,6 +37,11 @@ struct AdminRequest: Sendable {
         return headers.first(name: "x-consul-token")
     }
 
-    /// Whether it changes something (and so needs the token when one is set).
-    var isMutating: Bool { method == .POST || method == .PUT || method == .DELETE || method == .PATCH }
+    /// Whether it changes something (and so needs the token when one is set): every write, and
+    /// the Consul routes old clients call with GET.
+    var isMutating: Bool {
+        if method == .POST || method == .PUT || method == .DELETE || method == .PATCH { return true }
+        return path.count >= 4 && path[0] == "v1" && path[1] == "agent"
+            && ((path[2] == "service" && path[3] == "deregister") || path[2] == "check")
+    }
 }

@@ -19,6 +19,11 @@ public final class EventJournal: @unchecked Sendable {
     private var waiters: [Waiter] = []
     private var nextWaiter: UInt64 = 0
     private var summary = RunSummary()
+    /// Per service, the seq of the last event that changed its registrations or health: the
+    /// Consul-compatible API's `X-Consul-Index`.
+    private var changed: [String: UInt64] = [:]
+    private var lastChange: UInt64 = 0
+    private var lastSeq: UInt64 = 0
 
     /// Keeps the last `capacity` events; older ones are only in a recording.
     public init(capacity: Int = 10_000) {
@@ -29,6 +34,11 @@ public final class EventJournal: @unchecked Sendable {
     public func append(_ event: MeshEvent) {
         let woken: [EventLoopPromise<Void>] = lock.withLock {
             summary.count(event)
+            lastSeq = event.seq
+            if let service = Self.registryService(of: event) {
+                changed[service] = event.seq
+                lastChange = event.seq
+            }
             if case .keyframe = event.body { return [] }
             if events.count == capacity { events.removeFirst() }
             events.append(event)
@@ -49,6 +59,23 @@ public final class EventJournal: @unchecked Sendable {
                 start = events.index(before: start)
             }
             return Array(events[start...].prefix(limit))
+        }
+    }
+
+    /// The seq of the last registry or health change of `service` (of any service when nil).
+    public func changeIndex(of service: String?) -> UInt64 {
+        lock.withLock { service.map { changed[$0] ?? 0 } ?? lastChange }
+    }
+
+    /// The seq of the newest event.
+    public var latestSeq: UInt64 { lock.withLock { lastSeq } }
+
+    private static func registryService(of event: MeshEvent) -> String? {
+        switch event.body {
+        case .registry(let change): change.service
+        case .endpointState(let change): change.endpoint.service
+        case .operatorCommand(let command): command.target.service
+        default: nil
         }
     }
 

@@ -8,4 +8,6 @@ public protocol MeshControl: AnyObject, Sendable {
     /// Queues an operator command; `reply` gets nil once it is applied, or why it was refused.
     /// It may be called on any thread.
     func operate(_ command: OperatorCommand, reply: @escaping @Sendable (OperatorError?) -> Void)
+    /// Queues a registration, deregistration or TTL report; `reply` as for `operate`.
+    func registry(_ command: RegistryCommand, reply: @escaping @Sendable (OperatorError?) -> Void)
 }

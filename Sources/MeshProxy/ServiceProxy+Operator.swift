@@ -12,37 +12,37 @@ import Darwin
 extension ServiceProxy {
     /// No new requests or connections to `slot`; its idle connections close now, busy ones after
     /// their current response.
-    public func drain(slot: Int32) async {
-        await Self.onEveryLoop(loops) { $0.drain(slot) }
+    @discardableResult
+    public func drain(slot: Int32) -> EventLoopFuture<Void> {
+        onEveryLoop(loops) { $0.drain(slot) }
     }
 
     /// Out of rotation at once; every connection to `slot` is reset (SO_LINGER 0).
-    public func kill(slot: Int32) async {
-        await Self.onEveryLoop(loops) { $0.kill(slot) }
+    @discardableResult
+    public func kill(slot: Int32) -> EventLoopFuture<Void> {
+        onEveryLoop(loops) { $0.kill(slot) }
     }
 
     /// Back in rotation after a drain or a kill.
-    public func restore(slot: Int32) async {
-        await Self.onEveryLoop(loops) { $0.restore(slot) }
+    @discardableResult
+    public func restore(slot: Int32) -> EventLoopFuture<Void> {
+        onEveryLoop(loops) { $0.restore(slot) }
     }
 
     /// Requests in flight plus relayed connections on `slot`, summed over all loops.
-    public func activeCount(slot: Int32) async -> Int {
-        var total = 0
-        for handle in loops {
-            total += (try? await handle.eventLoop.submit { handle.context.value.activeCount(slot) }.get()) ?? 0
-        }
-        return total
+    public func activeCount(slot: Int32) -> EventLoopFuture<Int> {
+        fromEveryLoop { $0.activeCount(slot) }.map { $0.reduce(0, +) }
     }
 
     /// Every loop's counters, summed per slot.
-    public func collect() async -> [Int32: EndpointCounters] {
-        var total: [Int32: EndpointCounters] = [:]
-        for handle in loops {
-            let part = (try? await handle.eventLoop.submit { handle.context.value.snapshot() }.get()) ?? [:]
-            for (slot, counters) in part { total[slot, default: EndpointCounters()].add(counters) }
+    public func collect() -> EventLoopFuture<[Int32: EndpointCounters]> {
+        fromEveryLoop { $0.snapshot() }.map { parts in
+            var total: [Int32: EndpointCounters] = [:]
+            for part in parts {
+                for (slot, counters) in part { total[slot, default: EndpointCounters()].add(counters) }
+            }
+            return total
         }
-        return total
     }
 }
 

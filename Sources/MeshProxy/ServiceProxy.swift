@@ -34,34 +34,41 @@ public final class ServiceProxy: Sendable {
 
     // MARK: Lifecycle
 
-    /// Binds the listener. Throws a `ProxyError` with a one-line reason (address in use,
-    /// unresolvable host) instead of crashing.
-    @discardableResult
-    public func start() async throws -> SocketAddress {
-        let address = try Self.resolve(configuration.listen, what: "listen address")
+    /// Binds the listener. Fails with a `ProxyError` with a one-line reason (address in use,
+    /// unresolvable host) instead of crashing. Every control method returns a future, so that
+    /// a plain control thread can `wait()` and async code can `get()` without either needing
+    /// the other's threads.
+    public func start() -> EventLoopFuture<SocketAddress> {
+        let anyLoop = group.next()
+        let address: SocketAddress
+        do {
+            address = try Self.resolve(configuration.listen, what: "listen address")
+        } catch {
+            return anyLoop.makeFailedFuture(error)
+        }
         let snapshot = state.withLockedValue { $0 }
-        guard snapshot.channel == nil else { throw ProxyError("\(configuration.listen): already started") }
-        var loops: [LoopHandle] = []
+        guard snapshot.channel == nil else {
+            return anyLoop.makeFailedFuture(ProxyError("\(configuration.listen): already started"))
+        }
         let config = configuration
-        for eventLoop in group.makeIterator() {
-            let context = try await eventLoop.submit {
+        let contexts = group.makeIterator().map { eventLoop in
+            eventLoop.submit {
                 let context = LoopContext(eventLoop: eventLoop, config: config, picker: snapshot.picker)
                 context.setRoutes(snapshot.routes, hosts: snapshot.hosts)
                 context.outcomeHook = snapshot.outcomeHook?()
                 context.startTicker()
-                return NIOLoopBound(context, eventLoop: eventLoop)
-            }.get()
-            loops.append(LoopHandle(eventLoop: eventLoop, context: context))
+                return LoopHandle(eventLoop: eventLoop, context: NIOLoopBound(context, eventLoop: eventLoop))
+            }
         }
-        let channel: any Channel
-        do {
-            channel = try await makeBootstrap(loops).bind(to: address).get()
-        } catch {
-            await Self.shutdown(loops)
-            throw ProxyError(Self.describe(error, listen: configuration.listen))
+        let listen = configuration.listen
+        return EventLoopFuture.whenAllSucceed(contexts, on: anyLoop).flatMap { loops in
+            self.makeBootstrap(loops).bind(to: address).flatMapError { error in
+                Self.shutdown(loops, on: anyLoop).flatMapThrowing { throw ProxyError(Self.describe(error, listen: listen)) }
+            }.map { channel in
+                self.state.withLockedValue { $0.loops = loops; $0.channel = channel }
+                return channel.localAddress ?? address
+            }
         }
-        state.withLockedValue { $0.loops = loops; $0.channel = channel }
-        return channel.localAddress ?? address
     }
 
     /// The bound address (with the real port when the configuration asked for port 0).
@@ -70,19 +77,19 @@ public final class ServiceProxy: Sendable {
     }
 
     /// Stops listening and closes every connection of this service.
-    public func stop() async {
+    public func stop() -> EventLoopFuture<Void> {
         let (channel, loops) = state.withLockedValue { s in
             defer { s.channel = nil; s.loops = [] }
             return (s.channel, s.loops)
         }
-        try? await channel?.close()
-        await Self.shutdown(loops)
+        let anyLoop = group.next()
+        let closed = channel?.close() ?? anyLoop.makeSucceededVoidFuture()
+        return closed.flatMapError { _ in anyLoop.makeSucceededVoidFuture() }
+            .flatMap { Self.shutdown(loops, on: anyLoop) }
     }
 
-    private static func shutdown(_ loops: [LoopHandle]) async {
-        for handle in loops {
-            try? await handle.eventLoop.submit { handle.context.value.shutdown() }.get()
-        }
+    private static func shutdown(_ loops: [LoopHandle], on anyLoop: any EventLoop) -> EventLoopFuture<Void> {
+        onEveryLoop(loops, on: anyLoop) { $0.shutdown() }
     }
 
     private func makeBootstrap(_ loops: [LoopHandle]) -> ServerBootstrap {
@@ -110,21 +117,23 @@ public final class ServiceProxy: Sendable {
     // MARK: Routes
 
     /// Replaces the endpoint addresses (by slot) and the eligible hosts, on every loop.
-    public func updateRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) async {
+    @discardableResult
+    public func updateRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) -> EventLoopFuture<Void> {
         let loops = state.withLockedValue { s in
             s.routes = routes; s.hosts = hosts
             return s.loops
         }
-        await Self.onEveryLoop(loops) { $0.setRoutes(routes, hosts: hosts) }
+        return onEveryLoop(loops) { $0.setRoutes(routes, hosts: hosts) }
     }
 
     /// Replaces the balancer (e.g. another algorithm); each loop gets its own copy.
-    public func replacePicker(_ picker: any UpstreamPicker) async {
+    @discardableResult
+    public func replacePicker(_ picker: any UpstreamPicker) -> EventLoopFuture<Void> {
         let (loops, hosts) = state.withLockedValue { s in
             s.picker = picker
             return (s.loops, s.hosts)
         }
-        await Self.onEveryLoop(loops) { context in
+        return onEveryLoop(loops) { context in
             var copy = picker
             copy.update(hosts)
             context.picker = copy
@@ -133,18 +142,30 @@ public final class ServiceProxy: Sendable {
 
     /// Installs a passive-outlier hook: `make` runs once per loop, and the function it returns is
     /// called on that loop after every attempt with (slot, success).
-    public func setOutcomeHook(_ make: @escaping @Sendable () -> (Int32, Bool) -> Void) async {
+    @discardableResult
+    public func setOutcomeHook(_ make: @escaping @Sendable () -> (Int32, Bool) -> Void) -> EventLoopFuture<Void> {
         let loops = state.withLockedValue { s in
             s.outcomeHook = make
             return s.loops
         }
-        await Self.onEveryLoop(loops) { $0.outcomeHook = make() }
+        return onEveryLoop(loops) { $0.outcomeHook = make() }
     }
 
-    static func onEveryLoop(_ loops: [LoopHandle], _ body: @escaping @Sendable (LoopContext) -> Void) async {
-        for handle in loops {
-            try? await handle.eventLoop.submit { body(handle.context.value) }.get()
-        }
+    /// Runs `body` on every loop's own context; the future completes when all have.
+    func onEveryLoop(_ loops: [LoopHandle], _ body: @escaping @Sendable (LoopContext) -> Void) -> EventLoopFuture<Void> {
+        Self.onEveryLoop(loops, on: group.next(), body)
+    }
+
+    static func onEveryLoop(_ loops: [LoopHandle], on anyLoop: any EventLoop,
+                            _ body: @escaping @Sendable (LoopContext) -> Void) -> EventLoopFuture<Void> {
+        let each = loops.map { handle in handle.eventLoop.submit { body(handle.context.value) } }
+        return EventLoopFuture.andAllComplete(each, on: anyLoop)
+    }
+
+    /// Every loop's answer to `body`, in loop order.
+    func fromEveryLoop<T: Sendable>(_ body: @escaping @Sendable (LoopContext) -> T) -> EventLoopFuture<[T]> {
+        let each = loops.map { handle in handle.eventLoop.submit { body(handle.context.value) } }
+        return EventLoopFuture.whenAllSucceed(each, on: group.next())
     }
 
     var loops: [LoopHandle] { state.withLockedValue { $0.loops } }

@@ -1,13 +1,14 @@
 import MeshCore
 import MeshProbe
 import MeshProxy
+import NIOCore
 
 /// The engine decides; these make it so on the real data plane.
 extension LiveMesh {
     func publish(service s: Int, hosts: HostSet) {
         guard s < proxies.count, let proxy = proxies[s] else { return }
         let table = routes[s]
-        blocking { await proxy.updateRoutes(table, hosts: hosts) }
+        try? proxy.updateRoutes(table, hosts: hosts).wait()
     }
 
     /// Applies an endpoint's change of state to its connections, process and checks.
@@ -18,19 +19,19 @@ extension LiveMesh {
         case .killed:
             checker.pause(service: s, slot: slot)
             supervisor.kill(change.endpoint)
-            if let proxy { blocking { await proxy.kill(slot: slot) } }
+            if let proxy { try? proxy.kill(slot: slot).wait() }
         case .draining:
-            if let proxy { blocking { await proxy.drain(slot: slot) } }
+            if let proxy { try? proxy.drain(slot: slot).wait() }
         case .drained:
             // Drained because idle: nothing to close. Drained by the timeout: close what is left.
-            if let proxy, change.reason.hasPrefix("drain timeout") { blocking { await proxy.kill(slot: slot) } }
+            if let proxy, change.reason.hasPrefix("drain timeout") { try? proxy.kill(slot: slot).wait() }
         default:
             guard change.from.isAdministrative else { return }
             if change.from == .killed {
                 try? supervisor.start(change.endpoint)
                 checker.resume(service: s, slot: slot)
             }
-            if let proxy { blocking { await proxy.restore(slot: slot) } }
+            if let proxy { try? proxy.restore(slot: slot).wait() }
         }
     }
 
@@ -38,7 +39,7 @@ extension LiveMesh {
     func sample(window: Double, now: Double) {
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
-            let counters = proxies[s].map { proxy in blocking { await proxy.collect() } } ?? [:]
+            let counters = proxies[s].flatMap { proxy in try? proxy.collect().wait() } ?? [:]
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }

@@ -23,6 +23,8 @@ public final class LiveMesh: Playback {
     /// Per service: slot → upstream address.
     var routes: [[Int32: SocketAddress]] = []
     var meters: [LoadMeter] = []
+    /// Endpoints registered with a TTL check: how long a report lasts, and when the current one ends.
+    var ttls: [EndpointRef: (ttl: Double, until: Double)] = [:]
     let clock = RealClock()
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
@@ -88,24 +90,23 @@ public final class LiveMesh: Playback {
                                      group: group, picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1))
             let outcomes = inbox
             let service = s
-            blocking {
-                // Only failures and the first success after one matter to consecutive-failure
-                // ejection: the request path stays silent while all is well.
-                await proxy.setOutcomeHook {
-                    var failing: [Bool] = []
-                    return { slot, success in
-                        let i = Int(slot)
-                        if i >= failing.count { failing.append(contentsOf: repeatElement(false, count: i - failing.count + 1)) }
-                        guard !success || failing[i] else { return }
-                        failing[i] = !success
-                        outcomes.post(LiveInbox.Outcome(service: service, slot: slot, success: success))
-                    }
+            // Only failures and the first success after one matter to consecutive-failure
+            // ejection: the request path stays silent while all is well.
+            proxy.setOutcomeHook {
+                var failing: [Bool] = []
+                return { slot, success in
+                    let i = Int(slot)
+                    if i >= failing.count { failing.append(contentsOf: repeatElement(false, count: i - failing.count + 1)) }
+                    guard !success || failing[i] else { return }
+                    failing[i] = !success
+                    outcomes.post(LiveInbox.Outcome(service: service, slot: slot, success: success))
                 }
             }
-            let failure: String? = blocking {
-                do { try await proxy.start(); return nil } catch { return "\(error)" }
+            do {
+                _ = try proxy.start().wait()
+            } catch {
+                throw LiveError("\(error)")
             }
-            if let failure { throw LiveError(failure) }
             proxies.append(proxy)
         }
         // Processes first, so that their first checks find them starting.
@@ -144,6 +145,7 @@ public final class LiveMesh: Playback {
         for (ref, status) in exits {
             engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
         }
+        expireTTLs(now: now)
         engine.tick(now: now)
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)
@@ -164,7 +166,7 @@ public final class LiveMesh: Playback {
 
     /// Stops listeners, checks and supervised processes.
     public func shutdown() {
-        for proxy in proxies.compactMap({ $0 }) { blocking { await proxy.stop() } }
+        for proxy in proxies.compactMap({ $0 }) { try? proxy.stop().wait() }
         if let checker { _ = try? checker.shutdown().wait() }
         supervisor.stopAll()
         try? group.syncShutdownGracefully()

@@ -50,6 +50,15 @@ public final class DemoPlayback: Playback {
         return nil
     }
 
+    public func registry(_ command: RegistryCommand) -> OperatorError? {
+        do {
+            try simulator.registry(command)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     public func operate(_ command: OperatorCommand) -> OperatorError? {
         do {
             try simulator.operate(command)

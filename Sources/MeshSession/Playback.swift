@@ -15,4 +15,6 @@ public protocol Playback: AnyObject {
     func seek(to t: Double) -> String?
     /// An operator's action: nil once applied, or why it was refused.
     func operate(_ command: OperatorCommand) -> OperatorError?
+    /// A registration, deregistration or TTL check report: nil once applied, or why not.
+    func registry(_ command: RegistryCommand) -> OperatorError?
 }

@@ -24,6 +24,10 @@ public final class ReplayPlayback: Playback {
         return nil
     }
 
+    public func registry(_ command: RegistryCommand) -> OperatorError? {
+        .readOnly("replay is read-only: registrations would change history")
+    }
+
     public func operate(_ command: OperatorCommand) -> OperatorError? {
         .readOnly("replay is read-only: \(command.action.rawValue) would change history")
     }

@@ -8,6 +8,8 @@ public final class SessionRunner: @unchecked Sendable {
     public enum Command: Sendable {
         /// `reply` (on the driving thread): nil once applied, or why it was refused.
         case operate(OperatorCommand, reply: (@Sendable (OperatorError?) -> Void)? = nil)
+        /// A registry change from the Consul-compatible API; `reply` as for `operate`.
+        case registry(RegistryCommand, reply: (@Sendable (OperatorError?) -> Void)? = nil)
         case togglePause
         case speed(faster: Bool)
         case seek(by: Double)
@@ -113,6 +115,11 @@ public final class SessionRunner: @unchecked Sendable {
             let refusal = playback.operate(c)
             reply?(refusal)
             return refusal?.description
+        case .registry(let c, let reply):
+            let refusal = playback.registry(c)
+            reply?(refusal)
+            // Registrations come from programs, not the operator: no footer message.
+            return nil
         case .togglePause:
             pacer.setPaused(!pacer.paused, mesh: playback.now, wall: wall)
             return nil
@@ -142,7 +149,10 @@ public final class SessionRunner: @unchecked Sendable {
     }
 
     private static func refuse(_ command: Command) {
-        if case .operate(_, let reply) = command { reply?(.readOnly("the session has ended")) }
+        switch command {
+        case .operate(_, let reply), .registry(_, let reply): reply?(.readOnly("the session has ended"))
+        default: break
+        }
     }
 
     static func wallClock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

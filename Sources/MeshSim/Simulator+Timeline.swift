@@ -34,12 +34,8 @@ extension Simulator {
                 try? operate(OperatorCommand(action: action, target: ref, by: "scenario", weight: weight))
             }
         case .register(let config):
-            guard case .service(let name) = step.target, let s = engine.serviceIndex(name) else { return }
-            engine.register(service: name, endpoint: config.endpoint, now: now)
-            guard let slot = engine.locate(EndpointRef(service: name, endpoint: config.id))?.slot else { return }
-            let simulated = SimEndpoint(config: config)
-            if Int(slot) < endpoints[s].count { endpoints[s][Int(slot)] = simulated } else { endpoints[s].append(simulated) }
-            scheduleFirstCheck(service: s, slot: slot)
+            guard case .service(let name) = step.target else { return }
+            try? register(config, in: name)
         case .deregister:
             for (s, slot) in targets {
                 if let ref = engine.ref(service: s, slot: slot) { try? engine.deregister(ref, now: now) }

@@ -27,32 +27,12 @@ struct ProxyServe: ParsableCommand {
             var routes: [Int32: SocketAddress] = [:]
             for (i, text) in backends.enumerated() { routes[Int32(i)] = try ServiceProxy.resolve(text, what: "backend") }
             let hosts = HostSet(hosts: routes.keys.sorted().map { HostSet.Host(slot: $0, weight: 1, key: UInt64($0)) })
-            let table = routes
-            let bound = try blockOn {
-                await proxy.updateRoutes(table, hosts: hosts)
-                return try await proxy.start()
-            }
+            try proxy.updateRoutes(routes, hosts: hosts).wait()
+            let bound = try proxy.start().wait()
             print("mesh-top proxy listening on \(bound)")
         } catch {
             throw ValidationError("\(error)")
         }
         while true { sleep(3600) }
     }
-}
-
-/// Runs async work from a synchronous command (the benchmark is not an async command).
-func blockOn<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let done = DispatchSemaphore(value: 0)
-    let result = ResultBox<T>()
-    Task {
-        do { result.value = .success(try await body()) } catch { result.value = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try result.value!.get()
-}
-
-final class ResultBox<T>: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read after the wait.
-    var value: Result<T, any Error>?
 }

@@ -14,4 +14,8 @@ final class SessionControl: MeshControl {
     func operate(_ command: OperatorCommand, reply: @escaping @Sendable (OperatorError?) -> Void) {
         runner.submit(.operate(command, reply: reply))
     }
+
+    func registry(_ command: RegistryCommand, reply: @escaping @Sendable (OperatorError?) -> Void) {
+        runner.submit(.registry(command, reply: reply))
+    }
 }

@@ -133,7 +133,7 @@ import Testing
         let h = try await ProxyHarness.start()
         let port = h.port
         _ = try await blocking { try (0..<6).map { _ in try RawClient.get(port, "/status/500").status } }
-        let counters = await h.proxy.collect()
+        let counters = try await h.proxy.collect().get()
         #expect(counters[0]?.requests == 3 && counters[1]?.requests == 3)
         #expect(counters[0]?.errors == 3 && counters[0]?.active == 0)
         #expect(counters[0]?.latencyBuckets.reduce(0, +) == 3)

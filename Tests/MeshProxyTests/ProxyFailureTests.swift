@@ -20,7 +20,7 @@ import Testing
         let port = h.port
         let r = try await blocking { try RawClient.get(port) }
         #expect(r.status == 502)
-        let counters = await h.proxy.collect()
+        let counters = try await h.proxy.collect().get()
         #expect(counters.values.map(\.connectErrors).reduce(0, +) == 3)
         await h.stop()
     }
@@ -40,7 +40,7 @@ import Testing
         let (failing, fine) = try await blocking { (try RawClient.get(port, "/status/503"), try RawClient.get(port)) }
         #expect(failing.status == 503 && failing.header("x-backend") == "b1")
         #expect(fine.status == 200)
-        let counters = await h.proxy.collect()
+        let counters = try await h.proxy.collect().get()
         #expect(counters[0]?.errors == 1 && counters[1]?.errors == 1)
         await h.stop()
     }
@@ -56,7 +56,7 @@ import Testing
         let r = try await hung
         #expect(r.status == 504 && r.header("x-mesh-top-reason") == "endpoint timed out")
         #expect(ContinuousClock.now - start < .seconds(2))
-        #expect(await h.proxy.collect()[0]?.timeouts == 1)
+        #expect(try await h.proxy.collect().get()[0]?.timeouts == 1)
         await h.stop()
     }
 
@@ -79,13 +79,13 @@ import Testing
         let port = h.port
         async let slow = blocking { try RawClient.get(port, "/slow?ms=600") }
         try await Task.sleep(for: .milliseconds(150))
-        #expect(await h.proxy.activeCount(slot: 0) == 1)
-        await h.proxy.drain(slot: 0)
+        #expect(try await h.proxy.activeCount(slot: 0).get() == 1)
+        try await h.proxy.drain(slot: 0).get()
         let later = try await blocking { try (0..<4).map { _ in try RawClient.get(port).header("x-backend")! } }
         #expect(later == ["b1", "b1", "b1", "b1"])
         let r = try await slow
         #expect(r.status == 200 && r.body == "slow b0\n")
-        #expect(await h.proxy.activeCount(slot: 0) == 0)
+        #expect(try await h.proxy.activeCount(slot: 0).get() == 0)
         await h.stop()
     }
 
@@ -98,21 +98,21 @@ import Testing
             return try c.readResponse()
         }
         try await Task.sleep(for: .milliseconds(150))
-        #expect(await h.proxy.activeCount(slot: 0) == 1)
-        await h.proxy.kill(slot: 0)
+        #expect(try await h.proxy.activeCount(slot: 0).get() == 1)
+        try await h.proxy.kill(slot: 0).get()
         let r = try await hung
         #expect(r.status == 502)
-        #expect(await h.proxy.activeCount(slot: 0) == 0)
+        #expect(try await h.proxy.activeCount(slot: 0).get() == 0)
         let after = try await blocking { try (0..<2).map { _ in try RawClient.get(port).header("x-backend")! } }
         #expect(after == ["b1", "b1"])
-        await h.proxy.restore(slot: 0)
+        try await h.proxy.restore(slot: 0).get()
         await h.stop()
     }
 
     @Test func outcomeHookSeesEveryAttempt() async throws {
         let h = try await ProxyHarness.start()
         let seen = NIOLockedValueBox<[String]>([])
-        await h.proxy.setOutcomeHook { { slot, ok in seen.withLockedValue { $0.append("\(slot):\(ok)") } } }
+        try await h.proxy.setOutcomeHook { { slot, ok in seen.withLockedValue { $0.append("\(slot):\(ok)") } } }.get()
         let port = h.port
         _ = try await blocking { (try RawClient.get(port), try RawClient.get(port, "/status/500")) }
         #expect(seen.withLockedValue { $0 }.sorted() == ["0:true", "1:false"])
@@ -122,10 +122,10 @@ import Testing
     @Test func listenErrorsAreOneLineMessages() async throws {
         let h = try await ProxyHarness.start(backends: [])
         let taken = ServiceProxy(configuration: ProxyConfiguration(listen: "127.0.0.1:\(h.port)"), group: h.group)
-        await #expect(throws: ProxyError.self) { try await taken.start() }
-        do { try await taken.start() } catch { #expect("\(error)".contains("address already in use")) }
+        await #expect(throws: ProxyError.self) { try await taken.start().get() }
+        do { _ = try await taken.start().get(); Issue.record("started on a port in use") } catch { #expect("\(error)".contains("address already in use")) }
         let unresolvable = ServiceProxy(configuration: ProxyConfiguration(listen: "no-such-host.invalid:80"), group: h.group)
-        do { try await unresolvable.start(); Issue.record("started") } catch {
+        do { _ = try await unresolvable.start().get(); Issue.record("started") } catch {
             #expect("\(error)".contains("cannot resolve host"))
         }
         await h.stop()

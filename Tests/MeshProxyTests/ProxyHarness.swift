@@ -26,8 +26,8 @@ struct ProxyHarness {
         var config = ProxyConfiguration(listen: "127.0.0.1:0")
         configure(&config)
         let proxy = ServiceProxy(configuration: config, group: group, picker: picker)
-        await proxy.updateRoutes(routes(addresses), hosts: hostSet(addresses.count))
-        let bound = try await proxy.start()
+        try await proxy.updateRoutes(routes(addresses), hosts: hostSet(addresses.count)).get()
+        let bound = try await proxy.start().get()
         return ProxyHarness(group: group, backends: backends, proxy: proxy, port: bound.port!)
     }
 
@@ -50,7 +50,7 @@ struct ProxyHarness {
     }
 
     func stop() async {
-        await proxy.stop()
+        try? await proxy.stop().get()
         for b in backends { await b.stop() }
         try? await group.shutdownGracefully()
     }

@@ -41,8 +41,8 @@ import Testing
             .childChannelInitializer { ch in ch.eventLoop.makeCompletedFuture { try ch.pipeline.syncOperations.addHandler(Download(size: size)) } }
             .bind(host: "127.0.0.1", port: 0).get()
         let proxy = ServiceProxy(configuration: ProxyConfiguration(listen: "127.0.0.1:0", mode: .tcp), group: group)
-        await proxy.updateRoutes([0: server.localAddress!], hosts: ProxyHarness.hostSet(1))
-        let port = try await proxy.start().port!
+        try await proxy.updateRoutes([0: server.localAddress!], hosts: ProxyHarness.hostSet(1)).get()
+        let port = try await proxy.start().get().port!
         let received = try await blocking {
             let c = try RawClient(port: port, timeout: 10)
             c.send("GET everything\n")
@@ -58,8 +58,8 @@ import Testing
         }
         #expect(received == size)
         try await Task.sleep(for: .milliseconds(50))
-        #expect(await proxy.activeCount(slot: 0) == 0)
-        await proxy.stop()
+        #expect(try await proxy.activeCount(slot: 0).get() == 0)
+        try? await proxy.stop().get()
         try await server.close()
         try await group.shutdownGracefully()
     }
@@ -73,8 +73,8 @@ import Testing
         let dead = try await ProxyHarness.freeAddress(group)
         let proxy = ServiceProxy(configuration: ProxyConfiguration(listen: "127.0.0.1:0", mode: .tcp), group: group)
         // The dead endpoint first: the relay must retry on the echo server.
-        await proxy.updateRoutes([0: dead, 1: echo.localAddress!], hosts: ProxyHarness.hostSet(2))
-        let port = try await proxy.start().port!
+        try await proxy.updateRoutes([0: dead, 1: echo.localAddress!], hosts: ProxyHarness.hostSet(2)).get()
+        let port = try await proxy.start().get().port!
         let (reply, closed) = try await blocking {
             let c = try RawClient(port: port)
             let payload = String(repeating: "ping ", count: 40_000)
@@ -89,8 +89,8 @@ import Testing
         }
         #expect(reply && closed)
         try await Task.sleep(for: .milliseconds(50))
-        #expect(await proxy.activeCount(slot: 1) == 0)
-        await proxy.stop()
+        #expect(try await proxy.activeCount(slot: 1).get() == 0)
+        try? await proxy.stop().get()
         try await echo.close()
         try await group.shutdownGracefully()
     }

@@ -63,6 +63,14 @@ public final class MeshEngine {
         return (s, slot)
     }
 
+    /// The first endpoint whose ID is `id`, in any service (a registration ID, as Consul names them).
+    public func locate(id: String) -> EndpointRef? {
+        for service in services where service.slotByID[id] != nil {
+            return EndpointRef(service: service.name, endpoint: id)
+        }
+        return nil
+    }
+
     public func ref(service s: Int, slot: Int32) -> EndpointRef? {
         guard let runtime = services[s].slots[Int(slot)] else { return nil }
         return EndpointRef(service: services[s].name, endpoint: runtime.id)

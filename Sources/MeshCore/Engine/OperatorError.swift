@@ -5,6 +5,10 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case badWeight(Int?)
     /// The session cannot be steered (a replay): why.
     case readOnly(String)
+    /// No endpoint has this registration ID.
+    case unknownID(String)
+    /// A registration that cannot be carried out (an address that does not resolve): why.
+    case badRegistration(String)
 
     public var description: String {
         switch self {
@@ -13,6 +17,8 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badWeight(let w):
             "weight must be \(Endpoint.weightRange.lowerBound)...\(Endpoint.weightRange.upperBound)" + (w.map { ", got \($0)" } ?? "")
         case .readOnly(let why): why
+        case .badRegistration(let why): why
+        case .unknownID(let id): "unknown service ID '\(id)' (registrations are named by ID, not by service name)"
         }
     }
 }

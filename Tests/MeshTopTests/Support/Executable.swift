@@ -27,6 +27,13 @@ struct Executable {
         url = found
     }
 
+    /// Runs any program (python3 with a client library, say) the same way.
+    static func runAny(_ path: String, _ arguments: [String]) throws -> Result {
+        try Executable(url: URL(fileURLWithPath: path)).run(arguments)
+    }
+
+    init(url: URL) { self.url = url }
+
     /// Runs with `arguments` in `directory`, waits, and returns the exit status and both streams.
     func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
         let process = Process()
