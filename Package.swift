@@ -42,13 +42,26 @@ let package = Package(
         // Where events come from and go to: recordings, replay, the demo and live sessions.
         .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
 
+        // A small client for etcd's v3 HTTP gateway: leases, put, delete, range, watch.
+        .target(
+            name: "MeshEtcd",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+
         // `mesh-top run`: the live mesh on real sockets (supervised processes, proxies, checks).
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -96,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -123,7 +136,7 @@ let package = Package(
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun"], swiftSettings: strict),
+        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
         .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
         .testTarget(
             name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
@@ -159,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "MeshProbeTests",
             dependencies: [
-                "MeshProbe", "MeshCore",
+                "MeshProbe", "MeshCore", "MeshTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -13,16 +13,29 @@ final class LiveInbox: @unchecked Sendable {
     private var checks: [Check] = []
     private var outcomes: [Outcome] = []
     private var exits: [(EndpointRef, Int32)] = []
+    private var registry: [RegistryCommand] = []
+    private var notices: [String] = []
 
     func post(_ check: Check) { lock.withLock { checks.append(check) } }
     func post(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }
     func postExit(_ ref: EndpointRef, status: Int32) { lock.withLock { exits.append((ref, status)) } }
+    /// Registrations other instances made, through the shared registry.
+    func post(_ commands: [RegistryCommand]) { if !commands.isEmpty { lock.withLock { registry += commands } } }
+    func postNotice(_ text: String) { lock.withLock { notices.append(text) } }
 
     /// Everything posted since the last call.
     func take() -> (checks: [Check], outcomes: [Outcome], exits: [(EndpointRef, Int32)]) {
         lock.withLock {
             defer { checks.removeAll(keepingCapacity: true); outcomes.removeAll(keepingCapacity: true); exits.removeAll() }
             return (checks, outcomes, exits)
+        }
+    }
+
+    /// The shared registry's changes and notices since the last call.
+    func takeShared() -> (registry: [RegistryCommand], notices: [String]) {
+        lock.withLock {
+            defer { registry.removeAll(); notices.removeAll() }
+            return (registry, notices)
         }
     }
 }

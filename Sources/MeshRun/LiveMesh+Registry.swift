@@ -7,7 +7,29 @@ import NIOCore
 /// Registrations on the real data plane: a registered endpoint gets a route and (unless its
 /// health comes from TTL reports) a probe; a deregistered one loses both.
 extension LiveMesh {
+    /// A registration made here (the Consul-compatible API): applied, then shared through etcd
+    /// when the registry is shared.
     public func registry(_ command: RegistryCommand) -> OperatorError? {
+        let withdrawn: EndpointRef? = if case .deregister(let id) = command { engine.locate(id: id) } else { nil }
+        if let refusal = apply(command) { return refusal }
+        switch command {
+        case .register(let service, let endpoint, _): shared?.publish(service: service, endpoint: endpoint)
+        case .deregister: if let withdrawn { shared?.withdraw(withdrawn) }
+        case .report: break
+        }
+        return nil
+    }
+
+    /// What other instances registered and deregistered, and the shared registry's troubles.
+    func applyShared(now: Double) {
+        let (commands, notices) = inbox.takeShared()
+        for command in commands { _ = apply(command) }
+        for notice in notices {
+            engine.recordFault(Fault(action: "registry", target: "etcd", detail: notice), now: now)
+        }
+    }
+
+    func apply(_ command: RegistryCommand) -> OperatorError? {
         switch command {
         case .register(let service, let endpoint, let ttl):
             return register(endpoint, in: service, ttl: ttl)

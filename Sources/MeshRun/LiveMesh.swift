@@ -1,6 +1,7 @@
 public import Foundation
 public import MeshConfig
 public import MeshCore
+public import MeshEtcd
 import MeshProbe
 import MeshProxy
 public import MeshSession
@@ -18,6 +19,8 @@ public final class LiveMesh: Playback {
     /// Per service index; nil for services without `listen:`.
     var proxies: [ServiceProxy?] = []
     var checker: HealthChecker!
+    /// Set with `--registry etcd://…`: registrations shared with the other instances.
+    var shared: SharedRegistry?
     public let supervisor: Supervisor
     let inbox = LiveInbox()
     /// Per service: slot → upstream address.
@@ -32,7 +35,7 @@ public final class LiveMesh: Playback {
 
     /// Binds every listener, starts supervised processes and checks; throws one line on failure
     /// (port in use, unresolvable address, a command that cannot start), having undone the rest.
-    public init(config: MeshConfig, name: String, threads: Int, logDirectory: URL,
+    public init(config: MeshConfig, name: String, threads: Int, logDirectory: URL, registry: EtcdCluster? = nil,
                 onEvent: @escaping (MeshEvent) -> Void) throws {
         self.config = config
         self.onEvent = onEvent
@@ -44,6 +47,13 @@ public final class LiveMesh: Playback {
         supervisor = Supervisor(logDirectory: logDirectory)
         do {
             try start()
+            if let registry {
+                do {
+                    shared = try SharedRegistry(cluster: registry, group: group, inbox: inbox)
+                } catch {
+                    throw LiveError("--registry \(registry): \(error)")
+                }
+            }
         } catch {
             shutdown()
             throw error
@@ -145,6 +155,7 @@ public final class LiveMesh: Playback {
         for (ref, status) in exits {
             engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
         }
+        applyShared(now: now)
         expireTTLs(now: now)
         engine.tick(now: now)
         if now - lastSample >= sampleInterval {
@@ -166,6 +177,7 @@ public final class LiveMesh: Playback {
 
     /// Stops listeners, checks and supervised processes.
     public func shutdown() {
+        shared?.stop()
         for proxy in proxies.compactMap({ $0 }) { try? proxy.stop().wait() }
         if let checker { _ = try? checker.shutdown().wait() }
         supervisor.stopAll()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeshConfig
 import MeshCore
+import MeshEtcd
 import MeshRun
 import MeshSession
 import MeshTUI
@@ -22,6 +23,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Event-loop threads of the data plane (default: one per core).", valueName: "n"))
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Share registrations with other mesh-top instances through etcd.", valueName: "etcd://host:port[,host:port...]"))
+    var registry: String?
+
     @OptionGroup var recording: RecordOption
 
     func run() throws {
@@ -29,13 +33,19 @@ struct RunCommand: ParsableCommand {
             let mesh = try MeshConfig.load(path: config)
             let options = try session.resolved()
             if let threads, threads < 1 { throw CommandError("--threads: must be at least 1") }
+            let cluster: EtcdCluster?
+            do {
+                cluster = try registry.map { try EtcdCluster(url: $0) }
+            } catch {
+                throw CommandError("\(error)")
+            }
             let name = ((config as NSString).lastPathComponent as NSString).deletingPathExtension
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
             let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                    logDirectory: logs, onEvent: sinks.accept)
+                                    logDirectory: logs, registry: cluster, onEvent: sinks.accept)
             defer { live.shutdown() }
             try SessionLauncher.run(live, sinks: sinks, settings: .init(
                 mode: .live, source: name, speed: 1, duration: options.duration,

@@ -2,6 +2,7 @@ import Foundation
 import MeshConfig
 import MeshCore
 import MeshSession
+import MeshTestSupport
 import Testing
 @testable import MeshRun
 
@@ -138,11 +139,7 @@ import Testing
         let taken = unusedPort()
         let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(holder) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(taken).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        _ = Loopback.withAddress(taken) { bind(holder, $0, $1) }
         listen(holder, 1)
         let config = try MeshConfig.parse(yaml: """
             services:

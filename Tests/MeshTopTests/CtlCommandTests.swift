@@ -15,7 +15,7 @@ import Testing
             var env = ProcessInfo.processInfo.environment
             env["MESH_TOP_TOKEN"] = token
             process.environment = env
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: output)
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -1,4 +1,5 @@
 import Foundation
+import MeshTestSupport
 import Testing
 
 /// `mesh-top run` as a user runs it: a real backend process, a recording, and its replay.
@@ -43,37 +44,22 @@ import Testing
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("bad.yaml:3"))
         #expect(bad.stderr.split(separator: "\n").count == 1)
+
+        // A registry that is not etcd://, or that nobody answers at: one line, nothing started.
+        try "services:\n  - name: web\n    listen: 127.0.0.1:\(Executable.freePort())\n".write(to: dir.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
+        let scheme = try Executable("mesh-top").run(["run", "--config", "ok.yaml", "--headless", "--registry", "http://127.0.0.1:2379"], in: dir)
+        #expect(scheme.status == 1)
+        #expect(scheme.stderr == "mesh-top: --registry 'http://127.0.0.1:2379': expected etcd://HOST:PORT[,HOST:PORT...]\n")
+        let nobody = try Executable("mesh-top").run(["run", "--config", "ok.yaml", "--headless", "--registry", "etcd://127.0.0.1:1"], in: dir)
+        #expect(nobody.status == 1)
+        #expect(nobody.stderr == "mesh-top: --registry etcd://127.0.0.1:1: cannot reach etcd: 127.0.0.1:1: connection refused\n")
     }
 }
 
 extension Executable {
     /// A port nothing listens on now, from a range the other tests' ephemeral ports avoid.
-    static func freePort() -> Int {
-        while true {
-            let port = Int.random(in: 32_001...32_700)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if bound == 0 { return port }
-        }
-    }
+    static func freePort() -> Int { Loopback.freePort(in: 32_001...32_700) }
 
     /// Whether something accepts connections on 127.0.0.1:port right now.
-    static func connects(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
+    static func connects(port: Int) -> Bool { Loopback.connects(port: port) }
 }

@@ -1,0 +1,26 @@
+import MeshCore
+
+/// A registration as it is stored in etcd: enough to register the endpoint elsewhere, and who
+/// wrote it (an instance ignores its own writes when they come back through the watch).
+struct SharedEntry: Codable, Equatable {
+    var service: String
+    var id: String
+    var address: String?
+    var zone: String
+    var weight: Int
+    var tags: [String]
+    var metadata: [String: String]
+    var owner: String
+
+    init(service: String, endpoint: Endpoint, owner: String) {
+        self.service = service; id = endpoint.id; address = endpoint.address; zone = endpoint.zone
+        weight = endpoint.weight; tags = endpoint.tags; metadata = endpoint.metadata; self.owner = owner
+    }
+
+    var endpoint: Endpoint {
+        Endpoint(id: id, address: address, zone: zone, weight: weight, tags: tags, metadata: metadata)
+    }
+
+    /// `/mesh-top/registry/SERVICE/ID`.
+    static func key(service: String, id: String) -> String { SharedRegistry.prefix + service + "/" + id }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import MeshConfig
+import MeshCore
+import MeshEtcd
+import MeshSession
+import MeshTestSupport
+import Testing
+@testable import MeshRun
+
+/// `run --registry etcd://…` against a real etcd: two (and three) live meshes in this process,
+/// each with its own listeners and admin port, share registrations through it.
+@Suite(.serialized) struct SharedRegistryTests {
+    let live = LiveMeshTests()
+
+    struct Instance {
+        var mesh: LiveMesh
+        var runner: SessionRunner
+        var events: LiveMeshTests.Events
+
+        func endpoints(_ service: String = "api") -> [String] {
+            runner.snapshot().state.services.first { $0.name == service }?.endpoints.map(\.id).sorted() ?? []
+        }
+        func send(_ command: RegistryCommand) -> OperatorError? {
+            let answer = LiveRegistryTests.Answers()
+            runner.submit(.registry(command) { answer.add($0) })
+            let deadline = Date().addingTimeInterval(5)
+            while answer.all.isEmpty, Date() < deadline { usleep(20_000) }
+            return answer.all.first ?? .readOnly("no answer")
+        }
+        func stop() {
+            runner.submit(.stop)
+            runner.waitUntilStopped()
+            mesh.shutdown()
+        }
+    }
+
+    /// nil when etcd is missing (a printed skip; a failure under CI=true).
+    func etcd() throws -> EtcdServer? {
+        guard EtcdServer.isInstalled else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("etcd is not installed (apt-get install -y etcd-server); CI must have it")
+            } else {
+                print("skipped: etcd is not installed (apt-get install -y etcd-server)")
+            }
+            return nil
+        }
+        let server = EtcdServer()
+        try server.start()
+        return server
+    }
+
+    func start(_ registry: String) throws -> Instance {
+        let yaml = """
+            admin: 127.0.0.1:\(unusedPort())
+            services:
+              - name: api
+                listen: 127.0.0.1:\(unusedPort())
+                protocol: tcp
+                health: {type: none}
+            """
+        let config = try MeshConfig.parse(yaml: yaml, file: "shared.yaml")
+        let events = LiveMeshTests.Events()
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("shared-\(UUID().uuidString)")
+        let mesh = try LiveMesh(config: config, name: "shared", threads: 1, logDirectory: logs,
+                                registry: try EtcdCluster(url: registry), onEvent: events.append)
+        let runner = SessionRunner(playback: mesh, speed: 1, stopAtEnd: false)
+        Thread { runner.run() }.start()
+        return Instance(mesh: mesh, runner: runner, events: events)
+    }
+
+    func endpoint(_ id: String) -> Endpoint {
+        Endpoint(id: id, address: "127.0.0.1:\(unusedPort())", zone: "a", weight: 40, tags: ["v2"], metadata: ["zone": "a"])
+    }
+
+    @Test func registrationsAreSharedBothWaysAndLeaveWithTheirInstance() throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let a = try start(etcd.url)
+        defer { a.stop() }
+        let b = try start(etcd.url)
+        var bStopped = false
+        defer { if !bStopped { b.stop() } }
+
+        #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"), ttl: nil)) == nil)
+        #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
+        let copy = b.runner.snapshot().state.endpoint(EndpointRef(service: "api", endpoint: "api-1"))
+        #expect(copy?.weight == 40 && copy?.tags == ["v2"] && copy?.zone == "a")
+
+        // Deregistering anywhere removes it everywhere.
+        #expect(b.send(.deregister(id: "api-1")) == nil)
+        #expect(live.waitFor(5) { a.endpoints().isEmpty })
+
+        // A service only the registration names is created on the other side too.
+        #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"), ttl: nil)) == nil)
+        #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"), ttl: nil)) == nil)
+        #expect(live.waitFor(5) { a.endpoints() == ["api-2"] && a.endpoints("billing") == ["billing-1"] })
+
+        // A late instance starts from what is registered now.
+        let c = try start(etcd.url)
+        #expect(live.waitFor(5) { c.endpoints() == ["api-2"] })
+
+        // b stops: its lease is revoked and its registrations leave a and c at once.
+        b.stop()
+        bStopped = true
+        #expect(live.waitFor(5) { a.endpoints().isEmpty && c.endpoints().isEmpty && a.endpoints("billing").isEmpty })
+        c.stop()
+        // Each change is a registry event, once: a never saw api-1 come back as a remote copy.
+        let registered = a.events.list.filter {
+            if case .registry(let change) = $0.body { change.endpoint.id == "api-1" && change.action == .registered } else { false }
+        }
+        #expect(registered.count == 1)
+    }
+
+    @Test func anEtcdOutageIsReportedAndHealedWhenItComesBack() throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let a = try start(etcd.url)
+        defer { a.stop() }
+        let b = try start(etcd.url)
+        defer { b.stop() }
+
+        etcd.kill()
+        // Registration still works locally while etcd is away; sharing it is said to fail.
+        #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"), ttl: nil)) == nil)
+        #expect(a.endpoints() == ["api-3"])
+        #expect(live.waitFor(5) { a.events.list.contains { if case .fault(let f) = $0.body { f.action == "registry" } else { false } } })
+
+        try etcd.start()
+        // The watch resyncs and the write that missed etcd is made again: b hears of api-3.
+        #expect(live.waitFor(15) { b.endpoints() == ["api-3"] })
+        #expect(live.waitFor(5) {
+            a.events.list.contains { if case .fault(let f) = $0.body { f.detail.contains("etcd is back") } else { false } }
+        })
+    }
+
+    @Test func anUnreachableClusterStopsStartUpWithOneLine() throws {
+        do {
+            _ = try start("etcd://127.0.0.1:1")
+            Issue.record("started without etcd")
+        } catch {
+            let text = "\(error)"
+            #expect(text == "--registry etcd://127.0.0.1:1: cannot reach etcd: 127.0.0.1:1: connection refused")
+            #expect(!text.contains("\n"))
+        }
+        #expect(throws: EtcdError("--registry 'etcd://h': 'h' is not HOST:PORT")) { try EtcdCluster(url: "etcd://h") }
+        #expect(try EtcdCluster(url: "etcd://a:1,[::1]:2").members.map(\.description) == ["a:1", "[::1]:2"])
+    }
+}

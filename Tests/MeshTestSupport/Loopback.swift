@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+public import Glibc
+#endif
+
+/// 127.0.0.1 for tests: addresses, and ports that are free now.
+public enum Loopback {
+    /// Runs `body` with 127.0.0.1:port as a `sockaddr`.
+    public static func withAddress<T>(_ port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+    }
+
+    /// A port that binds now, drawn from `range`: each test target draws from its own range,
+    /// outside the ephemeral one, so ports told to child processes in advance do not collide.
+    public static func freePort(in range: ClosedRange<Int>) -> Int {
+        while true {
+            let port = Int.random(in: range)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let bound = withAddress(port) { bind(fd, $0, $1) }
+            close(fd)
+            if bound == 0 { return port }
+        }
+    }
+
+    /// Whether something accepts connections on 127.0.0.1:port right now.
+    public static func connects(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        return withAddress(port) { connect(fd, $0, $1) } == 0
+    }
+}
