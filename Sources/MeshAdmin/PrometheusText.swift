@@ -25,6 +25,19 @@ enum PrometheusText {
         for e in endpoints { out.sample(labels(e), e.endpoint.load.errors) }
         out.family("mesh_endpoint_active", "gauge", "Requests or connections in flight.")
         for e in endpoints { out.sample(labels(e), Double(e.endpoint.load.active)) }
+        out.family("mesh_endpoint_latency_seconds", "histogram", "Latency of the endpoint's requests since the session started.")
+        for e in endpoints {
+            let row = totals.rows[e.ref]
+            var cumulative: UInt64 = 0
+            for (i, bound) in LatencyWindow.bounds.enumerated() {
+                cumulative += row?.latencyBuckets[safe: i] ?? 0
+                out.sample(labels(e) + [("le", Self.le(bound))], Double(cumulative), suffix: "_bucket")
+            }
+            cumulative += row?.latencyBuckets[safe: LatencyWindow.bounds.count] ?? 0
+            out.sample(labels(e) + [("le", "+Inf")], Double(cumulative), suffix: "_bucket")
+            out.sample(labels(e), row?.latencySum ?? 0, suffix: "_sum")
+            out.sample(labels(e), Double(cumulative), suffix: "_count")
+        }
         out.family("mesh_endpoint_latency_p50_seconds", "gauge", "Median latency over the last sample window.")
         for e in endpoints { out.sample(labels(e), e.endpoint.load.p50) }
         out.family("mesh_endpoint_latency_p99_seconds", "gauge", "99th percentile latency over the last sample window.")
@@ -68,6 +81,9 @@ enum PrometheusText {
         return out.text
     }
 
+    /// A bucket bound as Prometheus' own clients write it (`0.005`, `1`, `2.5`).
+    static func le(_ bound: Double) -> String { Exposition.format(bound) }
+
     /// Builds the text: HELP and TYPE once per family, then its samples.
     private struct Exposition {
         var text = ""
@@ -78,8 +94,9 @@ enum PrometheusText {
             text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
 
-        mutating func sample(_ labels: [(String, String)], _ value: Double) {
-            text += name
+        /// `suffix`: a histogram's `_bucket`, `_sum` and `_count` lines.
+        mutating func sample(_ labels: [(String, String)], _ value: Double, suffix: String = "") {
+            text += name + suffix
             if !labels.isEmpty {
                 text += "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
             }
@@ -106,4 +123,8 @@ enum PrometheusText {
             return String(value)
         }
     }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

@@ -15,9 +15,11 @@ struct LoadMeter {
         for i in buckets.indices where i < before.latencyBuckets.count {
             buckets[i] = buckets[i] &- min(before.latencyBuckets[i], buckets[i])
         }
+        let latency = requests == 0 ? nil : LatencyWindow(buckets: buckets.map { UInt32(clamping: $0) },
+                                                          sum: max(0, counters.latencySum - before.latencySum))
         return EndpointLoad(rps: Double(requests) / window, active: counters.active,
                             p50: Self.quantile(0.5, buckets), p99: Self.quantile(0.99, buckets),
-                            errors: Double(errors) / window)
+                            errors: Double(errors) / window, latency: latency)
     }
 
     /// Interpolated inside the bucket where the rank falls; 0 with no requests.

@@ -6,6 +6,9 @@ public struct RunSummary: Sendable {
         public var requests: Double = 0
         public var errors: Double = 0
         public var stateChanges = 0
+        /// Requests per latency bucket of `LatencyWindow.bounds` (+1 above), and their sum.
+        public var latencyBuckets: [UInt64] = []
+        public var latencySum: Double = 0
     }
 
     public private(set) var rows: [EndpointRef: Row] = [:]
@@ -24,6 +27,7 @@ public struct RunSummary: Sendable {
             for entry in sample.endpoints {
                 rows[entry.endpoint, default: Row()].requests += entry.load.rps * window
                 rows[entry.endpoint, default: Row()].errors += entry.load.errors * window
+                if let latency = entry.load.latency { rows[entry.endpoint, default: Row()].add(latency) }
             }
         case .endpointState(let change):
             rows[change.endpoint, default: Row()].stateChanges += 1
@@ -55,4 +59,14 @@ public struct RunSummary: Sendable {
     private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
     private func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
     private func format1(_ v: Double) -> String { String((v * 10).rounded() / 10) }
+}
+
+extension RunSummary.Row {
+    mutating func add(_ window: LatencyWindow) {
+        if latencyBuckets.count < window.buckets.count {
+            latencyBuckets += repeatElement(0, count: window.buckets.count - latencyBuckets.count)
+        }
+        for (i, n) in window.buckets.enumerated() { latencyBuckets[i] += UInt64(n) }
+        latencySum += window.sum
+    }
 }

@@ -55,7 +55,8 @@ public struct SimEndpoint: Sendable {
     mutating func takeLoad(window: Double) -> EndpointLoad {
         let load = EndpointLoad(rps: Double(requests) / window, active: inFlight,
                                 p50: histogram.quantile(0.5), p99: histogram.quantile(0.99),
-                                errors: Double(errors) / window)
+                                errors: Double(errors) / window,
+                                latency: histogram.total == 0 ? nil : LatencyWindow(histogram))
         requests = 0; errors = 0; histogram.reset()
         return load
     }

@@ -14,10 +14,20 @@ import Testing
         ])])
         var summary = RunSummary()
         let sample = MeshEvent(seq: 1, t: 2, body: .sample(LoadSample(endpoints: [
-            .init(endpoint: EndpointRef(service: "web", endpoint: "web-1"), load: EndpointLoad(rps: 50, active: 3, p50: 0.01, p99: 0.2, errors: 1)),
+            .init(endpoint: EndpointRef(service: "web", endpoint: "web-1"), load: EndpointLoad(
+                rps: 50, active: 3, p50: 0.01, p99: 0.2, errors: 1,
+                // 100 requests: 60 at ≤5 ms, 39 at ≤25 ms, 1 above 10 s.
+                latency: LatencyWindow(buckets: [0, 0, 0, 60, 0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 1], sum: 12.5))),
         ])))
         state.apply(sample)
         summary.count(sample)
+        // A second window adds to the same histogram.
+        let next = MeshEvent(seq: 2, t: 3, body: .sample(LoadSample(endpoints: [
+            .init(endpoint: EndpointRef(service: "web", endpoint: "web-1"), load: EndpointLoad(
+                rps: 10, latency: LatencyWindow(buckets: [10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], sum: 0.004))),
+        ])))
+        state.apply(next)
+        summary.count(next)
         return (state, summary)
     }
 
@@ -26,16 +36,35 @@ import Testing
         let text = PrometheusText.render(state, totals: totals)
         let lines = Set(text.split(separator: "\n").map(String.init))
         #expect(lines.contains("# TYPE mesh_endpoint_requests_total counter"))
-        // 50 rps over the 2 s since the start.
-        #expect(lines.contains(#"mesh_endpoint_requests_total{service="web",endpoint="web-1",zone="a"} 100"#))
+        // 50 rps over the 2 s since the start, then 10 over 1 s.
+        #expect(lines.contains(#"mesh_endpoint_requests_total{service="web",endpoint="web-1",zone="a"} 110"#))
         #expect(lines.contains(#"mesh_endpoint_errors_total{service="web",endpoint="web-1",zone="a"} 2"#))
-        #expect(lines.contains(#"mesh_endpoint_active{service="web",endpoint="web-1",zone="a"} 3"#))
-        #expect(lines.contains(#"mesh_endpoint_latency_p99_seconds{service="web",endpoint="web-1",zone="a"} 0.2"#))
+        #expect(lines.contains(#"mesh_endpoint_active{service="web",endpoint="web-1",zone="a"} 0"#))
+        #expect(lines.contains(#"mesh_endpoint_latency_p99_seconds{service="web",endpoint="web-1",zone="a"} 0"#))
         #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="web-1",zone="a",state="healthy"} 1"#))
         #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="web-1",zone="a",state="unhealthy"} 0"#))
         #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="odd \"quoted\" \\ name",zone="a",state="ejected"} 1"#))
-        #expect(lines.contains(#"mesh_service_requests_total{service="web"} 100"#))
+        #expect(lines.contains(#"mesh_service_requests_total{service="web"} 110"#))
         #expect(lines.contains(#"mesh_service_healthy_endpoints{service="web"} 1"#))
+    }
+
+    @Test func latencyIsACumulativeHistogramOverTheWholeSession() {
+        let (state, totals) = sample()
+        let lines = Set(PrometheusText.render(state, totals: totals).split(separator: "\n").map(String.init))
+        let web1 = #"service="web",endpoint="web-1",zone="a""#
+        #expect(lines.contains("# TYPE mesh_endpoint_latency_seconds histogram"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_bucket{\(web1),le=\"0.0005\"} 10"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_bucket{\(web1),le=\"0.001\"} 10"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_bucket{\(web1),le=\"0.005\"} 70"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_bucket{\(web1),le=\"0.025\"} 109"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_bucket{\(web1),le=\"10\"} 109"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_bucket{\(web1),le=\"+Inf\"} 110"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_count{\(web1)} 110"))
+        #expect(lines.contains("mesh_endpoint_latency_seconds_sum{\(web1)} 12.504"))
+        // An endpoint with no requests yet has an all-zero histogram, not a missing one.
+        #expect(lines.contains(#"mesh_endpoint_latency_seconds_bucket{service="web",endpoint="odd \"quoted\" \\ name",zone="a",le="+Inf"} 0"#))
+        // The state keeps only the window's figures; the buckets are in the events.
+        #expect(state.endpoint(EndpointRef(service: "web", endpoint: "web-1"))?.load.latency == nil)
     }
 
     @Test func promtoolAcceptsIt() throws {

@@ -76,6 +76,28 @@ import MeshCore
         #expect(abs(histogram.quantile(0.99) - 0.08) / 0.08 < 0.15)
     }
 
+    @Test func samplesCarryEveryRequestInTheirLatencyBuckets() throws {
+        let (_, events) = run(try Self.zoneOutage(), to: 12)
+        var last = 0.0, checked = 0
+        for event in events {
+            guard case .sample(let sample) = event.body else { continue }
+            defer { last = event.t }
+            for entry in sample.endpoints {
+                let requests = (entry.load.rps * (event.t - last)).rounded()
+                guard requests > 0 else { #expect(entry.load.latency == nil); continue }
+                let latency = try #require(entry.load.latency)
+                #expect(Double(latency.count) == requests)
+                // The window's median falls in the bucket where half the requests are reached.
+                var seen: UInt64 = 0
+                let half = latency.buckets.firstIndex { seen += UInt64($0); return Double(seen) >= requests / 2 }!
+                #expect(half == LatencyWindow.bucket(of: entry.load.p50))
+                #expect(latency.sum > 0 && latency.sum / requests <= entry.load.p99 * 2)
+                checked += 1
+            }
+        }
+        #expect(checked > 5)
+    }
+
     @Test func eventQueuePopsInTimeThenSchedulingOrder() {
         var queue = EventQueue()
         var random = SeededRandom(seed: 3)

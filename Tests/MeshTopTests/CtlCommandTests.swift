@@ -1,4 +1,5 @@
 import Foundation
+import MeshTestSupport
 import Testing
 
 /// `mesh-top ctl` against a real `mesh-top demo --admin`, as an operator would use them.
@@ -71,6 +72,27 @@ import Testing
         // The session's own event stream has them too, and the demo stops cleanly on Ctrl-C.
         #expect(demo.stop() == 0)
         #expect(demo.events.contains(#""action":"drain","by":"api""#))
+    }
+
+    @Test func metricsHaveALatencyHistogramThatOnlyGrows() throws {
+        let demo = try RunningDemo()
+        defer { _ = demo.stop() }
+        let series = #"mesh_endpoint_latency_seconds_count{service="checkout",endpoint="checkout-a1",zone="a"} "#
+        func count() throws -> Double? {
+            let answer = try RawClient.get(demo.port, "/metrics")
+            #expect(answer.status == 200)
+            #expect(answer.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            return answer.body.split(separator: "\n").first { $0.hasPrefix(series) }.flatMap { Double($0.dropFirst(series.count)) }
+        }
+        var first = 0.0
+        let deadline = Date().addingTimeInterval(15)
+        while first == 0, Date() < deadline {
+            first = try count() ?? 0
+            if first == 0 { usleep(200_000) }
+        }
+        #expect(first > 0)
+        usleep(1_500_000)
+        #expect(try count() ?? 0 > first)
     }
 
     @Test func aTokenGuardsActionsNotReads() throws {

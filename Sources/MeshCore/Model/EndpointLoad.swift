@@ -6,9 +6,14 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     public var p99: Double
     /// Failed requests per second.
     public var errors: Double
+    /// The window's latencies per bucket, in samples of windows that had requests. The state
+    /// keeps only the figures above (see `MeshState.applySample`); `/metrics` sums these.
+    public var latency: LatencyWindow?
 
-    public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0) {
+    public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
+                latency: LatencyWindow? = nil) {
         self.rps = rps; self.active = active; self.p50 = p50; self.p99 = p99; self.errors = errors
+        self.latency = latency
     }
 
     public static let idle = EndpointLoad()

@@ -55,7 +55,10 @@ extension MeshState {
                 guard let found = position(of: entry.endpoint) else { continue }
                 (s, e) = found
             }
-            services[s].endpoints[e].record(entry.load)
+            // The buckets live in the events (and /metrics' sums), not in every endpoint's state.
+            var load = entry.load
+            load.latency = nil
+            services[s].endpoints[e].record(load)
             e += 1
             if e == services[s].endpoints.count { s += 1; e = 0 }
         }

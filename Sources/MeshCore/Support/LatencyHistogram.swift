@@ -8,6 +8,8 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     private var counts: [UInt32]
     public private(set) var total: Int = 0
+    /// Sum of the recorded latencies, seconds.
+    public private(set) var sum: Double = 0
 
     public init() { counts = Array(repeating: 0, count: LatencyHistogram.bucketCount) }
 
@@ -17,6 +19,7 @@ public struct LatencyHistogram: Sendable, Equatable {
         let micros = seconds <= 0 ? 0 : UInt64(min(seconds * 1e6, 1e15))
         counts[Self.index(micros)] &+= 1
         total += 1
+        sum += max(0, seconds)
     }
 
     @inline(__always)
@@ -54,10 +57,18 @@ public struct LatencyHistogram: Sendable, Equatable {
         guard total > 0 else { return }
         for i in counts.indices { counts[i] = 0 }
         total = 0
+        sum = 0
     }
 
     public mutating func merge(_ other: LatencyHistogram) {
         for i in counts.indices { counts[i] &+= other.counts[i] }
         total += other.total
+        sum += other.sum
+    }
+
+    /// Every non-empty bucket: its middle value in seconds and its count.
+    public func forEachBucket(_ body: (Double, UInt32) -> Void) {
+        guard total > 0 else { return }
+        for i in counts.indices where counts[i] > 0 { body(Self.value(ofBucket: i), counts[i]) }
     }
 }

@@ -1,9 +1,9 @@
+import MeshCore
+
 /// Per-endpoint traffic counters. Each event loop keeps its own; the control plane sums them.
 public struct EndpointCounters: Sendable, Equatable {
     /// Upper bounds (seconds) of the latency buckets; a last bucket counts everything above.
-    public static let latencyBounds: [Double] = [
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-    ]
+    public static let latencyBounds = LatencyWindow.bounds
 
     /// Requests (HTTP) or connections (TCP) that finished, whatever the outcome.
     public var requests: UInt64 = 0
