@@ -18,6 +18,10 @@ final class Probe {
     /// Which of this probe's schedule entries is current; older ones are skipped.
     private var ticket: UInt64 = 0
     private var channel: (any Channel)?
+    /// A TCP check's connect in flight (targets with a socket address), and when to look again.
+    private var pending: TCPConnect?
+    private var pollDelay = Probe.firstPoll
+    static let firstPoll = TimeAmount.milliseconds(1)
     private(set) var isActive = false
     private var checking = false
     /// Bumped by every check and by stop, so a late connect completion knows it is stale.
@@ -63,6 +67,17 @@ final class Probe {
     /// The schedule's call, at the time this probe asked for or a little later.
     func fire(ticket: UInt64, now: NIODeadline) {
         guard ticket == self.ticket, isActive else { return }
+        if checking, let pending {
+            if let outcome = pending.poll() {
+                self.pending = nil
+                pending.reset()
+                finish(outcome, now: now)
+            } else if now < deadline {
+                // Not yet: look again a little later, backing off up to the deadline.
+                pollDelay = pollDelay * 2
+                return arm(at: min(now + pollDelay, deadline))
+            }
+        }
         if checking {
             // Interval shorter than timeout: the next check waits for this one's end.
             guard now >= deadline else { return arm(at: deadline) }
@@ -81,12 +96,31 @@ final class Probe {
         deadline = now + timeout
         nextCheck = now + Self.amount(interval * (0.9 + 0.2 * home.unit()))
         retried = false
+        if target.policy.kind == .tcp, case .socket(let address) = target.address {
+            // Its own timer: the first look at the connect (which the deadline bounds).
+            switch TCPConnect.start(to: address) {
+            case .pending(let connect):
+                pending = connect
+                pollDelay = Self.firstPoll
+                arm(at: min(now + pollDelay, deadline))
+            case .done(let outcome):
+                finish(outcome, now: now)
+            }
+            return
+        }
         arm(at: min(deadline, nextCheck))
         if target.policy.kind == .http, let channel, channel.isActive {
             reused = true
             channel.writeAndFlush(request, promise: nil)
         } else {
             connect()
+        }
+    }
+
+    private func finish(_ outcome: TCPConnect.Outcome, now: NIODeadline) {
+        switch outcome {
+        case .connected: finish(passed: true, detail: nil, now: now)
+        case .failed(let code): finish(passed: false, detail: CheckFailure.reason(errno: code), now: now)
         }
     }
 
@@ -169,6 +203,8 @@ final class Probe {
     }
 
     private func closeConnection() {
+        pending?.reset()
+        pending = nil
         guard let connection = channel else { return }
         channel = nil
         connection.close(promise: nil)

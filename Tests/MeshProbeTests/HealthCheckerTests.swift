@@ -119,6 +119,34 @@ struct HealthCheckerTests {
         try await server.stop()
     }
 
+    @Test func tcpChecksEndWithAResetAndLeaveNoSocketBehind() async throws {
+        let server = try await TestServer(mode: .silent)
+        let port = try #require(server.address.port)
+        let harness = CheckerHarness()
+        let tcp = HealthPolicy(kind: .tcp, interval: 0.05, timeout: 0.5)
+        for slot in 0..<20 { harness.checker.add(HealthTarget(service: 0, slot: Int32(slot), address: server.address, policy: tcp)) }
+        let results = try await harness.wait(for: 60)
+        #expect(results.allSatisfy { $0.passed })
+        try await harness.stop()
+        try await Task.sleep(for: .milliseconds(200))
+        // Client ends of the checks: none open, none in TIME_WAIT (closed with a reset).
+        #expect(TCPTable.sockets(toPort: port).isEmpty, "\(TCPTable.sockets(toPort: port))")
+        try await server.stop()
+    }
+
+    @Test func aTCPHandshakeThatNeverCompletesTimesOut() async throws {
+        // A listener that never accepts, its queue filled: the kernel drops further SYNs.
+        let (listener, port) = try TCPTable.fullListener()
+        defer { TCPTable.close(listener) }
+        let harness = CheckerHarness()
+        let tcp = HealthPolicy(kind: .tcp, interval: 0.2, timeout: 0.15)
+        harness.checker.add(HealthTarget(service: 0, slot: 0, address: try SocketAddress(ipAddress: "127.0.0.1", port: port), policy: tcp))
+        let results = try await harness.wait(for: 2)
+        #expect(results.allSatisfy { !$0.passed && $0.detail == "timeout" }, "\(results)")
+        #expect(results.allSatisfy { $0.latency >= 0.15 && $0.latency < 0.4 })
+        try await harness.stop()
+    }
+
     @Test func keepAliveConnectionIsReusedAcrossChecks() async throws {
         let server = try await TestServer()
         let harness = CheckerHarness()
