@@ -19,8 +19,11 @@ public struct HealthTarget: Sendable {
         self.init(service: service, slot: slot, address: .socket(address), policy: policy)
     }
 
+    /// An IP literal is taken as a socket address at once (no resolving, and TCP checks take
+    /// their bare-socket path); a name is resolved at each connect.
     public init(service: Int, slot: Int32, host: String, port: Int, policy: HealthPolicy) {
-        self.init(service: service, slot: slot, address: .host(host, port: port), policy: policy)
+        let address: Address = if let ip = try? SocketAddress(ipAddress: host, port: port) { .socket(ip) } else { .host(host, port: port) }
+        self.init(service: service, slot: slot, address: address, policy: policy)
     }
 
     public init(service: Int, slot: Int32, address: Address, policy: HealthPolicy) {

@@ -119,6 +119,15 @@ struct HealthCheckerTests {
         try await server.stop()
     }
 
+    @Test func ipLiteralsNeedNoResolvingNamesAreResolvedAtConnect() throws {
+        let tcp = HealthPolicy(kind: .tcp)
+        #expect(HealthTarget(service: 0, slot: 0, host: "127.0.0.1", port: 80, policy: tcp).address
+                == .socket(try SocketAddress(ipAddress: "127.0.0.1", port: 80)))
+        #expect(HealthTarget(service: 0, slot: 0, host: "::1", port: 80, policy: tcp).address
+                == .socket(try SocketAddress(ipAddress: "::1", port: 80)))
+        #expect(HealthTarget(service: 0, slot: 0, host: "localhost", port: 80, policy: tcp).address == .host("localhost", port: 80))
+    }
+
     @Test func tcpChecksEndWithAResetAndLeaveNoSocketBehind() async throws {
         let server = try await TestServer(mode: .silent)
         let port = try #require(server.address.port)
