@@ -111,6 +111,20 @@ import Testing
         #expect(registered.count == 1)
     }
 
+    @Test func registrationsOutliveTheirLeaseWhileTheirInstanceRuns() throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let a = try start(etcd.url)
+        defer { a.stop() }
+        let b = try start(etcd.url)
+        defer { b.stop() }
+        #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"), ttl: nil)) == nil)
+        #expect(live.waitFor(5) { b.endpoints() == ["api-4"] })
+        // Past the lease's TTL: only the keep-alives hold the key.
+        Thread.sleep(forTimeInterval: Double(SharedRegistry.leaseTTL) + 2)
+        #expect(b.endpoints() == ["api-4"])
+    }
+
     @Test func anEtcdOutageIsReportedAndHealedWhenItComesBack() throws {
         guard let etcd = try etcd() else { return }
         defer { etcd.stop() }
