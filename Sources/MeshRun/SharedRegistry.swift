@@ -113,7 +113,10 @@ final class SharedRegistry: Sendable {
                 case .put(let pair):
                     guard s.seen[pair.key] != pair.value else { return nil }
                     s.seen[pair.key] = pair.value
-                    return register(pair)
+                    let command = register(pair)
+                    // Another instance registered the same ID since: the key is theirs now.
+                    if command != nil { s.mine[pair.key] = nil }
+                    return command
                 case .delete(let key, _):
                     s.seen[key] = nil
                     s.mine[key] = nil

@@ -111,6 +111,26 @@ import Testing
         #expect(registered.count == 1)
     }
 
+    @Test func theLatestRegistrationOfAnIDOwnsIt() throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let a = try start(etcd.url)
+        defer { a.stop() }
+        let b = try start(etcd.url)
+        #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"), ttl: nil)) == nil)
+        #expect(live.waitFor(5) { a.endpoints() == ["api-5"] })
+        var mine = endpoint("api-5")
+        mine.weight = 7
+        #expect(a.send(.register(service: "api", endpoint: mine, ttl: nil)) == nil)
+        let ref = EndpointRef(service: "api", endpoint: "api-5")
+        #expect(live.waitFor(5) { b.runner.snapshot().state.endpoint(ref)?.weight == 7 })
+        // b leaving revokes b's lease, which no longer holds the key: a's registration stays.
+        b.stop()
+        Thread.sleep(forTimeInterval: 1)
+        #expect(a.endpoints() == ["api-5"])
+        #expect(a.runner.snapshot().state.endpoint(ref)?.weight == 7)
+    }
+
     @Test func registrationsOutliveTheirLeaseWhileTheirInstanceRuns() throws {
         guard let etcd = try etcd() else { return }
         defer { etcd.stop() }
