@@ -36,18 +36,18 @@ public final class AdminAPI: Sendable {
         let path = request.path
         switch (request.method, path.count) {
         case (_, 1) where path[0] == "healthz":
-            return only(.GET, request, loop) { .json(["status": "ok"]) }
+            return request.only(.GET, on: loop) { .json(["status": "ok"]) }
         case (_, 1) where path[0] == "metrics":
-            return only(.GET, request, loop) {
+            return request.only(.GET, on: loop) {
                 .text(PrometheusText.render(self.control.currentState(), totals: self.journal.totals()),
                       contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         case (_, 2) where path[0] == "v1" && path[1] == "mesh":
-            return only(.GET, request, loop) { .json(self.control.currentState()) }
+            return request.only(.GET, on: loop) { .json(self.control.currentState()) }
         case (_, 2) where path[0] == "v1" && path[1] == "alerts":
-            return only(.GET, request, loop) { .json(self.control.currentState().alerts) }
+            return request.only(.GET, on: loop) { .json(self.control.currentState().alerts) }
         case (_, 2) where path[0] == "v1" && path[1] == "events":
-            guard request.method == .GET else { return loop.makeSucceededFuture(Self.notAllowed(request, .GET)) }
+            guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
             return events(request, loop)
         case (_, 5) where path[0] == "v1" && path[1] == "endpoints":
             return operate(request, target: EndpointRef(service: path[2], endpoint: path[3]), action: path[4], loop)
@@ -95,13 +95,13 @@ public final class AdminAPI: Sendable {
         }
         var weight: Int?
         if action == .weight {
-            guard request.method == .PUT else { return loop.makeSucceededFuture(Self.notAllowed(request, .PUT)) }
+            guard request.method == .PUT else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT)) }
             switch Self.weight(in: request.body) {
             case .success(let w): weight = w
             case .failure(let why): return loop.makeSucceededFuture(.error(.badRequest, why.message))
             }
         } else {
-            guard request.method == .POST else { return loop.makeSucceededFuture(Self.notAllowed(request, .POST)) }
+            guard request.method == .POST else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .POST)) }
         }
         let command = OperatorCommand(action: action, target: target, by: "api", weight: weight)
         let answered = loop.makePromise(of: AdminResponse.self)
@@ -109,7 +109,7 @@ public final class AdminAPI: Sendable {
             guard let refusal else {
                 return answered.succeed(.json(Done(endpoint: target.description, action: action.rawValue, weight: command.weight)))
             }
-            answered.succeed(.error(Self.status(for: refusal), refusal.description))
+            answered.succeed(.refused(refusal))
         }
         return answered.futureResult
     }
@@ -140,25 +140,5 @@ public final class AdminAPI: Sendable {
         } catch {
             return .failure(BodyError(message: "body.weight: expected a whole number"))
         }
-    }
-
-    private static func status(for refusal: OperatorError) -> HTTPResponseStatus {
-        switch refusal {
-        case .unknownEndpoint, .unknownID: .notFound
-        case .badWeight, .badRegistration: .badRequest
-        case .notApplicable, .readOnly: .conflict
-        }
-    }
-
-    private func only(_ method: HTTPMethod, _ request: AdminRequest, _ loop: any EventLoop,
-                      _ answer: @escaping @Sendable () -> AdminResponse) -> EventLoopFuture<AdminResponse> {
-        guard request.method == method else { return loop.makeSucceededFuture(Self.notAllowed(request, method)) }
-        return loop.makeSucceededFuture(answer())
-    }
-
-    private static func notAllowed(_ request: AdminRequest, _ allowed: HTTPMethod) -> AdminResponse {
-        var response = AdminResponse.error(.methodNotAllowed, "\(request.method.rawValue) is not allowed here (\(allowed.rawValue) is)")
-        response.extraHeaders.append(("Allow", allowed.rawValue))
-        return response
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// One admin request, read whole: the method, the path split into decoded segments, the query,
@@ -43,5 +44,13 @@ struct AdminRequest: Sendable {
         if method == .POST || method == .PUT || method == .DELETE || method == .PATCH { return true }
         return path.count >= 4 && path[0] == "v1" && path[1] == "agent"
             && ((path[2] == "service" && path[3] == "deregister") || path[2] == "check")
+    }
+}
+
+extension AdminRequest {
+    /// `answer()` when the request uses `method`, else a 405 naming it.
+    func only(_ method: HTTPMethod, on loop: any EventLoop, _ answer: () -> AdminResponse) -> EventLoopFuture<AdminResponse> {
+        guard self.method == method else { return loop.makeSucceededFuture(.notAllowed(self.method, allowed: method)) }
+        return loop.makeSucceededFuture(answer())
     }
 }

@@ -29,7 +29,7 @@ struct ConsulAPI: Sendable {
             let id = p[4].hasPrefix("service:") ? String(p[4].dropFirst("service:".count)) : p[4]
             return mutating(request, loop, allowGET: true) { .report(id: id, passed: p[3] != "fail") }
         case ("agent", "services", 3):
-            return read(request, loop) { .json(self.agentServices()) }
+            return request.only(.GET, on: loop) { .json(self.agentServices()) }
         case ("catalog", "services", 3):
             return blockingQuery(request, service: nil, loop) { self.catalogServices() }
         case ("health", "service", 4):
@@ -50,9 +50,7 @@ struct ConsulAPI: Sendable {
     private func mutating(_ request: AdminRequest, _ loop: any EventLoop, allowGET: Bool = false,
                           _ make: () throws -> RegistryCommand) -> EventLoopFuture<AdminResponse> {
         guard request.method == .PUT || (allowGET && request.method == .GET) else {
-            var r = AdminResponse.error(.methodNotAllowed, "\(request.method.rawValue) is not allowed here (PUT is)")
-            r.extraHeaders.append(("Allow", "PUT"))
-            return loop.makeSucceededFuture(r)
+            return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT))
         }
         let command: RegistryCommand
         do {
@@ -67,12 +65,7 @@ struct ConsulAPI: Sendable {
             guard let refusal else {
                 return answered.succeed(AdminResponse(status: .ok, contentType: "application/json", body: []))
             }
-            let status: HTTPResponseStatus = switch refusal {
-            case .unknownID, .unknownEndpoint: .notFound
-            case .readOnly, .notApplicable: .conflict
-            case .badRegistration, .badWeight: .badRequest
-            }
-            answered.succeed(.error(status, refusal.description))
+            answered.succeed(.refused(refusal))
         }
         return answered.futureResult
     }
@@ -132,16 +125,11 @@ struct ConsulAPI: Sendable {
 
     // MARK: Reads
 
-    private func read(_ request: AdminRequest, _ loop: any EventLoop, _ answer: () -> AdminResponse) -> EventLoopFuture<AdminResponse> {
-        guard request.method == .GET else { return loop.makeSucceededFuture(.error(.methodNotAllowed, "only GET is allowed here")) }
-        return loop.makeSucceededFuture(answer())
-    }
-
     /// A blocking query: with `?index=N`, answers once the result's index passes N or `wait`
     /// (default 5m, as Consul) is over; always with `X-Consul-Index`.
     private func blockingQuery(_ request: AdminRequest, service: String?, _ loop: any EventLoop,
                           _ answer: @escaping @Sendable () -> any Encodable & Sendable) -> EventLoopFuture<AdminResponse> {
-        guard request.method == .GET else { return loop.makeSucceededFuture(.error(.methodNotAllowed, "only GET is allowed here")) }
+        guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
         let journal = self.journal
         let respond: @Sendable () -> AdminResponse = {
             var r = AdminResponse.json(answer())

@@ -27,15 +27,14 @@ enum PrometheusText {
         for e in endpoints { out.sample(labels(e), Double(e.endpoint.load.active)) }
         out.family("mesh_endpoint_latency_seconds", "histogram", "Latency of the endpoint's requests since the session started.")
         for e in endpoints {
-            let row = totals.rows[e.ref]
+            let row = totals.rows[e.ref] ?? RunSummary.Row()
             var cumulative: UInt64 = 0
-            for (i, bound) in LatencyWindow.bounds.enumerated() {
-                cumulative += row?.latencyBuckets[safe: i] ?? 0
-                out.sample(labels(e) + [("le", Self.le(bound))], Double(cumulative), suffix: "_bucket")
+            for (i, count) in row.latencyBuckets.enumerated() {
+                cumulative += count
+                let le = i < LatencyWindow.bounds.count ? Self.le(LatencyWindow.bounds[i]) : "+Inf"
+                out.sample(labels(e) + [("le", le)], Double(cumulative), suffix: "_bucket")
             }
-            cumulative += row?.latencyBuckets[safe: LatencyWindow.bounds.count] ?? 0
-            out.sample(labels(e) + [("le", "+Inf")], Double(cumulative), suffix: "_bucket")
-            out.sample(labels(e), row?.latencySum ?? 0, suffix: "_sum")
+            out.sample(labels(e), row.latencySum, suffix: "_sum")
             out.sample(labels(e), Double(cumulative), suffix: "_count")
         }
         out.family("mesh_endpoint_latency_p50_seconds", "gauge", "Median latency over the last sample window.")
@@ -123,8 +122,4 @@ enum PrometheusText {
             return String(value)
         }
     }
-}
-
-extension Array {
-    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

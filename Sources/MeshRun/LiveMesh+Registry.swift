@@ -38,12 +38,7 @@ extension LiveMesh {
             checker.remove(service: s, slot: slot)
             routes[s][slot] = nil
             ttls[ref] = nil
-            do {
-                try engine.deregister(ref, now: now)
-                return nil
-            } catch {
-                return error
-            }
+            return .refusal { () throws(OperatorError) in try engine.deregister(ref, now: now) }
         case .report(let id, let passed):
             guard let ref = engine.locate(id: id), let (s, slot) = engine.locate(ref) else { return .unknownID(id) }
             if let ttl = ttls[ref] { ttls[ref] = (ttl.ttl, now + ttl.ttl) }

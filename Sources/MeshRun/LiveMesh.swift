@@ -167,12 +167,7 @@ public final class LiveMesh: Playback {
     public func seek(to t: Double) -> String? { "live: time cannot be moved" }
 
     public func operate(_ command: OperatorCommand) -> OperatorError? {
-        do {
-            try engine.operate(command, now: now)
-            return nil
-        } catch {
-            return error
-        }
+        .refusal { () throws(OperatorError) in try engine.operate(command, now: now) }
     }
 
     /// Stops listeners, checks and supervised processes.

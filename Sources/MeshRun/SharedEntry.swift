@@ -23,4 +23,10 @@ struct SharedEntry: Codable, Equatable {
 
     /// `/mesh-top/registry/SERVICE/ID`.
     static func key(service: String, id: String) -> String { SharedRegistry.prefix + service + "/" + id }
+
+    /// The ID back from a key (an ID never holds '/': the Consul API refuses it).
+    static func id(ofKey key: String) -> String? {
+        guard key.hasPrefix(SharedRegistry.prefix), let slash = key.lastIndex(of: "/") else { return nil }
+        return String(key[key.index(after: slash)...])
+    }
 }

@@ -86,24 +86,26 @@ final class SharedRegistry: Sendable {
 
     // MARK: Remote changes in
 
-    /// A whole snapshot: what changed since the last one we saw becomes commands.
-    private func absorb(_ snapshot: EtcdSnapshot) {
-        let commands: [RegistryCommand] = state.withLockedValue { s in
+    /// A whole snapshot: what changed since the last one we saw becomes commands. Returns our
+    /// own entries that etcd does not hold as we wrote them (a write lost while it was away):
+    /// they are to be written again, not deregistered.
+    @discardableResult
+    private func absorb(_ snapshot: EtcdSnapshot) -> [String: [UInt8]] {
+        let (commands, lost): ([RegistryCommand], [String: [UInt8]]) = state.withLockedValue { s in
             var commands: [RegistryCommand] = []
             let now = Dictionary(snapshot.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b })
-            // Our own entries missing from etcd were lost while it was away: written again
-            // (rewriteMine), not deregistered here.
             for (key, _) in s.seen where now[key] == nil && s.mine[key] == nil {
                 s.seen[key] = nil
-                if let id = Self.id(of: key) { commands.append(.deregister(id: id)) }
+                if let id = SharedEntry.id(ofKey: key) { commands.append(.deregister(id: id)) }
             }
             for pair in snapshot.pairs where s.seen[pair.key] != pair.value {
                 s.seen[pair.key] = pair.value
                 if let command = register(pair) { commands.append(command) }
             }
-            return commands
+            return (commands, s.mine.filter { now[$0.key] != $0.value })
         }
         inbox.post(commands)
+        return lost
     }
 
     private func apply(_ events: [EtcdEvent]) {
@@ -120,7 +122,7 @@ final class SharedRegistry: Sendable {
                 case .delete(let key, _):
                     s.seen[key] = nil
                     s.mine[key] = nil
-                    return Self.id(of: key).map { .deregister(id: $0) }
+                    return SharedEntry.id(ofKey: key).map { .deregister(id: $0) }
                 }
             }
         }
@@ -130,11 +132,6 @@ final class SharedRegistry: Sendable {
     private func register(_ pair: EtcdKeyValue) -> RegistryCommand? {
         guard let entry = try? JSONDecoder().decode(SharedEntry.self, from: Data(pair.value)), entry.owner != owner else { return nil }
         return .register(service: entry.service, endpoint: entry.endpoint, ttl: nil)
-    }
-
-    private static func id(of key: String) -> String? {
-        guard key.hasPrefix(prefix), let slash = key.lastIndex(of: "/") else { return nil }
-        return String(key[key.index(after: slash)...])
     }
 
     /// Watches from `revision`; when the stream stops (etcd restarted, a member went away, the
@@ -159,9 +156,9 @@ final class SharedRegistry: Sendable {
             switch result {
             case .success(let snapshot):
                 self.recovered()
-                self.absorb(snapshot)
+                let lost = self.absorb(snapshot)
                 self.follow(after: snapshot.revision)
-                self.rewriteMine(missingFrom: snapshot)
+                _ = self.write(lost, lease: self.state.withLockedValue { $0.lease })
             case .failure(let error):
                 self.trouble("\(error)")
                 self.loop.scheduleTask(in: .seconds(1)) { self.resync() }
@@ -180,21 +177,22 @@ final class SharedRegistry: Sendable {
                     s.lease = lease
                     return s.mine
                 }
-                let puts = mine.map { self.client.put(key: $0.key, value: $0.value, lease: lease) }
-                return EventLoopFuture.andAllSucceed(puts, on: self.loop)
+                return self.write(mine, lease: lease)
             }
         }.flatMapErrorThrowing { error in
             self.trouble("cannot renew the etcd lease: \(error)")
         }
     }
 
-    /// Our entries that a write during an outage did not reach etcd with, written now.
-    private func rewriteMine(missingFrom snapshot: EtcdSnapshot) {
-        let present = Dictionary(snapshot.pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b })
-        let (mine, lease) = state.withLockedValue { ($0.mine, $0.lease) }
-        for (key, value) in mine where present[key] != value {
-            client.put(key: key, value: value, lease: lease).whenFailure { self.trouble("cannot share \(key): \($0)") }
+    /// Writes our entries (again) under `lease`; a failure is reported once.
+    private func write(_ entries: [String: [UInt8]], lease: Int64) -> EventLoopFuture<Void> {
+        let puts = entries.map { key, value in
+            client.put(key: key, value: value, lease: lease).flatMapErrorThrowing { error in
+                self.trouble("cannot share \(key): \(error)")
+                throw error
+            }
         }
+        return EventLoopFuture.andAllSucceed(puts, on: loop)
     }
 
     private func trouble(_ text: String) {

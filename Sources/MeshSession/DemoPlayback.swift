@@ -51,20 +51,10 @@ public final class DemoPlayback: Playback {
     }
 
     public func registry(_ command: RegistryCommand) -> OperatorError? {
-        do {
-            try simulator.registry(command)
-            return nil
-        } catch {
-            return error
-        }
+        .refusal { () throws(OperatorError) in try simulator.registry(command) }
     }
 
     public func operate(_ command: OperatorCommand) -> OperatorError? {
-        do {
-            try simulator.operate(command)
-            return nil
-        } catch {
-            return error
-        }
+        .refusal { () throws(OperatorError) in try simulator.operate(command) }
     }
 }

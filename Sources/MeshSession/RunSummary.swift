@@ -7,8 +7,10 @@ public struct RunSummary: Sendable {
         public var errors: Double = 0
         public var stateChanges = 0
         /// Requests per latency bucket of `LatencyWindow.bounds` (+1 above), and their sum.
-        public var latencyBuckets: [UInt64] = []
+        public var latencyBuckets = [UInt64](repeating: 0, count: LatencyWindow.bounds.count + 1)
         public var latencySum: Double = 0
+
+        public init() {}
     }
 
     public private(set) var rows: [EndpointRef: Row] = [:]
@@ -63,10 +65,7 @@ public struct RunSummary: Sendable {
 
 extension RunSummary.Row {
     mutating func add(_ window: LatencyWindow) {
-        if latencyBuckets.count < window.buckets.count {
-            latencyBuckets += repeatElement(0, count: window.buckets.count - latencyBuckets.count)
-        }
-        for (i, n) in window.buckets.enumerated() { latencyBuckets[i] += UInt64(n) }
+        for (i, n) in window.buckets.enumerated() where i < latencyBuckets.count { latencyBuckets[i] += UInt64(n) }
         latencySum += window.sum
     }
 }

@@ -12,10 +12,15 @@ import Testing
 @Suite(.serialized) struct SharedRegistryTests {
     let live = LiveMeshTests()
 
-    struct Instance {
-        var mesh: LiveMesh
-        var runner: SessionRunner
-        var events: LiveMeshTests.Events
+    final class Instance {
+        let mesh: LiveMesh
+        let runner: SessionRunner
+        let events: LiveMeshTests.Events
+        private var stopped = false
+
+        init(mesh: LiveMesh, runner: SessionRunner, events: LiveMeshTests.Events) {
+            self.mesh = mesh; self.runner = runner; self.events = events
+        }
 
         func endpoints(_ service: String = "api") -> [String] {
             runner.snapshot().state.services.first { $0.name == service }?.endpoints.map(\.id).sorted() ?? []
@@ -27,7 +32,10 @@ import Testing
             while answer.all.isEmpty, Date() < deadline { usleep(20_000) }
             return answer.all.first ?? .readOnly("no answer")
         }
+        /// Once; later calls do nothing.
         func stop() {
+            guard !stopped else { return }
+            stopped = true
             runner.submit(.stop)
             runner.waitUntilStopped()
             mesh.shutdown()
@@ -47,6 +55,17 @@ import Testing
         let server = EtcdServer()
         try server.start()
         return server
+    }
+
+    /// A real etcd and two instances sharing it, each stopped (once) at the end.
+    func withTwoInstances(_ body: (EtcdServer, Instance, Instance) throws -> Void) throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let a = try start(etcd.url)
+        defer { a.stop() }
+        let b = try start(etcd.url)
+        defer { b.stop() }
+        try body(etcd, a, b)
     }
 
     func start(_ registry: String) throws -> Instance {
@@ -73,98 +92,79 @@ import Testing
     }
 
     @Test func registrationsAreSharedBothWaysAndLeaveWithTheirInstance() throws {
-        guard let etcd = try etcd() else { return }
-        defer { etcd.stop() }
-        let a = try start(etcd.url)
-        defer { a.stop() }
-        let b = try start(etcd.url)
-        var bStopped = false
-        defer { if !bStopped { b.stop() } }
+        try withTwoInstances { etcd, a, b in
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"), ttl: nil)) == nil)
+            #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
+            let copy = b.runner.snapshot().state.endpoint(EndpointRef(service: "api", endpoint: "api-1"))
+            #expect(copy?.weight == 40 && copy?.tags == ["v2"] && copy?.zone == "a")
 
-        #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"), ttl: nil)) == nil)
-        #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
-        let copy = b.runner.snapshot().state.endpoint(EndpointRef(service: "api", endpoint: "api-1"))
-        #expect(copy?.weight == 40 && copy?.tags == ["v2"] && copy?.zone == "a")
+            // Deregistering anywhere removes it everywhere.
+            #expect(b.send(.deregister(id: "api-1")) == nil)
+            #expect(live.waitFor(5) { a.endpoints().isEmpty })
 
-        // Deregistering anywhere removes it everywhere.
-        #expect(b.send(.deregister(id: "api-1")) == nil)
-        #expect(live.waitFor(5) { a.endpoints().isEmpty })
+            // A service only the registration names is created on the other side too.
+            #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"), ttl: nil)) == nil)
+            #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"), ttl: nil)) == nil)
+            #expect(live.waitFor(5) { a.endpoints() == ["api-2"] && a.endpoints("billing") == ["billing-1"] })
 
-        // A service only the registration names is created on the other side too.
-        #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"), ttl: nil)) == nil)
-        #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"), ttl: nil)) == nil)
-        #expect(live.waitFor(5) { a.endpoints() == ["api-2"] && a.endpoints("billing") == ["billing-1"] })
+            // A late instance starts from what is registered now.
+            let c = try start(etcd.url)
+            #expect(live.waitFor(5) { c.endpoints() == ["api-2"] })
 
-        // A late instance starts from what is registered now.
-        let c = try start(etcd.url)
-        #expect(live.waitFor(5) { c.endpoints() == ["api-2"] })
-
-        // b stops: its lease is revoked and its registrations leave a and c at once.
-        b.stop()
-        bStopped = true
-        #expect(live.waitFor(5) { a.endpoints().isEmpty && c.endpoints().isEmpty && a.endpoints("billing").isEmpty })
-        c.stop()
-        // Each change is a registry event, once: a never saw api-1 come back as a remote copy.
-        let registered = a.events.list.filter {
-            if case .registry(let change) = $0.body { change.endpoint.id == "api-1" && change.action == .registered } else { false }
+            // b stops: its lease is revoked and its registrations leave a and c at once.
+            b.stop()
+            #expect(live.waitFor(5) { a.endpoints().isEmpty && c.endpoints().isEmpty && a.endpoints("billing").isEmpty })
+            c.stop()
+            // Each change is a registry event, once: a never saw api-1 come back as a remote copy.
+            let registered = a.events.list.filter {
+                if case .registry(let change) = $0.body { change.endpoint.id == "api-1" && change.action == .registered } else { false }
+            }
+            #expect(registered.count == 1)
         }
-        #expect(registered.count == 1)
     }
 
     @Test func theLatestRegistrationOfAnIDOwnsIt() throws {
-        guard let etcd = try etcd() else { return }
-        defer { etcd.stop() }
-        let a = try start(etcd.url)
-        defer { a.stop() }
-        let b = try start(etcd.url)
-        #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"), ttl: nil)) == nil)
-        #expect(live.waitFor(5) { a.endpoints() == ["api-5"] })
-        var mine = endpoint("api-5")
-        mine.weight = 7
-        #expect(a.send(.register(service: "api", endpoint: mine, ttl: nil)) == nil)
-        let ref = EndpointRef(service: "api", endpoint: "api-5")
-        #expect(live.waitFor(5) { b.runner.snapshot().state.endpoint(ref)?.weight == 7 })
-        // b leaving revokes b's lease, which no longer holds the key: a's registration stays.
-        b.stop()
-        Thread.sleep(forTimeInterval: 1)
-        #expect(a.endpoints() == ["api-5"])
-        #expect(a.runner.snapshot().state.endpoint(ref)?.weight == 7)
+        try withTwoInstances { _, a, b in
+            #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"), ttl: nil)) == nil)
+            #expect(live.waitFor(5) { a.endpoints() == ["api-5"] })
+            var mine = endpoint("api-5")
+            mine.weight = 7
+            #expect(a.send(.register(service: "api", endpoint: mine, ttl: nil)) == nil)
+            let ref = EndpointRef(service: "api", endpoint: "api-5")
+            #expect(live.waitFor(5) { b.runner.snapshot().state.endpoint(ref)?.weight == 7 })
+            // b leaving revokes b's lease, which no longer holds the key: a's registration stays.
+            b.stop()
+            Thread.sleep(forTimeInterval: 1)
+            #expect(a.endpoints() == ["api-5"])
+            #expect(a.runner.snapshot().state.endpoint(ref)?.weight == 7)
+        }
     }
 
     @Test func registrationsOutliveTheirLeaseWhileTheirInstanceRuns() throws {
-        guard let etcd = try etcd() else { return }
-        defer { etcd.stop() }
-        let a = try start(etcd.url)
-        defer { a.stop() }
-        let b = try start(etcd.url)
-        defer { b.stop() }
-        #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"), ttl: nil)) == nil)
-        #expect(live.waitFor(5) { b.endpoints() == ["api-4"] })
-        // Past the lease's TTL: only the keep-alives hold the key.
-        Thread.sleep(forTimeInterval: Double(SharedRegistry.leaseTTL) + 2)
-        #expect(b.endpoints() == ["api-4"])
+        try withTwoInstances { _, a, b in
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"), ttl: nil)) == nil)
+            #expect(live.waitFor(5) { b.endpoints() == ["api-4"] })
+            // Past the lease's TTL: only the keep-alives hold the key.
+            Thread.sleep(forTimeInterval: Double(SharedRegistry.leaseTTL) + 2)
+            #expect(b.endpoints() == ["api-4"])
+        }
     }
 
     @Test func anEtcdOutageIsReportedAndHealedWhenItComesBack() throws {
-        guard let etcd = try etcd() else { return }
-        defer { etcd.stop() }
-        let a = try start(etcd.url)
-        defer { a.stop() }
-        let b = try start(etcd.url)
-        defer { b.stop() }
+        try withTwoInstances { etcd, a, b in
+            etcd.kill()
+            // Registration still works locally while etcd is away; sharing it is said to fail.
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"), ttl: nil)) == nil)
+            #expect(a.endpoints() == ["api-3"])
+            #expect(live.waitFor(5) { a.events.list.contains { if case .fault(let f) = $0.body { f.action == "registry" } else { false } } })
 
-        etcd.kill()
-        // Registration still works locally while etcd is away; sharing it is said to fail.
-        #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"), ttl: nil)) == nil)
-        #expect(a.endpoints() == ["api-3"])
-        #expect(live.waitFor(5) { a.events.list.contains { if case .fault(let f) = $0.body { f.action == "registry" } else { false } } })
-
-        try etcd.start()
-        // The watch resyncs and the write that missed etcd is made again: b hears of api-3.
-        #expect(live.waitFor(15) { b.endpoints() == ["api-3"] })
-        #expect(live.waitFor(5) {
-            a.events.list.contains { if case .fault(let f) = $0.body { f.detail.contains("etcd is back") } else { false } }
-        })
+            try etcd.start()
+            // The watch resyncs and the write that missed etcd is made again: b hears of api-3.
+            #expect(live.waitFor(15) { b.endpoints() == ["api-3"] })
+            #expect(live.waitFor(5) {
+                a.events.list.contains { if case .fault(let f) = $0.body { f.detail.contains("etcd is back") } else { false } }
+            })
+        }
     }
 
     @Test func anUnreachableClusterStopsStartUpWithOneLine() throws {

@@ -22,3 +22,16 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension OperatorError {
+    /// nil when `body` goes through, else its refusal: the shape in which every playback
+    /// answers a command.
+    public static func refusal(of body: () throws(OperatorError) -> Void) -> OperatorError? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

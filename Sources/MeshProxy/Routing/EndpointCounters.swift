@@ -23,10 +23,7 @@ public struct EndpointCounters: Sendable, Equatable {
     @inline(__always)
     mutating func record(latency: Double) {
         latencySum += latency
-        var i = 0
-        let bounds = Self.latencyBounds
-        while i < bounds.count, latency > bounds[i] { i += 1 }
-        latencyBuckets[i] &+= 1
+        latencyBuckets[LatencyWindow.bucket(of: latency)] &+= 1
     }
 
     /// Adds another loop's counters to these.
