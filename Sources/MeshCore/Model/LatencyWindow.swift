@@ -26,7 +26,8 @@ public struct LatencyWindow: Codable, Sendable, Equatable {
     }
 
     /// Index of the first bound at or above `seconds` (the last bucket above all bounds).
-    @inline(__always)
+    /// Inlinable: the proxy calls it once per request.
+    @inlinable
     public static func bucket(of seconds: Double) -> Int {
         var i = 0
         while i < bounds.count, seconds > bounds[i] { i += 1 }
