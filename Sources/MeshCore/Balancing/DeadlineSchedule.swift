@@ -8,7 +8,7 @@ struct ScheduleEntry: Sendable, Equatable {
 /// weighted round-robin of its round-robin and weighted least-request balancers: every host is
 /// due at the time of its last pick plus `1 / weight`; a pick takes the host due first and puts
 /// it back one period later. Over any stretch of picks a host's count stays within one of its
-/// share, and a pick is O(log n) (a binary heap), not the O(n) walk of nginx's smooth
+/// share, and a pick is O(log n) (a 4-ary heap), not the O(n) walk of nginx's smooth
 /// round-robin.
 ///
 /// The heap itself lives in the balancer (one array for every group, this group's at `offset`),
@@ -73,18 +73,27 @@ struct DeadlineSchedule: Sendable {
         }
     }
 
-    /// Puts `entry` at the root and lets it sink to its place.
+    /// Puts `entry` at the root and lets it sink to its place. A 4-ary heap: half the levels
+    /// of a binary one, and a node's four children sit side by side in memory.
     @inline(__always)
     private static func siftDown(_ heap: UnsafeMutableBufferPointer<ScheduleEntry>, _ entry: ScheduleEntry) {
         let count = heap.count
         var index = 0
         while true {
-            var child = 2 &* index &+ 1
-            if child >= count { break }
-            if child &+ 1 < count, heap[child &+ 1].deadline < heap[child].deadline { child &+= 1 }
-            if !(heap[child].deadline < entry.deadline) { break }
-            heap[index] = heap[child]
-            index = child
+            let first = 4 &* index &+ 1
+            if first >= count { break }
+            var best = first
+            var bestDeadline = heap[first].deadline
+            var child = first &+ 1
+            let end = min(first &+ 4, count)
+            while child < end {
+                let deadline = heap[child].deadline
+                if deadline < bestDeadline { best = child; bestDeadline = deadline }
+                child &+= 1
+            }
+            if !(bestDeadline < entry.deadline) { break }
+            heap[index] = heap[best]
+            index = best
         }
         heap[index] = entry
     }
