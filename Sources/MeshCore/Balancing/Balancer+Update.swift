@@ -81,8 +81,8 @@ extension Balancer {
                 let order = hosts.indices.sorted { (groupPhases[$0], $0) < (groupPhases[$1], $1) }
                 return .rotation(RoundRobinPicker(slots: order.map { hosts[$0].slot }, arena: arena))
             }
-            let edf = DeadlineSchedule(slots: hosts.map(\.slot), weights: weights, offset: heap.count, arena: arena)
-            heap.append(contentsOf: edf.entries(phases: groupPhases))
+            let edf = DeadlineSchedule(offset: heap.count, count: hosts.count)
+            heap.append(contentsOf: DeadlineSchedule.entries(slots: hosts.map(\.slot), weights: weights, phases: groupPhases))
             return kind == .leastRequest ? .weightedLeastRequest(edf) : .schedule(edf)
         }
     }
@@ -113,10 +113,7 @@ extension Balancer {
             case .schedule(let edf), .weightedLeastRequest(let edf):
                 let entries = schedule[edf.offset..<edf.offset + edf.count]
                 let now = entries.first?.deadline ?? 0
-                for entry in entries {
-                    let host = Int(entry.host)
-                    phases[Int(edf.slot(at: host))] = min(1, (entry.deadline - now) / edf.period(at: host))
-                }
+                for entry in entries { phases[Int(entry.slot)] = min(1, (entry.deadline - now) / Double(entry.period)) }
             default:
                 break
             }

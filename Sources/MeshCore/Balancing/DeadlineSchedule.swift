@@ -1,7 +1,9 @@
-/// One entry of a `DeadlineSchedule`: a host (index into the group's tables) and when it is due.
+/// One host of a `DeadlineSchedule`: when it is due, its slot, and how far a pick moves it on
+/// (`1 / weight`). All a pick needs is in these 16 bytes, so a pick reads no other table.
 struct ScheduleEntry: Sendable, Equatable {
     var deadline: Double
-    var host: Int32
+    var slot: Int32
+    var period: Float
 }
 
 /// Envoy's earliest-deadline-first schedule (`source/common/upstream/edf_scheduler.h`), the
@@ -12,36 +14,22 @@ struct ScheduleEntry: Sendable, Equatable {
 /// round-robin.
 ///
 /// The heap itself lives in the balancer (one array for every group, this group's at `offset`),
-/// so that this value holds only frozen tables and a balancer's copies keep their own turn.
-/// Where Envoy rebuilds its scheduler on every host-set update (with a fixed number of seeded
-/// pre-picks), mesh-top carries each staying host's place in the rotation over (its phase, see
+/// so that this value holds nothing and a balancer's copies keep their own turn. Where Envoy
+/// rebuilds its scheduler on every host-set update (with a fixed number of seeded pre-picks),
+/// mesh-top carries each staying host's place in the rotation over (its phase, see
 /// `Balancer.update`): with host sets rebuilt every few hundred milliseconds, a restarted
 /// schedule would favour whoever comes first in it.
 struct DeadlineSchedule: Sendable {
-    private let slots: FrozenTable<Int32>
-    /// `1 / weight` of each host: how far a pick moves its deadline on.
-    private let periods: FrozenTable<Double>
     /// This group's heap in the balancer's schedule array.
     let offset: Int
+    let count: Int
 
-    var count: Int { slots.count }
-
-    /// `weights` are positive; `offset` is where this group's `count` entries go.
-    init(slots: [Int32], weights: [Double], offset: Int, arena: TableArena) {
-        self.slots = arena.table(slots)
-        periods = arena.table(weights.lazy.map { 1 / $0 })
-        self.offset = offset
-    }
-
-    func slot(at host: Int) -> Int32 { slots[host] }
-    func period(at host: Int) -> Double { periods[host] }
-
-    /// The heap for hosts whose phases (fraction of a period until due, in 0...1) are given:
-    /// sorted by deadline, which is a valid heap.
-    func entries(phases: [Double]) -> [ScheduleEntry] {
-        phases.enumerated()
-            .map { ScheduleEntry(deadline: $1 * periods[$0], host: Int32($0)) }
-            .sorted { ($0.deadline, $0.host) < ($1.deadline, $1.host) }
+    /// The heap for hosts of these (positive) weights whose phases (fraction of a period until
+    /// due, in 0...1) are given: sorted by deadline, which is a valid heap.
+    static func entries(slots: [Int32], weights: [Double], phases: [Double]) -> [ScheduleEntry] {
+        zip(slots, zip(weights, phases))
+            .map { slot, wp in ScheduleEntry(deadline: wp.1 / wp.0, slot: slot, period: Float(1 / wp.0)) }
+            .sorted { ($0.deadline, $0.slot) < ($1.deadline, $1.slot) }
     }
 
     /// The next host's slot, as Envoy's round-robin picks it.
@@ -64,12 +52,10 @@ struct DeadlineSchedule: Sendable {
         let count = self.count, offset = self.offset
         return heap.withUnsafeMutableBufferPointer { all in
             let heap = UnsafeMutableBufferPointer(rebasing: all[offset..<offset + count])
-            let top = heap[0]
-            let host = Int(top.host)
-            let slot = slots[host]
-            let next = ScheduleEntry(deadline: top.deadline + periods[host] * stretch(slot), host: top.host)
-            Self.siftDown(heap, next)
-            return slot
+            var top = heap[0]
+            top.deadline += Double(top.period) * stretch(top.slot)
+            Self.siftDown(heap, top)
+            return top.slot
         }
     }
 
