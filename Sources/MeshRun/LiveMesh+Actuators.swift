@@ -40,10 +40,12 @@ extension LiveMesh {
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
             let counters = proxies[s].flatMap { proxy in try? proxy.collect().wait() } ?? [:]
+            let views = proxies[s].flatMap { proxy in try? proxy.balancerViews().wait() } ?? [:]
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }
-                let load = meters[s].load(slot: slot, counters: counters[slot] ?? EndpointCounters(), window: max(window, 1e-3))
+                var load = meters[s].load(slot: slot, counters: counters[slot] ?? EndpointCounters(), window: max(window, 1e-3))
+                load.balancer = views[slot]
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }

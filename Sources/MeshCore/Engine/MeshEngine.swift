@@ -98,7 +98,12 @@ public final class MeshEngine {
               let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }) else { return }
         let old = state.services[s].endpoints[i].state, new = runtime.shownState
         guard old != new else { return }
-        if new.isEligible && !old.isEligible { services[s].slots[Int(slot)]?.eligibleSince = now }
+        // Slow start counts from when the endpoint can take traffic, or from its first passed
+        // check when it was unknown (as Envoy's starts at the host's health-check pass): a
+        // newly registered endpoint ramps up instead of inheriting the mesh's start time.
+        if new.isEligible && !old.isEligible || new == .healthy && old == .unknown {
+            services[s].slots[Int(slot)]?.eligibleSince = now
+        }
         emit(.endpointState(StateChange(endpoint: EndpointRef(service: services[s].name, endpoint: runtime.id),
                                         from: old, to: new, reason: reason)), at: now)
         replan(s, now: now)
