@@ -93,7 +93,7 @@ import Testing
 
     @Test func registrationsAreSharedBothWaysAndLeaveWithTheirInstance() throws {
         try withTwoInstances { etcd, a, b in
-            #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"), ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"))) == nil)
             #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
             let copy = b.runner.snapshot().state.endpoint(EndpointRef(service: "api", endpoint: "api-1"))
             #expect(copy?.weight == 40 && copy?.tags == ["v2"] && copy?.zone == "a")
@@ -103,8 +103,8 @@ import Testing
             #expect(live.waitFor(5) { a.endpoints().isEmpty })
 
             // A service only the registration names is created on the other side too.
-            #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"), ttl: nil)) == nil)
-            #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"), ttl: nil)) == nil)
+            #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"))) == nil)
+            #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"))) == nil)
             #expect(live.waitFor(5) { a.endpoints() == ["api-2"] && a.endpoints("billing") == ["billing-1"] })
 
             // A late instance starts from what is registered now.
@@ -125,11 +125,11 @@ import Testing
 
     @Test func theLatestRegistrationOfAnIDOwnsIt() throws {
         try withTwoInstances { _, a, b in
-            #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"), ttl: nil)) == nil)
+            #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"))) == nil)
             #expect(live.waitFor(5) { a.endpoints() == ["api-5"] })
             var mine = endpoint("api-5")
             mine.weight = 7
-            #expect(a.send(.register(service: "api", endpoint: mine, ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: mine)) == nil)
             let ref = EndpointRef(service: "api", endpoint: "api-5")
             #expect(live.waitFor(5) { b.runner.snapshot().state.endpoint(ref)?.weight == 7 })
             // b leaving revokes b's lease, which no longer holds the key: a's registration stays.
@@ -142,7 +142,7 @@ import Testing
 
     @Test func registrationsOutliveTheirLeaseWhileTheirInstanceRuns() throws {
         try withTwoInstances { _, a, b in
-            #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"), ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"))) == nil)
             #expect(live.waitFor(5) { b.endpoints() == ["api-4"] })
             // Past the lease's TTL: only the keep-alives hold the key.
             Thread.sleep(forTimeInterval: Double(SharedRegistry.leaseTTL) + 2)
@@ -154,7 +154,7 @@ import Testing
         try withTwoInstances { etcd, a, b in
             etcd.kill()
             // Registration still works locally while etcd is away; sharing it is said to fail.
-            #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"), ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"))) == nil)
             #expect(a.endpoints() == ["api-3"])
             #expect(live.waitFor(5) { a.events.list.contains { if case .fault(let f) = $0.body { f.action == "registry" } else { false } } })
 

@@ -10,6 +10,11 @@ struct EndpointRuntime {
     var ejectedUntil: Double?
     /// When it last became able to take traffic, for slow start.
     var eligibleSince: Double = 0
+    /// Its registration's Consul checks, in the registration's order; empty: `health` judges it.
+    var checks: [CheckRuntime] = []
+    /// The worst status of those checks, standing in for `health` (critical is unhealthy,
+    /// warning and passing healthy); nil without Consul checks.
+    var checkStatus: CheckStatus?
 
     init(service: String, endpoint: String, health policy: HealthPolicy) {
         id = endpoint
@@ -23,7 +28,10 @@ struct EndpointRuntime {
         case .draining: return .draining
         case .drained: return .drained
         case .killed: return .killed
-        case .none: return ejectedUntil != nil ? .ejected : health.status.endpointState
+        case .none:
+            if ejectedUntil != nil { return .ejected }
+            if let checkStatus { return checkStatus == .critical ? .unhealthy : .healthy }
+            return health.status.endpointState
         }
     }
 }

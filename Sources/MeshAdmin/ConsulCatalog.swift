@@ -1,0 +1,100 @@
+import MeshCore
+
+/// The mesh as Consul's agent and catalog show it, read from one snapshot so that an answer is
+/// consistent: mesh-top is the one node, each endpoint an instance under its Consul ID, with
+/// its checks in Consul's names:
+/// - a registration's own checks, as registered (`service:ID`, `service:ID:N`, or its CheckIDs);
+/// - for an endpoint without them, mesh-top's verdict as one check `service:ID` (passing when
+///   healthy; critical while not checked yet, unhealthy or ejected);
+/// - while drained, draining or killed, Consul's maintenance check `_service_maintenance:ID`,
+///   critical, its notes the reason given (`agent/agent.go`, `EnableServiceMaintenance`).
+struct ConsulCatalog {
+    struct Instance {
+        var id: String
+        var service: String
+        var endpoint: Endpoint
+        var checks: [CheckEntry]
+
+        /// Consul's `AggregatedStatus` (`api/health.go`): maintenance, critical, warning, passing.
+        var aggregatedStatus: String {
+            if checks.contains(where: { $0.checkID.hasPrefix(ConsulCatalog.maintenancePrefix) }) { return "maintenance" }
+            let worst = checks.compactMap { CheckStatus(rawValue: $0.status) }.max() ?? .passing
+            return worst.rawValue
+        }
+
+        /// Carries every tag asked for, compared as Consul compares them, ignoring case.
+        func hasTags(_ tags: [String]) -> Bool {
+            let own = Set(endpoint.tags.map { $0.lowercased() })
+            return tags.allSatisfy { own.contains($0.lowercased()) }
+        }
+    }
+
+    static let maintenancePrefix = "_service_maintenance:"
+    /// Consul's words when maintenance is enabled without a reason.
+    static let defaultMaintenanceReason = "Maintenance mode is enabled for this service, but no reason was provided. This is a default message."
+
+    let node: ConsulNode
+    let instances: [Instance]
+
+    init(_ state: MeshState, node: ConsulNode) {
+        self.node = node
+        var byRef: [EndpointRef: String] = [:]
+        for (id, ref) in state.consulIDs() { byRef[ref] = id }
+        var list: [Instance] = []
+        for service in state.services {
+            for endpoint in service.endpoints {
+                let id = byRef[EndpointRef(service: service.name, endpoint: endpoint.id)] ?? endpoint.id
+                list.append(Instance(id: id, service: service.name, endpoint: endpoint,
+                                     checks: Self.checks(of: endpoint, id: id, service: service.name, node: node.name)))
+            }
+        }
+        instances = list
+    }
+
+    func instances(of service: String) -> [Instance] { instances.filter { $0.service == service } }
+
+    func instance(_ id: String) -> Instance? { instances.first { $0.id == id } }
+
+    func agentService(_ instance: Instance) -> ServiceEntry {
+        ServiceEntry(id: instance.id, service: instance.service, endpoint: instance.endpoint, datacenter: ConsulNode.datacenter)
+    }
+
+    func healthEntry(_ instance: Instance) -> HealthEntry {
+        HealthEntry(node: node.entry, service: ServiceEntry(id: instance.id, service: instance.service, endpoint: instance.endpoint),
+                    checks: [node.serfHealth] + instance.checks)
+    }
+
+    /// `GET /v1/catalog/services`: each service that has instances, with their tags.
+    var services: [String: [String]] {
+        var out: [String: [String]] = [:]
+        for instance in instances {
+            var tags = out[instance.service] ?? []
+            for tag in instance.endpoint.tags where !tags.contains(tag) { tags.append(tag) }
+            out[instance.service] = tags
+        }
+        return out
+    }
+
+    private static func checks(of endpoint: Endpoint, id: String, service: String, node: String) -> [CheckEntry] {
+        var out: [CheckEntry] = []
+        let tags = endpoint.tags
+        if endpoint.state.isAdministrative {
+            out.append(CheckEntry(node: node, checkID: maintenancePrefix + id, name: "Service Maintenance Mode", status: "critical",
+                                  notes: endpoint.maintenance ?? "\(endpoint.state.rawValue) by a mesh-top operator", output: "",
+                                  serviceID: id, serviceName: service, serviceTags: []))
+        }
+        if let checks = endpoint.registration?.checks, !checks.isEmpty {
+            out += checks.map { CheckEntry($0, node: node, id: id, service: service, tags: tags) }
+        } else if !endpoint.state.isAdministrative {
+            let output: String = switch endpoint.state {
+            case .unknown: "mesh-top: not checked yet"
+            case .ejected: "mesh-top: ejected by outlier detection"
+            default: "mesh-top: \(endpoint.state.rawValue)"
+            }
+            out.append(CheckEntry(node: node, checkID: "service:\(id)", name: "Service '\(service)' check",
+                                  status: endpoint.state == .healthy ? "passing" : "critical", output: output,
+                                  serviceID: id, serviceName: service, serviceTags: tags))
+        }
+        return out
+    }
+}
