@@ -15,6 +15,8 @@ struct CheckRuntime {
     var ttlUntil: Double?
     /// Since when it has been critical.
     var criticalSince: Double?
+    /// When its output last went out in a `check` event.
+    var outputAt = -Double.infinity
 
     init(_ check: ServiceCheck, now: Double) {
         kind = check.kind

@@ -4,6 +4,8 @@
 extension MeshEngine {
     /// Consul caps a check's output at 4 KiB (`checks.DefaultBufSize`).
     static let maxOutput = 4096
+    /// A new output alone is news this often at most: Consul's `check_update_interval`, 5 minutes.
+    static let outputInterval = 300.0
 
     /// One run of an HTTP or TCP check (index `check` in the registration), through Consul's
     /// thresholds. Killed endpoints are not checked.
@@ -31,9 +33,10 @@ extension MeshEngine {
         }
     }
 
-    /// Moves a check to `status`: a `check` event when the status changes (a new output alone
-    /// is no event: Consul too syncs those only every few minutes, `check_update_interval`),
-    /// then the endpoint's state and, between passing and warning, its weight.
+    /// Moves a check to `status`: a `check` event when the status changes, or when only the
+    /// output does and the last one is empty or older than `outputInterval` (Consul too syncs
+    /// such outputs only every few minutes, `check_update_interval`); then the endpoint's state
+    /// and, between passing and warning, its weight.
     func setCheck(_ s: Int, _ slot: Int32, _ c: Int, to status: CheckStatus, output: String, now: Double) {
         guard let runtime = services[s].slots[Int(slot)],
               let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }),
@@ -47,11 +50,14 @@ extension MeshEngine {
             services[s].slots[Int(slot)]?.checks[c].criticalSince = nil
         }
         let check = registration.checks[c]
-        guard check.status != status else { return }
-        let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
         var text = output
         if text.utf8.count > Self.maxOutput { text = String(decoding: text.utf8.prefix(Self.maxOutput), as: UTF8.self) }
+        let news = check.output != text && (check.output.isEmpty || now - runtime.checks[c].outputAt >= Self.outputInterval)
+        guard check.status != status || news else { return }
+        let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
+        services[s].slots[Int(slot)]?.checks[c].outputAt = now
         emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now)
+        guard check.status != status else { return }
         let worst = state.services[s].endpoints[i].registration?.status
         services[s].slots[Int(slot)]?.checkStatus = worst
         guard worst != registration.status else { return }

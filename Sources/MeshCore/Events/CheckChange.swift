@@ -1,4 +1,5 @@
-/// `check`: a Consul check of a registered endpoint changed status, and what it said.
+/// `check`: a Consul check of a registered endpoint changed status (or, now and then, only what
+/// it says: `from == to`), and what it said.
 public struct CheckChange: Codable, Sendable, Equatable {
     public var endpoint: EndpointRef
     /// The check's `CheckID`.

@@ -37,7 +37,7 @@ struct EventDescription {
             glyph = r.action == .registered ? "+" : "-"
             role = r.reason == nil ? .normal : .warn
         case .check(let c):
-            text = "\(c.endpoint) check \(c.check) \(c.from.rawValue)\(arrow)\(c.to.rawValue)"
+            text = "\(c.endpoint) check \(c.check) " + (c.from == c.to ? c.to.rawValue : "\(c.from.rawValue)\(arrow)\(c.to.rawValue)")
                 + (c.output.isEmpty ? "" : ": \(Self.oneLine(c.output))")
             glyph = c.to == .passing ? "+" : "!"
             role = c.to == .critical ? .bad : c.to == .warning ? .warn : .normal
