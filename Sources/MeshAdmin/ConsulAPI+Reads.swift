@@ -149,13 +149,13 @@ extension ConsulAPI {
         }
     }
 
-    /// `GET /v1/health/state/STATE`: every check in that state (`any` for all), the node's too.
+    /// `GET /v1/health/state/STATE`: every check in that state (`any` for all).
     func healthState(_ state: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         guard state == "any" || CheckStatus(rawValue: state) != nil else {
             return loop.makeSucceededFuture(.error(.badRequest, "state: '\(state)' is not any, passing, warning or critical"))
         }
         return blocking(request, loop) { catalog in
-            ([node.serfHealth] + catalog.instances.flatMap(\.checks)).filter { state == "any" || $0.status == state }
+            catalog.instances.flatMap(\.checks).filter { state == "any" || $0.status == state }
         }
     }
 }

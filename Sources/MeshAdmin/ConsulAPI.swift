@@ -90,7 +90,7 @@ struct ConsulAPI: Sendable {
         case "service": return healthService(r[1], request, loop)
         case "checks": return blocking(request, loop) { $0.instances(of: r[1]).flatMap(\.checks) }
         case "state": return healthState(r[1], request, loop)
-        case "node": return blocking(request, loop) { r[1] == node.name ? [node.serfHealth] + $0.instances.flatMap(\.checks) : [] }
+        case "node": return blocking(request, loop) { r[1] == node.name ? $0.instances.flatMap(\.checks) : [] }
         default: return nil
         }
     }

@@ -59,9 +59,11 @@ struct ConsulCatalog {
         ServiceEntry(id: instance.id, service: instance.service, endpoint: instance.endpoint, datacenter: ConsulNode.datacenter)
     }
 
+    /// The instance with its checks alone: mesh-top's node is its own agent and always alive,
+    /// so it has no node checks (a Consul node's `serfHealth`) to list beside them.
     func healthEntry(_ instance: Instance) -> HealthEntry {
         HealthEntry(node: node.entry, service: ServiceEntry(id: instance.id, service: instance.service, endpoint: instance.endpoint),
-                    checks: [node.serfHealth] + instance.checks)
+                    checks: instance.checks)
     }
 
     /// `GET /v1/catalog/services`: each service that has instances, with their tags.

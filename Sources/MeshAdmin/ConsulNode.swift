@@ -29,9 +29,4 @@ struct ConsulNode: Sendable {
               taggedAddresses: ["lan": address, "lan_ipv4": address, "wan": address, "wan_ipv4": address])
     }
 
-    /// The node's own check, which Consul's health reads list beside the service's (`serfHealth`).
-    var serfHealth: CheckEntry {
-        CheckEntry(node: name, checkID: "serfHealth", name: "Serf Health Status", status: "passing",
-                   output: "Agent alive and reachable", serviceID: "", serviceName: "", serviceTags: [])
-    }
 }

@@ -1,5 +1,5 @@
 /// One entry of `GET /v1/health/service/NAME` (`api.ServiceEntry`): the node, the instance, and
-/// the node's check with the instance's checks.
+/// the instance's checks.
 struct HealthEntry: Encodable, Sendable {
     var node: ConsulNode.Entry
     var service: ServiceEntry

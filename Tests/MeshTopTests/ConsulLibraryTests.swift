@@ -116,7 +116,7 @@ import Testing
         #expect(seen["nodes"] as? [String] == ["mesh-top"] && seen["datacenters"] as? [String] == ["dc1"])
         #expect(seen["services"] as? [String: [String]] == ["api": ["v1"]])
         #expect(seen["agent_services"] as? [String] == ["api-1"] && seen["agent_checks"] as? [String] == ["service:api-1"])
-        #expect(seen["critical"] as? [String] == ["service:api-1"] && seen["any_has_serf"] as? Bool == true)
+        #expect(seen["critical"] as? [String] == ["service:api-1"] && seen["any"] as? [String] == ["service:api-1"])
         let catalog = try #require(seen["catalog_api"] as? [[Any]])
         #expect(catalog.first?[0] as? String == "api-1" && catalog.first?[1] as? Int == port)
     }
