@@ -3,9 +3,11 @@ public import MeshSession
 public import NIOCore
 import NIOConcurrencyHelpers
 
-/// The latest events of a session, for `GET /v1/events?since=SEQ&wait=D`, and the request totals
-/// behind `/metrics`. The engine appends on its own thread; admin connections read and wait on
-/// theirs. Keyframes are left out: they are a recording's seek device, not news.
+/// The latest events of a session, for `GET /v1/events?since=SEQ&wait=D`, the request totals
+/// behind `/metrics`, and word of each state the session publishes, which Consul's blocking
+/// queries wait on (they read that state, not the events). The engine appends on its own
+/// thread; admin connections read and wait on theirs. Keyframes are left out: they are a
+/// recording's seek device, not news.
 public final class EventJournal: @unchecked Sendable {
     private struct Waiter {
         var id: UInt64

@@ -180,3 +180,34 @@ import Testing
         #expect(try EtcdCluster(url: "etcd://a:1,[::1]:2").members.map(\.description) == ["a:1", "[::1]:2"])
     }
 }
+
+extension SharedRegistryTests {
+    /// A registration's HTTP and TCP checks travel and run on every instance; its TTL checks and
+    /// its deregistration delay stay with the instance that took it (health stays local).
+    @Test func checksTravelButTTLsStayWhereTheyWereSent() throws {
+        try withTwoInstances { _, a, b in
+            let backend = unusedPort()
+            let checks = [
+                ServiceCheck(id: "beat", name: "beat", kind: .ttl, ttl: 30, deregisterCriticalAfter: 120),
+                ServiceCheck(id: "tcp", name: "tcp", kind: .tcp, target: "127.0.0.1:\(backend)", host: "127.0.0.1", port: backend,
+                             interval: 1, timeout: 1, deregisterCriticalAfter: 120),
+            ]
+            var api1 = endpoint("api-1")
+            api1.registration = Registration(checks: checks, warningWeight: 4)
+            #expect(a.send(.register(service: "api", endpoint: api1)) == nil)
+            #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
+            let ref = EndpointRef(service: "api", endpoint: "api-1")
+            let there = b.runner.snapshot().state.endpoint(ref)?.registration
+            #expect(there?.checks.map(\.id) == ["tcp"])
+            #expect(there?.checks.first?.deregisterCriticalAfter == nil && there?.warningWeight == 4)
+            #expect(a.runner.snapshot().state.endpoint(ref)?.registration?.checks.map(\.id) == ["beat", "tcp"])
+            // B runs the TCP check itself: nothing listens, so a run says so.
+            #expect(live.waitFor(10) {
+                b.runner.snapshot().state.endpoint(ref)?.registration?.checks.first?.output.hasSuffix("refused") == true
+            })
+            // A TTL report reaches only the instance it is sent to.
+            #expect(b.send(.updateCheck(id: "beat", status: .passing, output: "")) == .unknownCheck("beat"))
+            #expect(a.send(.updateCheck(id: "beat", status: .passing, output: "")) == nil)
+        }
+    }
+}
