@@ -5,7 +5,8 @@ import MeshCore
 /// its checks in Consul's names:
 /// - a registration's own checks, as registered (`service:ID`, `service:ID:N`, or its CheckIDs);
 /// - for an endpoint without them, mesh-top's verdict as one check `service:ID` (passing when
-///   healthy; critical while not checked yet, unhealthy or ejected);
+///   healthy; critical while not checked yet, unhealthy or ejected), none where the service's
+///   `health:` is `none` (an instance without checks is passing, as in Consul);
 /// - while drained, draining or killed, Consul's maintenance check `_service_maintenance:ID`,
 ///   critical, its notes the reason given (`agent/agent.go`, `EnableServiceMaintenance`).
 struct ConsulCatalog {
@@ -45,7 +46,7 @@ struct ConsulCatalog {
             for endpoint in service.endpoints {
                 let id = byRef[EndpointRef(service: service.name, endpoint: endpoint.id)] ?? endpoint.id
                 list.append(Instance(id: id, service: service.name, endpoint: endpoint,
-                                     checks: Self.checks(of: endpoint, id: id, service: service.name, node: node.name)))
+                                     checks: Self.checks(of: endpoint, id: id, in: service, node: node.name)))
             }
         }
         instances = list
@@ -77,7 +78,8 @@ struct ConsulCatalog {
         return out
     }
 
-    private static func checks(of endpoint: Endpoint, id: String, service: String, node: String) -> [CheckEntry] {
+    private static func checks(of endpoint: Endpoint, id: String, in owner: MeshCore.Service, node: String) -> [CheckEntry] {
+        let service = owner.name
         var out: [CheckEntry] = []
         let tags = endpoint.tags
         if endpoint.state.isAdministrative {
@@ -87,7 +89,7 @@ struct ConsulCatalog {
         }
         if let checks = endpoint.registration?.checks, !checks.isEmpty {
             out += checks.map { CheckEntry($0, node: node, id: id, service: service, tags: tags) }
-        } else if !endpoint.state.isAdministrative {
+        } else if !endpoint.state.isAdministrative && owner.healthCheck != HealthPolicy.Kind.none {
             let output: String = switch endpoint.state {
             case .unknown: "mesh-top: not checked yet"
             case .ejected: "mesh-top: ejected by outlier detection"

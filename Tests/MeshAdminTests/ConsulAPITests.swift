@@ -46,7 +46,7 @@ import Testing
         #expect(service["Tags"] as? [String] == ["v2"] && service["Meta"] as? [String: String] == ["zone": "b", "team": "core"])
         #expect(service["Weights"] as? [String: Int] == ["Passing": 40, "Warning": 4])
         #expect(service["EnableTagOverride"] as? Bool == true && service["Datacenter"] as? String == "dc1")
-        #expect(Set(services.keys) == ["web-1", "web-2", "api-1"])
+        #expect(Set(services.keys) == ["web-1", "web-2", "cache-1", "api-1"])
 
         let checks = try object(try helper.ask(api, .GET, "/v1/agent/checks"))
         // Consul's IDs: service:ID:N for several checks, the given CheckID where there is one.
@@ -136,19 +136,19 @@ import Testing
         #expect(taken.status == .conflict)
         #expect(try helper.errorText(taken).hasPrefix("ID 'web-1' is the configured endpoint web/web-1"))
         #expect(try put("/v1/agent/service/deregister/web-1").status == .conflict)
-        #expect(try services() == ["web-1": "web", "web-2": "web"])
+        #expect(try services() == ["web-1": "web", "web-2": "web", "cache-1": "cache"])
 
         // Registered again under another name, an ID moves: one instance, as Consul keys them.
         #expect(try put("/v1/agent/service/register", #"{"Name": "api", "ID": "x-1", "Port": 9101}"#).status == .ok)
         #expect(try put("/v1/agent/service/register", #"{"Name": "web", "ID": "x-1", "Port": 9102}"#).status == .ok)
-        #expect(try services() == ["web-1": "web", "web-2": "web", "x-1": "web"])
+        #expect(try services() == ["web-1": "web", "web-2": "web", "cache-1": "cache", "x-1": "web"])
         #expect(control.currentState().service("api")?.endpoints.isEmpty == true)
         let moved = control.journal.events(after: 0).compactMap { e -> RegistryChange? in if case .registry(let r) = e.body { r } else { nil } }
         #expect(moved.contains { $0.action == .deregistered && $0.service == "api" && $0.reason == "registered again as web/x-1" })
 
         // Deregistering removes exactly what agent/services lists under the ID.
         #expect(try put("/v1/agent/service/deregister/x-1").status == .ok)
-        #expect(try services() == ["web-1": "web", "web-2": "web"])
+        #expect(try services() == ["web-1": "web", "web-2": "web", "cache-1": "cache"])
         #expect(try put("/v1/agent/service/deregister/x-1").status == .notFound)
         // The old GET form still needs the token; python-consul's ?token= carries it.
         #expect(try helper.ask(api, .GET, "/v1/agent/service/deregister/web-2").status == .unauthorized)

@@ -53,6 +53,10 @@ import Testing
         // mesh-top's node has no metadata: a node-meta filter leaves nothing.
         #expect(try ids(try helper.ask(api, .GET, "/v1/health/service/web?node-meta=rack:1")) == [])
         #expect(try ids(try helper.ask(api, .GET, "/v1/health/service/nosuch")) == [])
+        // A service mesh-top does not check: its instances have no checks, so they pass.
+        let cache = try consul.list(try helper.ask(api, .GET, "/v1/health/service/cache?passing"))
+        #expect(cache.compactMap { ($0["Service"] as? [String: Any])?["ID"] as? String } == ["cache-1"])
+        #expect((cache.first?["Checks"] as? [Any])?.isEmpty == true)
         let filter = try helper.ask(api, .GET, "/v1/health/service/web?filter=Service.Port%3D%3D1")
         #expect(filter.status == .badRequest)
     }
@@ -73,7 +77,7 @@ import Testing
         #expect(catalog.map { $0["ServiceID"] as? String } == ["web-1", "web-2"])
         #expect(catalog.first?["ServicePort"] as? Int == 9001 && catalog.first?["ServiceAddress"] as? String == "127.0.0.1")
         #expect(catalog.first?["ServiceMeta"] as? [String: String] == ["zone": "a"])
-        #expect(try helper.json(try helper.ask(api, .GET, "/v1/catalog/services")) as? [String: [String]] == ["web": ["blue", "v1", "green"]])
+        #expect(try helper.json(try helper.ask(api, .GET, "/v1/catalog/services")) as? [String: [String]] == ["web": ["blue", "v1", "green"], "cache": []])
         // health/state lists checks by status; a state Consul lacks is a 400.
         let critical = try consul.list(try helper.ask(api, .GET, "/v1/health/state/critical")).compactMap { $0["CheckID"] as? String }
         #expect(critical == ["service:web-2"])

@@ -5,7 +5,8 @@ import MeshCore
 /// A session stand-in around the real engine, on a clock the test moves: commands are applied
 /// as the session runner applies them (published before they are answered, answers from
 /// another thread), events go to the journal. Service `web` has web-1 (127.0.0.1:9001, zone a,
-/// healthy) and web-2 (127.0.0.1:9002, zone b, unknown); `api` starts empty.
+/// healthy) and web-2 (127.0.0.1:9002, zone b, unknown); `api` starts empty; `cache` (cache-1)
+/// is not checked (`health: none`).
 final class EngineControl: MeshControl, @unchecked Sendable {
     private let lock = NSLock()
     private let engine: MeshEngine
@@ -20,8 +21,10 @@ final class EngineControl: MeshControl, @unchecked Sendable {
                 Endpoint(id: "web-2", address: "127.0.0.1:9002", zone: "b", tags: ["green"]),
             ]),
             Service(name: "api"),
+            Service(name: "cache", endpoints: [Endpoint(id: "cache-1", address: "127.0.0.1:9003")]),
         ])
-        engine = MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(), "api": ServicePolicy()])
+        engine = MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(), "api": ServicePolicy(),
+                                                   "cache": ServicePolicy(health: HealthPolicy(kind: .none))])
         engine.onEvent = { [journal] in journal.append($0) }
         engine.start(now: 0)
         engine.healthCheck(service: 0, slot: 0, passed: true, now: 0)

@@ -38,6 +38,7 @@ public final class MeshEngine {
             }
             state.services[s].balancer = policy.balancer
             state.services[s].zones = policy.zones
+            state.services[s].healthCheck = policy.health.kind
             let count = services[s].slots.count
             services[s].outlier?.setEndpointCount(count)
         }
