@@ -4,8 +4,8 @@ import NIOCore
 
 /// The HTTP and TCP checks that Consul registrations bring, run by mesh-top's own prober. The
 /// prober checks one target per (service, slot); a registration may bring several checks, so
-/// each check runs under a key of its own (never reused, with service 0) in a checker of its own. Touched only
-/// by the control thread.
+/// each check runs under a key of its own (slot never reused, service 0) in a checker of its
+/// own. Touched only by the control thread.
 final class ConsulProbes {
     /// Which check a key runs.
     struct Probe {
