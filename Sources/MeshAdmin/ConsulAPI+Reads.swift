@@ -12,9 +12,13 @@ extension ConsulAPI {
 
     func catalog() -> ConsulCatalog { ConsulCatalog(control.currentState(), node: node) }
 
-    /// A read Consul does not block on (the agent's, status): `GET`, answered now.
+    /// A read Consul does not block on (the agent's, status): `GET`, answered now; its query
+    /// parameters are checked as every read's.
     func read(_ request: AdminRequest, _ loop: any EventLoop, _ answer: (ConsulCatalog) -> AdminResponse) -> EventLoopFuture<AdminResponse> {
-        request.only(.GET, on: loop) { answer(catalog()) }
+        request.only(.GET, on: loop) {
+            do throws(ConsulRegistration.Refusal) { _ = try ConsulQuery(request) } catch { return .error(.badRequest, error.message) }
+            return answer(catalog())
+        }
     }
 
     /// A blocking query (`agent/blockingquery`): without `?index`, or with `index=0`, at once;

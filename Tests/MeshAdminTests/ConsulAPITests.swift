@@ -61,8 +61,9 @@ import Testing
         #expect(definition["HTTP"] == "http://10.1.2.3:8080/health?deep=1" && definition["DeregisterCriticalServiceAfter"] == "1h30m0s")
         // Under Consul's one-second minimum, the interval is raised to it; a given status is the start.
         #expect(tcp["Type"] as? String == "tcp" && tcp["Interval"] as? String == "1s" && tcp["Status"] as? String == "passing")
-        // The worst check is critical: the instance is out of rotation until it reports.
-        #expect(control.currentState().endpoint(EndpointRef(service: "api", endpoint: "api-1"))?.state == .unhealthy)
+        // The worst check is critical by its initial status alone: not checked yet, out of
+        // rotation while web has healthy endpoints, and not counted against the service.
+        #expect(control.currentState().endpoint(EndpointRef(service: "api", endpoint: "api-1"))?.state == .unknown)
     }
 
     @Test func badDefinitionsNameTheFieldAndRegisterNothing() throws {

@@ -59,6 +59,7 @@ import Testing
         #expect((cache.first?["Checks"] as? [Any])?.isEmpty == true)
         let filter = try helper.ask(api, .GET, "/v1/health/service/web?filter=Service.Port%3D%3D1")
         #expect(filter.status == .badRequest)
+        #expect(try helper.ask(api, .GET, "/v1/agent/services?filter=Service%3D%3Dweb").status == .badRequest)
     }
 
     @Test func theRoutesToolsCall() throws {

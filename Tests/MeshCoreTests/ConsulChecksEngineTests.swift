@@ -39,6 +39,24 @@ import Testing
         #expect(weight(zero, "c1") == nil)
     }
 
+    /// A new instance's checks are critical by Consul's initial status: it is not checked yet
+    /// (unknown) until one speaks, so a lone registration neither trips panic nor fails over.
+    @Test func aNewRegistrationIsUnknownUntilItsChecksSpeak() throws {
+        let (engine, recorder) = base.engine(zones: [])
+        let http = ServiceCheck(id: "http", name: "http", kind: .http, target: "http://127.0.0.1:9001/", interval: 1, timeout: 1)
+        try engine.apply(.register(service: "solo", endpoint: Endpoint(id: "s1", address: "127.0.0.1:9001",
+                                                                       registration: Registration(checks: [http]))), now: 1)
+        let solo = EndpointRef(service: "solo", endpoint: "s1")
+        #expect(engine.state.endpoint(solo)?.state == .unknown)
+        #expect(recorder.of("panic").isEmpty)
+        // A failed run is heard: critical now means unhealthy, though the status did not move.
+        let (s, slot) = try #require(engine.locate(solo))
+        engine.checkResult(service: s, slot: slot, check: 0, status: .critical, output: "HTTP GET: refused", now: 2)
+        #expect(engine.state.endpoint(solo)?.state == .unhealthy)
+        engine.checkResult(service: s, slot: slot, check: 0, status: .passing, output: "HTTP GET: 2xx", now: 3)
+        #expect(engine.state.endpoint(solo)?.state == .healthy)
+    }
+
     @Test func checkEventsReplayToTheSameState() throws {
         let (engine, recorder) = base.engine(zones: [])
         let initial = engine.state

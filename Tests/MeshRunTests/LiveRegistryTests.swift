@@ -59,8 +59,8 @@ import Testing
         let endpoint = Endpoint(id: "web-ttl", address: "127.0.0.1:\(unusedPort())", zone: "b",
                                 registration: Registration(checks: [ttl]))
         #expect(send(mesh, .register(service: "web", endpoint: endpoint)) == nil)
-        // Consul's initial status is critical: out of rotation until the first report.
-        #expect(mesh.state("web-ttl") == .unhealthy)
+        // Consul's initial status is critical, but nothing has been heard yet: not checked yet.
+        #expect(mesh.state("web-ttl") == .unknown)
         #expect(send(mesh, .updateCheck(id: "service:web-ttl", status: .passing, output: "")) == nil)
         #expect(mesh.state("web-ttl") == .healthy)
         // No more reports: the lapsed TTL is critical at once.

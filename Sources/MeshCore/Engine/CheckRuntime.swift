@@ -3,6 +3,10 @@
 /// (`agent/checks/check.go`), when a TTL runs out and since when the check has been critical.
 struct CheckRuntime {
     var kind: ServiceCheck.Kind
+    /// The check's status (the state holds it too, for reads).
+    var status: CheckStatus
+    /// Whether a run, report or lapsed TTL has set the status (else it is the initial one).
+    var heard: Bool
     var ttl: Double
     /// `DeregisterCriticalServiceAfter`, raised to Consul's minute; nil: never.
     var reapAfter: Double?
@@ -20,6 +24,9 @@ struct CheckRuntime {
 
     init(_ check: ServiceCheck, now: Double) {
         kind = check.kind
+        status = check.status
+        // A status carried over from an earlier registration of the instance came with what it said.
+        heard = !check.output.isEmpty
         ttl = check.ttl
         reapAfter = check.deregisterCriticalAfter.map { max($0, ServiceCheck.deregisterMinimum) }
         successBeforePassing = check.successBeforePassing

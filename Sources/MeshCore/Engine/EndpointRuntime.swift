@@ -12,9 +12,6 @@ struct EndpointRuntime {
     var eligibleSince: Double = 0
     /// Its registration's Consul checks, in the registration's order; empty: `health` judges it.
     var checks: [CheckRuntime] = []
-    /// The worst status of those checks, standing in for `health` (critical is unhealthy,
-    /// warning and passing healthy); nil without Consul checks.
-    var checkStatus: CheckStatus?
 
     init(service: String, endpoint: String, health policy: HealthPolicy) {
         id = endpoint
@@ -30,8 +27,18 @@ struct EndpointRuntime {
         case .killed: return .killed
         case .none:
             if ejectedUntil != nil { return .ejected }
-            if let checkStatus { return checkStatus == .critical ? .unhealthy : .healthy }
-            return health.status.endpointState
+            return checksVerdict ?? health.status.endpointState
         }
+    }
+
+    /// What its Consul checks say, standing in for `health`: the worst one critical is
+    /// unhealthy, warning or passing healthy. A check critical only by Consul's initial status,
+    /// never run or reported yet, is "not checked yet": `unknown`, as for a new endpoint, so
+    /// that a registration does not count against the service (panic, failover) before its
+    /// checks have spoken. nil without Consul checks.
+    var checksVerdict: EndpointState? {
+        guard let worst = checks.lazy.map(\.status).max() else { return nil }
+        if worst != .critical { return .healthy }
+        return checks.contains { $0.status == .critical && $0.heard } ? .unhealthy : .unknown
     }
 }

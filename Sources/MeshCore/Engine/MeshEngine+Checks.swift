@@ -38,9 +38,8 @@ extension MeshEngine {
     /// such outputs only every few minutes, `check_update_interval`); then the endpoint's state
     /// and, between passing and warning, its weight.
     func setCheck(_ s: Int, _ slot: Int32, _ c: Int, to status: CheckStatus, output: String, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)],
-              let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }),
-              let registration = state.services[s].endpoints[i].registration, c < registration.checks.count else { return }
+        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count,
+              let check = state.services[s].endpoint(runtime.id)?.registration?.checks[c] else { return }
         if status == .critical {
             if runtime.checks[c].criticalSince == nil {
                 services[s].slots[Int(slot)]?.checks[c].criticalSince = now
@@ -49,22 +48,21 @@ extension MeshEngine {
         } else {
             services[s].slots[Int(slot)]?.checks[c].criticalSince = nil
         }
-        let check = registration.checks[c]
         var text = output
         if text.utf8.count > Self.maxOutput { text = String(decoding: text.utf8.prefix(Self.maxOutput), as: UTF8.self) }
         let news = check.output != text && (check.output.isEmpty || now - runtime.checks[c].outputAt >= Self.outputInterval)
-        guard check.status != status || news else { return }
-        let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
-        services[s].slots[Int(slot)]?.checks[c].outputAt = now
-        emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now)
-        guard check.status != status else { return }
-        let worst = state.services[s].endpoints[i].registration?.status
-        services[s].slots[Int(slot)]?.checkStatus = worst
-        guard worst != registration.status else { return }
-        let before = state.services[s].endpoints[i].state
+        if check.status != status || news {
+            services[s].slots[Int(slot)]?.checks[c].outputAt = now
+            let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
+            emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now)
+        }
+        services[s].slots[Int(slot)]?.checks[c].status = status
+        services[s].slots[Int(slot)]?.checks[c].heard = true
+        guard check.status != status || !runtime.checks[c].heard else { return }
+        let before = state.services[s].endpoint(runtime.id)?.state
         refresh(s, slot, reason: "check \(check.id) \(status.rawValue)" + (text.isEmpty ? "" : ": \(text)"), now: now)
         // Passing and warning are both healthy: only the weight changed.
-        if state.services[s].endpoints.first(where: { $0.id == runtime.id })?.state == before { replan(s, now: now) }
+        if state.services[s].endpoint(runtime.id)?.state == before { replan(s, now: now) }
     }
 
     /// TTLs that ran out turn critical; instances critical for longer than their

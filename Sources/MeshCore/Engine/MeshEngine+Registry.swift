@@ -16,7 +16,6 @@ extension MeshEngine {
         var runtime = EndpointRuntime(service: name, endpoint: endpoint.id, health: services[s].policy.health)
         if let checks = endpoint.registration?.checks, !checks.isEmpty {
             runtime.checks = checks.map { CheckRuntime($0, now: now) }
-            runtime.checkStatus = endpoint.registration?.status
             for check in runtime.checks {
                 if let until = check.ttlUntil { checkDeadline = min(checkDeadline, until) }
                 if let since = check.criticalSince, let after = check.reapAfter { checkDeadline = min(checkDeadline, since + after) }
