@@ -24,24 +24,34 @@ extension ConsulAPI {
     /// A blocking query (`agent/blockingquery`): without `?index`, or with `index=0`, at once;
     /// else once the answer's index passes `index` or the wait (`ConsulIndex.timeout`) is
     /// over, with the same index then. Every answer carries Consul's `X-Consul-*` headers.
-    func blocking(_ request: AdminRequest, _ loop: any EventLoop,
+    /// `scope`: the service the answer is about, so that news of others (and load samples)
+    /// does not make it look again.
+    func blocking(_ request: AdminRequest, _ loop: any EventLoop, scope: String? = nil,
                   _ answer: @escaping @Sendable (ConsulCatalog) -> any Encodable & Sendable) -> EventLoopFuture<AdminResponse> {
         guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
         let query: ConsulQuery
         do { query = try ConsulQuery(request) } catch { return loop.makeSucceededFuture(.error(.badRequest, error.message)) }
         let key = ConsulQuery.key(of: request)
         let deadline = NIODeadline.now() + .nanoseconds(Int64(ConsulIndex.timeout(wait: query.wait) * 1e9))
-        @Sendable func attempt() -> EventLoopFuture<AdminResponse> {
+        /// `looked`: the relevance mark when the answer was last made.
+        @Sendable func attempt(_ looked: UInt64?) -> EventLoopFuture<AdminResponse> {
+            // In this order: a change published after the first read moves the second.
+            let published = journal.latestPublished
+            let mark = journal.relevance(of: scope)
+            let over = NIODeadline.now() >= deadline
+            if let looked, looked == mark, !over {
+                return journal.waitForPublish(after: published, until: deadline, on: loop).flatMap { attempt(looked) }
+            }
             let state = control.currentState()
             var response = AdminResponse.json(answer(ConsulCatalog(state, node: node)))
             let now = index.index(of: key, answer: response.body)
-            guard query.index == 0 || now > query.index || NIODeadline.now() >= deadline else {
-                return journal.waitForPublish(after: state.seq, until: deadline, on: loop).flatMap { attempt() }
+            guard query.index == 0 || now > query.index || over else {
+                return journal.waitForPublish(after: state.seq, until: deadline, on: loop).flatMap { attempt(mark) }
             }
             response.extraHeaders += query.headers(index: now)
             return loop.makeSucceededFuture(response)
         }
-        return attempt()
+        return attempt(nil)
     }
 
     // MARK: Agent
@@ -146,7 +156,7 @@ extension ConsulAPI {
             passing = flag
         }
         let tags = request.values(of: "tag"), filtered = nodeFiltered(request), onlyPassing = passing
-        return blocking(request, loop) { catalog in
+        return blocking(request, loop, scope: name) { catalog in
             guard !filtered else { return [HealthEntry]() }
             return catalog.instances(of: name).filter { $0.hasTags(tags) }.map(catalog.healthEntry)
                 .filter { !onlyPassing || $0.checks.allSatisfy { $0.status == "passing" } }

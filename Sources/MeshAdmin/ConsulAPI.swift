@@ -79,7 +79,7 @@ struct ConsulAPI: Sendable {
         case 1 where r[0] == "services": return blocking(request, loop) { $0.services }
         case 1 where r[0] == "nodes": return blocking(request, loop) { _ in nodeFiltered(request) ? [] : [node.entry] }
         case 1 where r[0] == "datacenters": return read(request, loop) { _ in .json([ConsulNode.datacenter]) }
-        case 2 where r[0] == "service": return blocking(request, loop) { catalogService(r[1], request, $0) }
+        case 2 where r[0] == "service": return blocking(request, loop, scope: r[1]) { catalogService(r[1], request, $0) }
         default: return nil
         }
     }
@@ -88,7 +88,7 @@ struct ConsulAPI: Sendable {
         guard r.count == 2 else { return nil }
         switch r[0] {
         case "service": return healthService(r[1], request, loop)
-        case "checks": return blocking(request, loop) { $0.instances(of: r[1]).flatMap(\.checks) }
+        case "checks": return blocking(request, loop, scope: r[1]) { $0.instances(of: r[1]).flatMap(\.checks) }
         case "state": return healthState(r[1], request, loop)
         case "node": return blocking(request, loop) { r[1] == node.name ? $0.instances.flatMap(\.checks) : [] }
         default: return nil

@@ -35,26 +35,37 @@ struct ConsulCatalog {
     static let defaultMaintenanceReason = "Maintenance mode is enabled for this service, but no reason was provided. This is a default message."
 
     let node: ConsulNode
-    let instances: [Instance]
+    private let state: MeshState
+    /// Endpoint ids several services use: their Consul IDs are `SERVICE:ID`.
+    private let shared: Set<String>
 
+    /// Instances are made when asked for: a read about one service costs that service.
     init(_ state: MeshState, node: ConsulNode) {
         self.node = node
-        var byRef: [EndpointRef: String] = [:]
-        for (id, ref) in state.consulIDs() { byRef[ref] = id }
-        var list: [Instance] = []
-        for service in state.services {
-            for endpoint in service.endpoints {
-                let id = byRef[EndpointRef(service: service.name, endpoint: endpoint.id)] ?? endpoint.id
-                list.append(Instance(id: id, service: service.name, endpoint: endpoint,
-                                     checks: Self.checks(of: endpoint, id: id, in: service, node: node.name)))
-            }
-        }
-        instances = list
+        self.state = state
+        shared = state.sharedEndpointIDs()
     }
 
-    func instances(of service: String) -> [Instance] { instances.filter { $0.service == service } }
+    var instances: [Instance] { state.services.flatMap(instances(in:)) }
 
-    func instance(_ id: String) -> Instance? { instances.first { $0.id == id } }
+    func instances(of service: String) -> [Instance] { state.service(service).map(instances(in:)) ?? [] }
+
+    func instance(_ id: String) -> Instance? {
+        for service in state.services {
+            for endpoint in service.endpoints where MeshState.consulID(endpoint.id, in: service.name, shared: shared) == id {
+                return instance(endpoint, in: service)
+            }
+        }
+        return nil
+    }
+
+    private func instances(in service: MeshCore.Service) -> [Instance] { service.endpoints.map { instance($0, in: service) } }
+
+    private func instance(_ endpoint: Endpoint, in service: MeshCore.Service) -> Instance {
+        let id = MeshState.consulID(endpoint.id, in: service.name, shared: shared)
+        return Instance(id: id, service: service.name, endpoint: endpoint,
+                        checks: Self.checks(of: endpoint, id: id, in: service, node: node.name))
+    }
 
     func agentService(_ instance: Instance) -> ServiceEntry {
         ServiceEntry(id: instance.id, service: instance.service, endpoint: instance.endpoint, datacenter: ConsulNode.datacenter)

@@ -26,6 +26,12 @@ public final class EventJournal: @unchecked Sendable {
     /// for the next one.
     private var publishedSeq: UInt64 = 0
     private var publishWaiters: [Waiter] = []
+    /// A count of the events Consul's reads can show (registrations, states, checks, operator
+    /// actions), with its value at each service's last one; registrations and keyframes count
+    /// for every service (they change Consul IDs, or everything).
+    private var relevance: UInt64 = 0
+    private var relevantTo: [String: UInt64] = [:]
+    private var relevantToAll: UInt64 = 0
 
     /// Keeps the last `capacity` events; older ones are only in a recording.
     public init(capacity: Int = 10_000) {
@@ -37,6 +43,7 @@ public final class EventJournal: @unchecked Sendable {
         let woken: [EventLoopPromise<Void>] = lock.withLock {
             summary.count(event)
             lastSeq = event.seq
+            countRelevance(of: event)
             if case .keyframe = event.body { return [] }
             if events.count == capacity { events.removeFirst() }
             events.append(event)
@@ -62,6 +69,28 @@ public final class EventJournal: @unchecked Sendable {
 
     /// The seq of the newest event.
     public var latestSeq: UInt64 { lock.withLock { lastSeq } }
+
+    /// The seq of the state last published.
+    var latestPublished: UInt64 { lock.withLock { publishedSeq } }
+
+    /// A mark that moves whenever an event Consul's reads of `service` (of any service when
+    /// nil) could show goes in: a blocking query whose mark has not moved need not look again.
+    func relevance(of service: String?) -> UInt64 {
+        lock.withLock { service.map { max(relevantTo[$0] ?? 0, relevantToAll) } ?? relevance }
+    }
+
+    private func countRelevance(of event: MeshEvent) {
+        let service: String?
+        switch event.body {
+        case .registry, .keyframe: service = nil
+        case .endpointState(let change): service = change.endpoint.service
+        case .operatorCommand(let command): service = command.target.service
+        case .check(let change): service = change.endpoint.service
+        default: return
+        }
+        relevance += 1
+        if let service { relevantTo[service] = relevance } else { relevantToAll = relevance }
+    }
 
     /// Requests, errors and state changes per endpoint so far.
     public func totals() -> RunSummary { lock.withLock { summary } }

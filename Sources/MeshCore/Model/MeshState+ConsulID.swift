@@ -5,17 +5,30 @@
 extension MeshState {
     /// Every endpoint with its Consul ID, in mesh order.
     public func consulIDs() -> [(id: String, ref: EndpointRef)] {
-        var seen: [String: Int] = [:]
-        for service in services { for endpoint in service.endpoints { seen[endpoint.id, default: 0] += 1 } }
+        let shared = sharedEndpointIDs()
         var out: [(id: String, ref: EndpointRef)] = []
         out.reserveCapacity(endpointCount)
         for service in services {
             for endpoint in service.endpoints {
-                let id = seen[endpoint.id] == 1 ? endpoint.id : "\(service.name):\(endpoint.id)"
-                out.append((id, EndpointRef(service: service.name, endpoint: endpoint.id)))
+                out.append((Self.consulID(endpoint.id, in: service.name, shared: shared),
+                            EndpointRef(service: service.name, endpoint: endpoint.id)))
             }
         }
         return out
+    }
+
+    /// Endpoint ids that more than one service uses.
+    public func sharedEndpointIDs() -> Set<String> {
+        var seen = Set<String>(), shared = Set<String>()
+        for service in services {
+            for endpoint in service.endpoints where !seen.insert(endpoint.id).inserted { shared.insert(endpoint.id) }
+        }
+        return shared
+    }
+
+    /// An endpoint's Consul ID, given `sharedEndpointIDs()`.
+    public static func consulID(_ id: String, in service: String, shared: Set<String>) -> String {
+        shared.contains(id) ? "\(service):\(id)" : id
     }
 
     /// The endpoint a Consul ID names, if any.
