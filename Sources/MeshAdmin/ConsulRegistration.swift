@@ -41,7 +41,8 @@ struct ConsulRegistration {
         if let kind = try body.string("Kind"), !kind.isEmpty, kind != "typical" {
             throw Refusal(message: "body.Kind: '\(kind)' is a Connect kind; Connect is out of mesh-top's scope")
         }
-        if let connect = body.value("Connect"), connect["SidecarService"] != nil || connect["Native"].map(Self.isTrue) == true {
+        if let connect = body.value("Connect"), (connect["SidecarService"] ?? connect["sidecar_service"]) != nil
+            || connect["Native"].map(Self.isTrue) == true {
             throw Refusal(message: "body.Connect: Connect is out of mesh-top's scope")
         }
         if let socket = try body.string("SocketPath"), !socket.isEmpty {

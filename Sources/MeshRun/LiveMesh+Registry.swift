@@ -69,6 +69,11 @@ extension LiveMesh {
         } else {
             consulProbes.start(checks, of: ref)
         }
+        // Registered again while killed: it stays killed, and unchecked.
+        if registered.state == .killed {
+            checker.pause(service: s, slot: slot)
+            consulProbes.pause(ref)
+        }
         if !remote { shared?.publish(service: service, endpoint: registered) }
         return nil
     }

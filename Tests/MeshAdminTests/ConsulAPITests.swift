@@ -96,6 +96,7 @@ import Testing
             (#"{"Name": "web", "Port": 80, "EnableTagOverride": "yes"}"#, "body.EnableTagOverride: expected true or false, got 'yes'"),
             (#"{"Name": "web", "Port": 80, "Kind": "connect-proxy"}"#, "body.Kind: 'connect-proxy' is a Connect kind; Connect is out of mesh-top's scope"),
             (#"{"Name": "web", "Port": 80, "Connect": {"SidecarService": {}}}"#, "body.Connect: Connect is out of mesh-top's scope"),
+            (#"{"name": "web", "port": 80, "connect": {"sidecar_service": {}}}"#, "body.Connect: Connect is out of mesh-top's scope"),
             (#"{"Name": "web", "Port": 80, "Check": "ttl"}"#, "body.Check: expected an object, got 'ttl'"),
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "soon"}}"#, "body.Check.TTL: 'soon' is not a duration like 10s, 1m30s or 500ms"),
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "-5s"}}"#, "body.Check.TTL: cannot be negative"),

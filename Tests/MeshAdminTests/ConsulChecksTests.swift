@@ -162,6 +162,17 @@ import Testing
         #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-1?enable=false").status == .ok)
         #expect(control.currentState().endpoint(web1)?.state == .healthy)
         #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-1?enable=false").status == .ok)
+        // Registered again, it stays in maintenance (Consul keeps the checks a definition does
+        // not name); ?replace-existing-checks drops it with the rest.
+        #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-1?enable=false").status == .ok)
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "m-1", "Port": 9101}"#).status == .ok)
+        #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/m-1?enable=true&reason=patching").status == .ok)
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "m-1", "Port": 9101, "Tags": ["new"]}"#).status == .ok)
+        let m1 = EndpointRef(service: "api", endpoint: "m-1")
+        #expect(control.currentState().endpoint(m1)?.state.isAdministrative == true)
+        #expect(control.currentState().endpoint(m1)?.maintenance == "patching")
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "m-1", "Port": 9101}"#, query: "?replace-existing-checks").status == .ok)
+        #expect(control.currentState().endpoint(m1)?.state.isAdministrative == false)
         // Without a reason, Consul's default words.
         #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-1?enable=true").status == .ok)
         let notes = try checks(api, service: "web").first { ($0["CheckID"] as? String) == "_service_maintenance:web-1" }?["Notes"] as? String

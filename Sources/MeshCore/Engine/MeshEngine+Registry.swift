@@ -4,6 +4,11 @@ extension MeshEngine {
     /// Adds (or replaces) an endpoint of a service, creating the service if needed. The
     /// endpoint's registration checks, if any, judge it from now on instead of `health:`.
     public func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, now: Double) {
+        register(service: name, endpoint: endpoint, policy: policy, keeping: .none, now: now)
+    }
+
+    /// `hold`: an operator's drain or kill the endpoint keeps from an earlier registration.
+    func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, keeping hold: EndpointRuntime.Hold, now: Double) {
         var endpoint = endpoint
         let s: Int
         if let existing = serviceIndex(name) {
@@ -14,6 +19,7 @@ extension MeshEngine {
             s = services.count - 1
         }
         var runtime = EndpointRuntime(service: name, endpoint: endpoint.id, health: services[s].policy.health)
+        runtime.hold = hold
         if let checks = endpoint.registration?.checks, !checks.isEmpty {
             runtime.checks = checks.map { CheckRuntime($0, now: now) }
             for check in runtime.checks {
@@ -83,17 +89,19 @@ extension MeshEngine {
     /// Consul's agent keys instances by ID alone (`agent/local/state.go`): an ID registered
     /// again replaces the instance, under another service too, keeps the status of checks that
     /// keep their ID (`addServiceInternal` restores them from its snapshot) and, unless
-    /// `replaceChecks`, the checks it does not name. IDs of configured endpoints are not the
-    /// API's to take.
+    /// `replaceChecks`, the checks it does not name: maintenance (a drain) among them, as a
+    /// kill. IDs of configured endpoints are not the API's to take.
     private func registerInstance(_ endpoint: Endpoint, in name: String, replaceChecks: Bool, now: Double) throws(OperatorError) {
         var endpoint = endpoint
         var registration = endpoint.registration ?? Registration()
         var replaced: Endpoint?
+        var hold = EndpointRuntime.Hold.none
         for (id, ref) in state.consulIDs() where id == endpoint.id || ref.endpoint == endpoint.id {
             guard let existing = state.endpoint(ref), existing.registration != nil else {
                 throw .configured(id: endpoint.id, ref)
             }
             replaced = existing
+            if !replaceChecks, let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)] { hold = runtime.hold }
         }
         for check in registration.checks {
             if let (ref, _) = state.check(check.id), ref.endpoint != endpoint.id {
@@ -111,10 +119,11 @@ extension MeshEngine {
             }
         }
         endpoint.registration = registration
+        if hold != .none { endpoint.maintenance = replaced?.maintenance }
         // The same ID under another service: that instance moves here.
         for (id, ref) in state.consulIDs() where id == endpoint.id && ref.service != name {
             try deregister(ref, reason: "registered again as \(name)/\(endpoint.id)", now: now)
         }
-        register(service: name, endpoint: endpoint, now: now)
+        register(service: name, endpoint: endpoint, keeping: hold, now: now)
     }
 }
