@@ -117,3 +117,28 @@ import Testing
         #expect(!mesh.events.contains(#""action":"deregistered""#))
     }
 }
+
+extension ConsulWireTests {
+    /// What the Consul API takes goes into a recording that replays: registrations with their
+    /// checks, check changes, maintenance with its reason, deregistrations.
+    @Test func aRecordingOfConsulTrafficReplays() throws {
+        let mesh = try RunningMesh(run: ConsulLibraryTests.yaml, arguments: ["--record", "run.jsonl"])
+        let port = Executable.freePort()
+        let body = #"{"Name": "api", "ID": "api-\"1\" é", "Port": \#(port), "Tags": ["a b"], "Meta": {"zone": "b"},"#
+            + #" "Checks": [{"TTL": "30s", "Notes": "line 1\nline 2"}, {"TCP": "127.0.0.1:\#(port)", "Interval": "1s"}]}"#
+        #expect(try mesh.http("PUT", "/v1/agent/service/register", body: body).status == 200)
+        #expect(try mesh.http("PUT", "/v1/agent/check/warn/service:api-%221%22%20%C3%A9:1?note=disk%0Afull").status == 200)
+        #expect(try mesh.http("PUT", "/v1/agent/service/maintenance/api-%221%22%20%C3%A9?enable=true&reason=patch%20night").status == 200)
+        #expect(try mesh.http("PUT", "/v1/agent/service/deregister/api-%221%22%20%C3%A9").status == 200)
+        #expect(mesh.stop() == 0)
+        let replay = try Executable("mesh-top").run(["replay", "run.jsonl", "--headless", "--speed", "max"], in: mesh.directory)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        func lines(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { $0.contains(#""type":"check""#) || $0.contains(#""type":"registry""#) || $0.contains(#""type":"operator""#) }
+        }
+        let live = lines(mesh.events)
+        #expect(live.count >= 4)
+        #expect(live == lines(replay.stdout))
+        #expect(mesh.hasEvent(#""type":"operator""#, #""reason":"patch night""#))
+    }
+}
