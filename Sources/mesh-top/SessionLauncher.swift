@@ -30,7 +30,10 @@ enum SessionLauncher {
                                    stopAtEnd: settings.headless)
         sinks.onFailure = { runner.submit(.stop) }
         let server = try settings.admin.map { admin throws(CommandError) in
-            let api = AdminAPI(control: SessionControl(runner: runner), journal: sinks.journal ?? EventJournal(), token: admin.token)
+            let journal = sinks.journal ?? EventJournal()
+            runner.onPublish = { journal.published(seq: $0) }
+            let api = AdminAPI(control: SessionControl(runner: runner), journal: journal, token: admin.token,
+                               address: admin.address.description)
             do {
                 return try AdminServer.start(api, host: admin.address.host, port: admin.address.port)
             } catch {

@@ -8,7 +8,7 @@ extension MeshEngine {
         for endpoint in service.endpoints {
             guard let slot = services[s].slotByID[endpoint.id], let runtime = services[s].slots[Int(slot)] else { continue }
             candidates.append(TrafficPlanner.Candidate(
-                slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.weight,
+                slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.routingWeight,
                 key: runtime.key, eligibleSince: runtime.eligibleSince))
         }
         let warming = now < services[s].warmUntil

@@ -20,6 +20,9 @@ public final class MeshEngine {
         set { alertWatch = AlertWatch(rules: newValue) }
     }
     private var alertWatch = AlertWatch(rules: [])
+    /// The earliest moment a TTL may run out or a critical check may deregister its instance:
+    /// `tick` looks at the checks only from then on.
+    var checkDeadline = Double.infinity
 
     /// Starts from a topology (every endpoint `unknown`, or `healthy` where checks are off).
     public init(mesh: MeshState, policies: [String: ServicePolicy]) {
@@ -35,6 +38,7 @@ public final class MeshEngine {
             }
             state.services[s].balancer = policy.balancer
             state.services[s].zones = policy.zones
+            state.services[s].healthCheck = policy.health.kind
             let count = services[s].slots.count
             services[s].outlier?.setEndpointCount(count)
         }
@@ -111,6 +115,7 @@ public final class MeshEngine {
 
     /// Time passes: ejections end, drains time out, slow start ramps, keyframes are written.
     public func tick(now: Double) {
+        expireChecks(now: now)
         for s in services.indices {
             expireEjections(s, now: now)
             expireDrains(s, now: now)

@@ -6,8 +6,10 @@ public struct OperatorCommand: Codable, Sendable, Equatable {
     public var by: String
     /// The new weight, for `weight`.
     public var weight: Int?
+    /// Why, when the operator said (a Consul maintenance reason, for `drain`).
+    public var reason: String?
 
-    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil) {
-        self.action = action; self.target = target; self.by = by; self.weight = weight
+    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil, reason: String? = nil) {
+        self.action = action; self.target = target; self.by = by; self.weight = weight; self.reason = reason
     }
 }
