@@ -25,6 +25,8 @@ public final class SessionRunner: @unchecked Sendable {
         public var finished: Bool
         /// The answer to the last command, for the footer.
         public var message: String?
+        /// Counts messages, so that the same refusal twice shows twice.
+        public var messageID = 0
     }
 
     // Touched only by the driving thread.
@@ -114,7 +116,8 @@ public final class SessionRunner: @unchecked Sendable {
         case .operate(let c, let reply):
             let refusal = playback.operate(c)
             reply?(refusal)
-            return refusal?.description
+            // Who was refused: the dashboard also shows what the admin API was told.
+            return refusal.map { c.by == "keyboard" ? $0.description : "\(c.by): \($0.description)" }
         case .registry(let c, let reply):
             let refusal = playback.registry(c)
             reply?(refusal)
@@ -144,7 +147,10 @@ public final class SessionRunner: @unchecked Sendable {
             latest.speed = pacer.speed
             latest.paused = pacer.paused
             latest.finished = finished
-            if answered { latest.message = message }
+            if answered {
+                latest.message = message
+                if message != nil { latest.messageID += 1 }
+            }
         }
     }
 
