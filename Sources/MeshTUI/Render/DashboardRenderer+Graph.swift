@@ -108,9 +108,12 @@ extension DashboardRenderer {
         guard x1 > x0 else { return }
         let role: ColorRole = !carries || share == 0 ? .muted : share >= 0.6 ? .good : .accent
         buffer.fill(y: y, from: x0, to: x1, scalar: edgeGlyph(share, carries: carries), style: CellStyle(role))
-        let text = " " + Format.fixed(share * 100, 0) + "% "
-        let width = CharacterWidth.of(text)
-        if x1 - x0 >= width + 2 { buffer.put(text, x: x0 + (x1 - x0 - width) / 2, y: y, style: CellStyle(role, bold: share >= 0.6)) }
+        let percent = Format.fixed(share * 100, 0) + "%"
+        for text in [" \(percent) ", percent] where x1 - x0 >= CharacterWidth.of(text) + 2 {
+            let width = CharacterWidth.of(text)
+            buffer.put(text, x: x0 + (x1 - x0 - width) / 2, y: y, style: CellStyle(role, bold: share >= 0.6))
+            break
+        }
     }
 
     /// The first row to show: the previous one while the selection is on screen, else moved as

@@ -19,15 +19,18 @@ extension DashboardRenderer {
         let rightX = twoColumns ? leftWidth + 1 : 0
 
         drawBar("INSPECT \(ref)", y: top, x: 0, width: cols, focused: true, right: "Esc or i closes")
-        var summary: Line = [(glyphs.state(e.state) + " " + e.state.rawValue, CellStyle(Glyphs.role(e.state), bold: true)),
-                             (" since \(Format.clock(e.since))", label)]
-        if let address = e.address { summary += [("  addr ", label), (address, .plain)] }
-        summary += [("  zone ", label), (e.zone.isEmpty ? "-" : e.zone, .plain), ("  weight ", label), (String(e.weight), .plain),
-                    ("  rps ", label), (Format.rate(e.load.rps), .plain), ("  p50 ", label), (Format.latency(e.load.p50), .plain),
-                    ("  p99 ", label), (Format.latency(e.load.p99), .plain),
-                    ("  err ", label), (Format.errors(e.load.errors) + "/s", CellStyle(e.load.errors > 0 ? .bad : .normal))]
+        var place: Line = [(glyphs.state(e.state) + " " + e.state.rawValue, CellStyle(Glyphs.role(e.state), bold: true)),
+                           (" since \(Format.clock(e.since))", label)]
+        if let address = e.address { place += [("  addr ", label), (address, .plain)] }
+        place += [("  zone ", label), (e.zone.isEmpty ? "-" : e.zone, .plain)]
+        let load: Line = [("weight ", label), (String(e.weight), .plain),
+                          ("  rps ", label), (Format.rate(e.load.rps), .plain), ("  p50 ", label), (Format.latency(e.load.p50), .plain),
+                          ("  p99 ", label), (Format.latency(e.load.p99), .plain),
+                          ("  err ", label), (Format.errors(e.load.errors) + "/s", CellStyle(e.load.errors > 0 ? .bad : .normal))]
+        // A blank line between sections where there is room for it.
+        let gap: [Line] = twoColumns ? [[]] : []
 
-        var left: [Line] = [summary, []]
+        var left: [Line] = [place, load] + gap
         left.append(heading("BALANCER " + service.balancer.rawValue))
         if let view = e.load.balancer {
             left += balancerLines(view, kind: service.balancer, endpoints: service.endpoints.count)
@@ -36,12 +39,21 @@ extension DashboardRenderer {
             left.append([("not in the balancer's set (", label), (e.state.rawValue, CellStyle(Glyphs.role(e.state))), (")", label)])
         }
         left += pickLines(service, endpoint: ref.endpoint, detail: detail).prefix(twoColumns ? 9 : 4)
-        left.append([])
+        left += gap
         left.append(heading("OUTLIER DETECTION"))
         let ejections = state.log.reduce(0) { n, event in
             if case .endpointState(let c) = event.body, c.endpoint == ref, c.to == .ejected { n + 1 } else { n }
         }
         left.append(detail.outlier(e.load.outlier, ejectionsInLog: ejections, now: state.time))
+        left += gap
+        left.append(heading("STATE CHANGES"))
+        var changes: [Line] = []
+        for event in state.log.reversed() {
+            guard case .endpointState(let c) = event.body, c.endpoint == ref else { continue }
+            changes.append([(Format.clock(event.t) + " ", label), ("\(c.from.rawValue)\(glyphs.arrow)\(c.to.rawValue)", CellStyle(Glyphs.role(c.to))),
+                            (c.reason.isEmpty ? "" : " " + c.reason, label)])
+        }
+        left += changes.isEmpty ? [[("none in the log", label)]] : changes
 
         var right: [Line] = []
         right.append(heading("ACTIVE CHECKS (oldest left)"))
@@ -52,26 +64,20 @@ extension DashboardRenderer {
         } else {
             right.append([("no check results yet (or checks are off)", label)])
         }
-        right.append([])
+        right += gap
         right.append(heading("LATENCY, last second"))
-        let histogram = detail.histogram(e.latency, width: (twoColumns ? cols - rightX : cols) - 2, rows: 8)
+        let histogram = detail.histogram(e.latency, width: min(60, (twoColumns ? cols - rightX : cols) - 2), rows: 8)
         right += histogram.isEmpty ? [[("no requests answered in the last window", label)]] : histogram
-        right.append([])
-        right.append(heading("STATE CHANGES"))
-        var changes: [Line] = []
-        for event in state.log.reversed() {
-            guard case .endpointState(let c) = event.body, c.endpoint == ref else { continue }
-            changes.append([(Format.clock(event.t) + " ", label), ("\(c.from.rawValue)\(glyphs.arrow)\(c.to.rawValue)", CellStyle(Glyphs.role(c.to))),
-                            (c.reason.isEmpty ? "" : " " + c.reason, label)])
-        }
-        right += changes.isEmpty ? [[("none in the log", label)]] : changes
 
         if twoColumns {
             drawLines(left, x: 1, top: top + 1, height: height - 1, limit: leftWidth)
             for y in (top + 1)..<(top + height) { buffer.put(glyphs.separator, x: leftWidth, y: y, style: label) }
             drawLines(right, x: rightX + 1, top: top + 1, height: height - 1, limit: cols)
         } else {
-            drawLines(left + [[]] + right, x: 1, top: top + 1, height: height - 1, limit: cols)
+            // One column: what explains the traffic first, the history last.
+            let changesStart = left.count - max(1, changes.count) - 1
+            drawLines(Array(left[..<changesStart]) + right + Array(left[changesStart...]), x: 1, top: top + 1,
+                      height: height - 1, limit: cols)
         }
         return true
     }
@@ -88,8 +94,8 @@ extension DashboardRenderer {
                 return [[(service.balancer == .leastRequest ? "weights differ: Envoy's schedule by weight ÷ (in flight + 1), no pairs"
                                                             : "no picks in the last window", label)]]
             }
-            let score = service.balancer == .leastRequest ? "in flight" : "cost = ewma × (in flight + 1)"
-            var lines: [Line] = [[("latest picks: two drawn at random, the lower \(score) wins", label)]]
+            let score = service.balancer == .leastRequest ? "fewer in flight" : "lower cost (ewma × (in flight + 1))"
+            var lines: [Line] = [[("latest picks: two at random, \(score) wins", label)]]
             let mine = picks.filter { $0.candidates.contains(endpoint) }, others = picks.filter { !$0.candidates.contains(endpoint) }
             for pick in mine + others { lines.append(detail.pick(pick, kind: service.balancer, for: endpoint)) }
             return lines

@@ -34,7 +34,7 @@ extension DashboardRenderer {
         case .endpoint(let ref)?:
             if let endpoint = state.endpoint(ref), let service = state.service(ref.service) {
                 title = ref.description
-                lines = endpointDetail(endpoint, ref: ref, service: service)
+                lines = endpointDetail(endpoint, ref: ref, service: service, width: width - 1)
             } else {
                 title = ref.description
                 lines = [[("gone from the registry", CellStyle(.muted))]]
@@ -59,7 +59,7 @@ extension DashboardRenderer {
         }
     }
 
-    private func endpointDetail(_ e: Endpoint, ref: EndpointRef, service: Service) -> [[(String, CellStyle)]] {
+    private func endpointDetail(_ e: Endpoint, ref: EndpointRef, service: Service, width: Int) -> [[(String, CellStyle)]] {
         let label = CellStyle(.muted), role = Glyphs.role(e.state)
         var lines: [[(String, CellStyle)]] = []
         lines.append([(glyphs.state(e.state) + " " + e.state.rawValue, CellStyle(role, bold: true)),
@@ -78,7 +78,7 @@ extension DashboardRenderer {
         if let pick = detail.picks(of: ref.endpoint, in: service).first {
             lines.append([("pick ", label)] + detail.pick(pick, kind: service.balancer, for: ref.endpoint))
         }
-        if let checks = detail.checks(e.checks, width: cols) { lines.append(checks.marks) }
+        if let checks = detail.checks(e.checks, width: width) { lines.append(checks.marks) }
         var ejections = 0
         var changes: [(Double, StateChange)] = []
         for event in state.log {
