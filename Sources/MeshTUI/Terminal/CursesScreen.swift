@@ -183,6 +183,10 @@ final class CursesScreen {
         pending = []
         decoder = PasteDecoder()
         flushinp()
+        // What is still arriving (a paste in several writes, input that is not a tty, where
+        // flushinp cannot reach the kernel's queue) goes too, until the input is quiet.
+        var dropped = 0
+        while dropped < 100_000, readRaw(timeout: 30) != nil { dropped += 1 }
     }
 
     private func readRaw(timeout: Int32) -> Input? {
