@@ -23,8 +23,8 @@ final class CursesScreen {
     private let output: UnsafeMutablePointer<FILE>?
     private let palette: Palette
     private var shown: ScreenBuffer?
-    private var decoder = PasteDecoder()
-    private var pending: [Key] = []
+    private var decoder = InputDecoder()
+    private var pending: [Input] = []
     /// The locale's character set is UTF-8 (as `nl_langinfo(CODESET)` says): without it the
     /// dashboard draws ASCII only, as htop does.
     let unicode: Bool
@@ -63,7 +63,9 @@ final class CursesScreen {
         nonl()
         keypad(mesh_stdscr(), true)
         intrflush(mesh_stdscr(), false)
-        mesh_set_escdelay(25)
+        // Long enough for a sequence that arrives in pieces (ssh, a busy machine), short enough
+        // for Esc to feel immediate; vim's ttimeoutlen is 100 ms too.
+        mesh_set_escdelay(100)
         curs_set(0)
         var defaults = false
         if has_colors() {
@@ -159,21 +161,28 @@ final class CursesScreen {
     /// The next input, waiting at most `timeout` milliseconds (0: do not wait). Bracketed
     /// pastes come whole, as one `.paste`.
     func read(timeout: Int32) -> Input? {
-        if !pending.isEmpty { return .key(pending.removeFirst()) }
+        if !pending.isEmpty { return pending.removeFirst() }
         var wait = timeout
         while true {
             guard let raw = readRaw(timeout: wait) else {
                 // Nothing more came: a held Esc was a key; an unfinished paste ends here.
                 guard decoder.isWaiting else { return nil }
                 if decoder.isPasting, wait < 500 { wait = 500; continue }
-                pending = decoder.flush()
-                return pending.isEmpty ? nil : .key(pending.removeFirst())
+                pending = decoder.flush().map(Self.input)
+                return pending.isEmpty ? nil : pending.removeFirst()
             }
             guard case .key(let key) = raw else { return raw }
-            pending = decoder.feed(key)
-            if !pending.isEmpty { return .key(pending.removeFirst()) }
-            // Inside a marker or a paste: the rest is already on its way.
-            wait = decoder.isPasting ? 500 : 30
+            pending = decoder.feed(key).map(Self.input)
+            if !pending.isEmpty { return pending.removeFirst() }
+            // Inside a sequence or a paste: the rest is already on its way.
+            wait = decoder.isPasting ? 500 : 100
+        }
+    }
+
+    private static func input(_ output: InputDecoder.Output) -> Input {
+        switch output {
+        case .key(let key): .key(key)
+        case .mouse(let button, let x, let y): .mouse(button: button, x: x, y: y)
         }
     }
 
@@ -181,7 +190,7 @@ final class CursesScreen {
     /// question that asks for confirmation takes only keys pressed after it was asked.
     func discardTypeahead() {
         pending = []
-        decoder = PasteDecoder()
+        decoder = InputDecoder()
         flushinp()
         // What is still arriving (a paste in several writes, input that is not a tty, where
         // flushinp cannot reach the kernel's queue) goes too, until the input is quiet.
