@@ -26,6 +26,8 @@ public final class LiveMesh: Playback {
     /// Per service: slot → upstream address.
     var routes: [[Int32: SocketAddress]] = []
     var meters: [LoadMeter] = []
+    /// Check results since the last sample, for the samples' marks (the detail pane's history).
+    var checkMarks: [EndpointRef: [CheckMark]] = [:]
     /// Endpoints registered with a TTL check: how long a report lasts, and when the current one ends.
     var ttls: [EndpointRef: (ttl: Double, until: Double)] = [:]
     let clock = RealClock()
@@ -69,7 +71,8 @@ public final class LiveMesh: Playback {
         let inbox = self.inbox
         let resultsLoop = group.next()
         checker = HealthChecker(group: group, resultsOn: resultsLoop) { result in
-            inbox.post(LiveInbox.Check(service: result.service, slot: result.slot, passed: result.passed, detail: result.detail))
+            inbox.post(LiveInbox.Check(service: result.service, slot: result.slot, passed: result.passed, detail: result.detail,
+                                       latency: result.latency))
         }
         supervisor.onExit = { ref, status in inbox.postExit(ref, status: status) }
         engine.onEvent = { [unowned self] event in
@@ -148,6 +151,10 @@ public final class LiveMesh: Playback {
         let (checks, outcomes, exits) = inbox.take()
         for check in checks {
             engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now)
+            if let ref = engine.ref(service: check.service, slot: check.slot) {
+                checkMarks[ref, default: []].append(CheckMark(t: (now * 1e6).rounded() / 1e6, passed: check.passed,
+                                                              latency: (check.latency * 1e6).rounded() / 1e6))
+            }
         }
         for outcome in outcomes {
             engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now)

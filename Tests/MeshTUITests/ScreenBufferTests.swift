@@ -1,3 +1,4 @@
+import MeshCore
 import Testing
 @testable import MeshTUI
 
@@ -68,6 +69,24 @@ import Testing
         ascii.asciiOnly = true
         ascii.put("é界-1", x: 0, y: 0)
         #expect(ascii.line(0) == "???-1", "ASCII terminals get one ? a column")
+    }
+
+    /// One scale for a service's rows: 7 rps draws low beside 300, not as tall.
+    @Test func sparklinesShareTheirServicesScale() {
+        let glyphs = Glyphs(ascii: false)
+        let small: [Float] = [7, 7, 7], big: [Float] = [300, 300, 300]
+        #expect(glyphs.sparkline(small, width: 3) == "███", "alone, its own peak")
+        let peak = Glyphs.peak([small, big], width: 3)
+        #expect(glyphs.sparkline(small, width: 3, peak: peak) == "▁▁▁")
+        #expect(glyphs.sparkline(big, width: 3, peak: peak) == "███")
+        var state = Fixtures.mesh()
+        let s = state.services.firstIndex { $0.name == "search" }!
+        state.services[s].endpoints[0].history = small
+        state.services[s].endpoints[2].history = big
+        let frame = render(DashboardFrame(state: state, status: Fixtures.demo), size: (120, 40)).text
+        let rows = frame.split(separator: "\n")
+        #expect(rows.first { $0.contains("search-1 ") }?.hasSuffix("▁▁▁") == true)
+        #expect(rows.first { $0.contains("search-3 ") }?.hasSuffix("███") == true)
     }
 
     @Test func styleDumpShowsRolesAndBold() {
