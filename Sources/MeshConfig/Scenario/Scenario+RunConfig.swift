@@ -1,5 +1,5 @@
 import Foundation
-public import MeshCore
+import MeshCore
 
 extension Scenario {
     /// How `mesh-top demo mesh.yaml` simulates a run config's endpoints, which say where they

@@ -107,9 +107,16 @@ struct DashboardInput {
         guard view.editingFilter else {
             return refuse("pasted text is not a command: press / to paste into the filter")
         }
+        // Line breaks and tabs become one space; other control characters are dropped.
         var line = ""
         for c in text {
-            if c.isNewline || c == "\t" { if line.last != " " { line.append(" ") } } else if !(c.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) { line.append(c) }
+            if c.isNewline || c == "\t" {
+                if line.last != " " { line.append(" ") }
+            } else if let ascii = c.asciiValue, ascii < 0x20 || ascii == 0x7F {
+                continue
+            } else {
+                line.append(c)
+            }
         }
         setFilter(view.filter + line)
     }
@@ -214,7 +221,7 @@ struct DashboardInput {
             return refuse("\(ref) weight is already \(weight == range.lowerBound ? "at its minimum" : "at its maximum") (\(weight))")
         }
         commands.append(.operate(.weight, ref, weight: weight))
-        view.notice = .init("weight \(ref) \(endpoint.weight) → \(weight)")
+        view.notice = .init("weight \(ref) \(endpoint.weight) \(view.ascii ? "->" : "→") \(weight)")
     }
 
     private mutating func answer(_ confirm: DashboardView.Confirmation, _ key: Key) {

@@ -91,10 +91,10 @@ extension DashboardRenderer {
         switch service.balancer {
         case .p2cEWMA, .leastRequest:
             guard let picks = service.picks, !picks.isEmpty else {
-                return [[(service.balancer == .leastRequest ? "weights differ: Envoy's schedule by weight ÷ (in flight + 1), no pairs"
+                return [[(service.balancer == .leastRequest ? "weights differ: Envoy's schedule by weight / (in flight + 1), no pairs"
                                                             : "no picks in the last window", label)]]
             }
-            let score = service.balancer == .leastRequest ? "fewer in flight" : "lower cost (ewma × (in flight + 1))"
+            let score = service.balancer == .leastRequest ? "fewer in flight" : "lower cost (ewma * (in flight + 1))"
             var lines: [Line] = [[("latest picks: two at random, \(score) wins", label)]]
             let mine = picks.filter { $0.candidates.contains(endpoint) }, others = picks.filter { !$0.candidates.contains(endpoint) }
             for pick in mine + others { lines.append(detail.pick(pick, kind: service.balancer, for: endpoint)) }
