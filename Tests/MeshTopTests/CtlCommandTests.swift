@@ -71,7 +71,14 @@ import Testing
         #expect(events.status == 0)
         // Samples (one a second) only when asked for.
         #expect(!events.stdout.contains(#""type":"sample""#))
-        let samples = try demo.ctl(["events", "--once", "--type", "sample"])
+        // The first sample comes a second into the mesh: ask until it has.
+        var samples = try demo.ctl(["events", "--once", "--type", "sample"])
+        let deadline = Date().addingTimeInterval(20)
+        while samples.stdout.isEmpty, Date() < deadline {
+            usleep(200_000)
+            samples = try demo.ctl(["events", "--once", "--type", "sample"])
+        }
+        #expect(samples.status == 0, "\(samples.stderr)")
         #expect(samples.stdout.split(separator: "\n").allSatisfy { $0.contains(#""type":"sample""#) })
         #expect(samples.stdout.contains(#""type":"sample""#))
         let bad = try demo.ctl(["events", "--once", "--type", "samples"])

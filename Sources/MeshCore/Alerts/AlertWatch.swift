@@ -29,8 +29,8 @@ struct AlertWatch {
 
     /// Counts a change toward `state_changes` (flapping) unless the operator caused it or it is
     /// a first verdict: drains, kills, restores and what follows them (drained, the checks of a
-    /// restarted process coming back from `unknown`) are planned work, not flaps. As Nagios
-    /// leaves planned downtime out of flap detection, and Consul's maintenance mode is no failure.
+    /// restarted process coming back from `unknown`) are planned work, not flaps, as Nagios'
+    /// scheduled downtime and Consul's maintenance mode keep planned work from raising alerts.
     mutating func noteStateChange(_ change: StateChange, at t: Double) {
         guard longestWindow > 0, change.isFlap else { return }
         changes[change.endpoint, default: []].append(t)
