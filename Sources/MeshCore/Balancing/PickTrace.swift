@@ -1,11 +1,13 @@
 import Foundation
 
-/// The latest picks of a power-of-two-choices balancer, both candidates and the loads it
-/// compared, so the dashboard can show why traffic goes where it goes. A ring of fixed size
-/// written in place: a pick records a few numbers and allocates nothing (the ring is reserved
-/// when the balancer is made; a copy's first write copies it once, as `EndpointStats` does).
+/// Recent picks of a power-of-two-choices balancer, both candidates and the loads it
+/// compared, so the dashboard can show why traffic goes where it goes. One pick in `every` is
+/// kept (a sample of the recent ones: the pick path pays a counter, not a record), in a ring of
+/// fixed size written in place that allocates nothing (it is reserved when the balancer is
+/// made; a copy's first write copies it once, as `EndpointStats` does).
 struct PickTrace: Sendable {
     static let capacity = 8
+    static let every: UInt8 = 8
 
     /// Loads as the picker compares them: `base × exp(exponent)` (least-request: in flight, 0).
     struct Entry: Sendable, Equatable {
@@ -23,6 +25,16 @@ struct PickTrace: Sendable {
 
     private var ring: ContiguousArray<Entry>
     private var next = 0
+    private var countdown: UInt8 = 1
+
+    /// Whether this pick is one to keep.
+    @inline(__always)
+    mutating func due() -> Bool {
+        countdown &-= 1
+        guard countdown == 0 else { return false }
+        countdown = Self.every
+        return true
+    }
 
     init() {
         ring = []

@@ -42,7 +42,9 @@ struct PowerOfTwoChoices: Sendable {
         guard a != b else { return a }
         let activeA = stats.active[Int(a)], activeB = stats.active[Int(b)]
         let picked = activeB < activeA ? b : a
-        trace.record(.init(a: a, b: b, baseA: Double(activeA), exponentA: 0, baseB: Double(activeB), exponentB: 0, picked: picked))
+        if trace.due() {
+            trace.record(.init(a: a, b: b, baseA: Double(activeA), exponentA: 0, baseB: Double(activeB), exponentB: 0, picked: picked))
+        }
         return picked
     }
 
@@ -56,8 +58,10 @@ struct PowerOfTwoChoices: Sendable {
         // base × exp(exponent) compared with one exp.
         let costA = loadA.base * exp(loadA.exponent - loadB.exponent)
         let picked = loadB.base < costA ? b : a
-        trace.record(.init(a: a, b: b, baseA: loadA.base, exponentA: loadA.exponent, baseB: loadB.base,
-                           exponentB: loadB.exponent, picked: picked))
+        if trace.due() {
+            trace.record(.init(a: a, b: b, baseA: loadA.base, exponentA: loadA.exponent, baseB: loadB.base,
+                               exponentB: loadB.exponent, picked: picked))
+        }
         return picked
     }
 
