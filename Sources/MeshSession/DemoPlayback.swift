@@ -11,6 +11,9 @@ public final class DemoPlayback: Playback {
     public let onEvent: (MeshEvent) -> Void
     /// Whether events leave the process (a recording): then history cannot be rewritten.
     public let isRecording: Bool
+    /// After a seek back: the simulation runs again from the start without passing its events
+    /// on a second time, up to here.
+    private var quietUntil: Double?
 
     public init(scenario: Scenario, isRecording: Bool = false, onEvent: @escaping (MeshEvent) -> Void = { _ in }) {
         self.scenario = scenario
@@ -35,17 +38,28 @@ public final class DemoPlayback: Playback {
     }
     public var end: Double? { scenario.duration }
 
-    public func advance(to t: Double) { simulator.advance(to: t) }
+    public func advance(to t: Double) { advance(to: t, maxEvents: .max) }
 
+    public func advance(to t: Double, maxEvents: Int) {
+        var budget = maxEvents
+        if let until = quietUntil {
+            budget -= simulator.advance(to: min(t, until), maxEvents: budget)
+            guard simulator.now >= until else { return }
+            simulator.engine.onEvent = onEvent
+            quietUntil = nil
+        }
+        simulator.advance(to: t, maxEvents: budget)
+    }
+
+    /// Forward, the simulation runs on to `t` as it would have (its events are new); back, it
+    /// starts again from the beginning, quietly up to `t` (same seed, same run). Either way
+    /// `advance` does the work, in slices.
     public func seek(to t: Double) -> String? {
         let target = max(0, min(t, end ?? t))
         if target < simulator.now {
             if isRecording { return "cannot seek back while recording" }
             simulator = DemoPlayback.makeSimulator(scenario, onEvent: { _ in })
-            simulator.advance(to: target)
-            simulator.engine.onEvent = onEvent
-        } else {
-            simulator.advance(to: target)
+            quietUntil = target
         }
         return nil
     }

@@ -50,7 +50,7 @@ public struct RunSummary: Sendable {
                 let row = rows[ref] ?? Row()
                 let success = row.requests > 0 ? 100 * (1 - row.errors / row.requests) : 100
                 lines.append(pad(ref.description, 28) + pad(endpoint.state.rawValue, 10)
-                             + lpad(String(Int(row.requests.rounded())), 10) + lpad(String(Int(row.errors.rounded())), 8)
+                             + lpad(String(Int(saturating: row.requests.rounded())), 10) + lpad(String(Int(saturating: row.errors.rounded())), 8)
                              + lpad(String(format1(success)) + "%", 9) + lpad(String(row.stateChanges), 8))
             }
         }

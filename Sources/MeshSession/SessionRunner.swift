@@ -32,6 +32,12 @@ public final class SessionRunner: @unchecked Sendable {
     private var pacer: Pacer
     private let end: Double?
     private let stopAtEnd: Bool
+    /// Events per slice of `advance`, adapted so that a slice takes about `sliceSeconds`: the
+    /// loop comes back to its commands (stop, pause, seek) that often whatever the playback asks.
+    private var sliceEvents = 4096
+    static let sliceSeconds = 0.02
+    /// Where the last seek is headed while the playback is still getting there.
+    private var seekTarget: Double?
 
     // Shared with the dashboard, under the lock.
     private let lock = NSLock()
@@ -40,10 +46,11 @@ public final class SessionRunner: @unchecked Sendable {
     private var isOver = false
     private var latest: Snapshot
 
-    /// `duration` overrides the playback's own end; `stopAtEnd` for headless runs.
+    /// `duration` ends the session earlier than the playback's own end (never later: a replay
+    /// ends with its recording); `stopAtEnd` for headless runs.
     public init(playback: any Playback, speed: Double?, duration: Double? = nil, stopAtEnd: Bool) {
         self.playback = playback
-        end = duration ?? playback.end
+        end = [duration, playback.end].compactMap { $0 }.min()
         self.stopAtEnd = stopAtEnd
         pacer = Pacer(speed: speed, mesh: playback.now, wall: SessionRunner.wallClock())
         latest = Snapshot(state: playback.state, mode: playback.mode, speed: speed, paused: false, finished: false, message: nil)
@@ -95,7 +102,8 @@ public final class SessionRunner: @unchecked Sendable {
             let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
             // At max speed, advance in slices so commands and snapshots keep flowing.
             let slice = pacer.speed == nil ? min(target, playback.now + 1) : target
-            if slice > playback.now { playback.advance(to: slice) }
+            if slice > playback.now { advance(to: slice) }
+            if let seeking = seekTarget, playback.now >= seeking { seekTarget = nil }
             if pacer.speed == nil, !pacer.paused { pacer.anchor(mesh: playback.now, wall: SessionRunner.wallClock()) }
             let finished = end.map { playback.now >= $0 } ?? false
             let wall = SessionRunner.wallClock()
@@ -127,12 +135,27 @@ public final class SessionRunner: @unchecked Sendable {
             pacer.step(faster: faster, mesh: playback.now, wall: wall)
             return nil
         case .seek(let delta):
-            let target = max(0, min(playback.now + delta, end ?? .infinity))
+            let target = max(0, min((seekTarget ?? playback.now) + delta, end ?? .infinity))
             if let refusal = playback.seek(to: target) { return refusal }
-            pacer.anchor(mesh: playback.now, wall: wall)
+            // The playback may still be on its way there: the slices of `advance` take it.
+            seekTarget = playback.now < target ? target : nil
+            pacer.anchor(mesh: target, wall: wall)
             return nil
         case .stop:
             return nil
+        }
+    }
+
+    /// One slice, and the next slice's size from how long this one took.
+    private func advance(to t: Double) {
+        let started = SessionRunner.wallClock()
+        playback.advance(to: t, maxEvents: sliceEvents)
+        let took = SessionRunner.wallClock() - started
+        if took > 2 * Self.sliceSeconds {
+            sliceEvents = max(16, sliceEvents / 2)
+        } else if took < Self.sliceSeconds / 2, playback.now < t {
+            // Only a slice the budget cut short says the budget could be larger.
+            sliceEvents = min(1 << 24, sliceEvents * 2)
         }
     }
 

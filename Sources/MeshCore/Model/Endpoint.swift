@@ -30,6 +30,25 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         self.state = state; self.since = since; self.load = .idle; self.history = []
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        address = try c.decodeIfPresent(String.self, forKey: .address)
+        zone = try c.decode(String.self, forKey: .zone)
+        weight = try c.decode(Int.self, forKey: .weight, in: Endpoint.weightRange)
+        tags = try c.decode([String].self, forKey: .tags)
+        metadata = try c.decode([String: String].self, forKey: .metadata)
+        supervised = try c.decode(Bool.self, forKey: .supervised)
+        state = try c.decode(EndpointState.self, forKey: .state)
+        since = try c.decode(Double.self, forKey: .since, in: RecordedRange.time)
+        load = try c.decode(EndpointLoad.self, forKey: .load)
+        history = try c.decode([Float].self, forKey: .history)
+        guard history.count <= Endpoint.historyLength, history.allSatisfy({ RecordedRange.rate.contains(Double($0)) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .history, in: c,
+                debugDescription: "at most \(Endpoint.historyLength) rates in \(RecordedRange.rate.lowerBound)...\(RecordedRange.rate.upperBound)")
+        }
+    }
+
     mutating func record(_ load: EndpointLoad) {
         self.load = load
         if history.count == Endpoint.historyLength { history.removeFirst() }
