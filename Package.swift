@@ -23,6 +23,9 @@ let package = Package(
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
         .systemLibrary(name: "CNcursesw", path: "Modules/CNcursesw"),
 
+        // What every way out needs from signal handlers: terminal back, supervised processes gone.
+        .target(name: "CMeshGuard", path: "Modules/CMeshGuard"),
+
         // mesh-bench only: counts malloc calls, so "0 allocations per pick" is measured.
         .target(name: "CAllocCounter", path: "Modules/CAllocCounter"),
 
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "CMeshGuard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -81,7 +84,7 @@ let package = Package(
         ),
 
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
-        .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
+        .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw", "CMeshGuard"], swiftSettings: strict),
 
         // Active health checks on real sockets: HTTP and TCP probes on event loops.
         .target(
@@ -109,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMeshGuard
 import Foundation
 
 @main
@@ -14,6 +15,9 @@ struct MeshTop: ParsableCommand {
     /// ArgumentParser's own `main`, except that a command line it cannot parse is one line
     /// naming the option (its usage text is one `--help` away), as every other mistake is.
     static func main() {
+        // A crash restores the terminal and stops supervised processes with one line. Swift's
+        // backtracer (an interactive prompt on a terminal) only when SWIFT_BACKTRACE asks for it.
+        mesh_guard_install_fatal(ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil ? 0 : 1)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -23,6 +23,10 @@ final class CursesScreen {
     init(theme: Theme, term: String? = nil, output: UnsafeMutablePointer<FILE>? = nil,
          input: UnsafeMutablePointer<FILE>? = nil) throws {
         unicode = CursesScreen.prepareLocale()
+        // The modes to give back if the process dies before curses can (see TerminalGuard).
+        let fd = fileno(output ?? mesh_stdout())
+        var modes = termios()
+        let isTerminal = tcgetattr(fd, &modes) == 0
         let started: OpaquePointer? = if let term {
             newterm(term, output ?? mesh_stdout(), input ?? mesh_stdin())
         } else {
@@ -48,7 +52,7 @@ final class CursesScreen {
         }
         palette = Palette(theme: theme, colors: Int(mesh_colors()), hasColors: has_colors() && mesh_color_pairs() > ColorRole.allCases.count)
         palette.install(defaultColors: defaults)
-        TerminalGuard.cursesActive(true)
+        if isTerminal { TerminalGuard.hold(fd, modes: modes, leave: TerminalGuard.leaveSequence()) }
         updateSize()
     }
 
@@ -150,7 +154,7 @@ final class CursesScreen {
         screen = nil
         curs_set(1)
         endwin()
-        TerminalGuard.cursesActive(false)
+        TerminalGuard.release()
         delscreen(current)
     }
 
