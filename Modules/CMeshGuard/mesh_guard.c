@@ -219,25 +219,40 @@ static void die_of(int sig) {
 static void on_fatal(int sig, siginfo_t *info, void *context) {
     if (atomic_flag_test_and_set(&in_fatal)) { die_of(sig); return; }
     leave();
-    for (size_t i = 0; i < FATAL_COUNT; i++) {
-        if (fatal_signals[i] != sig || !chain_fatal) continue;
-        struct sigaction *old = &previous_fatal[i];
-        if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) { old->sa_sigaction(sig, info, context); return; }
-        if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) { old->sa_handler(sig); return; }
-    }
     say("mesh-top: internal error: ");
     say(signal_name(sig));
-    say(chain_fatal ? "\n" : "; the terminal is restored and supervised processes are stopped "
-                             "(SWIFT_BACKTRACE=enable=yes shows a backtrace)\n");
+    say("; the terminal is restored and supervised processes are stopped");
+    say(chain_fatal ? "\n" : " (SWIFT_BACKTRACE=enable=yes shows a backtrace)\n");
+    for (size_t i = 0; i < FATAL_COUNT; i++) {
+        if (fatal_signals[i] != sig || !chain_fatal) continue;
+        // Swift's backtracer, when SWIFT_BACKTRACE asked for it.
+        struct sigaction *old = &previous_fatal[i];
+        if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) old->sa_sigaction(sig, info, context);
+        else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) old->sa_handler(sig);
+    }
     die_of(sig);
 }
 
 void mesh_guard_install_fatal(int chain) {
     chain_fatal = chain;
-    // A handler for a stack overflow needs a stack of its own (the main thread's, here).
+    // A parent may have started us with signals blocked (test runners' threads block most):
+    // a blocked fault kills without a handler, a blocked SIGINT is never seen. Unblocked here,
+    // first thing, every thread started later inherits it.
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    for (size_t i = 0; i < FATAL_COUNT; i++) sigaddset(&wanted, fatal_signals[i]);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGHUP);
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
+    // A handler for a stack overflow needs a stack of its own (the main thread's, here), unless
+    // one is there already (Swift's backtracer sets its own up).
     static char alternate[64 * 1024];
-    stack_t stack = { .ss_sp = alternate, .ss_size = sizeof alternate, .ss_flags = 0 };
-    sigaltstack(&stack, NULL);
+    stack_t current;
+    if (sigaltstack(NULL, &current) == 0 && (current.ss_flags & SS_DISABLE)) {
+        stack_t stack = { .ss_sp = alternate, .ss_size = sizeof alternate, .ss_flags = 0 };
+        sigaltstack(&stack, NULL);
+    }
     for (size_t i = 0; i < FATAL_COUNT; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
@@ -293,6 +308,10 @@ int mesh_guard_arm_stop(void) {
     char drain[16];
     while (wake[0] >= 0 && read(wake[0], drain, sizeof drain) > 0) {}
     set_stop_handlers(on_stop);
+    sigset_t stops;
+    sigemptyset(&stops);
+    for (size_t i = 0; i < STOP_COUNT; i++) sigaddset(&stops, stop_signals[i]);
+    pthread_sigmask(SIG_UNBLOCK, &stops, NULL);
     return wake[0];
 }
 
