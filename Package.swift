@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
@@ -137,17 +138,26 @@ let package = Package(
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", swiftSettings: strict),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
-        .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshConfigTests",
+            dependencies: ["MeshConfig", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
-        .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshSessionTests",
+            dependencies: ["MeshSession", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
             exclude: ["Snapshots"],  // golden frames, read through #filePath
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MeshTopTests", dependencies: ["MeshCore", "MeshTestSupport"],
+            name: "MeshTopTests",
+            dependencies: ["MeshCore", "MeshTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],  // client scripts run by the tests, read through #filePath
             swiftSettings: strict
         ),

@@ -61,7 +61,7 @@ struct Field {
         guard let p = plain?.replacingOccurrences(of: "_", with: ""), let value = Int(p) else {
             // Digits too many for an Int are a number out of range, not a wrong type.
             if let p = plain, let huge = Double(p.replacingOccurrences(of: "_", with: "")), huge == huge.rounded() {
-                throw error("\(p) is too large (whole numbers here are at most \(Int.max))")
+                throw error("\(p) is out of range (whole numbers here are within ±\(Int.max))")
             }
             throw error("expected a whole number, got \(shown)")
         }

@@ -33,13 +33,13 @@ public enum MeshDuration {
 
     /// Whole nanoseconds for a timer, saturating: NaN and negatives give 0, huge values Int64.max.
     public static func nanoseconds(_ seconds: Double) -> Int64 {
-        Int64(saturating: seconds * 1e9)
+        Int64(saturating: max(0, seconds * 1e9))
     }
 
     /// At most three decimals: `30s`, `1.5s`, `0.25s`.
     private static func trim(_ v: Double) -> String {
+        guard abs(v) < 1e15 else { return "\(v)" }
         let r = (v * 1000).rounded() / 1000
-        guard abs(r) < 1e15 else { return "\(r)" }
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 }
