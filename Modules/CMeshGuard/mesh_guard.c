@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <pthread.h>
@@ -130,6 +131,17 @@ void mesh_guard_kill_tracked(void) {
     }
 }
 
+static struct rlimit original_nofile;
+static int nofile_raised;
+
+void mesh_guard_raise_nofile(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+    original_nofile = limit;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0) nofile_raised = 1;
+}
+
 int mesh_guard_pidfd_open(pid_t pid) {
 #ifdef SYS_pidfd_open
     return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -160,6 +172,7 @@ pid_t mesh_guard_spawn(const char *path, char *const argv[], char *const envp[],
             sigaction(sig, &action, NULL);
         }
         setpgid(0, 0);
+        if (nofile_raised) setrlimit(RLIMIT_NOFILE, &original_nofile);
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         // The parent may have died between vfork and prctl: then nobody would ever kill us.
         if (getppid() != parent) _exit(127);

@@ -18,6 +18,7 @@ struct MeshTop: ParsableCommand {
         // A crash restores the terminal and stops supervised processes with one line. Swift's
         // backtracer (an interactive prompt on a terminal) only when SWIFT_BACKTRACE asks for it.
         mesh_guard_install_fatal(ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil ? 0 : 1)
+        mesh_guard_raise_nofile()
         do {
             var command = try parseAsRoot()
             try command.run()

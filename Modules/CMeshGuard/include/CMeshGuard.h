@@ -61,6 +61,10 @@ void mesh_guard_untrack(pid_t group);
 /// SIGKILL to every tracked group (async-signal-safe).
 void mesh_guard_kill_tracked(void);
 
+/// Raises the soft limit on open descriptors to the hard one (thousands of supervised processes
+/// each hold a pidfd), as Go's runtime does; children get the limit mesh-top started with.
+void mesh_guard_raise_nofile(void);
+
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -1 where unsupported.
 int mesh_guard_pidfd_open(pid_t pid);
 
