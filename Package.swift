@@ -151,7 +151,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
+            name: "MeshTUITests",
+            dependencies: ["MeshTUI", "CNcursesw", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Snapshots"],  // golden frames, read through #filePath
             swiftSettings: strict
         ),
