@@ -14,6 +14,7 @@ final class ChildProcesses: @unchecked Sendable {
     private struct Request {
         var argv: [String]
         var logFD: Int32
+        var started: (pid_t) -> Void
         var reply: (Result<pid_t, SupervisorError>) -> Void
     }
 
@@ -37,13 +38,14 @@ final class ChildProcesses: @unchecked Sendable {
     }
 
     /// Starts `argv` (argv[0] a path) with stdin from /dev/null and output to `logFD`; waits
-    /// for the thread to have done it.
-    func spawn(_ argv: [String], logFD: Int32) throws(SupervisorError) -> pid_t {
+    /// for the thread to have done it. `started` runs on that thread before the process can be
+    /// reaped, so whoever keeps its pid knows it before `onExit` can name it.
+    func spawn(_ argv: [String], logFD: Int32, started: @escaping (pid_t) -> Void) throws(SupervisorError) -> pid_t {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: Result<pid_t, SupervisorError> = .failure(SupervisorError("the supervisor has stopped"))
         let accepted = lock.withLock { () -> Bool in
             guard !stopping else { return false }
-            requests.append(Request(argv: argv, logFD: logFD) { result = $0; done.signal() })
+            requests.append(Request(argv: argv, logFD: logFD, started: started) { result = $0; done.signal() })
             return true
         }
         guard accepted else { throw SupervisorError("the supervisor has stopped") }
@@ -95,6 +97,7 @@ final class ChildProcesses: @unchecked Sendable {
             return .failure(SupervisorError("cannot start '\(request.argv.last ?? "")': \(String(cString: strerror(error)))"))
         }
         mesh_guard_track(pid)
+        request.started(pid)
         let pidfd = mesh_guard_pidfd_open(pid)
         if pidfd >= 0 {
             watched[pidfd] = pid

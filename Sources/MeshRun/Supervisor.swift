@@ -49,8 +49,9 @@ public final class Supervisor: @unchecked Sendable {
         guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         do {
-            let pid = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log)
-            lock.withLock { running[ref] = pid }
+            _ = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
+                self.lock.withLock { self.running[ref] = pid }
+            }
         } catch {
             throw SupervisorError("\(ref): \(error)")
         }
