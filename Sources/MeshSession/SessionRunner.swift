@@ -112,7 +112,9 @@ public final class SessionRunner: @unchecked Sendable {
                 lastPublish = wall
             }
             if finished && stopAtEnd { return }
-            if pacer.speed != nil || pacer.paused || finished { Thread.sleep(forTimeInterval: 0.01) }
+            // Caught up with the pacer (or paused, or done): wait a little; behind it, go on.
+            let caughtUp = playback.now >= slice
+            if (pacer.speed != nil && caughtUp) || pacer.paused || finished { Thread.sleep(forTimeInterval: 0.01) }
         }
     }
 
