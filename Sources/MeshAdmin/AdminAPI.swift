@@ -1,4 +1,5 @@
 import Foundation
+import MeshConfig
 import MeshCore
 import MeshSession
 import NIOCore
@@ -16,12 +17,23 @@ public final class AdminAPI: Sendable {
     private let token: String?
     private let consul: ConsulAPI
 
-    /// `token`: when set, mutating routes need it (`Authorization: Bearer T` or `X-Consul-Token`).
-    public init(control: any MeshControl, journal: EventJournal, token: String?) {
+    /// `token`: when set, mutating routes need it (`Authorization: Bearer T`, `X-Consul-Token`
+    /// or `?token=`). `address`: where the API listens (`host:port`), which Consul's status
+    /// routes give as the leader's.
+    public init(control: any MeshControl, journal: EventJournal, token: String?, address: String? = nil) {
         self.control = control
         self.journal = journal
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
-        consul = ConsulAPI(control: control, journal: journal)
+        var node = ConsulNode(id: UUID().uuidString.lowercased(), serverAddress: address ?? "127.0.0.1:8300")
+        if let listen = address.flatMap(HostPort.init) {
+            // Listening on every address: this machine's own is the one to give.
+            if listen.isWildcard || listen.host == "localhost" {
+                node.serverAddress = HostPort(host: "127.0.0.1", port: listen.port).description
+            } else {
+                node.address = listen.host
+            }
+        }
+        consul = ConsulAPI(control: control, journal: journal, node: node)
     }
 
     /// Answers every long poll now (the session is ending).

@@ -7,7 +7,10 @@ import NIOHTTP1
 struct AdminRequest: Sendable {
     var method: HTTPMethod
     var path: [String]
+    /// The last value of each query parameter (`?passing` alone is `""`).
     var query: [String: String]
+    /// Every query parameter in order, for the repeatable ones (Consul's `?tag=a&tag=b`).
+    var queryItems: [(name: String, value: String)]
     var headers: HTTPHeaders
     var body: [UInt8]
 
@@ -17,25 +20,30 @@ struct AdminRequest: Sendable {
         self.body = body
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = parts[0].split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        var query: [String: String] = [:]
+        var items: [(name: String, value: String)] = []
         if parts.count > 1 {
             for pair in parts[1].split(separator: "&") {
                 let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
                 let value = kv.count > 1 ? (String(kv[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(kv[1])) : ""
-                query[key] = value
+                items.append((key, value))
             }
         }
-        self.query = query
+        queryItems = items
+        query = Dictionary(items.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
-    /// The token a client sent: `Authorization: Bearer T` or Consul's `X-Consul-Token: T`.
+    /// Every value given for a repeatable parameter, in order.
+    func values(of name: String) -> [String] { queryItems.filter { $0.name == name }.map(\.value) }
+
+    /// The token a client sent: `Authorization: Bearer T`, Consul's `X-Consul-Token: T`, or
+    /// Consul's older `?token=T` (still what python-consul sends).
     var token: String? {
         if let auth = headers.first(name: "authorization") {
             let parts = auth.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
         }
-        return headers.first(name: "x-consul-token")
+        return headers.first(name: "x-consul-token") ?? query["token"]
     }
 
     /// Whether it changes something (and so needs the token when one is set): every write, and

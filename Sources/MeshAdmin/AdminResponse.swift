@@ -37,9 +37,9 @@ struct AdminResponse: Sendable {
     /// for a bad value, 409 for what cannot be done now.
     static func refused(_ refusal: OperatorError) -> AdminResponse {
         let status: HTTPResponseStatus = switch refusal {
-        case .unknownEndpoint, .unknownID: .notFound
-        case .badWeight, .badRegistration: .badRequest
-        case .notApplicable, .readOnly: .conflict
+        case .unknownEndpoint, .unknownID, .unknownCheck: .notFound
+        case .badWeight, .badRegistration, .notTTL: .badRequest
+        case .notApplicable, .readOnly, .configured: .conflict
         }
         return error(status, refusal.description)
     }

@@ -1,3 +1,4 @@
+public import MeshCore
 public import NIOCore
 #if canImport(Glibc)
 import Glibc
@@ -42,6 +43,17 @@ extension ServiceProxy {
                 for (slot, counters) in part { total[slot, default: EndpointCounters()].add(counters) }
             }
             return total
+        }
+    }
+
+    /// Every loop's balancer view, merged per slot (`BalancerView.merged`).
+    public func balancerViews() -> EventLoopFuture<[Int32: BalancerView]> {
+        fromEveryLoop { $0.balancerViews() }.map { parts in
+            var views: [Int32: [BalancerView]] = [:]
+            for part in parts {
+                for (slot, view) in part { views[slot, default: []].append(view) }
+            }
+            return views.compactMapValues(BalancerView.merged)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MeshCore
+import MeshProbe
 
 /// What the event loops report to the control thread between two of its steps: check results,
 /// request outcomes that matter to outlier detection, and processes that died. Appends are
@@ -13,11 +14,14 @@ final class LiveInbox: @unchecked Sendable {
     private var checks: [Check] = []
     private var outcomes: [Outcome] = []
     private var exits: [(EndpointRef, Int32)] = []
+    private var consulChecks: [HealthCheckResult] = []
     private var registry: [RegistryCommand] = []
     private var notices: [String] = []
 
     func post(_ check: Check) { lock.withLock { checks.append(check) } }
     func post(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }
+    /// A run of a Consul registration's HTTP or TCP check.
+    func postConsulCheck(_ result: HealthCheckResult) { lock.withLock { consulChecks.append(result) } }
     func postExit(_ ref: EndpointRef, status: Int32) { lock.withLock { exits.append((ref, status)) } }
     /// Registrations other instances made, through the shared registry.
     func post(_ commands: [RegistryCommand]) { if !commands.isEmpty { lock.withLock { registry += commands } } }
@@ -28,6 +32,13 @@ final class LiveInbox: @unchecked Sendable {
         lock.withLock {
             defer { checks.removeAll(keepingCapacity: true); outcomes.removeAll(keepingCapacity: true); exits.removeAll() }
             return (checks, outcomes, exits)
+        }
+    }
+
+    func takeConsulChecks() -> [HealthCheckResult] {
+        lock.withLock {
+            defer { consulChecks.removeAll(keepingCapacity: true) }
+            return consulChecks
         }
     }
 

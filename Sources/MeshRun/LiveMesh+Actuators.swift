@@ -13,11 +13,13 @@ extension LiveMesh {
 
     /// Applies an endpoint's change of state to its connections, process and checks.
     func actuate(_ event: MeshEvent) {
+        if case .registry(let change) = event.body, change.action == .deregistered { return withdraw(change) }
         guard case .endpointState(let change) = event.body, let (s, slot) = engine.locate(change.endpoint) else { return }
         let proxy = s < proxies.count ? proxies[s] : nil
         switch change.to {
         case .killed:
             checker.pause(service: s, slot: slot)
+            consulProbes.pause(change.endpoint)
             supervisor.kill(change.endpoint)
             if let proxy { try? proxy.kill(slot: slot).wait() }
         case .draining:
@@ -30,6 +32,7 @@ extension LiveMesh {
             if change.from == .killed {
                 try? supervisor.start(change.endpoint)
                 checker.resume(service: s, slot: slot)
+                consulProbes.resume(change.endpoint)
             }
             if let proxy { try? proxy.restore(slot: slot).wait() }
         }
@@ -40,10 +43,12 @@ extension LiveMesh {
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
             let counters = proxies[s].flatMap { proxy in try? proxy.collect().wait() } ?? [:]
+            let views = proxies[s].flatMap { proxy in try? proxy.balancerViews().wait() } ?? [:]
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }
-                let load = meters[s].load(slot: slot, counters: counters[slot] ?? EndpointCounters(), window: max(window, 1e-3))
+                var load = meters[s].load(slot: slot, counters: counters[slot] ?? EndpointCounters(), window: max(window, 1e-3))
+                load.balancer = views[slot]
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }

@@ -26,8 +26,11 @@ public final class LiveMesh: Playback {
     /// Per service: slot → upstream address.
     var routes: [[Int32: SocketAddress]] = []
     var meters: [LoadMeter] = []
-    /// Endpoints registered with a TTL check: how long a report lasts, and when the current one ends.
-    var ttls: [EndpointRef: (ttl: Double, until: Double)] = [:]
+    /// The HTTP and TCP checks Consul registrations bring.
+    var consulProbes: ConsulProbes!
+    /// False while applying what another instance shared: its deregistrations are not ours to
+    /// withdraw from etcd.
+    var sharing = true
     let clock = RealClock()
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
@@ -71,6 +74,7 @@ public final class LiveMesh: Playback {
         checker = HealthChecker(group: group, resultsOn: resultsLoop) { result in
             inbox.post(LiveInbox.Check(service: result.service, slot: result.slot, passed: result.passed, detail: result.detail))
         }
+        consulProbes = ConsulProbes(group: group, resultsOn: resultsLoop) { inbox.postConsulCheck($0) }
         supervisor.onExit = { ref, status in inbox.postExit(ref, status: status) }
         engine.onEvent = { [unowned self] event in
             self.onEvent(event)
@@ -155,8 +159,8 @@ public final class LiveMesh: Playback {
         for (ref, status) in exits {
             engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
         }
+        applyConsulChecks(now: now)
         applyShared(now: now)
-        expireTTLs(now: now)
         engine.tick(now: now)
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)
@@ -175,6 +179,7 @@ public final class LiveMesh: Playback {
         shared?.stop()
         for proxy in proxies.compactMap({ $0 }) { try? proxy.stop().wait() }
         if let checker { _ = try? checker.shutdown().wait() }
+        if let consulProbes { _ = try? consulProbes.shutdown().wait() }
         supervisor.stopAll()
         try? group.syncShutdownGracefully()
     }

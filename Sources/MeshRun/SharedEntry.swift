@@ -1,7 +1,10 @@
 import MeshCore
 
 /// A registration as it is stored in etcd: enough to register the endpoint elsewhere, and who
-/// wrote it (an instance ignores its own writes when they come back through the watch).
+/// wrote it (an instance ignores its own writes when they come back through the watch). Health
+/// stays local: another instance runs the HTTP and TCP checks itself, but TTL reports reach
+/// only the instance they were sent to, and only that one deregisters an instance for staying
+/// critical.
 struct SharedEntry: Codable, Equatable {
     var service: String
     var id: String
@@ -10,15 +13,26 @@ struct SharedEntry: Codable, Equatable {
     var weight: Int
     var tags: [String]
     var metadata: [String: String]
+    var registration: Registration?
     var owner: String
 
     init(service: String, endpoint: Endpoint, owner: String) {
         self.service = service; id = endpoint.id; address = endpoint.address; zone = endpoint.zone
-        weight = endpoint.weight; tags = endpoint.tags; metadata = endpoint.metadata; self.owner = owner
+        weight = endpoint.weight; tags = endpoint.tags; metadata = endpoint.metadata
+        registration = endpoint.registration; self.owner = owner
     }
 
+    /// The endpoint as another instance registers it: without the TTL checks and the
+    /// deregistration delay, which belong to the instance that took the registration.
     var endpoint: Endpoint {
-        Endpoint(id: id, address: address, zone: zone, weight: weight, tags: tags, metadata: metadata)
+        var registration = registration ?? Registration()
+        registration.checks = registration.checks.filter { $0.kind != .ttl }.map { check in
+            var check = check
+            check.deregisterCriticalAfter = nil
+            return check
+        }
+        return Endpoint(id: id, address: address, zone: zone, weight: weight, tags: tags, metadata: metadata,
+                        registration: registration)
     }
 
     /// `/mesh-top/registry/SERVICE/ID`.

@@ -131,7 +131,7 @@ final class SharedRegistry: Sendable {
 
     private func register(_ pair: EtcdKeyValue) -> RegistryCommand? {
         guard let entry = try? JSONDecoder().decode(SharedEntry.self, from: Data(pair.value)), entry.owner != owner else { return nil }
-        return .register(service: entry.service, endpoint: entry.endpoint, ttl: nil)
+        return .register(service: entry.service, endpoint: entry.endpoint, replaceChecks: true)
     }
 
     /// Watches from `revision`; when the stream stops (etcd restarted, a member went away, the

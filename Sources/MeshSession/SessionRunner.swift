@@ -39,6 +39,11 @@ public final class SessionRunner: @unchecked Sendable {
     /// Where the last seek is headed while the playback is still getting there.
     private var seekTarget: Double?
 
+    /// Called on the driving thread after each snapshot whose `seq` moved, with that `seq`: the
+    /// admin API's blocking reads wait for it. Set before `run()`.
+    public var onPublish: (@Sendable (UInt64) -> Void)?
+    private var publishedSeq: UInt64?
+
     // Shared with the dashboard, under the lock.
     private let lock = NSLock()
     private let stopped = DispatchSemaphore(value: 0)
@@ -90,14 +95,22 @@ public final class SessionRunner: @unchecked Sendable {
         while true {
             var message: String?
             let pending = lock.withLock { () -> [Command] in defer { commands.removeAll() }; return commands }
+            var replies: [() -> Void] = []
             for (i, command) in pending.enumerated() {
                 if case .stop = command {
                     publish(message: message, answered: true)
+                    replies.forEach { $0() }
                     // Left for the refusal on the way out.
                     lock.withLock { commands.insert(contentsOf: pending[(i + 1)...], at: 0) }
                     return
                 }
-                message = apply(command) ?? message
+                message = apply(command, replies: &replies) ?? message
+            }
+            // Answered only once what they did is in the published snapshot: a read that
+            // follows an answer sees it.
+            if !replies.isEmpty {
+                publish(message: message, answered: true)
+                replies.forEach { $0() }
             }
             let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
             // At max speed, advance in slices so commands and snapshots keep flowing.
@@ -118,16 +131,17 @@ public final class SessionRunner: @unchecked Sendable {
         }
     }
 
-    private func apply(_ command: Command) -> String? {
+    /// Applies a command; its answer goes into `replies`, to be given once published.
+    private func apply(_ command: Command, replies: inout [() -> Void]) -> String? {
         let wall = SessionRunner.wallClock()
         switch command {
         case .operate(let c, let reply):
             let refusal = playback.operate(c)
-            reply?(refusal)
+            if let reply { replies.append { reply(refusal) } }
             return refusal?.description
         case .registry(let c, let reply):
             let refusal = playback.registry(c)
-            reply?(refusal)
+            if let reply { replies.append { reply(refusal) } }
             // Registrations come from programs, not the operator: no footer message.
             return nil
         case .togglePause:
@@ -170,6 +184,10 @@ public final class SessionRunner: @unchecked Sendable {
             latest.paused = pacer.paused
             latest.finished = finished
             if answered { latest.message = message }
+        }
+        if state.seq != publishedSeq {
+            publishedSeq = state.seq
+            onPublish?(state.seq)
         }
     }
 

@@ -110,7 +110,9 @@ extension Simulator {
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }
-                entries.append(LoadSample.Entry(endpoint: ref, load: endpoints[s][Int(slot)].takeLoad(window: window)))
+                var load = endpoints[s][Int(slot)].takeLoad(window: window)
+                load.balancer = balancers[s].view(slot: slot)
+                entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }
         engine.recordSample(entries, now: now)

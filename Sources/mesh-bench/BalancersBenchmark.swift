@@ -19,9 +19,6 @@ struct BalancersBenchmark: ParsableCommand {
     @Option(help: "Timed runs per algorithm; the median is shown.")
     var runs = 5
 
-    @Option(help: "Picks per run for weighted-round-robin, whose pick is O(endpoints) with uneven weights.")
-    var weightedPicks = 20_000
-
     @Option(name: .customLong("algorithm"), help: "Measure only this algorithm (repeatable); all when absent.")
     var algorithms: [String] = []
 
@@ -35,8 +32,8 @@ struct BalancersBenchmark: ParsableCommand {
     static let maglevBuildTarget = 20.0
 
     func validate() throws {
-        guard endpoints > 0, picks > 0, runs > 0, weightedPicks > 0 else {
-            throw ValidationError("--endpoints, --picks, --runs and --weighted-picks must be positive")
+        guard endpoints > 0, picks > 0, runs > 0 else {
+            throw ValidationError("--endpoints, --picks and --runs must be positive")
         }
         for name in algorithms where BalancerKind(rawValue: name) == nil {
             let known = BalancerKind.allCases.map(\.rawValue).joined(separator: ", ")
@@ -102,7 +99,7 @@ struct BalancersBenchmark: ParsableCommand {
         var balancer = Balancer(kind: kind, seed: seed)
         balancer.update(hosts)
         applyLoad(to: &balancer, random: &random)
-        let count = kind == .weightedRoundRobin ? min(picks, weightedPicks) : picks
+        let count = picks
         var checksum: Int64 = 0
         _ = timedPicks(&balancer, count: count / 10, checksum: &checksum)  // warm caches and branch predictors
         var times: [Double] = []

@@ -9,6 +9,8 @@ struct CtlStatusCommand: ParsableCommand {
 
     @OptionGroup var ctl: CtlOptions
     @Flag(help: "Print the API's JSON instead of the table.") var json = false
+    @Flag(help: "Also show how each service's balancer sees its endpoints (share, weight, slow start, in flight, EWMA cost).")
+    var explain = false
 
     func run() throws {
         try reportingErrors {
@@ -21,7 +23,36 @@ struct CtlStatusCommand: ParsableCommand {
                 throw CommandError("the admin API sent a mesh this mesh-top cannot read: \(error)")
             }
             print(Self.table(state), terminator: "")
+            if explain { print(Self.explanation(state), terminator: "") }
         }
+    }
+
+    /// One row per endpoint in its balancer's set, from the latest `sample`: the share it
+    /// gets at equal load (or of the hash space), the weight the balancer uses (operator
+    /// units, slow start included), the ramp, requests in flight and, for p2c-ewma, the
+    /// peak-EWMA estimate and cost it compares.
+    static func explanation(_ state: MeshState) -> String {
+        let columns = ["ENDPOINT", "BALANCER", "SHARE", "EFF WT", "RAMP", "ACTIVE", "EWMA", "COST"]
+        var rows: [[String]] = []
+        for service in state.services {
+            for e in service.endpoints {
+                guard let view = e.load.balancer else { continue }
+                let unmeasured = service.balancer == .p2cEWMA ? "unmeasured" : "-"
+                rows.append(["\(service.name)/\(e.id)", service.balancer.rawValue, String(format: "%.1f%%", view.share * 100),
+                             String(format: "%g", Double(view.weight) / TrafficPlanner.weightScale),
+                             view.slowStart.map { String(format: "%.0f%%", $0 * 100) } ?? "-", String(view.active),
+                             view.latency.map(Self.ms) ?? unmeasured, view.cost.map(Self.ms) ?? "-"])
+            }
+        }
+        guard !rows.isEmpty else { return "no balancer view yet (it comes with the next sample)\n" }
+        let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i < 2 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                      : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ") + "\n"
+        }
+        return "\n" + line(columns) + rows.map(line).joined()
     }
 
     static func table(_ state: MeshState) -> String {

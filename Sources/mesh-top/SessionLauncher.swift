@@ -34,7 +34,10 @@ enum SessionLauncher {
         let signals = settings.headless ? SignalWatch { runner.submit(.stop) } : nil
         defer { signals?.cancel() }
         let server = try settings.admin.map { admin throws(CommandError) in
-            let api = AdminAPI(control: SessionControl(runner: runner), journal: sinks.journal ?? EventJournal(), token: admin.token)
+            let journal = sinks.journal ?? EventJournal()
+            runner.onPublish = { journal.published(seq: $0) }
+            let api = AdminAPI(control: SessionControl(runner: runner), journal: journal, token: admin.token,
+                               address: admin.address.description)
             do {
                 return try AdminServer.start(api, host: admin.address.host, port: admin.address.port)
             } catch {

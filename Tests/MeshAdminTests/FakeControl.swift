@@ -34,34 +34,9 @@ final class FakeControl: MeshControl, @unchecked Sendable {
         DispatchQueue.global().async { reply(refusal) }
     }
 
-    private(set) var registrations: [RegistryCommand] = []
-
-    /// Registrations change the fake's state as the engine would (state `unknown`, or gone).
+    /// The registry's commands are the engine's to judge: see `EngineControl`.
     func registry(_ command: RegistryCommand, reply: @escaping @Sendable (OperatorError?) -> Void) {
-        let refusal: OperatorError? = lock.withLock {
-            registrations.append(command)
-            switch command {
-            case .register(let service, var endpoint, _):
-                endpoint.state = .unknown
-                if let s = state.services.firstIndex(where: { $0.name == service }) {
-                    state.services[s].endpoints.removeAll { $0.id == endpoint.id }
-                    state.services[s].endpoints.append(endpoint)
-                } else {
-                    state.services.append(Service(name: service, endpoints: [endpoint]))
-                }
-                state.seq += 1
-                return nil
-            case .deregister(let id), .report(let id, _):
-                guard let s = state.services.firstIndex(where: { $0.endpoint(id) != nil }) else { return .unknownID(id) }
-                if case .deregister = command { state.services[s].endpoints.removeAll { $0.id == id } }
-                if case .report(_, let passed) = command, let e = state.services[s].endpoints.firstIndex(where: { $0.id == id }) {
-                    state.services[s].endpoints[e].state = passed ? .healthy : .unhealthy
-                }
-                state.seq += 1
-                return nil
-            }
-        }
-        DispatchQueue.global().async { reply(refusal) }
+        DispatchQueue.global().async { reply(.readOnly("FakeControl takes no registrations")) }
     }
 
     func set(_ update: (inout MeshState) -> Void) { lock.withLock { update(&state) } }

@@ -37,7 +37,7 @@ import Testing
         defer { kill(backend.processIdentifier, SIGKILL); backend.waitUntilExit() }
 
         let endpoint = Endpoint(id: "web-9", address: "127.0.0.1:\(port)", zone: "a")
-        #expect(send(mesh, .register(service: "web", endpoint: endpoint, ttl: nil)) == nil)
+        #expect(send(mesh, .register(service: "web", endpoint: endpoint)) == nil)
         #expect(live.waitFor(15) { mesh.state("web-9") == .healthy })
         // Only web-9 left to take traffic: every request that succeeds went to it.
         for id in ["web-1", "web-2", "web-3"] {
@@ -55,14 +55,18 @@ import Testing
     @Test func aTTLRegistrationLivesOnItsReports() throws {
         let mesh = try live.start()
         defer { mesh.stop() }
-        let endpoint = Endpoint(id: "web-ttl", address: "127.0.0.1:\(unusedPort())", zone: "b")
-        #expect(send(mesh, .register(service: "web", endpoint: endpoint, ttl: 0.4)) == nil)
-        #expect(send(mesh, .report(id: "web-ttl", passed: true)) == nil)
-        #expect(live.waitFor { mesh.state("web-ttl") == .healthy })
-        // No more reports: each lapsed TTL is a failed check, and two make it unhealthy.
+        let ttl = ServiceCheck(id: "service:web-ttl", name: "ttl", kind: .ttl, ttl: 0.4)
+        let endpoint = Endpoint(id: "web-ttl", address: "127.0.0.1:\(unusedPort())", zone: "b",
+                                registration: Registration(checks: [ttl]))
+        #expect(send(mesh, .register(service: "web", endpoint: endpoint)) == nil)
+        // Consul's initial status is critical, but nothing has been heard yet: not checked yet.
+        #expect(mesh.state("web-ttl") == .unknown)
+        #expect(send(mesh, .updateCheck(id: "service:web-ttl", status: .passing, output: "")) == nil)
+        #expect(mesh.state("web-ttl") == .healthy)
+        // No more reports: the lapsed TTL is critical at once.
         #expect(live.waitFor { mesh.state("web-ttl") == .unhealthy })
-        #expect(send(mesh, .report(id: "nobody", passed: true)) == .unknownID("nobody"))
-        #expect(send(mesh, .register(service: "web", endpoint: Endpoint(id: "bad", address: "no port"), ttl: nil))
+        #expect(send(mesh, .updateCheck(id: "nobody", status: .passing, output: "")) == .unknownCheck("nobody"))
+        #expect(send(mesh, .register(service: "web", endpoint: Endpoint(id: "bad", address: "no port")))
                 == .badRegistration("Address and Port: 'no port' is not host:port"))
     }
 }

@@ -93,7 +93,7 @@ import Testing
 
     @Test func registrationsAreSharedBothWaysAndLeaveWithTheirInstance() throws {
         try withTwoInstances { etcd, a, b in
-            #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"), ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"))) == nil)
             #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
             let copy = b.runner.snapshot().state.endpoint(EndpointRef(service: "api", endpoint: "api-1"))
             #expect(copy?.weight == 40 && copy?.tags == ["v2"] && copy?.zone == "a")
@@ -103,8 +103,8 @@ import Testing
             #expect(live.waitFor(5) { a.endpoints().isEmpty })
 
             // A service only the registration names is created on the other side too.
-            #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"), ttl: nil)) == nil)
-            #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"), ttl: nil)) == nil)
+            #expect(b.send(.register(service: "billing", endpoint: endpoint("billing-1"))) == nil)
+            #expect(b.send(.register(service: "api", endpoint: endpoint("api-2"))) == nil)
             #expect(live.waitFor(5) { a.endpoints() == ["api-2"] && a.endpoints("billing") == ["billing-1"] })
 
             // A late instance starts from what is registered now.
@@ -125,11 +125,11 @@ import Testing
 
     @Test func theLatestRegistrationOfAnIDOwnsIt() throws {
         try withTwoInstances { _, a, b in
-            #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"), ttl: nil)) == nil)
+            #expect(b.send(.register(service: "api", endpoint: endpoint("api-5"))) == nil)
             #expect(live.waitFor(5) { a.endpoints() == ["api-5"] })
             var mine = endpoint("api-5")
             mine.weight = 7
-            #expect(a.send(.register(service: "api", endpoint: mine, ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: mine)) == nil)
             let ref = EndpointRef(service: "api", endpoint: "api-5")
             #expect(live.waitFor(5) { b.runner.snapshot().state.endpoint(ref)?.weight == 7 })
             // b leaving revokes b's lease, which no longer holds the key: a's registration stays.
@@ -142,7 +142,7 @@ import Testing
 
     @Test func registrationsOutliveTheirLeaseWhileTheirInstanceRuns() throws {
         try withTwoInstances { _, a, b in
-            #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"), ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"))) == nil)
             #expect(live.waitFor(5) { b.endpoints() == ["api-4"] })
             // Past the lease's TTL: only the keep-alives hold the key.
             Thread.sleep(forTimeInterval: Double(SharedRegistry.leaseTTL) + 2)
@@ -154,7 +154,7 @@ import Testing
         try withTwoInstances { etcd, a, b in
             etcd.kill()
             // Registration still works locally while etcd is away; sharing it is said to fail.
-            #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"), ttl: nil)) == nil)
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"))) == nil)
             #expect(a.endpoints() == ["api-3"])
             #expect(live.waitFor(5) { a.events.list.contains { if case .fault(let f) = $0.body { f.action == "registry" } else { false } } })
 
@@ -178,5 +178,36 @@ import Testing
         }
         #expect(throws: EtcdError("--registry 'etcd://h': 'h' is not HOST:PORT")) { try EtcdCluster(url: "etcd://h") }
         #expect(try EtcdCluster(url: "etcd://a:1,[::1]:2").members.map(\.description) == ["a:1", "[::1]:2"])
+    }
+}
+
+extension SharedRegistryTests {
+    /// A registration's HTTP and TCP checks travel and run on every instance; its TTL checks and
+    /// its deregistration delay stay with the instance that took it (health stays local).
+    @Test func checksTravelButTTLsStayWhereTheyWereSent() throws {
+        try withTwoInstances { _, a, b in
+            let backend = unusedPort()
+            let checks = [
+                ServiceCheck(id: "beat", name: "beat", kind: .ttl, ttl: 30, deregisterCriticalAfter: 120),
+                ServiceCheck(id: "tcp", name: "tcp", kind: .tcp, target: "127.0.0.1:\(backend)", host: "127.0.0.1", port: backend,
+                             interval: 1, timeout: 1, deregisterCriticalAfter: 120),
+            ]
+            var api1 = endpoint("api-1")
+            api1.registration = Registration(checks: checks, warningWeight: 4)
+            #expect(a.send(.register(service: "api", endpoint: api1)) == nil)
+            #expect(live.waitFor(5) { b.endpoints() == ["api-1"] })
+            let ref = EndpointRef(service: "api", endpoint: "api-1")
+            let there = b.runner.snapshot().state.endpoint(ref)?.registration
+            #expect(there?.checks.map(\.id) == ["tcp"])
+            #expect(there?.checks.first?.deregisterCriticalAfter == nil && there?.warningWeight == 4)
+            #expect(a.runner.snapshot().state.endpoint(ref)?.registration?.checks.map(\.id) == ["beat", "tcp"])
+            // B runs the TCP check itself: nothing listens, so a run says so.
+            #expect(live.waitFor(10) {
+                b.runner.snapshot().state.endpoint(ref)?.registration?.checks.first?.output.hasSuffix("refused") == true
+            })
+            // A TTL report reaches only the instance it is sent to.
+            #expect(b.send(.updateCheck(id: "beat", status: .passing, output: "")) == .unknownCheck("beat"))
+            #expect(a.send(.updateCheck(id: "beat", status: .passing, output: "")) == nil)
+        }
     }
 }

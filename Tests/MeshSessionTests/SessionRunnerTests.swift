@@ -47,3 +47,35 @@ import Testing
         #expect(answers.all == [.readOnly("the session has ended")])
     }
 }
+
+extension SessionRunnerTests {
+    /// A command is answered once what it did is in the published snapshot: a reader woken by
+    /// the answer sees it (Consul clients read right after a 200).
+    @Test func answersComeAfterTheSnapshotShowsTheChange() throws {
+        let runner = try runner()
+        let published = Answers()
+        runner.onPublish = { _ in published.add(nil) }
+        let thread = Thread { runner.run() }
+        thread.start()
+        defer { runner.submit(.stop); runner.waitUntilStopped() }
+        let seen = SeenStates()
+        for i in 0..<20 {
+            let endpoint = Endpoint(id: "c-\(i)", address: "127.0.0.1:9001", registration: Registration())
+            runner.submit(.registry(.register(service: "checkout", endpoint: endpoint)) { [runner] refusal in
+                seen.add(refusal == nil && runner.snapshot().state.endpoint(EndpointRef(service: "checkout", endpoint: "c-\(i)")) != nil)
+            })
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while seen.count < 20, Date() < deadline { usleep(10_000) }
+        #expect(seen.all == Array(repeating: true, count: 20))
+        #expect(!published.all.isEmpty)
+    }
+
+    final class SeenStates: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [Bool] = []
+        func add(_ v: Bool) { lock.withLock { list.append(v) } }
+        var all: [Bool] { lock.withLock { list } }
+        var count: Int { lock.withLock { list.count } }
+    }
+}

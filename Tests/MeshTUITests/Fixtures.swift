@@ -50,7 +50,8 @@ enum Fixtures {
                 let slow = r.endpoint.hasPrefix("checkout-a") && tick >= 38
                 entries.append(.init(endpoint: r, load: EndpointLoad(
                     rps: rps, active: Int(rps / 20), p50: slow ? 0.180 : 0.021, p99: slow ? 0.740 : 0.084,
-                    errors: r.endpoint == "checkout-a2" && tick >= 40 ? rps * 0.3 : rps * 0.001)))
+                    errors: r.endpoint == "checkout-a2" && tick >= 40 ? rps * 0.3 : rps * 0.001,
+                    balancer: view(of: r, tick: tick, active: Int(rps / 20)))))
             }
             at(t, .sample(LoadSample(endpoints: entries)))
             switch tick {
@@ -72,6 +73,19 @@ enum Fixtures {
             }
         }
         return state
+    }
+
+    /// checkout's p2c-ewma as it sees its endpoints: zone a until it fails, then zone b, b2
+    /// ramping up (slow start) until it is drained.
+    static func view(of r: EndpointRef, tick: Int, active: Int) -> BalancerView? {
+        guard r.service == "checkout" else { return nil }
+        let zoneA = r.endpoint.hasPrefix("checkout-a")
+        if zoneA && tick >= 40 || r.endpoint == "checkout-b2" && tick >= 48 { return nil }
+        let latency = zoneA && tick >= 38 ? 0.180 : 0.021
+        let b2 = r.endpoint == "checkout-b2"
+        let share = tick < 40 ? 0.25 : b2 ? 1.0 / 3 : 2.0 / 3
+        return BalancerView(weight: b2 ? 2_000 : 10_000, slowStart: b2 ? 0.4 : nil, share: share, active: active,
+                            latency: latency, cost: latency * Double(active + 1))
     }
 
     static let demo = SessionStatus(mode: .demo, speed: 1, source: "zone-outage.yaml", duration: 120)

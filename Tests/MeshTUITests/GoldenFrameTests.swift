@@ -29,6 +29,11 @@ import Testing
         check(frame { $0.confirmation = .init(action: .kill, target: Fixtures.ref("checkout", "checkout-b1")) }, 80, 24, "confirm-kill-80x24")
     }
 
+    /// The detail pane shows what the balancer uses to pick checkout-b1.
+    @Test func detailShowsTheBalancersView() {
+        check(frame { $0.selection = .endpoint(Fixtures.ref("checkout", "checkout-b1")) }, 100, 30, "detail-balancer-100x30")
+    }
+
     @Test func helpScreen() { check(frame { $0.helpVisible = true }, 80, 24, "help-80x24") }
 
     @Test func minimumSize() { check(frame(), 60, 16, "demo-60x16") }

@@ -101,6 +101,24 @@ import Testing
         #expect(later > first)
     }
 
+    /// `status --explain`: each balancer's view of its endpoints, from the latest sample.
+    @Test func statusExplainsWhatEachBalancerSees() throws {
+        let demo = try RunningDemo()
+        defer { _ = demo.stop() }
+        var explained = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !explained.contains("p2c-ewma"), Date() < deadline {
+            explained = try demo.ctl(["status", "--explain"]).stdout
+            if !explained.contains("p2c-ewma") { usleep(200_000) }
+        }
+        let rows = explained.split(separator: "\n")
+        #expect(rows.contains { $0.hasPrefix("ENDPOINT") && $0.contains("BALANCER") && $0.contains("EWMA") })
+        let checkout = rows.filter { $0.hasPrefix("checkout/") && $0.contains("p2c-ewma") }
+        #expect(!checkout.isEmpty, "\(explained)")
+        #expect(checkout.allSatisfy { $0.contains("%") })
+        #expect(rows.contains { $0.contains("least-request") } && rows.contains { $0.contains("round-robin") }, "\(explained)")
+    }
+
     @Test func aTokenGuardsActionsNotReads() throws {
         let demo = try RunningDemo(token: "s3cret")
         defer { _ = demo.stop() }

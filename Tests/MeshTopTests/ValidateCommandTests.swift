@@ -37,6 +37,31 @@ import Testing
         #expect(r.stderr.isEmpty)
     }
 
+    /// Slow start does not ramp hashing balancers (as in Envoy): validate says where, and passes.
+    @Test func slowStartOnAHashingBalancerIsAWarning() throws {
+        try write("mesh.yaml", """
+        services:
+          - name: web
+            listen: 127.0.0.1:8080
+            balancer: ring-hash
+            slow_start: 10s
+            endpoints:
+              - {id: web-1, address: 127.0.0.1:9001}
+          - name: api
+            listen: 127.0.0.1:8081
+            balancer: least-request
+            slow_start: 10s
+            endpoints:
+              - {id: api-1, address: 127.0.0.1:9101}
+        """)
+        let r = try validate("mesh.yaml")
+        #expect(r.status == 0)
+        #expect(r.stdout == "ok: mesh.yaml: 2 services, 2 endpoints\n")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(r.stderr)")
+        #expect(lines.first?.hasPrefix("warning: mesh.yaml:5: services[0].slow_start: ring-hash does not ramp") == true, "\(r.stderr)")
+    }
+
     @Test func badConfigExitsOneWithOneLine() throws {
         try write("mesh.yaml", "services:\n  - name: web\n    balancer: fastest\n")
         let r = try validate("mesh.yaml")

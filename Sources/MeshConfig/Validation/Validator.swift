@@ -15,11 +15,12 @@ public enum Validator {
         case .config:
             let config = try MeshConfig.parse(yaml: text, file: path)
             return Report(kind: kind, summary: "ok: \(path): \(count(config.services.count, "service")), "
-                + "\(count(config.endpointCount, "endpoint"))", warnings: [])
+                + "\(count(config.endpointCount, "endpoint"))", warnings: PolicyWarnings.warnings(yaml: text, file: path))
         case .scenario:
             let s = try Scenario.parse(yaml: text, file: path)
             return Report(kind: kind, summary: "ok: \(path): scenario '\(s.name)', \(count(s.services.count, "service")), "
-                + "\(count(s.endpointCount, "endpoint")), \(count(s.timeline.count, "timeline step"))", warnings: [])
+                + "\(count(s.endpointCount, "endpoint")), \(count(s.timeline.count, "timeline step"))",
+                          warnings: PolicyWarnings.warnings(yaml: text, file: path))
         case .recording:
             let r = try RecordingCheck.check(text: text, file: path)
             var warnings: [String] = []

@@ -1,67 +1,52 @@
 /// Picks the endpoint for each new request or connection, by one of the algorithms of
-/// `BalancerKind`, from the current `HostSet`.
+/// `BalancerKind`, from the current `HostSet`. Each algorithm follows its reference, written
+/// beside its picker: Envoy's round-robin (`DeadlineSchedule`, rotation for equal weights),
+/// Envoy's least-request (P2C for equal weights, the schedule with active-request bias
+/// otherwise), Linkerd's p2c with peak-EWMA and Finagle's weight classes
+/// (`PowerOfTwoChoices`, `EndpointStats`), Envoy's ring hash (`HashRing`), Maglev
+/// (`MaglevTable`) and weighted random (`WeightedRandomPicker`).
 ///
 /// A value type: the data plane keeps one per router (one per event loop), so picks take no lock.
-/// `update` rebuilds every table (ring, Maglev, alias table, weighted round-robin state) so that
-/// `pick` only reads them and allocates nothing. Copies share the frozen tables and keep their
-/// own turn, random stream and load numbers; for per-loop balancers, build one and copy it.
+/// `update` rebuilds every table (ring, Maglev, alias table, schedule) so that `pick` only reads
+/// them, writes a turn in place and allocates nothing. What must survive a change does:
+/// requests in flight and latency estimates by slot, and each staying host's place in a
+/// rotation (see `update`), so that host sets rebuilt every few hundred milliseconds neither
+/// reset nor bias the rotation. Copies share the frozen tables and keep their own turn, random
+/// stream and load numbers; for per-loop balancers, build one and copy it.
 public struct Balancer: Sendable {
     public let kind: BalancerKind
-    public private(set) var hosts: HostSet
+    public internal(set) var hosts: HostSet
 
-    private var random: SeededRandom
-    private var stats = EndpointStats()
-    private let hashing: Bool
-    private var groups: ContiguousArray<GroupPicker> = []
+    var random: SeededRandom
+    var stats = EndpointStats()
+    let hashing: Bool
+    var groups: ContiguousArray<GroupPicker> = []
     /// Owns the memory of the groups' tables.
-    private var arena = TableArena()
-    /// Round-robin's next position in the first group, and in the others. The first is kept
+    var arena = TableArena()
+    /// The rotation's next position in the first group, and in the others. The first is kept
     /// apart because most sets have one group, and writing a plain field costs less than the
     /// uniqueness check of writing into an array (a third of a round-robin pick).
-    private var firstCursor = 0
-    private var otherCursors: ContiguousArray<Int> = []
-    /// Smooth weighted round-robin's current values in each group (empty for other kinds).
-    private var weightedCurrent: ContiguousArray<ContiguousArray<Int64>> = []
+    var firstCursor = 0
+    var otherCursors: ContiguousArray<Int> = []
+    /// The heaps of every group picked by `DeadlineSchedule`, back to back.
+    var schedule: ContiguousArray<ScheduleEntry> = []
     /// Running sums of the groups' shares; the last is 1.
-    private var shareBounds: ContiguousArray<Double> = []
+    var shareBounds: ContiguousArray<Double> = []
+    /// What each slot is to this balancer now (for `view`); weight 0 when not in the set.
+    var planned: ContiguousArray<PlannedHost> = []
+
+    struct PlannedHost: Sendable {
+        var weight: UInt32 = 0
+        var slowStart = 1.0
+        var share = 0.0
+        static let absent = PlannedHost()
+    }
 
     public init(kind: BalancerKind, seed: UInt64) {
         self.kind = kind
         self.hashing = kind.isHashing
         self.hosts = .empty
         self.random = SeededRandom(seed: seed)
-    }
-
-    /// Takes a new host set. Per-endpoint load (active requests, latency estimates) is kept by
-    /// slot, so endpoints that stay keep their numbers.
-    public mutating func update(_ hosts: HostSet) {
-        self.hosts = hosts
-        let highestSlot = hosts.groups.lazy.flatMap(\.hosts).map(\.slot).max() ?? -1
-        stats.grow(to: Int(highestSlot) + 1)
-        var pickers = ContiguousArray<GroupPicker>()
-        pickers.reserveCapacity(hosts.groups.count)
-        let arena = TableArena()
-        for group in hosts.groups {
-            pickers.append(GroupPicker(kind: kind, hosts: group.hosts, arena: arena))
-        }
-        groups = pickers
-        self.arena = arena
-        // A seeded start, so that the balancers of several event loops do not all send their
-        // first request to the same host after every update. Weighted round-robin restarts
-        // nginx's sequence instead (with equal weights, plain round-robin from the first host).
-        let starts = hosts.groups.map { kind == .weightedRoundRobin ? 0 : random.below($0.hosts.count) }
-        firstCursor = starts.first ?? 0
-        otherCursors = ContiguousArray(starts.dropFirst())
-        // Empty (and never grown) unless the balancer is weighted round-robin.
-        weightedCurrent = ContiguousArray(repeating: [], count: hosts.groups.count)
-        let totalShare = hosts.groups.reduce(0) { $0 + max(0, $1.share) }
-        var running = 0.0
-        shareBounds = ContiguousArray(hosts.groups.map { group in
-            // Shares that do not sum to 1 are scaled; all-zero shares split traffic evenly.
-            running += totalShare > 0 ? max(0, group.share) / totalShare : 1 / Double(hosts.groups.count)
-            return running
-        })
-        if !shareBounds.isEmpty { shareBounds[shareBounds.count - 1] = 1 }
     }
 
     /// The slot of the endpoint to use, or nil when the set is empty. `hash` (the request's
@@ -74,20 +59,30 @@ public struct Balancer: Sendable {
             // Callers may pass raw or poorly spread keys; one mix makes every bit count.
             let mixed = StableHash.mix(hash)
             let group = groups.count == 1 ? 0 : groupIndex(at: unitInterval(StableHash.mix(mixed ^ 0x6772_6F75_7073)))
-            return groups[group].pick(hash: mixed, random: &random, stats: stats)
+            switch groups[group] {
+            case .maglev(let table): return table.pick(hash: mixed)
+            case .ringHash(let ring): return ring.pick(hash: mixed)
+            default: preconditionFailure("a hashing balancer holds only hashing pickers")
+            }
         }
         let group = groups.count == 1 ? 0 : groupIndex(at: random.unit())
-        switch kind {
-        case .roundRobin:
-            if group == 0 { return groups[0].pickInTurn(cursor: &firstCursor) }
-            return groups[group].pickInTurn(cursor: &otherCursors[group - 1])
-        case .weightedRoundRobin:
-            if group == 0 { return groups[0].pickWeighted(cursor: &firstCursor, current: &weightedCurrent[0]) }
-            return groups[group].pickWeighted(cursor: &otherCursors[group - 1], current: &weightedCurrent[group])
-        default:
-            break
+        switch groups[group] {
+        case .rotation(let rotation):
+            if group == 0 { return rotation.pick(cursor: &firstCursor) }
+            return rotation.pick(cursor: &otherCursors[group - 1])
+        case .schedule(let edf):
+            return edf.pick(heap: &schedule)
+        case .weightedLeastRequest(let edf):
+            return edf.pickLeastRequest(heap: &schedule, stats: stats)
+        case .leastRequest(let choices):
+            return choices.pickLeastRequest(random: &random, stats: stats)
+        case .peakEWMA(let choices):
+            return choices.pickPeakEWMA(random: &random, stats: stats)
+        case .random(let picker):
+            return picker.pick(random: &random)
+        case .ringHash, .maglev:
+            preconditionFailure("hashing pickers in a balancer of kind \(kind)")
         }
-        return groups[group].pick(hash: 0, random: &random, stats: stats)
     }
 
     public mutating func requestStarted(slot: Int32) {
@@ -97,6 +92,21 @@ public struct Balancer: Sendable {
     /// `latency` and `now` are in seconds; `now` on the mesh clock (virtual in demo mode).
     public mutating func requestFinished(slot: Int32, latency: Double, now: Double) {
         stats.finish(Int(slot), latency: latency, now: now)
+    }
+
+    /// How this balancer sees the endpoint in `slot`; nil when it is not in the set.
+    public func view(slot: Int32) -> BalancerView? {
+        let i = Int(slot)
+        guard i >= 0, i < planned.count, planned[i].weight > 0 else { return nil }
+        let host = planned[i]
+        let active = i < stats.count ? Int(stats.active[i]) : 0
+        var view = BalancerView(weight: host.weight, slowStart: host.slowStart < 1 ? host.slowStart : nil,
+                                share: host.share, active: active)
+        if kind == .p2cEWMA, let estimate = stats.estimate(i) {
+            view.latency = estimate
+            view.cost = estimate * Double(active + 1)
+        }
+        return view
     }
 
     @inline(__always)

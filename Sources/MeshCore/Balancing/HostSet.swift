@@ -11,9 +11,12 @@ public struct HostSet: Sendable, Equatable {
         public var weight: UInt32
         /// Stable identity for ring-hash and Maglev: `StableHash.hash("SERVICE/ENDPOINT")`.
         public var key: UInt64
+        /// Slow start's factor in 0.1...1 already applied to `weight` (1 when not ramping), for
+        /// the balancers that ignore weights but still ramp (round-robin, as in Envoy).
+        public var slowStart: Double
 
-        public init(slot: Int32, weight: UInt32, key: UInt64) {
-            self.slot = slot; self.weight = weight; self.key = key
+        public init(slot: Int32, weight: UInt32, key: UInt64, slowStart: Double = 1) {
+            self.slot = slot; self.weight = weight; self.key = key; self.slowStart = slowStart
         }
     }
 

@@ -1,13 +1,15 @@
-/// Round-robin over a group's hosts, ignoring weights. The turn is kept by the caller, so a pick
-/// only reads this value.
+/// Round-robin over a group's hosts of equal weight, in the order given. The turn is kept by
+/// the caller, so a pick only reads this value.
 struct RoundRobinPicker: Sendable {
     private let slots: FrozenTable<Int32>
 
     var count: Int { slots.count }
 
-    init(hosts: [HostSet.Host], arena: TableArena) {
-        slots = arena.table(hosts.lazy.map(\.slot))
+    init(slots: [Int32], arena: TableArena) {
+        self.slots = arena.table(slots)
     }
+
+    func slot(at position: Int) -> Int32 { slots[position] }
 
     @inline(__always)
     func pick(cursor: inout Int) -> Int32 {

@@ -1,17 +1,24 @@
-/// A random host, drawn with probability proportional to its weight, in constant time by
-/// Vose's alias method: one uniform column, then a biased coin between it and its alias.
+/// A random value (a host's slot, or a weight class) drawn with probability proportional to its
+/// weight, in constant time by Vose's alias method: one uniform column, then a biased coin
+/// between it and its alias. Envoy's random balancer picks uniformly; mesh-top's takes weights
+/// (and so slow start), which with equal weights is the same.
 struct WeightedRandomPicker: Sendable {
-    private let slots: FrozenTable<Int32>
-    /// Column `i` keeps its own host when a 64-bit draw is below `threshold[i]`, else `alias[i]`.
+    private let values: FrozenTable<Int32>
+    /// Column `i` keeps its own value when a 64-bit draw is below `threshold[i]`, else `alias[i]`.
     private let threshold: FrozenTable<UInt64>
     private let alias: FrozenTable<Int32>
 
     init(hosts: [HostSet.Host], arena: TableArena) {
-        let count = hosts.count
-        slots = arena.table(hosts.lazy.map(\.slot))
-        let total = Double(hosts.reduce(UInt64(0)) { $0 + UInt64($1.weight) })
+        self.init(values: hosts.map(\.slot), weights: hosts.map { Double($0.weight) }, arena: arena)
+    }
+
+    /// `weights` are positive, one per value.
+    init(values: [Int32], weights: [Double], arena: TableArena) {
+        let count = values.count
+        self.values = arena.table(values)
+        let total = weights.reduce(0, +)
         // Each column holds an average weight: scaled weights above 1 top up those below.
-        var scaled = hosts.map { Double($0.weight) * Double(count) / total }
+        var scaled = weights.map { $0 * Double(count) / total }
         var small = scaled.indices.filter { scaled[$0] < 1 }
         var large = scaled.indices.filter { scaled[$0] >= 1 }
         var threshold = ContiguousArray<UInt64>(repeating: .max, count: count)
@@ -32,8 +39,8 @@ struct WeightedRandomPicker: Sendable {
 
     @inline(__always)
     func pick(random: inout SeededRandom) -> Int32 {
-        let column = random.below(slots.count)
+        let column = random.below(values.count)
         let own = random.next() < threshold[column]
-        return slots[own ? column : Int(alias[column])]
+        return values[own ? column : Int(alias[column])]
     }
 }

@@ -10,6 +10,8 @@ struct EndpointRuntime {
     var ejectedUntil: Double?
     /// When it last became able to take traffic, for slow start.
     var eligibleSince: Double = 0
+    /// Its registration's Consul checks, in the registration's order; empty: `health` judges it.
+    var checks: [CheckRuntime] = []
 
     init(service: String, endpoint: String, health policy: HealthPolicy) {
         id = endpoint
@@ -23,7 +25,20 @@ struct EndpointRuntime {
         case .draining: return .draining
         case .drained: return .drained
         case .killed: return .killed
-        case .none: return ejectedUntil != nil ? .ejected : health.status.endpointState
+        case .none:
+            if ejectedUntil != nil { return .ejected }
+            return checksVerdict ?? health.status.endpointState
         }
+    }
+
+    /// What its Consul checks say, standing in for `health`: the worst one critical is
+    /// unhealthy, warning or passing healthy. A check critical only by Consul's initial status,
+    /// never run or reported yet, is "not checked yet": `unknown`, as for a new endpoint, so
+    /// that a registration does not count against the service (panic, failover) before its
+    /// checks have spoken. nil without Consul checks.
+    var checksVerdict: EndpointState? {
+        guard let worst = checks.lazy.map(\.status).max() else { return nil }
+        if worst != .critical { return .healthy }
+        return checks.contains { $0.status == .critical && $0.heard } ? .unhealthy : .unknown
     }
 }

@@ -2,8 +2,11 @@
 extension MeshEngine {
     /// One active check result. Killed endpoints are not checked; drained ones are, quietly, so
     /// that a restore knows how they are.
+    /// An endpoint judged by its registration's Consul checks takes the result as a run of each
+    /// of its HTTP and TCP checks (a demo's simulated check stands in for them).
     public func healthCheck(service s: Int, slot: Int32, passed: Bool, now: Double) {
         guard var runtime = services[s].slots[Int(slot)], runtime.hold != .killed else { return }
+        guard runtime.checks.isEmpty else { return simulatedRun(service: s, slot: slot, passed: passed, now: now) }
         let before = runtime.health.status
         let verdict = runtime.health.record(passed: passed)
         services[s].slots[Int(slot)] = runtime

@@ -1,4 +1,4 @@
-/// Operator actions and registrations: the keyboard, the admin API and scenarios all come here.
+/// Operator actions: the keyboard, the admin API and scenarios all come here.
 extension MeshEngine {
     /// Applies an operator command, or says in one line why not (and changes nothing).
     public func operate(_ command: OperatorCommand, now: Double) throws(OperatorError) {
@@ -35,43 +35,5 @@ extension MeshEngine {
             emit(.operatorCommand(command), at: now)
             replan(s, now: now)
         }
-    }
-
-    /// Adds (or replaces) an endpoint of a service, creating the service if needed.
-    public func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, now: Double) {
-        var endpoint = endpoint
-        let s: Int
-        if let existing = serviceIndex(name) {
-            s = existing
-        } else {
-            let p = policy ?? ServicePolicy()
-            services.append(ServiceRuntime(name: name, policy: p))
-            s = services.count - 1
-        }
-        let runtime = EndpointRuntime(service: name, endpoint: endpoint.id, health: services[s].policy.health)
-        endpoint.state = runtime.shownState
-        endpoint.since = now
-        if let slot = services[s].slotByID[endpoint.id] {
-            services[s].slots[Int(slot)] = runtime
-        } else {
-            let slot = Int32(services[s].slots.count)
-            services[s].slotByID[endpoint.id] = slot
-            services[s].slots.append(runtime)
-            services[s].outlier?.add(slot: slot)
-        }
-        emit(.registry(RegistryChange(action: .registered, service: name, endpoint: endpoint)), at: now)
-        replan(s, now: now)
-    }
-
-    /// Removes an endpoint; its slot stays empty so other slots keep their numbers.
-    public func deregister(_ ref: EndpointRef, now: Double) throws(OperatorError) {
-        guard let (s, slot) = locate(ref), let endpoint = state.endpoint(ref) else {
-            throw OperatorError.unknownEndpoint(ref)
-        }
-        services[s].slots[Int(slot)] = nil
-        services[s].slotByID[ref.endpoint] = nil
-        services[s].outlier?.remove(slot: slot)
-        emit(.registry(RegistryChange(action: .deregistered, service: ref.service, endpoint: endpoint)), at: now)
-        replan(s, now: now)
     }
 }

@@ -8,7 +8,7 @@ extension MeshEngine {
         for endpoint in service.endpoints {
             guard let slot = services[s].slotByID[endpoint.id], let runtime = services[s].slots[Int(slot)] else { continue }
             candidates.append(TrafficPlanner.Candidate(
-                slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.weight,
+                slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.routingWeight,
                 key: runtime.key, eligibleSince: runtime.eligibleSince))
         }
         let warming = now < services[s].warmUntil
@@ -20,6 +20,10 @@ extension MeshEngine {
         announce(s, from: previous, to: plan, now: now)
     }
 
+    /// A failover event when the zones taking traffic change, and when, among the same zones,
+    /// a zone's share of the traffic has moved by `materialSpill` or more since the last
+    /// failover event (a zone at 10% spill losing more endpoints and spilling 60% is news;
+    /// one at 10% going to 12% is not).
     private func announce(_ s: Int, from old: TrafficPlan?, to new: TrafficPlan, now: Double) {
         let name = services[s].name
         let wasPanic = old?.panic ?? false
@@ -30,17 +34,38 @@ extension MeshEngine {
         guard !services[s].policy.zones.isEmpty else { return }
         let before = old.map(zoneLabel) ?? services[s].policy.zones.first ?? ""
         let after = zoneLabel(new)
-        guard before != after, !after.isEmpty else { return }
+        let shares = Dictionary(new.zones.map { ($0.name, $0.share) }, uniquingKeysWith: +)
+        defer { if services[s].announcedShares == nil { services[s].announcedShares = shares } }
+        guard !after.isEmpty else { return }
+        if before == after {
+            guard !new.panic, !wasPanic, let announced = services[s].announcedShares,
+                  let primary = new.zones.first(where: { $0.share > 0 }) else { return }
+            let moved = shares.map { abs($0.value - (announced[$0.key] ?? 0)) }.max() ?? 0
+            guard moved >= Self.materialSpill else { return }
+            let was = 1 - (announced[primary.name] ?? 1), spill = 1 - primary.share
+            let verb = spill > was ? "degraded" : "recovering"
+            emit(.failover(Failover(service: name, from: before, to: after,
+                                    reason: "zone \(primary.name) \(verb): \(Self.percent(spill)) spills over (was \(Self.percent(was)))")),
+                 at: now)
+            services[s].announcedShares = shares
+            return
+        }
         let reason: String
         if after == services[s].policy.zones.first {
             reason = "zone \(after) healthy again"
         } else if let primary = new.zones.first, primary.share > 0, primary.share < 1, new.zones.count > 1 {
-            reason = "zone \(primary.name) degraded: \(Int((1 - primary.share) * 100))% spills over"
+            reason = "zone \(primary.name) degraded: \(Self.percent(1 - primary.share)) spills over"
         } else {
             reason = "zone \(before.split(separator: "+").first.map(String.init) ?? before) has no healthy endpoint"
         }
         emit(.failover(Failover(service: name, from: before, to: after, reason: reason)), at: now)
+        services[s].announcedShares = shares
     }
+
+    /// A change of a zone's share of the traffic worth a failover event, as a fraction.
+    static let materialSpill = 0.1
+
+    private static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
 
     /// `a`, `a+b`: the zones taking traffic, in preference order.
     private func zoneLabel(_ plan: TrafficPlan) -> String {

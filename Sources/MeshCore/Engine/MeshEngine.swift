@@ -20,6 +20,9 @@ public final class MeshEngine {
         set { alertWatch = AlertWatch(rules: newValue) }
     }
     private var alertWatch = AlertWatch(rules: [])
+    /// The earliest moment a TTL may run out or a critical check may deregister its instance:
+    /// `tick` looks at the checks only from then on.
+    var checkDeadline = Double.infinity
 
     /// Starts from a topology (every endpoint `unknown`, or `healthy` where checks are off).
     public init(mesh: MeshState, policies: [String: ServicePolicy]) {
@@ -35,6 +38,7 @@ public final class MeshEngine {
             }
             state.services[s].balancer = policy.balancer
             state.services[s].zones = policy.zones
+            state.services[s].healthCheck = policy.health.kind
             let count = services[s].slots.count
             services[s].outlier?.setEndpointCount(count)
         }
@@ -98,7 +102,12 @@ public final class MeshEngine {
               let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }) else { return }
         let old = state.services[s].endpoints[i].state, new = runtime.shownState
         guard old != new else { return }
-        if new.isEligible && !old.isEligible { services[s].slots[Int(slot)]?.eligibleSince = now }
+        // Slow start counts from when the endpoint can take traffic, or from its first passed
+        // check when it was unknown (as Envoy's starts at the host's health-check pass): a
+        // newly registered endpoint ramps up instead of inheriting the mesh's start time.
+        if new.isEligible && !old.isEligible || new == .healthy && old == .unknown {
+            services[s].slots[Int(slot)]?.eligibleSince = now
+        }
         emit(.endpointState(StateChange(endpoint: EndpointRef(service: services[s].name, endpoint: runtime.id),
                                         from: old, to: new, reason: reason)), at: now)
         replan(s, now: now)
@@ -106,6 +115,7 @@ public final class MeshEngine {
 
     /// Time passes: ejections end, drains time out, slow start ramps, keyframes are written.
     public func tick(now: Double) {
+        expireChecks(now: now)
         for s in services.indices {
             expireEjections(s, now: now)
             expireDrains(s, now: now)

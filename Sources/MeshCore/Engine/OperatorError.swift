@@ -9,6 +9,13 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownID(String)
     /// A registration that cannot be carried out (an address that does not resolve): why.
     case badRegistration(String)
+    /// The ID is a configured endpoint's (mesh.yaml, a scenario): the registry API neither
+    /// replaces nor removes it.
+    case configured(id: String, EndpointRef)
+    /// No check has this `CheckID`.
+    case unknownCheck(String)
+    /// Only TTL checks take reports.
+    case notTTL(String, ServiceCheck.Kind)
 
     public var description: String {
         switch self {
@@ -19,6 +26,10 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
         case .readOnly(let why): why
         case .badRegistration(let why): why
         case .unknownID(let id): "unknown service ID '\(id)' (registrations are named by ID, not by service name)"
+        case .configured(let id, let ref):
+            "ID '\(id)' is the configured endpoint \(ref): the registry API can neither replace nor remove it (drain or kill it instead)"
+        case .unknownCheck(let id): "unknown check ID '\(id)' (pass the CheckID, such as service:ID, not the check's name)"
+        case .notTTL(let id, let kind): "check '\(id)' is a \(kind.rawValue) check: only TTL checks take reports"
         }
     }
 }

@@ -1,11 +1,18 @@
-/// A change to the registry from outside the mesh's own config: the Consul-compatible API's
-/// registrations and TTL check reports. Endpoints are named by their ID alone there, as in Consul.
+/// A change to the registry from outside the mesh's own config: Consul's agent API and the
+/// shared registry. Instances are named by their Consul ID (see `MeshState.consulIDs()`),
+/// checks by their `CheckID`, as in Consul.
 public enum RegistryCommand: Sendable, Equatable {
-    /// Adds or replaces `endpoint` in `service` (created if new). `ttl`: its health comes from
-    /// check reports, and it turns failing when none arrives for that long; nil: checked by the
-    /// service's own health checks.
-    case register(service: String, endpoint: Endpoint, ttl: Double?)
+    /// Adds `endpoint` (its `registration` set) to `service`, created if new. The ID names one
+    /// instance across the mesh: registering it again replaces it, under another service too
+    /// (Consul's agent keys services by ID alone); a configured endpoint's ID is refused. Checks
+    /// of the instance that the new registration does not name stay, unless `replaceChecks`
+    /// (Consul's `?replace-existing-checks`).
+    case register(service: String, endpoint: Endpoint, replaceChecks: Bool = false)
+    /// Removes exactly the registered instance with this ID; a configured endpoint is refused.
     case deregister(id: String)
-    /// A TTL check report: pass (and warn) count as a passed check, fail as a failed one.
-    case report(id: String, passed: Bool)
+    /// A TTL check report (`PUT /v1/agent/check/pass|warn|fail|update/ID`): the status at once,
+    /// and the TTL starts again.
+    case updateCheck(id: String, status: CheckStatus, output: String)
+    /// Consul's maintenance mode, which mesh-top carries out as drain (`enable`) and restore.
+    case maintenance(id: String, enable: Bool, reason: String)
 }

@@ -7,6 +7,8 @@ struct ServiceRuntime {
     var slotByID: [String: Int32]
     var outlier: OutlierDetector?
     var plan: TrafficPlan?
+    /// Each zone's share of the traffic as the last failover event told it (or as first planned).
+    var announcedShares: [String: Double]?
     /// When slow start next changes the weights, or warming ends.
     var replanAt: Double?
     /// The first round of checks lasts until then (one interval and a timeout after start):

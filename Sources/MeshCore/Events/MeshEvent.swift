@@ -12,6 +12,7 @@ public struct MeshEvent: Sendable, Equatable {
         case failover(Failover)
         case panic(PanicChange)
         case registry(RegistryChange)
+        case check(CheckChange)
         case sample(LoadSample)
         case alert(AlertChange)
         case fault(Fault)
@@ -30,6 +31,7 @@ public struct MeshEvent: Sendable, Equatable {
         case .failover: "failover"
         case .panic: "panic"
         case .registry: "registry"
+        case .check: "check"
         case .sample: "sample"
         case .alert: "alert"
         case .fault: "fault"

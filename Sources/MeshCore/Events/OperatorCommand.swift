@@ -6,9 +6,11 @@ public struct OperatorCommand: Codable, Sendable, Equatable {
     public var by: String
     /// The new weight, for `weight`.
     public var weight: Int?
+    /// Why, when the operator said (a Consul maintenance reason, for `drain`).
+    public var reason: String?
 
-    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil) {
-        self.action = action; self.target = target; self.by = by; self.weight = weight
+    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil, reason: String? = nil) {
+        self.action = action; self.target = target; self.by = by; self.weight = weight; self.reason = reason
     }
 
     public init(from decoder: any Decoder) throws {
@@ -17,5 +19,6 @@ public struct OperatorCommand: Codable, Sendable, Equatable {
         target = try c.decode(EndpointRef.self, forKey: .target)
         by = try c.decode(String.self, forKey: .by)
         weight = try c.decodeIfPresent(Int.self, forKey: .weight, in: Endpoint.weightRange)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
     }
 }

@@ -8,15 +8,19 @@
 /// Rules, and the choices made where Envoy leaves room:
 /// - A success resets the endpoint's run of failures. Results that arrive while it is ejected
 ///   (requests still in flight) are ignored, and the run starts from zero when it comes back.
-/// - The n-th ejection lasts `baseEjection × n`, capped at `max(baseEjection, maxEjection)`.
+/// - The n-th ejection lasts `baseEjection × n`, capped at `max(baseEjection, maxEjection)`
+///   (SPEC: `base_ejection × n`, capped). n stops growing once `baseEjection × n` reaches the
+///   cap, as Envoy's ejection multiplier does (`outlier_detection_impl.cc`, `ejectHost`), so
+///   an endpoint that failed a hundred times is not punished for a hundred periods more.
 /// - Cap: an ejection happens only if, with it, at most `maxEjectionPercent` of the service's
 ///   endpoints are ejected (modern Envoy without `always_eject_one_host`). With 50% and 2
 ///   endpoints one may be ejected; with 50% and 1 endpoint none: a lone endpoint is never taken
 ///   out by this rule. A blocked endpoint keeps its run of failures, so its next failure tries
 ///   again, e.g. as soon as another endpoint has come back.
 /// - n decays: each full `baseEjection` spent in rotation since coming back takes one off n
-///   (Envoy decrements per interval; mesh-top has no outlier interval, so the base ejection time
-///   is the period). An endpoint that behaves for `n × baseEjection` starts from 30 s again.
+///   (Envoy decrements the multiplier once per detection `interval` while the host is not
+///   ejected; mesh-top has no outlier interval, so the base ejection time is the period). An
+///   endpoint that behaves for `n × baseEjection` starts from `baseEjection` again.
 public struct OutlierDetector: Sendable, Equatable {
     private struct Slot: Sendable, Equatable {
         var member = false
@@ -92,7 +96,7 @@ public struct OutlierDetector: Sendable, Equatable {
 
         decay(i, now: now)
         let failures = slots[i].failures
-        slots[i].ejections += 1
+        slots[i].ejections = min(slots[i].ejections + 1, maximumMultiplier)
         let n = slots[i].ejections
         let duration = min(policy.baseEjection * Double(n), max(policy.baseEjection, policy.maxEjection))
         slots[i].ejected = true
@@ -163,6 +167,12 @@ public struct OutlierDetector: Sendable, Equatable {
     private func index(_ slot: Int32) -> Int? {
         let i = Int(slot)
         return slot >= 0 && i < slots.count && slots[i].member ? i : nil
+    }
+
+    /// The n at which `baseEjection × n` reaches the cap.
+    private var maximumMultiplier: Int {
+        guard policy.baseEjection > 0 else { return 1 }
+        return max(1, Int((policy.maxEjection / policy.baseEjection).rounded(.up)))
     }
 
     /// Whether one more ejection keeps the ejected share within `maxEjectionPercent`.

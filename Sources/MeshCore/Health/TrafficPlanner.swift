@@ -26,8 +26,12 @@
 /// rest spills to the next, and so on. When the healths sum below 100 the loads are
 /// normalised so that the zones still take all traffic in proportion.
 ///
-/// Slow start: effective weight = `weight × clamp((now − eligibleSince) / slowStart, 0.1, 1)`,
-/// times `weightScale` so the 10% floor and the ramp survive rounding to `UInt32`.
+/// Slow start (Envoy's slow start mode with aggression 1 and `min_weight_percent` 10): effective
+/// weight = `weight × clamp((now − eligibleSince) / slowStart, 0.1, 1)`, times `weightScale` so
+/// the 10% floor and the ramp survive rounding to `UInt32`. Every balancer that weighs hosts
+/// takes it (round-robin through `HostSet.Host.slowStart`, as Envoy's round-robin and
+/// least-request do); ring-hash and Maglev do not, as in Envoy: each step of a ramp would move
+/// keys, so an endpoint takes its keys back at once (`mesh-top validate` says so).
 public struct TrafficPlanner: Sendable, Equatable {
     /// One endpoint as the planner sees it.
     public struct Candidate: Sendable, Equatable {
@@ -115,12 +119,14 @@ public struct TrafficPlanner: Sendable, Equatable {
 
     /// The weight a candidate's host gets at `now`: scaled, slow start applied, at least 1.
     public func effectiveWeight(of c: Candidate, now: Double) -> UInt32 {
-        var fraction = 1.0
-        if let ramp = policy.slowStart, ramp > 0 {
-            fraction = min(1, max(Self.slowStartFloor, (now - c.eligibleSince) / ramp))
-        }
-        let weight = (Double(c.weight) * Self.weightScale * fraction).rounded()
+        let weight = (Double(c.weight) * Self.weightScale * slowStartFactor(of: c, now: now)).rounded()
         return UInt32(min(max(1, weight), Double(UInt32.max)))
+    }
+
+    /// Slow start's factor at `now`, in 0.1...1; 1 without slow start or for hashing balancers.
+    public func slowStartFactor(of c: Candidate, now: Double) -> Double {
+        guard let ramp = policy.slowStart, ramp > 0, !policy.balancer.isHashing else { return 1 }
+        return min(1, max(Self.slowStartFloor, (now - c.eligibleSince) / ramp))
     }
 
     // MARK: Private
@@ -128,7 +134,8 @@ public struct TrafficPlanner: Sendable, Equatable {
     private static func isRoutable(_ c: Candidate) -> Bool { !c.state.isAdministrative && c.weight > 0 }
 
     private func host(_ c: Candidate, now: Double) -> HostSet.Host {
-        HostSet.Host(slot: c.slot, weight: effectiveWeight(of: c, now: now), key: c.key)
+        HostSet.Host(slot: c.slot, weight: effectiveWeight(of: c, now: now), key: c.key,
+                     slowStart: slowStartFactor(of: c, now: now))
     }
 
     /// Zones with routable endpoints, none of them checked yet.
@@ -183,7 +190,7 @@ public struct TrafficPlanner: Sendable, Equatable {
     /// The earliest time a planned host's slow-start weight moves to its next tenth of the
     /// ramp (the floor's end first), or its ramp ends.
     private func nextChange(_ planned: some Sequence<Candidate>, now: Double) -> Double? {
-        guard let ramp = policy.slowStart, ramp > 0 else { return nil }
+        guard let ramp = policy.slowStart, ramp > 0, !policy.balancer.isHashing else { return nil }
         let step = ramp / Self.rampSteps
         var next: Double? = nil
         for c in planned where now < c.eligibleSince + ramp {

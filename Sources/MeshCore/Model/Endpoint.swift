@@ -19,15 +19,29 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
     public var load: EndpointLoad
     /// Recent rps samples, oldest first.
     public var history: [Float]
+    /// Set when the endpoint came from a Consul registration (its checks, its warning weight);
+    /// nil for mesh.yaml's and scenarios' endpoints.
+    public var registration: Registration?
+    /// Why an operator took it out of rotation, when they said (Consul's maintenance reason);
+    /// cleared by `restore`.
+    public var maintenance: String?
 
     public init(
         id: String, address: String? = nil, zone: String = "", weight: Int = Endpoint.defaultWeight,
         tags: [String] = [], metadata: [String: String] = [:], supervised: Bool = false,
-        state: EndpointState = .unknown, since: Double = 0
+        state: EndpointState = .unknown, since: Double = 0, registration: Registration? = nil
     ) {
         self.id = id; self.address = address; self.zone = zone; self.weight = weight
         self.tags = tags; self.metadata = metadata; self.supervised = supervised
         self.state = state; self.since = since; self.load = .idle; self.history = []
+        self.registration = registration
+    }
+
+    /// The weight the balancer gives it: `Weights.Warning` while a registration's worst check
+    /// is warning (as Envoy is fed by Consul), else the operator's weight.
+    public var routingWeight: Int {
+        guard let registration, registration.status == .warning else { return weight }
+        return registration.warningWeight ?? weight
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +57,8 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         since = try c.decode(Double.self, forKey: .since, in: RecordedRange.time)
         load = try c.decode(EndpointLoad.self, forKey: .load)
         history = try c.decode([Float].self, forKey: .history)
+        registration = try c.decodeIfPresent(Registration.self, forKey: .registration)
+        maintenance = try c.decodeIfPresent(String.self, forKey: .maintenance)
         guard history.count <= Endpoint.historyLength, history.allSatisfy({ RecordedRange.rate.contains(Double($0)) }) else {
             throw DecodingError.dataCorruptedError(forKey: .history, in: c,
                 debugDescription: "at most \(Endpoint.historyLength) rates in \(RecordedRange.rate.lowerBound)...\(RecordedRange.rate.upperBound)")

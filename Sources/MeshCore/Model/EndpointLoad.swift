@@ -9,11 +9,14 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     /// The window's latencies per bucket, in samples of windows that had requests. The state
     /// keeps only the figures above (see `MeshState.applySample`); `/metrics` sums these.
     public var latency: LatencyWindow?
+    /// How the service's balancer sees the endpoint at the end of the window; nil when it is
+    /// not in the balancer's set (or the source keeps no view).
+    public var balancer: BalancerView?
 
     public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
-                latency: LatencyWindow? = nil) {
+                latency: LatencyWindow? = nil, balancer: BalancerView? = nil) {
         self.rps = rps; self.active = active; self.p50 = p50; self.p99 = p99; self.errors = errors
-        self.latency = latency
+        self.latency = latency; self.balancer = balancer
     }
 
     public static let idle = EndpointLoad()
@@ -26,5 +29,6 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
         p99 = try c.decode(Double.self, forKey: .p99, in: RecordedRange.latency)
         errors = try c.decode(Double.self, forKey: .errors, in: RecordedRange.rate)
         latency = try c.decodeIfPresent(LatencyWindow.self, forKey: .latency)
+        balancer = try c.decodeIfPresent(BalancerView.self, forKey: .balancer)
     }
 }

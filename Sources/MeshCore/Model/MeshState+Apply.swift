@@ -10,8 +10,12 @@ extension MeshState {
                 services[s].endpoints[e].since = event.t
             }
         case .operatorCommand(let command):
-            if command.action == .weight, let weight = command.weight, let (s, e) = position(of: command.target) {
-                services[s].endpoints[e].weight = weight
+            if let (s, e) = position(of: command.target) {
+                switch command.action {
+                case .weight: if let weight = command.weight { services[s].endpoints[e].weight = weight }
+                case .drain, .kill: if let reason = command.reason { services[s].endpoints[e].maintenance = reason }
+                case .restore: services[s].endpoints[e].maintenance = nil
+                }
             }
         case .failover(let failover):
             if let s = services.firstIndex(where: { $0.name == failover.service }) {
@@ -24,6 +28,12 @@ extension MeshState {
             }
         case .registry(let change):
             applyRegistry(change, at: event.t)
+        case .check(let change):
+            if let (s, e) = position(of: change.endpoint),
+               let c = services[s].endpoints[e].registration?.checks.firstIndex(where: { $0.id == change.check }) {
+                services[s].endpoints[e].registration?.checks[c].status = change.to
+                services[s].endpoints[e].registration?.checks[c].output = change.output
+            }
         case .sample(let sample):
             applySample(sample)
         case .alert(let alert):

@@ -11,6 +11,8 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
     public var failoverZone: String?
     /// Below the panic threshold every endpoint gets traffic, healthy or not.
     public var panic: Bool
+    /// How mesh-top checks its endpoints (`health.type`); nil in recordings made before it was kept.
+    public var healthCheck: HealthPolicy.Kind?
 
     public var id: String { name }
 

@@ -128,6 +128,15 @@ final class LoopContext {
         if report, let hook = outcomeHook { hook(slot, success) }
     }
 
+    /// The picker's view of every routed slot.
+    func balancerViews() -> [Int32: BalancerView] {
+        var out: [Int32: BalancerView] = [:]
+        for slot in addresses.indices where addresses[slot] != nil {
+            if let view = picker.view(slot: Int32(slot)) { out[Int32(slot)] = view }
+        }
+        return out
+    }
+
     func snapshot() -> [Int32: EndpointCounters] {
         var out: [Int32: EndpointCounters] = [:]
         for (i, c) in counters.enumerated() where addresses[i] != nil || c.requests > 0 || c.active > 0 {

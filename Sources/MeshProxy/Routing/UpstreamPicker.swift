@@ -10,6 +10,12 @@ public protocol UpstreamPicker: Sendable {
     mutating func requestStarted(slot: Int32)
     /// `latency` in seconds, `now` in seconds on the loop's monotonic clock.
     mutating func requestFinished(slot: Int32, latency: Double, now: Double)
+    /// How the picker sees `slot` now, for the operator; nil when it keeps no such view.
+    func view(slot: Int32) -> BalancerView?
+}
+
+extension UpstreamPicker {
+    public func view(slot: Int32) -> BalancerView? { nil }
 }
 
 /// Plain round robin over every host of a set: for tests and until a real balancer is plugged in.

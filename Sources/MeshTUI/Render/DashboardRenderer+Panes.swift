@@ -71,6 +71,7 @@ extension DashboardRenderer {
                       ("  act ", label), (String(e.load.active), .plain)])
         lines.append([("p50 ", label), (Format.latency(e.load.p50), .plain), ("  p99 ", label), (Format.latency(e.load.p99), .plain),
                       ("  err ", label), (Format.errors(e.load.errors) + "/s", CellStyle(e.load.errors > 0 ? .bad : .normal))])
+        if let view = e.load.balancer { lines += balancerLines(view, kind: service.balancer) }
         var changes: [(Double, StateChange)] = []
         var ejections = 0
         for event in state.log {
@@ -88,6 +89,20 @@ extension DashboardRenderer {
                           (c.reason.isEmpty ? "" : " " + c.reason, label)])
         }
         return lines
+    }
+
+    /// The balancer's own view: its share, the weight it uses (slow start included) and, for
+    /// p2c-ewma, the latency estimate and cost it compares.
+    private func balancerLines(_ view: BalancerView, kind: BalancerKind) -> [[(String, CellStyle)]] {
+        let label = CellStyle(.muted)
+        let shareName = kind == .ringHash ? "ring share " : kind == .maglev ? "table share " : "share "
+        var line: [(String, CellStyle)] = [(shareName, label), (Format.fixed(view.share * 100, 1) + "%", .plain)]
+        let weight = Double(view.weight) / TrafficPlanner.weightScale
+        line += [("  eff wt ", label), (Format.fixed(weight, weight < 10 ? 1 : 0), .plain)]
+        if let ramp = view.slowStart { line += [("  ramp ", label), (Format.fixed(ramp * 100, 0) + "%", CellStyle(.warn))] }
+        guard kind == .p2cEWMA else { return [line] }
+        guard let latency = view.latency, let cost = view.cost else { return [line, [("ewma ", label), ("unmeasured", label)]] }
+        return [line, [("ewma ", label), (Format.latency(latency), .plain), ("  cost ", label), (Format.latency(cost), .plain)]]
     }
 
     private func serviceDetail(_ s: Service) -> [[(String, CellStyle)]] {

@@ -19,7 +19,7 @@ struct EventDescription {
             }
         case .operatorCommand(let c):
             let weight = c.action == .weight ? " \(arrow) \(c.weight.map(String.init) ?? "?")" : ""
-            text = "\(c.action.rawValue) \(c.target)\(weight) by \(c.by)"
+            text = "\(c.action.rawValue) \(c.target)\(weight) by \(c.by)" + (c.reason.map { ": \(Self.oneLine($0))" } ?? "")
             glyph = glyphs.ascii ? "@" : "⚙"
             role = .normal
         case .failover(let f):
@@ -33,8 +33,14 @@ struct EventDescription {
             role = p.active ? .bad : .normal
         case .registry(let r):
             text = "\(r.action.rawValue) \(r.service)/\(r.endpoint.id)" + (r.endpoint.address.map { " at \($0)" } ?? "")
+                + (r.reason.map { ": \($0)" } ?? "")
             glyph = r.action == .registered ? "+" : "-"
-            role = .normal
+            role = r.reason == nil ? .normal : .warn
+        case .check(let c):
+            text = "\(c.endpoint) check \(c.check) " + (c.from == c.to ? c.to.rawValue : "\(c.from.rawValue)\(arrow)\(c.to.rawValue)")
+                + (c.output.isEmpty ? "" : ": \(Self.oneLine(c.output))")
+            glyph = c.to == .passing ? "+" : "!"
+            role = c.to == .critical ? .bad : c.to == .warning ? .warn : .normal
         case .alert(let a):
             let value = a.value == a.value.rounded() ? Format.fixed(a.value, 0) : Format.fixed(a.value, 3)
             text = "alert \(a.name) \(a.state.rawValue) \(a.subject) (\(a.severity.rawValue), \(value))"
@@ -49,5 +55,10 @@ struct EventDescription {
         case .keyframe:
             text = "keyframe"; glyph = " "; role = .muted
         }
+    }
+
+    /// A check's output or a reason as one line: what a program printed may hold newlines and tabs.
+    static func oneLine(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
     }
 }

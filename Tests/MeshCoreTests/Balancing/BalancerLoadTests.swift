@@ -11,14 +11,22 @@ import Testing
         #expect(counts.count == 7)
     }
 
-    @Test func leastRequestBalancesOpenRequestsByWeight() {
-        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: [3, 1, 1, 1])))
-        let open = openRequests(&balancer, count: 600)
-        // weight / (active + 1) tends to level out: the weight-3 host carries well over twice as
-        // much as each other (three times at best; two random choices get close, not all the way).
-        let light = open[1...]
-        #expect(light.allSatisfy { open[0] > 2 * $0 }, "\(open)")
-        #expect(light.max()! - light.min()! <= 10, "\(open)")
+    /// Envoy's weighted least-request at equal (zero) load is weighted round-robin: a lighter
+    /// host is not starved by a heavier one.
+    @Test func weightedLeastRequestFollowsWeightsAtEqualLoad() {
+        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: [200, 300])))
+        let counts = sequential(&balancer, count: 1_000)
+        #expect(abs(counts[0, default: 0] - 400) <= 2 && abs(counts[1, default: 0] - 600) <= 2, "\(counts)")
+    }
+
+    /// Envoy's example: weight 2 with 4 requests in flight counts as 2 / (4 + 1) = 0.4, so
+    /// next to two idle hosts of weight 1 it takes 0.4 / 2.4 of the picks, not 2 / 4.
+    @Test func weightedLeastRequestBiasesByRequestsInFlight() {
+        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: [2, 1, 1])))
+        for _ in 0..<4 { balancer.requestStarted(slot: 0) }
+        let counts = sequential(&balancer, count: 1_200)
+        #expect(abs(counts[0, default: 0] - 200) <= 3, "\(counts)")
+        #expect(abs(counts[1, default: 0] - 500) <= 3 && abs(counts[2, default: 0] - 500) <= 3, "\(counts)")
     }
 
     @Test func peakEWMAAvoidsSlowEndpoint() {
@@ -29,12 +37,63 @@ import Testing
         for slot: Int32 in [0, 1, 3, 4] { #expect(abs(counts[slot, default: 0] - 2500) < 250, "\(counts)") }
     }
 
-    @Test func peakEWMAPrefersUnmeasuredOverSlow() {
+    /// Case 07 (tower-rs/tower#134): a newcomer the others are faster than any default RTT
+    /// is tried at once, and takes its share when it answers as well as they do.
+    @Test func peakEWMAExploresANewcomerAndGivesItItsShare() {
+        let three = makeHosts(weights: [100, 100, 100])
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: three))
+        for second in 0..<30 { _ = sequential(&balancer, count: 20, now: Double(second)) }
+        balancer.update(HostSet(hosts: makeHosts(weights: [100, 100, 100, 100])))
+        var counts: [Int32: Int] = [:]
+        var jitter = SeededRandom(seed: 3)
+        for second in 30..<300 {
+            let picked = sequential(&balancer, count: 20, now: Double(second)) { _ in 0.005 * (0.8 + 0.4 * jitter.unit()) }
+            counts.merge(picked, uniquingKeysWith: +)
+        }
+        let total = Double(counts.values.reduce(0, +))
+        for slot: Int32 in 0..<4 { #expect(Double(counts[slot, default: 0]) / total > 0.15, "\(counts)") }
+    }
+
+    /// Finagle: no answer yet and a request in flight: wait for that answer.
+    @Test func peakEWMAProbesAnUnmeasuredEndpointOnceUntilItAnswers() {
         var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [1, 1])))
         balancer.requestStarted(slot: 0)
         balancer.requestFinished(slot: 0, latency: 0.2, now: 1)
-        // Slot 1 has no data and counts as 30 ms.
+        // Slot 1 has no data: idle, it costs nothing and is tried...
+        #expect(balancer.pick() == 1)
+        balancer.requestStarted(slot: 1)
+        // ...and while its first request is in flight, 200 ms slot 0 is preferred.
+        #expect((0..<100).allSatisfy { _ in balancer.pick() == 0 })
+        balancer.requestFinished(slot: 1, latency: 0.01, now: 1.1)
         #expect((0..<100).allSatisfy { _ in balancer.pick() == 1 })
+    }
+
+    /// A slow endpoint that leaves and comes back is measured afresh, not by its old peak.
+    @Test func peakEWMAMeasuresAReturningEndpointAfresh() {
+        let hosts = makeHosts(weights: [1, 1])
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: hosts))
+        balancer.requestStarted(slot: 1)
+        balancer.requestFinished(slot: 1, latency: 5, now: 1)
+        balancer.requestStarted(slot: 0)
+        balancer.requestFinished(slot: 0, latency: 0.01, now: 1)
+        #expect(balancer.view(slot: 1)?.latency != nil)
+        balancer.update(HostSet(hosts: [hosts[0]]))
+        balancer.update(HostSet(hosts: hosts))
+        #expect(balancer.view(slot: 1)?.latency == nil)
+        #expect(balancer.pick() == 1)
+    }
+
+    /// Weight classes (Finagle's TrafficDistributor): equal latency, traffic by weight.
+    @Test func peakEWMAFollowsWeightsAtEqualLatency() {
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [200, 300, 300])))
+        var counts: [Int32: Int] = [:]
+        var jitter = SeededRandom(seed: 9)
+        for second in 0..<200 {
+            counts.merge(sequential(&balancer, count: 50, now: Double(second)) { _ in 0.005 * (0.8 + 0.4 * jitter.unit()) },
+                         uniquingKeysWith: +)
+        }
+        let share = Double(counts[0, default: 0]) / 10_000
+        #expect(abs(share - 0.25) < 0.02, "\(counts)")
     }
 
     @Test func peakEWMAReactsToPeakAtOnceAndRecoversSlowly() {
@@ -47,6 +106,13 @@ import Testing
         // ...but a minute is, and the two share the load again.
         var recovered = afterPeak(recoveredUntil: 60)
         #expect(openRequests(&recovered, count: 100)[1] >= 35)
+    }
+
+    @Test func activeRequestsRaisePeakEWMACost() {
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [1, 1])))
+        feed(&balancer, seconds: 0..<3, latency: { _ in 0.02 })
+        for _ in 0..<3 { balancer.requestStarted(slot: 0) }
+        #expect((0..<100).allSatisfy { _ in balancer.pick() == 1 })
     }
 
     private func afterPeak(recoveredUntil end: Int) -> Balancer {
@@ -69,13 +135,6 @@ import Testing
         return open
     }
 
-    @Test func activeRequestsRaisePeakEWMACost() {
-        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [1, 1])))
-        feed(&balancer, seconds: 0..<3, latency: { _ in 0.02 })
-        for _ in 0..<3 { balancer.requestStarted(slot: 0) }
-        #expect((0..<100).allSatisfy { _ in balancer.pick() == 1 })
-    }
-
     /// Ten requests a second to every host, each answering in `latency(slot)`.
     private func feed(_ balancer: inout Balancer, seconds: Range<Int>, latency: (Int32) -> Double) {
         for tick in (seconds.lowerBound * 10)..<(seconds.upperBound * 10) {
@@ -96,7 +155,24 @@ import Testing
         }
         balancer.requestStarted(slot: 1)
         balancer.requestFinished(slot: 1, latency: 0.5, now: 3)
-        // Slot 0 still has no data (30 ms), so it beats slot 1's 500 ms every time.
+        // Slot 0 still has no data (and nothing in flight), so it beats slot 1's 500 ms every time.
+        #expect(balancer.view(slot: 0)?.latency == nil)
         #expect((0..<100).allSatisfy { _ in balancer.pick() == 0 })
+    }
+
+    @Test func viewShowsWhatTheBalancerUses() {
+        var hosts = plannedHosts(operatorWeights: [100, 100])
+        hosts[1].slowStart = 0.5
+        hosts[1].weight /= 2
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: hosts))
+        balancer.requestStarted(slot: 0)
+        balancer.requestFinished(slot: 0, latency: 0.02, now: 1)
+        balancer.requestStarted(slot: 0)
+        let view = balancer.view(slot: 0)
+        #expect(view?.weight == 10_000 && view?.slowStart == nil && view?.active == 1)
+        #expect(view?.latency == 0.02 && view?.cost == 0.04)
+        #expect(abs((view?.share ?? 0) - 2.0 / 3) < 1e-9)
+        #expect(balancer.view(slot: 1)?.slowStart == 0.5 && balancer.view(slot: 1)?.latency == nil)
+        #expect(balancer.view(slot: 7) == nil)
     }
 }

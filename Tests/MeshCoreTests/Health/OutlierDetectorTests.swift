@@ -114,4 +114,46 @@ import Testing
         d.remove(slot: 5)
         #expect(d.endpointCount == 3)
     }
+
+    /// Envoy stops growing the multiplier at the cap, so good behaviour brings an endpoint
+    /// that failed many times back to the base ejection in a bounded time.
+    @Test func multiplierStopsAtTheCap() {
+        var d = OutlierDetector(policy: policy, endpointCount: 2)
+        var now = 0.0
+        for _ in 0..<20 {
+            let e = fail(&d, slot: 0, at: now)!
+            now = e.until
+            _ = d.expire(now: now)
+        }
+        // base 30 s, cap 100 s: n stops at 4 (4 × 30 reaches the cap).
+        #expect(d.ejectionCount(slot: 0, now: now) == 4)
+        #expect(d.ejectionCount(slot: 0, now: now + 4 * 30) == 0)
+        #expect(fail(&d, slot: 0, at: now + 4 * 30)?.duration == 30)
+    }
+
+    /// Over random runs of failures, successes and time: every ejection lasts base × n capped,
+    /// where n is one more than the count the detector reports just before it (SPEC's rule and
+    /// the decay rule above, checked together), and an ejection always ends on time.
+    @Test(arguments: 0..<20 as Range<UInt64>)
+    func backOffFollowsTheRuleOverRandomRuns(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        var d = OutlierDetector(policy: policy, endpointCount: 4)
+        var now = 0.0
+        var until: [Int32: Double] = [:]
+        for _ in 0..<2_000 {
+            now += random.unit() * 5
+            for slot in d.expire(now: now) {
+                #expect(until[slot].map { $0 <= now } == true)
+                until[slot] = nil
+            }
+            let slot = Int32(random.below(4))
+            let before = d.ejectionCount(slot: slot, now: now)
+            if let e = d.record(slot: slot, success: random.below(3) == 0, now: now) {
+                #expect(e.count == min(before + 1, 4))
+                #expect(e.duration == min(30 * Double(e.count), 100))
+                until[slot] = e.until
+            }
+            #expect(d.ejectedCount <= 2)
+        }
+    }
 }

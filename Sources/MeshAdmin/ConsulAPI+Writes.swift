@@ -1,0 +1,95 @@
+import Foundation
+import MeshCore
+import NIOCore
+import NIOHTTP1
+
+/// Registrations, deregistrations, check reports and maintenance (`agent/agent_endpoint.go`).
+extension ConsulAPI {
+    typealias Refusal = ConsulRegistration.Refusal
+
+    /// `PUT /v1/agent/service/register`: `?replace-existing-checks` (present and empty or
+    /// `true`, as Consul reads it) drops the instance's checks this definition does not name.
+    func register(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        let replace = request.query["replace-existing-checks"].map { $0.isEmpty || $0 == "true" } ?? false
+        return write(request, loop) { () throws(Refusal) in
+            let definition = try ConsulRegistration(body: request.body)
+            return .register(service: definition.service, endpoint: definition.endpoint, replaceChecks: replace)
+        }
+    }
+
+    /// `PUT /v1/agent/service/maintenance/ID?enable=true|false&reason=…`: drain and restore.
+    /// Without a reason the maintenance check's notes are Consul's default words.
+    func maintenance(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        write(request, loop) { () throws(Refusal) in
+            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: required, true or false") }
+            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: '\(raw)' is not true or false") }
+            let reason = request.query["reason"] ?? ""
+            try ConsulRegistration.text(reason, "reason")
+            return .maintenance(id: id, enable: enable, reason: reason.isEmpty ? ConsulCatalog.defaultMaintenanceReason : reason)
+        }
+    }
+
+    /// `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=…]`: a TTL check's status at once.
+    func report(_ verb: String, check: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        let status: CheckStatus = verb == "pass" ? .passing : verb == "warn" ? .warning : .critical
+        return write(request, loop, allowGET: true) { () throws(Refusal) in
+            let note = request.query["note"] ?? ""
+            try ConsulRegistration.text(note, "note", newlines: true)
+            return .updateCheck(id: check, status: status, output: note)
+        }
+    }
+
+    /// `PUT /v1/agent/check/update/CHECK` with `{"Status": …, "Output": …}` (what Consul's Go
+    /// client's `UpdateTTL` sends).
+    func update(check: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        write(request, loop) { () throws(Refusal) in
+            let root: JSONValue
+            do { root = try JSONDecoder().decode(JSONValue.self, from: Data(request.body)) } catch {
+                throw Refusal(message: "body: not JSON (expected {\"Status\": \"passing\", \"Output\": \"…\"})")
+            }
+            guard case .object = root else { throw Refusal(message: "body: expected a JSON object, got \(root.kind)") }
+            let body = ConsulRegistration.Fields(root, path: "body")
+            let given = try body.string("Status") ?? ""
+            guard let status = CheckStatus(rawValue: given) else {
+                throw Refusal(message: "body.Status: '\(given)' is not passing, warning or critical")
+            }
+            let output = try body.string("Output") ?? ""
+            try ConsulRegistration.text(output, "body.Output", newlines: true)
+            return .updateCheck(id: check, status: status, output: output)
+        }
+    }
+
+    /// A write: `PUT`, and also `GET` where clients written for Consul before 1.0 still use it
+    /// (python-consul's deregister and check reports). The command goes through the session
+    /// like an operator's; the answer comes once it is applied and published, so that every
+    /// read after it sees it.
+    func write(_ request: AdminRequest, _ loop: any EventLoop, allowGET: Bool = false,
+               _ make: () throws(Refusal) -> RegistryCommand) -> EventLoopFuture<AdminResponse> {
+        guard request.method == .PUT || (allowGET && request.method == .GET) else {
+            return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT))
+        }
+        let command: RegistryCommand
+        do {
+            command = try make()
+        } catch {
+            return loop.makeSucceededFuture(.error(.badRequest, error.message))
+        }
+        let answered = loop.makePromise(of: AdminResponse.self)
+        control.registry(command) { refusal in
+            guard let refusal else {
+                return answered.succeed(AdminResponse(status: .ok, contentType: "application/json", body: []))
+            }
+            answered.succeed(.refused(refusal))
+        }
+        return answered.futureResult
+    }
+
+    /// Go's `strconv.ParseBool`, which Consul reads flags with.
+    static func parseBool(_ text: String) -> Bool? {
+        switch text {
+        case "1", "t", "T", "true", "TRUE", "True": true
+        case "0", "f", "F", "false", "FALSE", "False": false
+        default: nil
+        }
+    }
+}

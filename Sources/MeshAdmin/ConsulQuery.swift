@@ -1,0 +1,46 @@
+/// The query parameters every Consul read takes (`agent/http.go`, `parseWait`,
+/// `parseConsistency`, `parseDC`): a blocking query's `index` and `wait`, and the
+/// consistency mode, which only changes what the answer says of itself (mesh-top is always
+/// its own leader, so every read is consistent).
+struct ConsulQuery {
+    var index: UInt64 = 0
+    var wait: Double?
+    var consistency = "leader"
+
+    /// Parameters that do not change an answer, left out of the key its index is kept under.
+    private static let neutral: Set = ["index", "wait", "hash", "token", "stale", "consistent", "cached", "dc", "near", "ns", "partition"]
+
+    init(_ request: AdminRequest) throws(ConsulRegistration.Refusal) {
+        typealias Refusal = ConsulRegistration.Refusal
+        if let text = request.query["index"] {
+            guard let n = UInt64(text) else { throw Refusal(message: "index: expected a whole number, got '\(text)'") }
+            index = n
+        }
+        if let text = request.query["wait"] {
+            guard let d = GoDuration.parse(text) else { throw Refusal(message: "wait: '\(text)' is not a duration like 30s or 5m") }
+            wait = d
+        }
+        let stale = request.query["stale"] != nil, consistent = request.query["consistent"] != nil
+        if stale && consistent { throw Refusal(message: "stale and consistent: give one of them, not both") }
+        if stale { consistency = "stale" } else if consistent { consistency = "consistent" }
+        if let dc = request.query["dc"], !dc.isEmpty, dc != ConsulNode.datacenter {
+            throw Refusal(message: "dc: mesh-top is the one datacenter, \(ConsulNode.datacenter); no path to '\(dc)'")
+        }
+        if let filter = request.query["filter"], !filter.isEmpty {
+            throw Refusal(message: "filter: mesh-top does not evaluate filter expressions (use ?tag= and ?passing)")
+        }
+    }
+
+    /// What the answer's index is kept under: the route and the parameters that shape it.
+    static func key(of request: AdminRequest) -> String {
+        let shaping = request.queryItems.filter { !neutral.contains($0.name) }
+            .map { "\($0.name)=\($0.value)" }.sorted().joined(separator: "&")
+        return request.path.joined(separator: "/") + "?" + shaping
+    }
+
+    /// What a Consul read says of itself (`agent/http.go`, `setMeta`).
+    func headers(index: UInt64) -> [(String, String)] {
+        [("X-Consul-Index", String(index)), ("X-Consul-KnownLeader", "true"), ("X-Consul-LastContact", "0"),
+         ("X-Consul-Effective-Consistency", consistency)]
+    }
+}

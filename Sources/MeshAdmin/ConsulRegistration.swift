@@ -1,0 +1,215 @@
+import Foundation
+import MeshConfig
+import MeshCore
+
+/// A Consul service definition (`PUT /v1/agent/service/register`; `agent/structs`
+/// `ServiceDefinition`, `CheckType`) read into the endpoint mesh-top routes to.
+///
+/// As Consul reads it: keys match in any case, as Go's `encoding/json` matches them
+/// (python-consul sends `name`, `port`, `check`), Consul's snake_case aliases are taken, keys
+/// it does not know are ignored, durations are Go's (`1m30s`) or nanoseconds. Unlike Consul, a
+/// wrong type or a value out of range is refused with a message naming the field, and so is
+/// what mesh-top cannot carry out: an ID or name it could not record and replay (empty, `/`,
+/// control characters), a check kind its prober does not run, Connect.
+struct ConsulRegistration {
+    struct Refusal: Error, Sendable { var message: String }
+
+    var service: String
+    var endpoint: Endpoint
+
+    /// Check durations mesh-top takes, seconds: up to 30 days. Consul raises an interval under a
+    /// second to a second (`checks.MinInterval`), and so does mesh-top.
+    static let maxDuration = 30.0 * 86_400
+    static let minInterval = 1.0
+    /// Consul's default timeout of HTTP and TCP checks.
+    static let defaultTimeout = 10.0
+    static let maxThreshold = 10_000
+
+    init(body: [UInt8]) throws(Refusal) {
+        let root: JSONValue
+        do {
+            root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        } catch {
+            throw Refusal(message: "body: not JSON (expected a Consul service definition)")
+        }
+        guard case .object = root else { throw Refusal(message: "body: expected a JSON object (a Consul service definition), got \(root.kind)") }
+        let body = Fields(root, path: "body")
+        guard let name = try body.string("Name"), !name.isEmpty else { throw Refusal(message: "body.Name: required (the service name)") }
+        try Self.name(name, "body.Name")
+        let id = try body.string("ID") ?? name
+        try Self.name(id, "body.ID")
+        if let kind = try body.string("Kind"), !kind.isEmpty, kind != "typical" {
+            throw Refusal(message: "body.Kind: '\(kind)' is a Connect kind; Connect is out of mesh-top's scope")
+        }
+        if let connect = body.value("Connect"), (connect["SidecarService"] ?? connect["sidecar_service"]) != nil
+            || connect["Native"].map(Self.isTrue) == true {
+            throw Refusal(message: "body.Connect: Connect is out of mesh-top's scope")
+        }
+        if let socket = try body.string("SocketPath"), !socket.isEmpty {
+            throw Refusal(message: "body.SocketPath: mesh-top routes to Address:Port, not to a unix socket")
+        }
+        guard let port = try body.integer("Port", in: 1...65535) else {
+            throw Refusal(message: "body.Port: required, a whole number 1...65535 (mesh-top routes to Address:Port)")
+        }
+        var host = try body.string("Address") ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "127.0.0.1" }
+        // Consul refuses these as "Invalid service address" (`ipaddr.IsAny`).
+        guard !["0.0.0.0", "::", "::0"].contains(host) else {
+            throw Refusal(message: "body.Address: '\(host)' is every address, not one mesh-top can route to")
+        }
+        guard let address = HostPort(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") else {
+            throw Refusal(message: "body.Address: '\(host)' is not a host name or IP address")
+        }
+        let tags = try body.strings("Tags") ?? []
+        for (i, tag) in tags.enumerated() { try Self.text(tag, "body.Tags[\(i)]") }
+        let meta = try body.stringMap("Meta") ?? [:]
+        try Self.meta(meta)
+        var weight = Endpoint.defaultWeight
+        var warningWeight: Int?
+        if let weights = try body.object("Weights") {
+            let upper = Endpoint.weightRange.upperBound
+            weight = try weights.integer("Passing", in: 1...upper) ?? 1
+            warningWeight = try weights.integer("Warning", in: 0...upper) ?? 0
+        }
+        let enableTagOverride = try body.bool("EnableTagOverride", alias: "enable_tag_override") ?? false
+
+        var definitions: [Fields] = []
+        if let check = try body.object("Check"), !check.isEmpty { definitions.append(check) }
+        definitions += try body.objects("Checks") ?? []
+        var checks: [ServiceCheck] = []
+        for (i, definition) in definitions.enumerated() {
+            let check = try Self.check(definition, number: i, of: definitions.count, service: name, id: id)
+            guard !checks.contains(where: { $0.id == check.id }) else {
+                throw Refusal(message: "\(definition.path).CheckID: '\(check.id)' is given twice")
+            }
+            checks.append(check)
+        }
+        service = name
+        endpoint = Endpoint(id: id, address: address.description, zone: meta["zone"] ?? "", weight: weight, tags: tags,
+                            metadata: meta, registration: Registration(checks: checks, warningWeight: warningWeight,
+                                                                       enableTagOverride: enableTagOverride))
+    }
+
+    // MARK: Checks
+
+    /// One `Check` or `Checks[i]` (`CheckType.Validate`); IDs and names as Consul gives them
+    /// (`agent/agent.go`, `addServiceInternal`).
+    private static func check(_ c: Fields, number i: Int, of count: Int, service: String, id: String) throws(Refusal) -> ServiceCheck {
+        for key in ["Args", "ScriptArgs", "script_args", "Script", "DockerContainerID", "docker_container_id", "GRPC",
+                    "H2PING", "UDP", "OSService", "AliasService", "AliasNode"] where c.value(key) != nil {
+            throw Refusal(message: "\(c.path).\(key): mesh-top runs TTL, HTTP and TCP checks only")
+        }
+        let checkID = try c.string("CheckID") ?? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)")
+        try name(checkID, "\(c.path).CheckID")
+        let checkName = try c.string("Name") ?? "Service '\(service)' check"
+        try text(checkName, "\(c.path).Name")
+        let notes = try c.string("Notes") ?? ""
+        try text(notes, "\(c.path).Notes", newlines: true)
+        var status = CheckStatus.critical
+        if let given = try c.string("Status"), !given.isEmpty {
+            guard let s = CheckStatus(rawValue: given) else {
+                throw Refusal(message: "\(c.path).Status: '\(given)' is not passing, warning or critical")
+            }
+            status = s
+        }
+        let ttl = try c.duration("TTL")
+        let interval = try c.duration("Interval")
+        var timeout = try c.duration("Timeout")
+        let after = try c.duration("DeregisterCriticalServiceAfter", alias: "deregister_critical_service_after")
+        let http = try c.string("HTTP").flatMap { $0.isEmpty ? nil : $0 }
+        let tcp = try c.string("TCP").flatMap { $0.isEmpty ? nil : $0 }
+        if http != nil && tcp != nil { throw Refusal(message: "\(c.path): give one of HTTP and TCP") }
+        if (interval ?? 0) > 0 && (ttl ?? 0) > 0 { throw Refusal(message: "\(c.path): Interval and TTL cannot both be specified") }
+        let success = try c.integer("SuccessBeforePassing", in: 0...maxThreshold) ?? 0
+        let critical = try c.integer("FailuresBeforeCritical", in: 0...maxThreshold) ?? 0
+        let warning = try c.integer("FailuresBeforeWarning", in: 0...maxThreshold) ?? critical
+        guard warning <= critical else {
+            throw Refusal(message: "\(c.path).FailuresBeforeWarning: \(warning) is more than FailuresBeforeCritical (\(critical))")
+        }
+        let reap = (after ?? 0) > 0 ? after : nil
+        var check = ServiceCheck(id: checkID, name: checkName, kind: .ttl, notes: notes, status: status, deregisterCriticalAfter: reap,
+                                 successBeforePassing: success, failuresBeforeWarning: warning, failuresBeforeCritical: critical)
+        guard http != nil || tcp != nil else {
+            guard let ttl, ttl > 0 else { throw Refusal(message: "\(c.path).TTL: required and > 0 for a TTL check (or give HTTP or TCP with an Interval)") }
+            check.ttl = ttl
+            return check
+        }
+        guard let interval, interval > 0 else { throw Refusal(message: "\(c.path).Interval: required and > 0 for HTTP and TCP checks") }
+        if (timeout ?? 0) <= 0 { timeout = defaultTimeout }
+        check.interval = max(interval, minInterval)
+        check.timeout = timeout ?? defaultTimeout
+        if let http {
+            check.kind = .http
+            check.target = http
+            guard let (host, port, path) = httpTarget(http) else {
+                throw Refusal(message: "\(c.path).HTTP: '\(http)' is not an http:// URL mesh-top's prober can fetch (plain HTTP, a host, an optional port)")
+            }
+            (check.host, check.port, check.path) = (host, port, path)
+            if let method = try c.string("Method"), !method.isEmpty, method.uppercased() != "GET" {
+                throw Refusal(message: "\(c.path).Method: mesh-top's prober checks with GET only")
+            }
+            if let header = try c.object("Header"), !header.isEmpty {
+                throw Refusal(message: "\(c.path).Header: mesh-top's prober sends no custom headers")
+            }
+            if let body = try c.string("Body"), !body.isEmpty { throw Refusal(message: "\(c.path).Body: mesh-top's prober sends no body") }
+        } else if let tcp {
+            check.kind = .tcp
+            check.target = tcp
+            guard let address = HostPort(tcp) else { throw Refusal(message: "\(c.path).TCP: '\(tcp)' is not host:port") }
+            (check.host, check.port) = (address.host, address.port)
+        }
+        return check
+    }
+
+    /// `http://host[:port]/path?query` as host, port (80 by default) and the request target.
+    private static func httpTarget(_ url: String) -> (String, Int, String)? {
+        guard let parts = URLComponents(string: url), parts.scheme?.lowercased() == "http",
+              let host = parts.host, !host.isEmpty, parts.user == nil else { return nil }
+        let port = parts.port ?? 80
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        guard HostPort(bare.contains(":") ? "[\(bare)]:\(port)" : "\(bare):\(port)") != nil else { return nil }
+        var target = parts.percentEncodedPath.isEmpty ? "/" : parts.percentEncodedPath
+        if let query = parts.percentEncodedQuery { target += "?" + query }
+        guard target.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { return nil }
+        return (bare, port, target)
+    }
+
+    // MARK: Values mesh-top can carry
+
+    /// An ID or name: it names endpoints (`SERVICE/ID`), routes and recording lines.
+    static func name(_ value: String, _ field: String) throws(Refusal) {
+        guard !value.isEmpty else { throw Refusal(message: "\(field): cannot be empty") }
+        guard !value.contains("/") else { throw Refusal(message: "\(field): '\(value)' cannot contain '/'") }
+        try text(value, field)
+    }
+
+    /// No control characters: they would garble the dashboard (newlines and tabs only where asked).
+    static func text(_ value: String, _ field: String, newlines: Bool = false) throws(Refusal) {
+        for scalar in value.unicodeScalars where scalar.properties.generalCategory == .control {
+            if newlines, scalar == "\n" || scalar == "\t" || scalar == "\r" { continue }
+            throw Refusal(message: "\(field): control characters are not allowed")
+        }
+    }
+
+    /// Consul's rules for service metadata (`agent/structs`, `validateMetaPair`): at most 64
+    /// pairs, keys of letters, digits, `-` and `_` up to 128 characters and not starting with
+    /// `consul-`, values up to 512 characters.
+    private static func meta(_ meta: [String: String]) throws(Refusal) {
+        guard meta.count <= 64 else { throw Refusal(message: "body.Meta: at most 64 pairs, got \(meta.count)") }
+        for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
+            guard !key.isEmpty, key.count <= 128,
+                  key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+                throw Refusal(message: "body.Meta: key '\(key)' must be 1 to 128 letters, digits, '-' or '_'")
+            }
+            guard !key.lowercased().hasPrefix("consul-") else { throw Refusal(message: "body.Meta.\(key): the consul- prefix is reserved") }
+            guard value.count <= 512 else { throw Refusal(message: "body.Meta.\(key): longer than 512 characters") }
+            try text(value, "body.Meta.\(key)")
+        }
+    }
+
+    private static func isTrue(_ value: JSONValue) -> Bool {
+        if case .bool(let b) = value { return b }
+        return false
+    }
+}

@@ -1,0 +1,106 @@
+/// Consul checks of registered endpoints: results of HTTP and TCP runs, TTL reports, TTLs that
+/// run out, and instances deregistered for staying critical (`agent/checks/check.go`,
+/// `agent/agent.go` `reapServicesInternal`).
+extension MeshEngine {
+    /// Consul caps a check's output at 4 KiB (`checks.DefaultBufSize`).
+    static let maxOutput = 4096
+    /// A new output alone is news this often at most: Consul's `check_update_interval`, 5 minutes.
+    static let outputInterval = 300.0
+
+    /// One run of an HTTP or TCP check (index `check` in the registration), through Consul's
+    /// thresholds. Killed endpoints are not checked.
+    public func checkResult(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) {
+        guard let runtime = services[s].slots[Int(slot)], runtime.hold != .killed, c < runtime.checks.count,
+              let moved = services[s].slots[Int(slot)]?.checks[c].record(status) else { return }
+        setCheck(s, slot, c, to: moved, output: output, now: now)
+    }
+
+    /// A TTL report: the status at once, and the TTL runs again (Consul's `CheckTTL.SetStatus`).
+    func report(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) {
+        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count else { return }
+        let until = now + runtime.checks[c].ttl
+        services[s].slots[Int(slot)]?.checks[c].ttlUntil = until
+        checkDeadline = min(checkDeadline, until)
+        setCheck(s, slot, c, to: status, output: output, now: now)
+    }
+
+    /// A simulated run (demo) stands in for every HTTP and TCP check of a registration.
+    func simulatedRun(service s: Int, slot: Int32, passed: Bool, now: Double) {
+        guard let runtime = services[s].slots[Int(slot)] else { return }
+        for c in runtime.checks.indices where runtime.checks[c].kind != .ttl {
+            checkResult(service: s, slot: slot, check: c, status: passed ? .passing : .critical,
+                        output: passed ? "check passed" : "check failed", now: now)
+        }
+    }
+
+    /// Moves a check to `status`: a `check` event when the status changes, or when only the
+    /// output does and the last one is empty or older than `outputInterval` (Consul too syncs
+    /// such outputs only every few minutes, `check_update_interval`); then the endpoint's state
+    /// and, between passing and warning, its weight.
+    func setCheck(_ s: Int, _ slot: Int32, _ c: Int, to status: CheckStatus, output: String, now: Double) {
+        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count,
+              let check = state.services[s].endpoint(runtime.id)?.registration?.checks[c] else { return }
+        if status == .critical {
+            if runtime.checks[c].criticalSince == nil {
+                services[s].slots[Int(slot)]?.checks[c].criticalSince = now
+                if let after = runtime.checks[c].reapAfter { checkDeadline = min(checkDeadline, now + after) }
+            }
+        } else {
+            services[s].slots[Int(slot)]?.checks[c].criticalSince = nil
+        }
+        var text = output
+        if text.utf8.count > Self.maxOutput { text = String(decoding: text.utf8.prefix(Self.maxOutput), as: UTF8.self) }
+        let news = check.output != text && (check.output.isEmpty || now - runtime.checks[c].outputAt >= Self.outputInterval)
+        if check.status != status || news {
+            services[s].slots[Int(slot)]?.checks[c].outputAt = now
+            let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
+            emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now)
+        }
+        services[s].slots[Int(slot)]?.checks[c].status = status
+        services[s].slots[Int(slot)]?.checks[c].heard = true
+        guard check.status != status || !runtime.checks[c].heard else { return }
+        let before = state.services[s].endpoint(runtime.id)?.state
+        refresh(s, slot, reason: "check \(check.id) \(status.rawValue)" + (text.isEmpty ? "" : ": \(text)"), now: now)
+        // Passing and warning are both healthy: only the weight changed.
+        if state.services[s].endpoint(runtime.id)?.state == before { replan(s, now: now) }
+    }
+
+    /// TTLs that ran out turn critical; instances critical for longer than their
+    /// `DeregisterCriticalServiceAfter` are deregistered (at once, not on Consul's 30 s reaper tick).
+    func expireChecks(now: Double) {
+        guard now >= checkDeadline else { return }
+        var next = Double.infinity
+        var reap: [(EndpointRef, String)] = []
+        for s in services.indices {
+            for slot in services[s].slots.indices {
+                guard let runtime = services[s].slots[slot], !runtime.checks.isEmpty else { continue }
+                for c in runtime.checks.indices {
+                    if let until = runtime.checks[c].ttlUntil {
+                        if now >= until {
+                            services[s].slots[slot]?.checks[c].ttlUntil = nil
+                            setCheck(s, Int32(slot), c, to: .critical, output: expiredOutput(s, runtime.id, c), now: now)
+                        } else {
+                            next = min(next, until)
+                        }
+                    }
+                    guard let since = services[s].slots[slot]?.checks[c].criticalSince, let after = runtime.checks[c].reapAfter else { continue }
+                    if now - since > after {
+                        let check = state.services[s].endpoint(runtime.id)?.registration?.checks[c].id ?? "?"
+                        reap.append((EndpointRef(service: services[s].name, endpoint: runtime.id),
+                                     "check \(check) critical for more than \(MeshDuration.format(after)) (DeregisterCriticalServiceAfter)"))
+                        break
+                    }
+                    next = min(next, since + after)
+                }
+            }
+        }
+        checkDeadline = next
+        for (ref, reason) in reap { try? deregister(ref, reason: reason, now: now) }
+    }
+
+    /// Consul's words for a lapsed TTL, with the last report's output (`CheckTTL.getExpiredOutput`).
+    private func expiredOutput(_ s: Int, _ id: String, _ c: Int) -> String {
+        let last = state.services[s].endpoint(id)?.registration?.checks[c].output ?? ""
+        return last.isEmpty || last.hasPrefix("TTL expired") ? "TTL expired" : "TTL expired (last output before timeout follows): \(last)"
+    }
+}

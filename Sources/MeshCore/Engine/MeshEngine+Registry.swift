@@ -1,0 +1,129 @@
+/// Registrations: endpoints joining and leaving at run time, and the registry API's commands
+/// (Consul's agent API, the shared registry) with Consul's rules for IDs.
+extension MeshEngine {
+    /// Adds (or replaces) an endpoint of a service, creating the service if needed. The
+    /// endpoint's registration checks, if any, judge it from now on instead of `health:`.
+    public func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, now: Double) {
+        register(service: name, endpoint: endpoint, policy: policy, keeping: .none, now: now)
+    }
+
+    /// `hold`: an operator's drain or kill the endpoint keeps from an earlier registration.
+    func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, keeping hold: EndpointRuntime.Hold, now: Double) {
+        var endpoint = endpoint
+        let s: Int
+        if let existing = serviceIndex(name) {
+            s = existing
+        } else {
+            let p = policy ?? ServicePolicy()
+            services.append(ServiceRuntime(name: name, policy: p))
+            s = services.count - 1
+        }
+        var runtime = EndpointRuntime(service: name, endpoint: endpoint.id, health: services[s].policy.health)
+        runtime.hold = hold
+        if let checks = endpoint.registration?.checks, !checks.isEmpty {
+            runtime.checks = checks.map { CheckRuntime($0, now: now) }
+            for check in runtime.checks {
+                if let until = check.ttlUntil { checkDeadline = min(checkDeadline, until) }
+                if let since = check.criticalSince, let after = check.reapAfter { checkDeadline = min(checkDeadline, since + after) }
+            }
+        }
+        endpoint.state = runtime.shownState
+        endpoint.since = now
+        if let slot = services[s].slotByID[endpoint.id] {
+            services[s].slots[Int(slot)] = runtime
+        } else {
+            let slot = Int32(services[s].slots.count)
+            services[s].slotByID[endpoint.id] = slot
+            services[s].slots.append(runtime)
+            services[s].outlier?.add(slot: slot)
+        }
+        emit(.registry(RegistryChange(action: .registered, service: name, endpoint: endpoint)), at: now)
+        replan(s, now: now)
+    }
+
+    /// Removes an endpoint; its slot stays empty so other slots keep their numbers. The event
+    /// goes out first, while the driver can still find the endpoint's slot.
+    public func deregister(_ ref: EndpointRef, reason: String? = nil, now: Double) throws(OperatorError) {
+        guard let (s, slot) = locate(ref), let endpoint = state.endpoint(ref) else {
+            throw OperatorError.unknownEndpoint(ref)
+        }
+        emit(.registry(RegistryChange(action: .deregistered, service: ref.service, endpoint: endpoint, reason: reason)), at: now)
+        services[s].slots[Int(slot)] = nil
+        services[s].slotByID[ref.endpoint] = nil
+        services[s].outlier?.remove(slot: slot)
+        replan(s, now: now)
+    }
+
+    /// A command of the registry API, applied whole or refused with nothing changed.
+    public func apply(_ command: RegistryCommand, now: Double) throws(OperatorError) {
+        switch command {
+        case .register(let service, let endpoint, let replaceChecks):
+            try registerInstance(endpoint, in: service, replaceChecks: replaceChecks, now: now)
+        case .deregister(let id):
+            guard let ref = state.ref(consulID: id), let endpoint = state.endpoint(ref) else { throw .unknownID(id) }
+            guard endpoint.registration != nil else { throw .configured(id: id, ref) }
+            try deregister(ref, now: now)
+        case .updateCheck(let id, let status, let output):
+            guard let (ref, check) = state.check(id) else { throw .unknownCheck(id) }
+            guard check.kind == .ttl else { throw .notTTL(id, check.kind) }
+            guard let (s, slot) = locate(ref),
+                  let c = state.endpoint(ref)?.registration?.checks.firstIndex(where: { $0.id == id }) else { throw .unknownCheck(id) }
+            report(service: s, slot: slot, check: c, status: status, output: output, now: now)
+        case .maintenance(let id, let enable, let reason):
+            guard let ref = state.ref(consulID: id), let (s, slot) = locate(ref),
+                  let runtime = services[s].slots[Int(slot)] else { throw .unknownID(id) }
+            // As Consul's: enabling twice, or disabling what is not in maintenance, changes nothing.
+            if enable {
+                guard runtime.hold == .none else { return }
+                try operate(OperatorCommand(action: .drain, target: ref, by: "consul", reason: reason), now: now)
+            } else {
+                switch runtime.hold {
+                case .none: return
+                case .killed: throw .notApplicable(ref, .killed, "end maintenance of")
+                case .draining, .drained: try operate(OperatorCommand(action: .restore, target: ref, by: "consul"), now: now)
+                }
+            }
+        }
+    }
+
+    /// Consul's agent keys instances by ID alone (`agent/local/state.go`): an ID registered
+    /// again replaces the instance, under another service too, keeps the status of checks that
+    /// keep their ID (`addServiceInternal` restores them from its snapshot) and, unless
+    /// `replaceChecks`, the checks it does not name: maintenance (a drain) among them, as a
+    /// kill. IDs of configured endpoints are not the API's to take.
+    private func registerInstance(_ endpoint: Endpoint, in name: String, replaceChecks: Bool, now: Double) throws(OperatorError) {
+        var endpoint = endpoint
+        var registration = endpoint.registration ?? Registration()
+        var replaced: Endpoint?
+        var hold = EndpointRuntime.Hold.none
+        for (id, ref) in state.consulIDs() where id == endpoint.id || ref.endpoint == endpoint.id {
+            guard let existing = state.endpoint(ref), existing.registration != nil else {
+                throw .configured(id: endpoint.id, ref)
+            }
+            replaced = existing
+            if !replaceChecks, let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)] { hold = runtime.hold }
+        }
+        for check in registration.checks {
+            if let (ref, _) = state.check(check.id), ref.endpoint != endpoint.id {
+                throw .badRegistration("CheckID '\(check.id)' is already a check of \(ref) (check IDs name one check across the agent)")
+            }
+        }
+        if let old = replaced?.registration {
+            for c in registration.checks.indices {
+                guard let before = old.check(registration.checks[c].id) else { continue }
+                registration.checks[c].status = before.status
+                registration.checks[c].output = before.output
+            }
+            if !replaceChecks {
+                registration.checks += old.checks.filter { registration.check($0.id) == nil }
+            }
+        }
+        endpoint.registration = registration
+        if hold != .none { endpoint.maintenance = replaced?.maintenance }
+        // The same ID under another service: that instance moves here.
+        for (id, ref) in state.consulIDs() where id == endpoint.id && ref.service != name {
+            try deregister(ref, reason: "registered again as \(name)/\(endpoint.id)", now: now)
+        }
+        register(service: name, endpoint: endpoint, keeping: hold, now: now)
+    }
+}

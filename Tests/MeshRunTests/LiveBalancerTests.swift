@@ -1,0 +1,119 @@
+import Foundation
+import MeshConfig
+import MeshCore
+import MeshSession
+import MeshTestSupport
+import Testing
+@testable import MeshRun
+
+/// The balancers behind `mesh-top run`, on real sockets: four python3 origins that answer with
+/// their own name, real requests through the proxy (cases 02 and 07).
+@Suite(.serialized) struct LiveBalancerTests {
+    static let origin = """
+        import sys, http.server, socketserver
+        name, port = sys.argv[1], int(sys.argv[2])
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def do_GET(self):
+                body = name.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args): pass
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+        Server(("127.0.0.1", port), Handler).serve_forever()
+        """
+
+    struct Mesh {
+        var live: LiveMesh
+        var runner: SessionRunner
+        var port: Int
+
+        func state(_ id: String) -> EndpointState? {
+            runner.snapshot().state.endpoint(EndpointRef(service: "web", endpoint: id))?.state
+        }
+        func stop() {
+            runner.submit(.stop)
+            runner.waitUntilStopped()
+            live.shutdown()
+        }
+        /// The origin that answered, or the failure.
+        func ask(_ headers: String = "") -> String {
+            guard let answer = try? RawClient.get(port, "/", headers: headers) else { return "no answer" }
+            return answer.status == 200 ? answer.body : "status \(answer.status)"
+        }
+    }
+
+    func start(balancer: String, extra: String = "") throws -> Mesh {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("live-lb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let script = dir.appendingPathComponent("origin.py")
+        try Self.origin.write(to: script, atomically: true, encoding: .utf8)
+        let port = unusedPort()
+        let origins = (1...4).map { i in (i, unusedPort()) }
+        let endpoints = origins.map { i, p in
+            "      - {id: web-\(i), address: 127.0.0.1:\(p), command: \"python3 \(script.path) web-\(i) \(p)\"}"
+        }.joined(separator: "\n")
+        let yaml = """
+            services:
+              - name: web
+                listen: 127.0.0.1:\(port)
+                balancer: \(balancer)
+                health: {type: http, path: /, interval: 300ms, timeout: 500ms, healthy_threshold: 1, unhealthy_threshold: 2}
+                outlier: false
+            \(extra)
+                endpoints:
+            \(endpoints)
+            """
+        let config = try MeshConfig.parse(yaml: yaml, file: "live-lb.yaml")
+        let live = try LiveMesh(config: config, name: "live-lb", threads: 1, logDirectory: dir, onEvent: { _ in })
+        let runner = SessionRunner(playback: live, speed: 1, stopAtEnd: false)
+        Thread { runner.run() }.start()
+        return Mesh(live: live, runner: runner, port: port)
+    }
+
+    func waitFor(_ seconds: Double = 15, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+
+    /// Case 02: killing one of four ring-hash endpoints moves its keys and no other.
+    @Test func ringHashMovesOnlyTheKilledEndpointsKeys() throws {
+        let mesh = try start(balancer: "ring-hash", extra: "    hash_on: header:x-user")
+        defer { mesh.stop() }
+        let names = ["web-1", "web-2", "web-3", "web-4"]
+        #expect(waitFor { names.allSatisfy { mesh.state($0) == .healthy } })
+        let keys = (0..<300).map { "user-\($0)" }
+        let before = keys.map { mesh.ask("x-user: \($0)\r\n") }
+        #expect(Set(before) == Set(names), "\(Set(before))")
+        mesh.runner.submit(.operate(OperatorCommand(action: .kill, target: EndpointRef(service: "web", endpoint: "web-4"), by: "test")))
+        #expect(waitFor { mesh.state("web-4") == .killed })
+        let after = keys.map { mesh.ask("x-user: \($0)\r\n") }
+        let moved = zip(before, after).filter { $0 != $1 }
+        #expect(moved.allSatisfy { $0.0 == "web-4" && names.dropLast().contains($0.1) }, "\(moved.filter { $0.0 != "web-4" })")
+        #expect(moved.count == before.filter { $0 == "web-4" }.count)
+    }
+
+    /// Case 07: sequential requests under p2c-ewma reach every endpoint, none starved.
+    @Test func peakEWMASendsToEveryEndpoint() throws {
+        let mesh = try start(balancer: "p2c-ewma")
+        defer { mesh.stop() }
+        #expect(waitFor { ["web-1", "web-2", "web-3", "web-4"].allSatisfy { mesh.state($0) == .healthy } })
+        var counts: [String: Int] = [:]
+        for _ in 0..<240 { counts[mesh.ask(), default: 0] += 1 }
+        #expect(counts.count == 4, "\(counts)")
+        #expect(counts.values.allSatisfy { $0 >= 24 }, "\(counts)")
+        // The balancer's own view reaches the state with the next sample.
+        #expect(waitFor(5) {
+            let endpoints = mesh.runner.snapshot().state.service("web")?.endpoints ?? []
+            return endpoints.count == 4 && endpoints.allSatisfy { $0.load.balancer?.latency != nil }
+        })
+    }
+}
