@@ -145,13 +145,13 @@ public final class SessionRunner: @unchecked Sendable {
             // Registrations come from programs, not the operator: no footer message.
             return nil
         case .togglePause:
-            pacer.setPaused(!pacer.paused, mesh: playback.now, wall: wall)
+            pacer.setPaused(!pacer.paused, mesh: position, wall: wall)
             return nil
         case .speed(let faster):
-            pacer.step(faster: faster, mesh: playback.now, wall: wall)
+            pacer.step(faster: faster, mesh: position, wall: wall)
             return nil
         case .seek(let delta):
-            let target = max(0, min((seekTarget ?? playback.now) + delta, end ?? .infinity))
+            let target = max(0, min(position + delta, end ?? .infinity))
             if let refusal = playback.seek(to: target) { return refusal }
             // The playback may still be on its way there: the slices of `advance` take it.
             seekTarget = playback.now < target ? target : nil
@@ -161,6 +161,9 @@ public final class SessionRunner: @unchecked Sendable {
             return nil
         }
     }
+
+    /// Where the session is: where the last seek goes while the playback is still getting there.
+    private var position: Double { seekTarget ?? playback.now }
 
     /// One slice, and the next slice's size from how long this one took.
     private func advance(to t: Double) {
