@@ -18,10 +18,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
         .systemLibrary(name: "CNcursesw", path: "Modules/CNcursesw"),
+
+        // What every way out needs from signal handlers: terminal back, supervised processes gone.
+        .target(name: "CMeshGuard", path: "Modules/CMeshGuard"),
 
         // mesh-bench only: counts malloc calls, so "0 allocations per pick" is measured.
         .target(name: "CAllocCounter", path: "Modules/CAllocCounter"),
@@ -58,7 +62,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "CMeshGuard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -81,7 +85,7 @@ let package = Package(
         ),
 
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
-        .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
+        .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw", "CMeshGuard"], swiftSettings: strict),
 
         // Active health checks on real sockets: HTTP and TCP probes on event loops.
         .target(
@@ -109,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -134,17 +138,27 @@ let package = Package(
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", swiftSettings: strict),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
-        .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshConfigTests",
+            dependencies: ["MeshConfig", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
-        .testTarget(name: "MeshSessionTests", dependencies: ["MeshSession"], swiftSettings: strict),
         .testTarget(
-            name: "MeshTUITests", dependencies: ["MeshTUI", "CNcursesw"],
+            name: "MeshSessionTests",
+            dependencies: ["MeshSession", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeshTUITests",
+            dependencies: ["MeshTUI", "CNcursesw", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Snapshots"],  // golden frames, read through #filePath
             swiftSettings: strict
         ),
         .testTarget(
-            name: "MeshTopTests", dependencies: ["MeshCore", "MeshTestSupport"],
+            name: "MeshTopTests",
+            dependencies: ["MeshCore", "MeshTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],  // client scripts run by the tests, read through #filePath
             swiftSettings: strict
         ),

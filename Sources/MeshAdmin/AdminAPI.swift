@@ -87,7 +87,7 @@ public final class AdminAPI: Sendable {
         let limit = request.query["limit"].flatMap(Int.init).map { max(1, min($0, 10_000)) } ?? 1_000
         let batch = journal.events(after: since, limit: limit)
         guard batch.isEmpty, wait > 0 else { return loop.makeSucceededFuture(Self.eventList(batch, since: since)) }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(wait * 1e9))
+        let deadline = NIODeadline.now() + .nanoseconds(MeshDuration.nanoseconds(wait))
         return journal.wait(after: since, until: deadline, on: loop).map { [journal] in
             Self.eventList(journal.events(after: since, limit: limit), since: since)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MeshCore
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -63,7 +64,7 @@ public struct AdminClient: Sendable {
             channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil)
         }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let timer = loop.scheduleTask(in: .nanoseconds(Int64(timeout * 1e9))) {
+        let timer = loop.scheduleTask(in: .nanoseconds(MeshDuration.nanoseconds(timeout))) {
             done.fail(AdminClientError.timeout)
             channel.close(promise: nil)
         }

@@ -1,4 +1,5 @@
 import Glibc
+import MeshCore
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -19,9 +20,14 @@ public final class AdminServer: Sendable {
         self.api = api
     }
 
+    /// How long a connection may sit without a whole request while nothing is being answered.
+    public static let defaultIdleTimeout = 60.0
+
     /// Binds and serves `api` (call from outside any event loop); throws one line when the
-    /// address is taken or unusable.
-    public static func start(_ api: AdminAPI, host: String, port: Int) throws(AdminServerError) -> AdminServer {
+    /// address is taken or unusable. `idleTimeout` in seconds (see `AdminHandler`).
+    public static func start(_ api: AdminAPI, host: String, port: Int,
+                             idleTimeout: Double = defaultIdleTimeout) throws(AdminServerError) -> AdminServer {
+        let idle = TimeAmount.nanoseconds(MeshDuration.nanoseconds(idleTimeout))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         do {
@@ -31,7 +37,7 @@ public final class AdminServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(AdminHandler(api: api))
+                        try channel.pipeline.syncOperations.addHandler(AdminHandler(api: api, idleTimeout: idle))
                     }
                 }
                 .bind(host: host, port: port).wait()

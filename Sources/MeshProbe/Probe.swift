@@ -38,7 +38,8 @@ final class Probe {
         self.target = target
         self.home = home
         request = target.request()
-        timeout = .nanoseconds(Int64(max(target.policy.timeout, 0.001) * 1e9))
+        // Saturating: a policy from a file is range-checked, but a target built in code need not be.
+        timeout = .nanoseconds(MeshDuration.nanoseconds(max(target.policy.timeout, 0.001)))
         interval = max(target.policy.interval, 0.01)
         slot = home.schedule.enroll(self)
     }
@@ -222,5 +223,5 @@ final class Probe {
         }
     }
 
-    private static func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64(seconds * 1e9)) }
+    private static func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(MeshDuration.nanoseconds(seconds)) }
 }

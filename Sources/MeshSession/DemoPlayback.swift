@@ -17,6 +17,9 @@ public final class DemoPlayback: Playback {
     /// current simulation.
     public private(set) var inputs: [SessionInput] = []
     private var applied = 0
+    /// After a seek back: the simulation runs again from the start without passing its events
+    /// on a second time, up to here.
+    private var quietUntil: Double?
 
     public init(scenario: Scenario, isRecording: Bool = false, onEvent: @escaping (MeshEvent) -> Void = { _ in }) {
         self.scenario = scenario
@@ -41,26 +44,42 @@ public final class DemoPlayback: Playback {
     }
     public var end: Double? { scenario.duration }
 
-    public func advance(to t: Double) {
-        while applied < inputs.count, inputs[applied].t <= t {
-            simulator.advance(to: inputs[applied].t)
-            // One that no longer applies (what it drained is drained already) changes nothing.
-            _ = apply(inputs[applied].kind)
-            applied += 1
+    public func advance(to t: Double) { advance(to: t, maxEvents: .max) }
+
+    /// Runs on to `t` within `maxEvents` of simulated work, stopping at each operator input due
+    /// on the way to apply it again (quietly, while a seek back replays the past).
+    public func advance(to t: Double, maxEvents: Int) {
+        var budget = maxEvents
+        while true {
+            let nextInput = applied < inputs.count ? inputs[applied].t : .infinity
+            let stop = min(t, nextInput, quietUntil ?? .infinity)
+            budget -= simulator.advance(to: stop, maxEvents: budget)
+            // The budget ran out on the way: the next slice goes on from here.
+            guard simulator.now >= stop else { return }
+            if applied < inputs.count, inputs[applied].t <= simulator.now {
+                // One that no longer applies (what it drained is drained already) changes nothing.
+                _ = apply(inputs[applied].kind)
+                applied += 1
+                continue
+            }
+            if let until = quietUntil, simulator.now >= until {
+                simulator.engine.onEvent = onEvent
+                quietUntil = nil
+            }
+            if stop >= t || budget <= 0 { return }
         }
-        simulator.advance(to: t)
     }
 
+    /// Forward, the simulation runs on to `t` as it would have (its events are new); back, it
+    /// starts again from the beginning, quietly up to `t` (same seed, same run, the operator's
+    /// inputs applied again where they were). Either way `advance` does the work, in slices.
     public func seek(to t: Double) -> String? {
         let target = max(0, min(t, end ?? t))
         if target < simulator.now {
             if isRecording { return "cannot seek back while recording" }
             simulator = DemoPlayback.makeSimulator(scenario, onEvent: { _ in })
             applied = 0
-            advance(to: target)
-            simulator.engine.onEvent = onEvent
-        } else {
-            advance(to: target)
+            quietUntil = target
         }
         return nil
     }

@@ -48,10 +48,14 @@ public struct Pacer: Sendable, Equatable {
         setSpeed(next, mesh: mesh, wall: wall)
     }
 
-    /// `--speed` values: a positive number or `max`.
+    /// Numeric `--speed` values: a hundredth of real time to ten thousand times faster (past
+    /// that, `max` is what is meant).
+    public static let speedRange: ClosedRange<Double> = 0.01...10_000
+
+    /// `--speed` values: a number in `speedRange` or `max`.
     public static func parse(_ text: String) -> Double?? {
         if text == "max" { return .some(nil) }
-        guard let v = Double(text), v > 0, v.isFinite else { return nil }
+        guard let v = Double(text), speedRange.contains(v) else { return nil }
         return .some(v)
     }
 }

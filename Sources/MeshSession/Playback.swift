@@ -11,10 +11,20 @@ public protocol Playback: AnyObject {
     var end: Double? { get }
     /// Runs everything due up to mesh time `t`.
     func advance(to t: Double)
-    /// Jumps to mesh time `t`, or says why it cannot.
+    /// The same, but at most about `maxEvents` of work, so that the driver can act on commands
+    /// between slices; `now` tells how far it got.
+    func advance(to t: Double, maxEvents: Int)
+    /// Moves to mesh time `t`, or says why it cannot. The work of getting there may be left to
+    /// the next `advance(to:maxEvents:)` calls (`now` shows it); events of a past that is
+    /// played again are not repeated.
     func seek(to t: Double) -> String?
     /// An operator's action: nil once applied, or why it was refused.
     func operate(_ command: OperatorCommand) -> OperatorError?
     /// A registration, deregistration or TTL check report: nil once applied, or why not.
     func registry(_ command: RegistryCommand) -> OperatorError?
+}
+
+extension Playback {
+    /// A live mesh's step is bounded already.
+    public func advance(to t: Double, maxEvents: Int) { advance(to: t) }
 }

@@ -51,7 +51,7 @@ public struct RunSummary: Sendable {
                 // No requests: no success rate (100% would claim answers nobody got).
                 let success = row.requests >= 0.5 ? format1(100 * (1 - row.errors / row.requests)) + "%" : "-"
                 lines.append(pad(ref.description, 28) + pad(endpoint.state.rawValue, 10)
-                             + lpad(String(Int(row.requests.rounded())), 10) + lpad(String(Int(row.errors.rounded())), 8)
+                             + lpad(String(Int(saturating: row.requests.rounded())), 10) + lpad(String(Int(saturating: row.errors.rounded())), 8)
                              + lpad(success, 9) + lpad(String(row.stateChanges), 8))
             }
         }

@@ -14,6 +14,14 @@ public final class SessionRunner: @unchecked Sendable {
         case speed(faster: Bool)
         case seek(by: Double)
         case stop
+
+        /// An input of the session (what the mesh is told), as opposed to how it is played.
+        var isInput: Bool {
+            switch self {
+            case .operate, .registry: true
+            case .togglePause, .speed, .seek, .stop: false
+            }
+        }
     }
 
     public struct Snapshot: Sendable {
@@ -34,6 +42,12 @@ public final class SessionRunner: @unchecked Sendable {
     private var pacer: Pacer
     private let end: Double?
     private let stopAtEnd: Bool
+    /// Events per slice of `advance`, adapted so that a slice takes about `sliceSeconds`: the
+    /// loop comes back to its commands (stop, pause, seek) that often whatever the playback asks.
+    private var sliceEvents = 4096
+    static let sliceSeconds = 0.02
+    /// Where the last seek is headed while the playback is still getting there.
+    private var seekTarget: Double?
 
     /// Called on the driving thread after each snapshot whose `seq` moved, with that `seq`: the
     /// admin API's blocking reads wait for it. Set before `run()`.
@@ -47,10 +61,11 @@ public final class SessionRunner: @unchecked Sendable {
     private var isOver = false
     private var latest: Snapshot
 
-    /// `duration` overrides the playback's own end; `stopAtEnd` for headless runs.
+    /// `duration` ends the session earlier than the playback's own end (never later: a replay
+    /// ends with its recording); `stopAtEnd` for headless runs.
     public init(playback: any Playback, speed: Double?, duration: Double? = nil, stopAtEnd: Bool) {
         self.playback = playback
-        end = duration ?? playback.end
+        end = [duration, playback.end].compactMap { $0 }.min()
         self.stopAtEnd = stopAtEnd
         pacer = Pacer(speed: speed, mesh: playback.now, wall: SessionRunner.wallClock())
         latest = Snapshot(state: playback.state, mode: playback.mode, speed: speed, paused: false, finished: false, message: nil)
@@ -91,19 +106,27 @@ public final class SessionRunner: @unchecked Sendable {
             var message: String?
             let pending = lock.withLock { () -> [Command] in defer { commands.removeAll() }; return commands }
             var replies: [() -> Void] = []
+            // An input during a seek waits until the playback is there: it happens at the mesh
+            // time the operator sees, not somewhere on the way.
+            var waiting: [Command] = []
             for (i, command) in pending.enumerated() {
                 if case .stop = command {
                     publish(message: message, answered: true)
                     replies.forEach { $0() }
                     // Left for the refusal on the way out.
-                    lock.withLock { commands.insert(contentsOf: pending[(i + 1)...], at: 0) }
+                    lock.withLock { commands.insert(contentsOf: waiting + pending[(i + 1)...], at: 0) }
                     return
+                }
+                if seekTarget != nil, command.isInput {
+                    waiting.append(command)
+                    continue
                 }
                 message = apply(command, replies: &replies) ?? message
             }
+            if !waiting.isEmpty { lock.withLock { commands.insert(contentsOf: waiting, at: 0) } }
             // Answered only once what they did is in the published snapshot: a read that
             // follows an answer sees it.
-            var answered = !pending.isEmpty
+            var answered = pending.count > waiting.count
             if !replies.isEmpty {
                 publish(message: message, answered: true)
                 replies.forEach { $0() }
@@ -112,7 +135,8 @@ public final class SessionRunner: @unchecked Sendable {
             let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
             // At max speed, advance in slices so commands and snapshots keep flowing.
             let slice = pacer.speed == nil ? min(target, playback.now + 1) : target
-            if slice > playback.now { playback.advance(to: slice) }
+            if slice > playback.now { advance(to: slice) }
+            if let seeking = seekTarget, playback.now >= seeking { seekTarget = nil }
             if pacer.speed == nil, !pacer.paused { pacer.anchor(mesh: playback.now, wall: SessionRunner.wallClock()) }
             let finished = end.map { playback.now >= $0 } ?? false
             let wall = SessionRunner.wallClock()
@@ -121,7 +145,9 @@ public final class SessionRunner: @unchecked Sendable {
                 lastPublish = wall
             }
             if finished && stopAtEnd { return }
-            if pacer.speed != nil || pacer.paused || finished { Thread.sleep(forTimeInterval: 0.01) }
+            // Caught up with the pacer (or paused, or done): wait a little; behind it, go on.
+            let caughtUp = playback.now >= slice
+            if (pacer.speed != nil && caughtUp) || pacer.paused || finished { Thread.sleep(forTimeInterval: 0.01) }
         }
     }
 
@@ -140,18 +166,36 @@ public final class SessionRunner: @unchecked Sendable {
             // Registrations come from programs, not the operator: no footer message.
             return nil
         case .togglePause:
-            pacer.setPaused(!pacer.paused, mesh: playback.now, wall: wall)
+            pacer.setPaused(!pacer.paused, mesh: position, wall: wall)
             return nil
         case .speed(let faster):
-            pacer.step(faster: faster, mesh: playback.now, wall: wall)
+            pacer.step(faster: faster, mesh: position, wall: wall)
             return nil
         case .seek(let delta):
-            let target = max(0, min(playback.now + delta, end ?? .infinity))
+            let target = max(0, min(position + delta, end ?? .infinity))
             if let refusal = playback.seek(to: target) { return refusal }
-            pacer.anchor(mesh: playback.now, wall: wall)
+            // The playback may still be on its way there: the slices of `advance` take it.
+            seekTarget = playback.now < target ? target : nil
+            pacer.anchor(mesh: target, wall: wall)
             return nil
         case .stop:
             return nil
+        }
+    }
+
+    /// Where the session is: where the last seek goes while the playback is still getting there.
+    private var position: Double { seekTarget ?? playback.now }
+
+    /// One slice, and the next slice's size from how long this one took.
+    private func advance(to t: Double) {
+        let started = SessionRunner.wallClock()
+        playback.advance(to: t, maxEvents: sliceEvents)
+        let took = SessionRunner.wallClock() - started
+        if took > 2 * Self.sliceSeconds {
+            sliceEvents = max(16, sliceEvents / 2)
+        } else if took < Self.sliceSeconds / 2, playback.now < t {
+            // Only a slice the budget cut short says the budget could be larger.
+            sliceEvents = min(1 << 24, sliceEvents * 2)
         }
     }
 

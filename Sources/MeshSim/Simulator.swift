@@ -72,13 +72,19 @@ public final class Simulator {
         queue.schedule(SimEvent(time: sampleInterval, order: 0, kind: .sample, service: 0, slot: 0, success: true, value: 0))
     }
 
-    /// Runs everything due up to mesh time `t`.
-    public func advance(to t: Double) {
-        while let next = queue.nextTime, next <= t, let event = queue.pop() {
+    /// Runs everything due up to mesh time `t`, or the first `maxEvents` of it (then `now` is
+    /// the last one's time, short of `t`), so that a driver can stop between slices whatever
+    /// the scenario asks for. Returns how many events ran.
+    @discardableResult
+    public func advance(to t: Double, maxEvents: Int = .max) -> Int {
+        var handled = 0
+        while handled < maxEvents, let next = queue.nextTime, next <= t, let event = queue.pop() {
             now = event.time
             handle(event)
+            handled += 1
         }
-        if t > now { now = t }
+        if t > now, queue.nextTime.map({ $0 > t }) ?? true { now = t }
+        return handled
     }
 
     /// An operator command in demo mode: the engine's effect, plus the simulated process dying

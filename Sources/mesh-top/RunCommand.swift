@@ -20,8 +20,11 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: ArgumentHelp("Event-loop threads of the data plane (default: one per core).", valueName: "n"))
+    @Option(help: ArgumentHelp("Event-loop threads of the data plane, 1 to \(RunCommand.maxThreads) (default: one per core).", valueName: "n"))
     var threads: Int?
+
+    /// More loops than this only add threads that wait.
+    static let maxThreads = 256
 
     @Option(help: ArgumentHelp("Share registrations with other mesh-top instances through etcd.", valueName: "etcd://host:port[,host:port...]"))
     var registry: String?
@@ -32,7 +35,9 @@ struct RunCommand: ParsableCommand {
         try reportingErrors {
             let mesh = try MeshConfig.load(path: config)
             let options = try session.resolved()
-            if let threads, threads < 1 { throw CommandError("--threads: must be at least 1") }
+            if let threads, !(1...Self.maxThreads).contains(threads) {
+                throw CommandError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
+            }
             let cluster: EtcdCluster?
             do {
                 cluster = try registry.map { try EtcdCluster(url: $0) }

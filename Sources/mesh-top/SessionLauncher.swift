@@ -30,6 +30,10 @@ enum SessionLauncher {
         let runner = SessionRunner(playback: playback, speed: settings.speed, duration: settings.duration,
                                    stopAtEnd: settings.headless)
         sinks.onFailure = { runner.submit(.stop) }
+        // Taken before the admin API answers, so that a session seen running takes its signals
+        // (the dashboard arms its own with the terminal).
+        let signals = settings.headless ? SignalWatch { runner.submit(.stop) } : nil
+        defer { signals?.cancel() }
         let server = try settings.admin.map { admin throws(CommandError) in
             let journal = sinks.journal ?? EventJournal()
             runner.onPublish = { journal.published(seq: $0) }
@@ -46,10 +50,9 @@ enum SessionLauncher {
             sinks.notifier?.stop()
         }
         if settings.headless {
-            // The dashboard restores the terminal on signals itself; headless runs stop cleanly.
-            let signals = SignalWatch { runner.submit(.stop) }
-            defer { signals.cancel() }
             runner.run()
+            // The session is over: from here a signal stops at once.
+            signals?.cancel()
             sinks.printer?.flush()
             if let summary = sinks.printer?.summary {
                 Stderr.line(summary.table(for: runner.snapshot().state))

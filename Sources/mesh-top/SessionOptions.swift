@@ -1,4 +1,5 @@
 import ArgumentParser
+import MeshConfig
 import MeshCore
 import MeshSession
 
@@ -25,22 +26,29 @@ struct SessionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Serve the admin API (JSON, /metrics; see mesh-top ctl) on host:port. run: mesh.yaml's admin: unless given.", valueName: "addr"))
     var admin: String?
 
+    /// `--refresh`: often enough to follow, seldom enough not to spin.
+    static let refreshRange: ClosedRange<Double> = 0.02...3600
+
     /// Checked values, or one line saying which option is wrong.
     func resolved() throws(CommandError) -> (duration: Double?, refresh: Double, mono: Bool) {
-        var seconds: Double?
-        if let duration {
-            guard let d = MeshDuration.parse(duration), d > 0 else {
-                throw CommandError("--duration: '\(duration)' is not a duration (e.g. 90s, 2m)")
-            }
-            seconds = d
+        let seconds = try duration.map { text throws(CommandError) in
+            try Self.duration(text, option: "--duration", in: ConfigLimits.scenarioDuration)
         }
-        guard let r = MeshDuration.parse(refresh), r >= 0.02 else {
-            throw CommandError("--refresh: '\(refresh)' is not a duration of at least 20ms")
-        }
+        let r = try Self.duration(refresh, option: "--refresh", in: Self.refreshRange)
         guard theme == "default" || theme == "mono" else {
             throw CommandError("--theme: '\(theme)' is not a theme (expected default or mono)")
         }
         return (seconds, r, theme == "mono")
+    }
+
+    /// A duration option within `range`, or one line naming the option and the range.
+    static func duration(_ text: String, option: String, in range: ClosedRange<Double>) throws(CommandError) -> Double {
+        let span = "\(MeshDuration.format(range.lowerBound)) to \(MeshDuration.format(range.upperBound))"
+        guard let seconds = MeshDuration.seconds(text) else {
+            throw CommandError("\(option): '\(text)' is not a duration (e.g. 90s, 2m; \(span))")
+        }
+        guard range.contains(seconds) else { throw CommandError("\(option): '\(text)' is outside \(span)") }
+        return seconds
     }
 }
 
@@ -51,7 +59,7 @@ struct SpeedOption: ParsableArguments {
 
     func resolved() throws(CommandError) -> Double? {
         guard let parsed = Pacer.parse(speed) else {
-            throw CommandError("--speed: '\(speed)' is not a speed (a number above 0, or max)")
+            throw CommandError("--speed: '\(speed)' is not a speed (0.01 to 10000, or max)")
         }
         return parsed
     }

@@ -73,7 +73,7 @@ import Testing
         Case(yaml: "admin: 127.0.0.1:9901\n", error:
             "mesh.yaml:1: services: missing required key"),
         Case(yaml: "services: []\nalerts:\n  - {name: slow, service: \"*\", when: \"p99 >> 5\"}\n", error:
-            "mesh.yaml:3: alerts[0].when: bad value '> 5' for p99 in 'p99 >> 5' (expected a duration such as 500ms)"),
+            "mesh.yaml:3: alerts[0].when: bad value '> 5' for p99 in 'p99 >> 5' (expected a duration such as 500ms, at most 1h)"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, service: \"*\", when: \"latency > 1s\"}\n", error:
             "mesh.yaml:3: alerts[0].when: unknown metric 'latency' in 'latency > 1s' (expected success_rate, error_rate, p50, p99, rps, state_changes)"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, endpoint: \"*\", when: panic}\n", error:

@@ -4,16 +4,18 @@ import Testing
 import MeshCore
 
 @Suite struct RecordingAndKindTests {
-    static let header = #"{"format":"mesh-top/recording","version":1,"source":"demo","started":"2026-01-02T03:04:05Z","mesh":{"services":[]}}"#
+    static let header = #"{"format":"mesh-top/recording","version":1,"source":"demo","started":"2026-01-02T03:04:05Z","mesh":{"name":"m","services":[]}}"#
+    /// A complete event, as replay reads it.
+    static func fault(_ t: Double) -> String { #"{"t":\#(t),"type":"fault","action":"crash","target":"web/web-1","detail":""}"# }
 
     @Test func goodRecording() throws {
-        let text = Self.header + "\n" + #"{"t":0.5,"seq":1,"type":"fault"}"# + "\n" + #"{"t":2.25,"seq":2,"type":"sample"}"# + "\n"
+        let text = Self.header + "\n" + Self.fault(0.5) + "\n" + #"{"t":2.25,"seq":2,"type":"sample","endpoints":[]}"# + "\n"
         let summary = try RecordingCheck.check(text: text, file: "r.jsonl")
         #expect(summary == .init(source: "demo", events: 2, lastTime: 2.25, cutOffLine: nil))
     }
 
     @Test func cutOffLastLineIsAWarningNotAnError() throws {
-        let text = Self.header + "\n" + #"{"t":0.5,"type":"fault"}"# + "\n" + #"{"t":1,"ty"#
+        let text = Self.header + "\n" + Self.fault(0.5) + "\n" + #"{"t":1,"ty"#
         let summary = try RecordingCheck.check(text: text, file: "r.jsonl")
         #expect(summary.events == 1 && summary.cutOffLine == 3)
     }

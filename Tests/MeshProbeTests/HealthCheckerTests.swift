@@ -206,13 +206,16 @@ struct HealthCheckerTests {
         let server = try await TestServer()
         let harness = CheckerHarness()
         harness.checker.add(HealthTarget(service: 0, slot: 0, address: server.address, policy: http(interval: 0.2)))
-        try await Task.sleep(for: .seconds(2))
-        let count = harness.all.count
-        // First check within one interval, then every 200 ms ± 10%: 9 to 11 in 2 s.
-        #expect((9...11).contains(count), "\(count) checks in 2 s")
-        let times = harness.timed.map(\.at)
-        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        #expect(gaps.allSatisfy { $0 > 0.17 && $0 < 0.24 }, "gaps \(gaps)")
+        // Ten checks, however loaded the machine (a generous deadline, polled).
+        let deadline = Date().addingTimeInterval(30)
+        while harness.all.count < 10, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let times = harness.timed.map(\.at).prefix(10)
+        #expect(times.count == 10)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
+        // Never sooner than the interval (less its 10% jitter): a loaded machine only delays.
+        #expect(gaps.allSatisfy { $0 > 0.17 }, "gaps \(gaps)")
+        // And about every interval, not every other one (the median, so one late wake-up is fine).
+        #expect(gaps[gaps.count / 2] < 0.35, "gaps \(gaps)")
         try await harness.stop()
         try await server.stop()
     }

@@ -27,8 +27,10 @@ import MeshSim
 
         // [ then ]: back 10 s and forward again: the same mesh, the same history.
         #expect(demo.seek(to: 10) == nil)
+        demo.advance(to: 10)  // a seek is done by the advances after it
         #expect(demo.state.endpoint(b1)?.state == .healthy, "before the drain, b1 is as it was")
         #expect(demo.seek(to: 20) == nil)
+        demo.advance(to: 20)  // a seek is done by the advances after it
         #expect(demo.state.endpoint(b1)?.state == before.endpoint(b1)?.state)
         #expect(demo.state.endpoint(b2)?.state == .killed)
         #expect(demo.state.services == before.services)
@@ -37,6 +39,7 @@ import MeshSim
 
         // A seek back past both and playing on applies them again at their times.
         #expect(demo.seek(to: 5) == nil)
+        demo.advance(to: 5)  // a seek is done by the advances after it
         demo.advance(to: 13)
         #expect(demo.state.endpoint(b1)?.state.isAdministrative == true)
         #expect(demo.state.endpoint(b2)?.state == .healthy)
@@ -51,6 +54,7 @@ import MeshSim
         #expect(demo.operate(OperatorCommand(action: .kill, target: b2, by: "keyboard")) == nil)
         demo.advance(to: 15)
         #expect(demo.seek(to: 5) == nil)
+        demo.advance(to: 5)  // a seek is done by the advances after it
         #expect(demo.operate(OperatorCommand(action: .drain, target: b1, by: "keyboard")) == nil)
         #expect(demo.inputs.map(\.t) == [5, 12])
         demo.advance(to: 15)

@@ -178,8 +178,8 @@ import Testing
         let terminal = FakeTerminal()
         let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
         defer { screen.close() }
-        let handlers = TerminalGuard.install()
-        defer { TerminalGuard.uninstall(handlers) }
+        TerminalGuard.install()
+        defer { TerminalGuard.uninstall() }
         // To the process, not this thread: test threads may block SIGTERM.
         kill(getpid(), SIGTERM)
         for _ in 0..<200 where TerminalGuard.pendingSignal == nil { usleep(5000) }

@@ -91,8 +91,9 @@ import Testing
     }
 
     @Test func cutOffRecordingWarnsButPasses() throws {
-        let header = #"{"format":"mesh-top/recording","version":1,"source":"run","started":"2026-01-02T03:04:05Z","mesh":{}}"#
-        try write("r.jsonl", header + "\n" + #"{"t":1.5,"seq":1,"type":"fault"}"# + "\n" + #"{"t":2,"se"#)
+        let header = #"{"format":"mesh-top/recording","version":1,"source":"run","started":"2026-01-02T03:04:05Z","mesh":{"name":"m","services":[]}}"#
+        let fault = #"{"t":1.5,"seq":1,"type":"fault","action":"crash","target":"web/web-1","detail":""}"#
+        try write("r.jsonl", header + "\n" + fault + "\n" + #"{"t":2,"se"#)
         let r = try validate("r.jsonl")
         #expect(r.status == 0)
         #expect(r.stdout == "ok: r.jsonl: recording from run, 1 event over 1.5s\n")

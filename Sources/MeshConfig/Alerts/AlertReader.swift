@@ -10,6 +10,7 @@ enum AlertReader {
         var rules: [AlertRule] = []
         var names = UniqueNames("alert name")
         for item in try field.list() {
+            if rules.count == ConfigLimits.alerts { throw item.error("more than \(ConfigLimits.alerts) alert rules") }
             let map = try item.object(["name", "service", "endpoint", "when", "for", "within", "severity"])
             let nameField = try map.required("name")
             let name = try nameField.text()
@@ -26,11 +27,11 @@ enum AlertReader {
             }
             var within: Double?
             if case .threshold(.stateChanges, _, _) = condition {
-                within = try map["within"]?.positiveDuration() ?? 60
+                within = try map["within"]?.duration(in: ConfigLimits.alertWindow) ?? 60
             } else {
                 try map.refuse("within", because: "within is only used by state_changes")
             }
-            let holdFor = try map["for"]?.duration() ?? 0
+            let holdFor = try map["for"]?.duration(in: ConfigLimits.alertHold) ?? 0
             var severity = AlertChange.Severity.warning
             if let f = map["severity"] {
                 let text = try f.string()
@@ -70,6 +71,7 @@ enum AlertReader {
         guard let field else { return [] }
         var targets: [NotifyTarget] = []
         for item in try field.list() {
+            if targets.count == ConfigLimits.notifyTargets { throw item.error("more than \(ConfigLimits.notifyTargets) webhooks") }
             let map = try item.object(["webhook", "format"])
             let f = try map.required("webhook")
             let text = try f.text()

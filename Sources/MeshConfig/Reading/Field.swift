@@ -58,15 +58,22 @@ struct Field {
 
     /// A whole number (plain, not quoted).
     func int() throws(ConfigError) -> Int {
-        guard let p = plain, let value = Int(p.replacingOccurrences(of: "_", with: "")) else {
+        guard let p = plain?.replacingOccurrences(of: "_", with: ""), let value = Int(p) else {
+            // Digits too many for an Int are a number out of range, not a wrong type.
+            if let p = plain, let huge = Double(p.replacingOccurrences(of: "_", with: "")), huge == huge.rounded() {
+                throw error("\(p) is out of range (whole numbers here are within ±\(Int.max))")
+            }
             throw error("expected a whole number, got \(shown)")
         }
         return value
     }
 
-    func int(atLeast minimum: Int) throws(ConfigError) -> Int {
+    /// A whole number in `range`; `what` names it in the message (`threshold must be at least 1, got 0`).
+    func int(in range: ClosedRange<Int>, _ what: String = "") throws(ConfigError) -> Int {
         let value = try int()
-        guard value >= minimum else { throw error("must be at least \(minimum), got \(value)") }
+        let name = what.isEmpty ? "" : what + " "
+        guard value >= range.lowerBound else { throw error("\(name)must be at least \(range.lowerBound), got \(value)") }
+        guard value <= range.upperBound else { throw error("\(name)must be at most \(range.upperBound), got \(value)") }
         return value
     }
 
@@ -78,6 +85,22 @@ struct Field {
         return value
     }
 
+    /// A number in `range`, named `what` in the message.
+    func number(in range: ClosedRange<Double>, _ what: String = "") throws(ConfigError) -> Double {
+        let value = try number()
+        let name = what.isEmpty ? "" : what + " "
+        guard range.contains(value) else {
+            let bound = value < range.lowerBound ? "at least \(Self.show(range.lowerBound))" : "at most \(Self.show(range.upperBound))"
+            throw error("\(name)must be \(bound), got \(Self.show(value))")
+        }
+        return value
+    }
+
+    /// `1000000` rather than `1e+06`, and no `.0` on whole numbers.
+    static func show(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+
     func bool() throws(ConfigError) -> Bool {
         switch plain {
         case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
@@ -86,17 +109,18 @@ struct Field {
         }
     }
 
-    /// Seconds, from `250ms`, `1s`, `1.5s`, `2m`. A bare number is refused: its unit would be a guess.
-    func duration() throws(ConfigError) -> Double {
-        guard case .scalar(let s) = node, !isNull, let seconds = MeshDuration.parse(s.string) else {
+    /// Seconds, from `250ms`, `1s`, `1.5s`, `2m`, within `range`. A bare number is refused: its
+    /// unit would be a guess.
+    func duration(in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard case .scalar(let s) = node, !isNull, let seconds = MeshDuration.seconds(s.string) else {
             throw error("bad duration \(shown) (expected a number with a unit: 250ms, 1s, 1.5s, 2m)")
         }
-        return seconds
-    }
-
-    func positiveDuration() throws(ConfigError) -> Double {
-        let seconds = try duration()
-        guard seconds > 0 else { throw error("must be longer than 0s") }
+        guard seconds >= range.lowerBound else {
+            throw error("must be at least \(MeshDuration.format(range.lowerBound)), got \(s.string.trimmingCharacters(in: .whitespaces))")
+        }
+        guard seconds <= range.upperBound else {
+            throw error("must be at most \(MeshDuration.format(range.upperBound)), got \(s.string.trimmingCharacters(in: .whitespaces))")
+        }
         return seconds
     }
 

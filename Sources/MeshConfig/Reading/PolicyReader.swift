@@ -33,15 +33,15 @@ enum PolicyReader {
         if let f = map.fields["outlier"] { policy.outlier = try outlier(f) }
         if let f = map["panic_threshold"] { policy.panicThreshold = try f.percent() }
         if let f = map["slow_start"] {
-            let seconds = try f.duration()
+            let seconds = try f.duration(in: ConfigLimits.slowStart)
             policy.slowStart = seconds > 0 ? seconds : nil
         }
-        if let f = map["drain_timeout"] { policy.drainTimeout = try f.duration() }
-        if let f = map["retries"] { policy.retries = try f.int(atLeast: 0) }
+        if let f = map["drain_timeout"] { policy.drainTimeout = try f.duration(in: ConfigLimits.drainTimeout) }
+        if let f = map["retries"] { policy.retries = try f.int(in: ConfigLimits.retries, "retries") }
         if let f = map["timeouts"] {
             let t = try f.object(["connect", "request"])
-            if let c = t["connect"] { policy.connectTimeout = try c.positiveDuration() }
-            if let r = t["request"] { policy.requestTimeout = try r.positiveDuration() }
+            if let c = t["connect"] { policy.connectTimeout = try c.duration(in: ConfigLimits.connectTimeout) }
+            if let r = t["request"] { policy.requestTimeout = try r.duration(in: ConfigLimits.requestTimeout) }
         }
         if let f = map["zones"] {
             var zones: [String] = []
@@ -72,8 +72,8 @@ enum PolicyReader {
             guard health.kind == .http else { throw f.error("path is only used by http checks, not \(health.kind.rawValue)") }
             health.path = path
         }
-        if let f = map["interval"] { health.interval = try f.positiveDuration() }
-        if let f = map["timeout"] { health.timeout = try f.positiveDuration() }
+        if let f = map["interval"] { health.interval = try f.duration(in: ConfigLimits.healthInterval) }
+        if let f = map["timeout"] { health.timeout = try f.duration(in: ConfigLimits.healthTimeout) }
         if let f = map["healthy_threshold"] { health.healthyThreshold = try threshold(f) }
         if let f = map["unhealthy_threshold"] { health.unhealthyThreshold = try threshold(f) }
         return health
@@ -89,9 +89,9 @@ enum PolicyReader {
         var outlier = OutlierPolicy()
         let map = try field.object(["consecutive_failures", "base_ejection", "max_ejection", "max_ejection_percent"])
         if let f = map["consecutive_failures"] { outlier.consecutiveFailures = try threshold(f) }
-        if let f = map["base_ejection"] { outlier.baseEjection = try f.positiveDuration() }
+        if let f = map["base_ejection"] { outlier.baseEjection = try f.duration(in: ConfigLimits.ejection) }
         if let f = map["max_ejection"] {
-            outlier.maxEjection = try f.positiveDuration()
+            outlier.maxEjection = try f.duration(in: ConfigLimits.ejection)
             guard outlier.maxEjection >= outlier.baseEjection else {
                 throw f.error("max_ejection \(MeshDuration.format(outlier.maxEjection)) is shorter than base_ejection \(MeshDuration.format(outlier.baseEjection))")
             }
@@ -101,8 +101,6 @@ enum PolicyReader {
     }
 
     private static func threshold(_ f: Field) throws(ConfigError) -> Int {
-        let value = try f.int()
-        guard value >= 1 else { throw f.error("threshold must be at least 1, got \(value)") }
-        return value
+        try f.int(in: ConfigLimits.threshold, "threshold")
     }
 }

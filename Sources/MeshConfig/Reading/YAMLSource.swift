@@ -21,6 +21,7 @@ enum YAMLSource {
 
     /// The document's root, which must be a mapping.
     static func root(yaml: String, file: String) throws(ConfigError) -> Field {
+        try YAMLBudget.check(yaml, file: file)
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)

@@ -53,8 +53,10 @@ public struct MeshConfig: Sendable, Equatable {
         }
         var names = UniqueNames("service name")
         var listeners: [(HostPort, String)] = [(config.admin, "admin")]
+        var sizes = FileSize()
         for item in try map.required("services").list() {
             let service = try ServiceConfig(item)
+            try sizes.add(service: item, endpoints: service.endpoints.count)
             try names.insert(service.name, at: item.lookup("name") ?? item)
             if let listen = service.listen {
                 if let (_, owner) = listeners.first(where: { $0.0.collides(with: listen) }) {

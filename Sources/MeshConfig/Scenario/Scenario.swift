@@ -45,17 +45,27 @@ public struct Scenario: Sendable, Equatable {
         let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         var scenario = Scenario(name: try map["name"]?.text() ?? stem)
         scenario.description = try map["description"]?.string() ?? ""
-        if let f = map["seed"] { scenario.seed = UInt64(try f.int(atLeast: 0)) }
-        if let f = map["duration"] { scenario.duration = try f.positiveDuration() }
+        if let f = map["seed"] { scenario.seed = UInt64(try f.int(in: ConfigLimits.seed, "seed")) }
+        if let f = map["duration"] { scenario.duration = try f.duration(in: ConfigLimits.scenarioDuration) }
         var names = UniqueNames("service name")
+        var sizes = FileSize()
         for item in try map.required("services").list() {
             let service = try ScenarioService(item)
+            try sizes.add(service: item, endpoints: service.endpoints.count)
             try names.insert(service.name, at: item.lookup("name") ?? item)
             scenario.services.append(service)
         }
         let serviceNames = Set(scenario.services.map(\.name))
+        var offered = 0.0
         for item in try map["traffic"]?.list() ?? [] {
-            scenario.traffic.append(try TrafficConfig(item, services: serviceNames))
+            let traffic = try TrafficConfig(item, services: serviceNames)
+            // Each entry is within range, so the sum is finite.
+            offered += traffic.peakRPS
+            guard offered <= ConfigLimits.rps.upperBound else {
+                throw item.error("traffic adds up to \(Field.show(offered)) requests per second at its peaks; "
+                    + "the simulator runs at most \(Field.show(ConfigLimits.rps.upperBound))")
+            }
+            scenario.traffic.append(traffic)
         }
         if let f = map["timeline"] {
             var reader = TimelineReader(services: scenario.services, duration: scenario.duration)

@@ -43,7 +43,8 @@ extension SimulatedEndpointConfig {
                                         tags: basics.tags, metadata: basics.metadata)
         if let f = map["latency"] {
             let latency = try f.object(["p50", "p99"])
-            let p50 = try latency["p50"]?.duration(), p99 = try latency["p99"]?.duration()
+            let p50 = try latency["p50"]?.duration(in: ConfigLimits.latency)
+            let p99 = try latency["p99"]?.duration(in: ConfigLimits.latency)
             // One percentile alone implies the other at the default spread (p99 = 4 × p50).
             e.p50 = p50 ?? (p99.map { $0 / 4 } ?? defaultP50)
             e.p99 = p99 ?? (p50.map { $0 * 4 } ?? defaultP99)
@@ -53,9 +54,7 @@ extension SimulatedEndpointConfig {
         }
         if let f = map["error_rate"] { e.errorRate = try f.fraction() }
         if let f = map["capacity"] {
-            let capacity = try f.number()
-            guard capacity > 0 else { throw f.error("capacity must be more than 0 requests per second") }
-            e.capacity = capacity
+            e.capacity = try f.number(in: ConfigLimits.capacity, "capacity (requests per second)")
         }
         return (e, basics.idField)
     }

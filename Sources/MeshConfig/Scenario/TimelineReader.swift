@@ -4,6 +4,8 @@ import MeshCore
 struct TimelineReader {
     /// Endpoint ids per service, growing as `register` steps are read.
     var endpoints: [String: Set<String>]
+    /// All of them, against `ConfigLimits.endpoints`.
+    var endpointCount: Int
     let zones: Set<String>
     /// Each service's `zones:`, which registered endpoints must use.
     let zonesByService: [String: [String]]
@@ -11,6 +13,7 @@ struct TimelineReader {
 
     init(services: [ScenarioService], duration: Double?) {
         endpoints = Dictionary(uniqueKeysWithValues: services.map { ($0.name, Set($0.endpoints.map(\.id))) })
+        endpointCount = services.reduce(0) { $0 + $1.endpoints.count }
         var zones = Set<String>()
         for s in services { zones.formUnion(s.policy.zones); zones.formUnion(s.endpoints.map(\.zone).filter { !$0.isEmpty }) }
         self.zones = zones
@@ -27,7 +30,7 @@ struct TimelineReader {
         for item in try field.list() {
             let map = try item.object(["at", "action", "target"] + Self.parameters)
             let atField = try map.required("at")
-            let at = try atField.duration()
+            let at = try atField.duration(in: ConfigLimits.meshTime)
             if let duration, at > duration {
                 throw atField.error("at \(MeshDuration.format(at)) is after the scenario's duration \(MeshDuration.format(duration))")
             }
@@ -56,7 +59,8 @@ struct TimelineReader {
         var used: String?
         switch name {
         case "latency":
-            action = .latency(add: try map.required("add", "how much latency to add, e.g. 250ms").positiveDuration()); used = "add"
+            let add = try map.required("add", "how much latency to add, e.g. 250ms")
+            action = .latency(add: try add.duration(in: ConfigLimits.addedLatency)); used = "add"
         case "errors":
             action = .errors(rate: try map.required("rate", "the fraction of requests to fail, e.g. 0.2").fraction()); used = "rate"
         case "weight":
@@ -76,6 +80,10 @@ struct TimelineReader {
             let (endpoint, idField) = try SimulatedEndpointConfig.read(f, zones: zones)
             guard endpoints[service]?.contains(endpoint.id) != true else {
                 throw idField.error("endpoint '\(endpoint.id)' already exists in service \(service)")
+            }
+            endpointCount += 1
+            guard endpointCount <= ConfigLimits.endpoints else {
+                throw f.error("registers more than \(ConfigLimits.endpoints) endpoints in this scenario (the most mesh-top runs)")
             }
             endpoints[service, default: []].insert(endpoint.id)
             action = .register(endpoint); used = "endpoint"

@@ -22,6 +22,15 @@ public struct TrafficConfig: Sendable, Equatable {
         self.service = service; self.rps = rps; self.pattern = pattern
     }
 
+    /// The highest rate the pattern reaches, requests per second.
+    public var peakRPS: Double {
+        switch pattern {
+        case .steady: rps
+        case .sine(_, let amplitude): rps * (1 + amplitude)
+        case .spike(_, _, let peak): max(rps, peak)
+        }
+    }
+
     /// The request rate at mesh time `t` seconds.
     public func rps(at t: Double) -> Double {
         switch pattern {
@@ -39,8 +48,7 @@ extension TrafficConfig {
         service = try s.text()
         guard services.contains(service) else { throw s.error("no service named '\(service)' in this scenario") }
         let r = try map.required("rps")
-        rps = try r.number()
-        guard rps >= 0 else { throw r.error("rps must not be negative") }
+        rps = try r.number(in: ConfigLimits.rps, "rps")
         let name = try map["pattern"]?.string() ?? "steady"
         let own: [String]
         switch name {
@@ -48,11 +56,13 @@ extension TrafficConfig {
             pattern = .steady; own = []
         case "sine":
             let amplitude = try map["amplitude"]?.fraction() ?? 0.5
-            pattern = .sine(period: try map["period"]?.positiveDuration() ?? 60, amplitude: amplitude); own = ["period", "amplitude"]
+            let period = try map["period"]?.duration(in: ConfigLimits.sinePeriod) ?? 60
+            pattern = .sine(period: period, amplitude: amplitude); own = ["period", "amplitude"]
         case "spike":
-            let peak = try map["peak"]?.number() ?? rps * 3
-            if let p = map["peak"], peak < 0 { throw p.error("peak must not be negative") }
-            pattern = .spike(at: try map["at"]?.duration() ?? 30, length: try map["length"]?.positiveDuration() ?? 10, peak: peak)
+            let peak = try map["peak"]?.number(in: ConfigLimits.rps, "peak") ?? rps * 3
+            let at = try map["at"]?.duration(in: ConfigLimits.meshTime) ?? 30
+            let length = try map["length"]?.duration(in: ConfigLimits.scenarioDuration) ?? 10
+            pattern = .spike(at: at, length: length, peak: peak)
             own = ["at", "length", "peak"]
         default:
             throw map.fields["pattern"]!.error("unknown pattern '\(name)' (expected steady, sine or spike)")

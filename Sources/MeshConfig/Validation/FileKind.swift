@@ -21,7 +21,8 @@ public enum FileKind: String, Sendable, Equatable, CaseIterable {
         if path.hasSuffix(".jsonl") || (firstLine.hasPrefix("{") && firstLine.contains("mesh-top/recording")) {
             return .recording
         }
-        guard let root = try? Yams.compose(yaml: text), case .mapping(let map) = root else { return .config }
+        // Read within the budget: a file that breaks it is refused as a config would be.
+        guard let root = try? YAMLSource.root(yaml: text, file: path).node, case .mapping(let map) = root else { return .config }
         let keys = Set(map.keys.compactMap(\.string))
         return keys.isDisjoint(with: scenarioKeys) ? .config : .scenario
     }

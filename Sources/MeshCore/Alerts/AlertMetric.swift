@@ -13,34 +13,50 @@ public enum AlertMetric: String, Sendable, Equatable, CaseIterable {
     /// Endpoint state changes counted over the rule's `within:`.
     case stateChanges = "state_changes"
 
-    /// The limit in this metric's unit, or nil when written wrong.
+    /// The limits a `when:` may compare with, in the metric's unit.
+    public var range: ClosedRange<Double> {
+        switch self {
+        case .successRate, .errorRate: 0...100
+        case .p50, .p99: 0...3600
+        case .rps: 0...1_000_000_000
+        case .stateChanges: 0...1_000_000
+        }
+    }
+
+    /// The limit in this metric's unit, or nil when written wrong or outside `range`.
     func value(_ raw: String) -> Double? {
+        let v: Double?
         switch self {
         case .successRate, .errorRate:
             let digits = raw.hasSuffix("%") ? String(raw.dropLast()) : raw
-            guard let v = Double(digits.trimmingCharacters(in: .whitespaces)), (0...100).contains(v) else { return nil }
-            return v
+            v = Double(digits.trimmingCharacters(in: .whitespaces))
         case .p50, .p99:
-            return MeshDuration.parse(raw)
+            v = MeshDuration.parse(raw)
         case .rps, .stateChanges:
-            guard let v = Double(raw), v.isFinite, v >= 0 else { return nil }
-            return v
+            v = Double(raw)
         }
+        guard let v, range.contains(v) else { return nil }
+        return v
     }
 
     var unitHint: String {
         switch self {
         case .successRate, .errorRate: "a percentage such as 99%"
-        case .p50, .p99: "a duration such as 500ms"
-        case .rps, .stateChanges: "a number"
+        case .p50, .p99: "a duration such as 500ms, at most 1h"
+        case .rps: "a number of requests per second, at most 1000000000"
+        case .stateChanges: "a number, at most 1000000"
         }
     }
 
     func format(_ v: Double) -> String {
         switch self {
-        case .successRate, .errorRate: (v == v.rounded() ? String(Int(v)) : String(v)) + "%"
+        case .successRate, .errorRate: Self.number(v) + "%"
         case .p50, .p99: MeshDuration.format(v)
-        case .rps, .stateChanges: v == v.rounded() ? String(Int(v)) : String(v)
+        case .rps, .stateChanges: Self.number(v)
         }
+    }
+
+    private static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 }

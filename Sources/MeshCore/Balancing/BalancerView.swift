@@ -24,6 +24,16 @@ public struct BalancerView: Codable, Sendable, Equatable {
         self.latency = latency; self.cost = cost
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        weight = try c.decode(UInt32.self, forKey: .weight)
+        slowStart = try c.decodeIfPresent(Double.self, forKey: .slowStart, in: 0...1)
+        share = try c.decode(Double.self, forKey: .share, in: 0...1)
+        active = try c.decode(Int.self, forKey: .active, in: RecordedRange.active)
+        latency = try c.decodeIfPresent(Double.self, forKey: .latency, in: RecordedRange.latency)
+        cost = try c.decodeIfPresent(Double.self, forKey: .cost, in: RecordedRange.latencySum)
+    }
+
     /// One view from the views of several copies (one per event loop): the same tables, so
     /// the same weight and share; requests in flight add up; estimates are averaged.
     public static func merged(_ views: [BalancerView]) -> BalancerView? {

@@ -14,4 +14,17 @@ public struct BalancerPick: Codable, Sendable, Equatable {
     public init(candidates: [String], scores: [Double], picked: String) {
         self.candidates = candidates; self.scores = scores; self.picked = picked
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        candidates = try c.decode([String].self, forKey: .candidates)
+        scores = try c.decode([Double].self, forKey: .scores)
+        picked = try c.decode(String.self, forKey: .picked)
+        // A pick compares a few candidates, each with its score.
+        guard candidates.count <= 16, scores.count == candidates.count,
+              scores.allSatisfy({ RecordedRange.latencySum.contains($0) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .scores, in: c,
+                debugDescription: "at most 16 candidates, one score each in \(RecordedRange.latencySum.lowerBound)...\(RecordedRange.latencySum.upperBound)")
+        }
+    }
 }

@@ -4,7 +4,7 @@ extension MeshEvent: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
-        let t = try c.decode(Double.self, forKey: .t)
+        let t = try c.decode(Double.self, forKey: .t, in: RecordedRange.time)
         let seq = try c.decodeIfPresent(UInt64.self, forKey: .seq) ?? 0
         let type = try c.decode(String.self, forKey: .type)
         let body: Body

@@ -12,4 +12,13 @@ public struct OperatorCommand: Codable, Sendable, Equatable {
     public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil, reason: String? = nil) {
         self.action = action; self.target = target; self.by = by; self.weight = weight; self.reason = reason
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        action = try c.decode(OperatorAction.self, forKey: .action)
+        target = try c.decode(EndpointRef.self, forKey: .target)
+        by = try c.decode(String.self, forKey: .by)
+        weight = try c.decodeIfPresent(Int.self, forKey: .weight, in: Endpoint.weightRange)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+    }
 }

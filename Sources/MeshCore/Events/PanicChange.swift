@@ -8,4 +8,11 @@ public struct PanicChange: Codable, Sendable, Equatable {
     public init(service: String, active: Bool, healthy: Double) {
         self.service = service; self.active = active; self.healthy = healthy
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        service = try c.decode(String.self, forKey: .service)
+        active = try c.decode(Bool.self, forKey: .active)
+        healthy = try c.decode(Double.self, forKey: .healthy, in: RecordedRange.percent)
+    }
 }

@@ -17,4 +17,13 @@ public struct ServiceSample: Codable, Sendable, Equatable {
     }
 
     public var traffic: ServiceTraffic { ServiceTraffic(rps: rps, retries: retries, errors: errors) }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        service = try c.decode(String.self, forKey: .service)
+        rps = try c.decode(Double.self, forKey: .rps, in: RecordedRange.rate)
+        retries = try c.decode(Double.self, forKey: .retries, in: RecordedRange.rate)
+        errors = try c.decode(Double.self, forKey: .errors, in: RecordedRange.rate)
+        picks = try c.decodeIfPresent([BalancerPick].self, forKey: .picks)
+    }
 }

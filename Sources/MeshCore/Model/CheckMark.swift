@@ -11,4 +11,11 @@ public struct CheckMark: Codable, Sendable, Equatable {
     public init(t: Double, passed: Bool, latency: Double) {
         self.t = t; self.passed = passed; self.latency = latency
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        t = try c.decode(Double.self, forKey: .t, in: RecordedRange.time)
+        passed = try c.decode(Bool.self, forKey: .passed)
+        latency = try c.decode(Double.self, forKey: .latency, in: RecordedRange.latency)
+    }
 }

@@ -64,6 +64,27 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         return registration.warningWeight ?? weight
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        address = try c.decodeIfPresent(String.self, forKey: .address)
+        zone = try c.decode(String.self, forKey: .zone)
+        weight = try c.decode(Int.self, forKey: .weight, in: Endpoint.weightRange)
+        tags = try c.decode([String].self, forKey: .tags)
+        metadata = try c.decode([String: String].self, forKey: .metadata)
+        supervised = try c.decode(Bool.self, forKey: .supervised)
+        state = try c.decode(EndpointState.self, forKey: .state)
+        since = try c.decode(Double.self, forKey: .since, in: RecordedRange.time)
+        load = try c.decode(EndpointLoad.self, forKey: .load)
+        history = try c.decode([Float].self, forKey: .history)
+        registration = try c.decodeIfPresent(Registration.self, forKey: .registration)
+        maintenance = try c.decodeIfPresent(String.self, forKey: .maintenance)
+        guard history.count <= Endpoint.historyLength, history.allSatisfy({ RecordedRange.rate.contains(Double($0)) }) else {
+            throw DecodingError.dataCorruptedError(forKey: .history, in: c,
+                debugDescription: "at most \(Endpoint.historyLength) rates in \(RecordedRange.rate.lowerBound)...\(RecordedRange.rate.upperBound)")
+        }
+    }
+
     mutating func record(_ load: EndpointLoad) {
         // The buckets and check marks live in the events (and /metrics' sums); the state keeps
         // only the last window's histogram and the latest marks, beside the load.

@@ -25,4 +25,17 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     }
 
     public static let idle = EndpointLoad()
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rps = try c.decode(Double.self, forKey: .rps, in: RecordedRange.rate)
+        active = try c.decode(Int.self, forKey: .active, in: RecordedRange.active)
+        p50 = try c.decode(Double.self, forKey: .p50, in: RecordedRange.latency)
+        p99 = try c.decode(Double.self, forKey: .p99, in: RecordedRange.latency)
+        errors = try c.decode(Double.self, forKey: .errors, in: RecordedRange.rate)
+        latency = try c.decodeIfPresent(LatencyWindow.self, forKey: .latency)
+        balancer = try c.decodeIfPresent(BalancerView.self, forKey: .balancer)
+        checks = try c.decodeIfPresent([CheckMark].self, forKey: .checks)
+        outlier = try c.decodeIfPresent(OutlierRecord.self, forKey: .outlier)
+    }
 }

@@ -35,4 +35,14 @@ public struct LatencyWindow: Codable, Sendable, Equatable {
     }
 
     public var count: UInt64 { buckets.reduce(0) { $0 + UInt64($1) } }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        buckets = try c.decode([UInt32].self, forKey: .buckets)
+        guard buckets.count == Self.bounds.count + 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .buckets, in: c,
+                debugDescription: "\(buckets.count) buckets, expected \(Self.bounds.count + 1)")
+        }
+        sum = try c.decode(Double.self, forKey: .sum, in: RecordedRange.latencySum)
+    }
 }

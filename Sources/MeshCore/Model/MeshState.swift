@@ -45,7 +45,7 @@ public struct MeshState: Codable, Sendable, Equatable {
         name = try c.decode(String.self, forKey: .name)
         summary = try c.decodeIfPresent(String.self, forKey: .summary) ?? ""
         source = try c.decodeIfPresent(String.self, forKey: .source) ?? "demo"
-        time = try c.decodeIfPresent(Double.self, forKey: .time) ?? 0
+        time = try c.decodeIfPresent(Double.self, forKey: .time, in: RecordedRange.time) ?? 0
         seq = try c.decodeIfPresent(UInt64.self, forKey: .seq) ?? 0
         services = try c.decode([Service].self, forKey: .services)
         alerts = try c.decodeIfPresent([FiringAlert].self, forKey: .alerts) ?? []

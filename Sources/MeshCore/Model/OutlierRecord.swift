@@ -11,4 +11,11 @@ public struct OutlierRecord: Codable, Sendable, Equatable {
     public init(failures: Int, ejections: Int, until: Double? = nil) {
         self.failures = failures; self.ejections = ejections; self.until = until
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        failures = try c.decode(Int.self, forKey: .failures, in: RecordedRange.active)
+        ejections = try c.decode(Int.self, forKey: .ejections, in: RecordedRange.active)
+        until = try c.decodeIfPresent(Double.self, forKey: .until, in: RecordedRange.time)
+    }
 }

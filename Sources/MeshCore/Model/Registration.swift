@@ -13,6 +13,13 @@ public struct Registration: Codable, Sendable, Equatable {
         self.checks = checks; self.warningWeight = warningWeight; self.enableTagOverride = enableTagOverride
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        checks = try c.decode([ServiceCheck].self, forKey: .checks)
+        warningWeight = try c.decodeIfPresent(Int.self, forKey: .warningWeight, in: Endpoint.weightRange)
+        enableTagOverride = try c.decode(Bool.self, forKey: .enableTagOverride)
+    }
+
     /// The worst of its checks (passing with none), as Consul's `AggregatedStatus` without maintenance.
     public var status: CheckStatus { checks.lazy.map(\.status).max() ?? .passing }
 

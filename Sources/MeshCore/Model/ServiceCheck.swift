@@ -55,6 +55,29 @@ public struct ServiceCheck: Codable, Sendable, Equatable {
         self.failuresBeforeCritical = failuresBeforeCritical
     }
 
+    /// As recorded: every number within `RecordedRange` (seconds as mesh time, counts as
+    /// requests in flight), ports within 0...65535.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        target = try c.decode(String.self, forKey: .target)
+        host = try c.decode(String.self, forKey: .host)
+        port = try c.decode(Int.self, forKey: .port, in: 0...65535)
+        path = try c.decode(String.self, forKey: .path)
+        interval = try c.decode(Double.self, forKey: .interval, in: RecordedRange.time)
+        timeout = try c.decode(Double.self, forKey: .timeout, in: RecordedRange.time)
+        ttl = try c.decode(Double.self, forKey: .ttl, in: RecordedRange.time)
+        notes = try c.decode(String.self, forKey: .notes)
+        status = try c.decode(CheckStatus.self, forKey: .status)
+        output = try c.decode(String.self, forKey: .output)
+        deregisterCriticalAfter = try c.decodeIfPresent(Double.self, forKey: .deregisterCriticalAfter, in: RecordedRange.time)
+        successBeforePassing = try c.decode(Int.self, forKey: .successBeforePassing, in: RecordedRange.active)
+        failuresBeforeWarning = try c.decode(Int.self, forKey: .failuresBeforeWarning, in: RecordedRange.active)
+        failuresBeforeCritical = try c.decode(Int.self, forKey: .failuresBeforeCritical, in: RecordedRange.active)
+    }
+
     /// The shortest time Consul lets a critical check stand before it deregisters the instance
     /// (`check_deregister_interval_min`, not user-configurable in Consul).
     public static let deregisterMinimum = 60.0

@@ -8,4 +8,11 @@ public struct ServiceTraffic: Codable, Sendable, Equatable {
     public init(rps: Double = 0, retries: Double = 0, errors: Double = 0) {
         self.rps = rps; self.retries = retries; self.errors = errors
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rps = try c.decode(Double.self, forKey: .rps, in: RecordedRange.rate)
+        retries = try c.decode(Double.self, forKey: .retries, in: RecordedRange.rate)
+        errors = try c.decode(Double.self, forKey: .errors, in: RecordedRange.rate)
+    }
 }

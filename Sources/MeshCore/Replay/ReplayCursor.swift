@@ -22,15 +22,17 @@ public struct ReplayCursor: Sendable {
     public var duration: Double { events.last?.t ?? 0 }
     public var isAtEnd: Bool { position == events.count }
 
-    /// Applies every event up to and including mesh time `t`; returns the range applied.
+    /// Applies every event up to and including mesh time `t`, or the first `maxEvents` of them
+    /// (then the time stays at the last one applied); returns the range applied.
     @discardableResult
-    public mutating func advance(to t: Double) -> Range<Int> {
+    public mutating func advance(to t: Double, maxEvents: Int = .max) -> Range<Int> {
         let start = position
-        while position < events.count, events[position].t <= t {
+        while position < events.count, events[position].t <= t, position - start < maxEvents {
             state.apply(events[position])
             position += 1
         }
-        if t > state.time { state.time = min(t, max(duration, state.time)) }
+        let reached = position == events.count || events[position].t > t
+        if reached, t > state.time { state.time = min(t, max(duration, state.time)) }
         return start..<position
     }
 
@@ -47,6 +49,14 @@ public struct ReplayCursor: Sendable {
 
     /// Jumps to mesh time `t` (backwards or forwards).
     public mutating func seek(to t: Double) {
+        rewind(toward: t)
+        advance(to: max(0, t))
+        state.time = max(0, t)
+    }
+
+    /// The cheap half of a seek: to the last keyframe at or before `t` (or the start) when that
+    /// is nearer than where the cursor is; `advance(to: t)` does the rest, in slices if need be.
+    public mutating func rewind(toward t: Double) {
         let target = max(0, t)
         // Last keyframe at or before the target, by binary search.
         var lo = 0, hi = keyframes.count
@@ -67,7 +77,5 @@ public struct ReplayCursor: Sendable {
             state = initial
             position = 0
         }
-        advance(to: target)
-        state.time = target
     }
 }

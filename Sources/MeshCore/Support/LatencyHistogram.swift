@@ -16,7 +16,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Records a latency in seconds.
     @inline(__always)
     public mutating func record(_ seconds: Double) {
-        let micros = seconds <= 0 ? 0 : UInt64(min(seconds * 1e6, 1e15))
+        let micros = UInt64(saturating: min(seconds * 1e6, 1e15))
         counts[Self.index(micros)] &+= 1
         total += 1
         sum += max(0, seconds)

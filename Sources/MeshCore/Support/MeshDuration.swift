@@ -2,8 +2,14 @@ import Foundation
 
 /// Durations as operators write them: `250ms`, `1s`, `1.5s`, `2m`, `1h` (and `us`, `ns`).
 public enum MeshDuration {
-    /// Seconds for a duration string, or nil when it is not one.
+    /// Seconds for a duration string, or nil when it is not one (or too large to be finite).
     public static func parse(_ text: String) -> Double? {
+        seconds(text).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// Seconds as written, `.infinity` when the number is a duration too large for a Double
+    /// (`1e308m`), so that a reader can say it is out of range rather than not a duration.
+    public static func seconds(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where s.hasSuffix(suffix) {
@@ -15,16 +21,24 @@ public enum MeshDuration {
         return nil
     }
 
-    /// The shortest faithful way to write `seconds` back.
+    /// The shortest faithful way to write `seconds` back; any value, even one out of range.
     public static func format(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return seconds.isNaN ? "NaN" : "\(seconds < 0 ? "-" : "")inf" }
         if seconds == 0 { return "0s" }
-        if seconds < 1 { return trim(seconds * 1000) + "ms" }
-        if seconds < 120 || seconds.truncatingRemainder(dividingBy: 60) != 0 { return trim(seconds) + "s" }
+        if abs(seconds) < 1 { return trim(seconds * 1000) + "ms" }
+        if abs(seconds) < 120 || seconds.truncatingRemainder(dividingBy: 60) != 0 { return trim(seconds) + "s" }
+        if seconds.truncatingRemainder(dividingBy: 3600) == 0 { return trim(seconds / 3600) + "h" }
         return trim(seconds / 60) + "m"
+    }
+
+    /// Whole nanoseconds for a timer, saturating: NaN and negatives give 0, huge values Int64.max.
+    public static func nanoseconds(_ seconds: Double) -> Int64 {
+        Int64(saturating: max(0, seconds * 1e9))
     }
 
     /// At most three decimals: `30s`, `1.5s`, `0.25s`.
     private static func trim(_ v: Double) -> String {
+        guard abs(v) < 1e15 else { return "\(v)" }
         let r = (v * 1000).rounded() / 1000
         return r == r.rounded() ? String(Int(r)) : String(r)
     }

@@ -1,3 +1,5 @@
+import MeshCore
+
 /// Numbers as the dashboard prints them: short, fixed width, no locale.
 enum Format {
     /// `v` with `decimals` digits after the point, rounded half away from zero.
@@ -6,7 +8,7 @@ enum Format {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(v) * scale).rounded()
-        guard scaled < 9e15 else { return String(Int(v)) }
+        guard scaled < 9e15 else { return String(Int(saturating: v)) }
         let n = Int(scaled)
         let sign = v < 0 && n != 0 ? "-" : ""
         if decimals == 0 { return sign + String(n) }
@@ -44,7 +46,7 @@ enum Format {
 
     /// Mesh time as `mm:ss`, or `h:mm:ss` past an hour.
     static func clock(_ seconds: Double) -> String {
-        let total = max(0, Int(seconds.isFinite ? seconds : 0))
+        let total = max(0, Int(saturating: seconds))
         let h = total / 3600, m = (total / 60) % 60, s = total % 60
         let mm = m < 10 ? "0\(m)" : "\(m)", ss = s < 10 ? "0\(s)" : "\(s)"
         return h > 0 ? "\(h):\(mm):\(ss)" : "\(mm):\(ss)"
@@ -52,7 +54,7 @@ enum Format {
 
     /// A short age: `45s`, `12m`, `3h`.
     static func age(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds.isFinite ? seconds : 0))
+        let s = max(0, Int(saturating: seconds))
         if s < 120 { return "\(s)s" }
         if s < 7200 { return "\(s / 60)m" }
         return "\(s / 3600)h"

@@ -50,7 +50,8 @@ struct Glyphs {
         let levels = ascii ? Glyphs.asciiLevels : Glyphs.blocks
         var out = String.UnicodeScalarView()
         for v in tail {
-            let level = peak > 0 && v > 0 ? max(0, min(7, Int((v / peak) * 7.999))) : 0
+            // Saturating: an infinite peak makes the share NaN, which draws as the lowest level.
+            let level = peak > 0 && v > 0 ? max(0, min(7, Int(saturating: Double(v / peak) * 7.999))) : 0
             out.append(levels[level])
         }
         return String(out)

@@ -42,6 +42,10 @@ final class CursesScreen {
         unicode = CursesScreen.prepareLocale()
         let out = output ?? mesh_stdout()
         self.output = out
+        // The modes to give back if the process dies before curses can (see TerminalGuard).
+        let fd = fileno(out)
+        var modes = termios()
+        let isTerminal = tcgetattr(fd, &modes) == 0
         let started: OpaquePointer? = if let term {
             newterm(term, out, input ?? mesh_stdin())
         } else {
@@ -74,7 +78,6 @@ final class CursesScreen {
         }
         palette = Palette(theme: theme, colors: Int(mesh_colors()), hasColors: has_colors() && mesh_color_pairs() > ColorRole.allCases.count)
         palette.install(defaultColors: defaults)
-        TerminalGuard.cursesActive(true)
         // xterm's protocols, where the terminal's description says it speaks them: kmous (its
         // mouse reports) or BE (ncurses' name for "enable bracketed paste").
         let xtermLike = mesh_has_capability("kmous") != 0 || mesh_has_capability("BE") != 0
@@ -83,6 +86,13 @@ final class CursesScreen {
             send("\u{1B}[?2004h")
         }
         if wantsMouse, mesh_has_capability("kmous") != 0 { mouse = mesh_enable_mouse() != 0 }
+        if isTerminal {
+            // What a crash must undo: curses' own exit, and the modes asked for beyond it.
+            var leave = TerminalGuard.leaveSequence()
+            if mouse { leave += Array("\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1006l".utf8) }
+            if bracketedPaste { leave += Array("\u{1B}[?2004l".utf8) }
+            TerminalGuard.hold(fd, modes: modes, leave: leave)
+        }
         updateSize()
     }
 
@@ -263,7 +273,7 @@ final class CursesScreen {
         if bracketedPaste { send("\u{1B}[?2004l") }
         curs_set(1)
         endwin()
-        TerminalGuard.cursesActive(false)
+        TerminalGuard.release()
         delscreen(current)
     }
 

@@ -21,8 +21,9 @@ public enum Dashboard {
     @discardableResult
     public static func run(source: some DashboardSource, refresh: Double = 0.5, theme: Theme = .default,
                            ascii: Bool = false, mouse: Bool = true) throws -> Exit {
-        let handlers = TerminalGuard.install()
-        defer { TerminalGuard.uninstall(handlers) }
+        TerminalGuard.install()
+        // Once the loop is over, a stop signal (say, while the session shuts down) stops at once.
+        defer { TerminalGuard.stopping() }
         TerminalGuard.captureStderr()
         defer { TerminalGuard.releaseStderr() }
         let screen = try CursesScreen(theme: theme, mouse: mouse)

@@ -4,6 +4,8 @@ import Foundation
 struct Tmux {
     let socket: String
     let session = "mesh"
+    /// The server's pid, to make sure it is gone after `kill`.
+    private(set) var serverPID: pid_t = 0
 
     /// Whether a tool is on the PATH. Missing locally: the test is skipped with a printed reason.
     /// Under CI (`CI=true`) a missing tool is not a reason to skip: the test runs and fails.
@@ -29,6 +31,7 @@ struct Tmux {
         // The server this starts lives on: it must not inherit a pipe we wait to see closed.
         try run(capture: false, ["new-session", "-d", "-s", session, "-x", "\(columns)", "-y", "\(rows)", "-c", directory.path,
                  "env PS1='mesh$ ' TERM=xterm-256color LANG=C.UTF-8 sh"])
+        serverPID = pid_t(try run(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     /// Runs one tmux client command and waits for exactly that process (posix_spawn + waitpid:
@@ -48,10 +51,22 @@ struct Tmux {
         // The tmux server forks from this client and outlives the test: it must not inherit the
         // test process's sockets (NIO's have no close-on-exec), or their closes send no FIN.
         Tmux.closeFrom3(&actions)
+        // Nor the spawning thread's blocked signals (test threads block most): a server that
+        // inherits them never sees SIGCHLD or SIGTERM, and kill-server leaves it running.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGCHLD] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
         let argv: [UnsafeMutablePointer<CChar>?] = ([tmux, "-L", socket] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, tmux, &actions, nil, argv, environ)
+        let status = posix_spawn(&pid, tmux, &actions, &attributes, argv, environ)
         guard status == 0 else { throw TmuxError("cannot run tmux: \(String(cString: strerror(status)))") }
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) == -1 && errno == EINTR {}
@@ -85,7 +100,16 @@ struct Tmux {
         return (false, last)
     }
 
-    func kill() { _ = try? run(capture: false, ["kill-server"]) }
+    /// Ends the server, its panes and what runs in them; whatever is left after a generous wait
+    /// gets SIGKILL, so no test leaves a server behind.
+    func kill() {
+        _ = try? run(capture: false, ["kill-server"])
+        guard serverPID > 0 else { return }
+        let deadline = Date().addingTimeInterval(10)
+        while Foundation.kill(serverPID, 0) == 0, Date() < deadline { usleep(20_000) }
+        if Foundation.kill(serverPID, 0) == 0 { Foundation.kill(serverPID, SIGKILL) }
+        unlink("\(ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp")/tmux-\(getuid())/\(socket)")
+    }
 }
 
 struct TmuxError: Error, CustomStringConvertible {
