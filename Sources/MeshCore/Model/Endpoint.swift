@@ -25,6 +25,11 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
     /// Why an operator took it out of rotation, when they said (Consul's maintenance reason);
     /// cleared by `restore`.
     public var maintenance: String?
+    /// In a shared mesh: the instance whose mesh.yaml names it or that took its registration.
+    public var owner: String?
+    /// In a shared mesh: how the other instances see it (instance → state), each by its own
+    /// checks; nil when none has said.
+    public var views: [String: EndpointState]?
 
     public init(
         id: String, address: String? = nil, zone: String = "", weight: Int = Endpoint.defaultWeight,
@@ -35,6 +40,11 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         self.tags = tags; self.metadata = metadata; self.supervised = supervised
         self.state = state; self.since = since; self.load = .idle; self.history = []
         self.registration = registration
+    }
+
+    /// The other instances that see it otherwise than `state` (sorted by name).
+    public var disagreements: [(instance: String, state: EndpointState)] {
+        (views ?? [:]).filter { $0.value != state }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The weight the balancer gives it: `Weights.Warning` while a registration's worst check

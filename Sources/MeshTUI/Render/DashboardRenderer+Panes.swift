@@ -72,6 +72,13 @@ extension DashboardRenderer {
         lines.append([("p50 ", label), (Format.latency(e.load.p50), .plain), ("  p99 ", label), (Format.latency(e.load.p99), .plain),
                       ("  err ", label), (Format.errors(e.load.errors) + "/s", CellStyle(e.load.errors > 0 ? .bad : .normal))])
         if let view = e.load.balancer { lines += balancerLines(view, kind: service.balancer) }
+        if let owner = e.owner {
+            var shared: [(String, CellStyle)] = [("owner ", label), (owner, .plain)]
+            for (instance, seen) in (e.views ?? [:]).sorted(by: { $0.key < $1.key }) {
+                shared += [("  \(instance) ", label), (seen.rawValue, CellStyle(seen == e.state ? .normal : Glyphs.role(seen), bold: seen != e.state))]
+            }
+            lines.append(shared)
+        }
         var changes: [(Double, StateChange)] = []
         var ejections = 0
         for event in state.log {

@@ -140,8 +140,13 @@ extension DashboardRenderer {
         let role = Glyphs.role(e.state)
         x = buffer.put(glyphs.state(e.state) + " ", x: x, y: y, style: CellStyle(role, bold: true))
         let out = !e.state.isEligible
-        buffer.put(Format.fit(e.id, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
-                   style: CellStyle(out ? .muted : .normal), limit: columns.nameWidth - 1)
+        x = buffer.put(Format.fit(e.id, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
+                       style: CellStyle(out ? .muted : .normal), limit: columns.nameWidth - 1)
+        // Another instance of a shared mesh sees it otherwise ("healthy here, unhealthy from b").
+        if let other = e.disagreements.first {
+            let mark = (glyphs.ascii ? " !=" : " ≠") + other.instance
+            buffer.put(mark, x: x, y: y, style: CellStyle(Glyphs.role(other.state), bold: true), limit: columns.nameWidth - 1)
+        }
         if let c = columns.column(.state) {
             buffer.put(e.state.rawValue, x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)
         }

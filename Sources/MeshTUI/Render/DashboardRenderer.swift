@@ -110,6 +110,11 @@ struct DashboardRenderer {
             items.append(("success", "-", .muted))
         }
         items.append(("p99", Format.latency(totals.p99), totals.p99 > 0.5 ? .warn : .normal))
+        if let me = state.instance {
+            // A shared mesh: its instances, this one first.
+            let others = state.instances.map(\.name).filter { $0 != me }
+            items.append(("instances", ([me] + others).joined(separator: ","), others.isEmpty ? .muted : .normal))
+        }
         x = 1
         for (i, item) in items.enumerated() {
             if i > 0 { x = buffer.put("  ", x: x, y: 1) }
