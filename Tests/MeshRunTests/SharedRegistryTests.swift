@@ -44,31 +44,26 @@ import Testing
 
     /// nil when etcd is missing (a printed skip; a failure under CI=true).
     func etcd() throws -> EtcdServer? {
-        guard EtcdServer.isInstalled else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("etcd is not installed (apt-get install -y etcd-server); CI must have it")
-            } else {
-                print("skipped: etcd is not installed (apt-get install -y etcd-server)")
-            }
-            return nil
-        }
+        guard EtcdServer.available({ Issue.record(Comment(rawValue: $0)) }) else { return nil }
         let server = EtcdServer()
         try server.start()
         return server
     }
 
-    /// A real etcd and two instances sharing it, each stopped (once) at the end.
+    /// A real etcd and two instances (a and b) sharing it, each stopped (once) at the end.
     func withTwoInstances(_ body: (EtcdServer, Instance, Instance) throws -> Void) throws {
         guard let etcd = try etcd() else { return }
         defer { etcd.stop() }
-        let a = try start(etcd.url)
+        let a = try start(etcd.url, as: "a")
         defer { a.stop() }
-        let b = try start(etcd.url)
+        let b = try start(etcd.url, as: "b")
         defer { b.stop() }
         try body(etcd, a, b)
     }
 
-    func start(_ registry: String) throws -> Instance {
+    /// An instance named `name` whose mesh.yaml has the service `api` (TCP, unchecked) and
+    /// whatever `services` adds.
+    func start(_ registry: String, as name: String, services: String = "") throws -> Instance {
         let yaml = """
             admin: 127.0.0.1:\(unusedPort())
             services:
@@ -76,12 +71,12 @@ import Testing
                 listen: 127.0.0.1:\(unusedPort())
                 protocol: tcp
                 health: {type: none}
-            """
+            """ + services
         let config = try MeshConfig.parse(yaml: yaml, file: "shared.yaml")
         let events = LiveMeshTests.Events()
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("shared-\(UUID().uuidString)")
         let mesh = try LiveMesh(config: config, name: "shared", threads: 1, logDirectory: logs,
-                                registry: try EtcdCluster(url: registry), onEvent: events.append)
+                                registry: try EtcdCluster(url: registry), instance: name, onEvent: events.append)
         let runner = SessionRunner(playback: mesh, speed: 1, stopAtEnd: false)
         Thread { runner.run() }.start()
         return Instance(mesh: mesh, runner: runner, events: events)
@@ -108,7 +103,7 @@ import Testing
             #expect(live.waitFor(5) { a.endpoints() == ["api-2"] && a.endpoints("billing") == ["billing-1"] })
 
             // A late instance starts from what is registered now.
-            let c = try start(etcd.url)
+            let c = try start(etcd.url, as: "c")
             #expect(live.waitFor(5) { c.endpoints() == ["api-2"] })
 
             // b stops: its lease is revoked and its registrations leave a and c at once.
@@ -145,7 +140,7 @@ import Testing
             #expect(a.send(.register(service: "api", endpoint: endpoint("api-4"))) == nil)
             #expect(live.waitFor(5) { b.endpoints() == ["api-4"] })
             // Past the lease's TTL: only the keep-alives hold the key.
-            Thread.sleep(forTimeInterval: Double(SharedRegistry.leaseTTL) + 2)
+            Thread.sleep(forTimeInterval: Double(SharedMesh.leaseTTL) + 2)
             #expect(b.endpoints() == ["api-4"])
         }
     }
@@ -169,7 +164,7 @@ import Testing
 
     @Test func anUnreachableClusterStopsStartUpWithOneLine() throws {
         do {
-            _ = try start("etcd://127.0.0.1:1")
+            _ = try start("etcd://127.0.0.1:1", as: "a")
             Issue.record("started without etcd")
         } catch {
             let text = "\(error)"
