@@ -36,6 +36,8 @@ final class SharedMesh: Sendable {
         var trouble: String?
         var renewing = false
         var resyncing = false
+        /// Full reads since start-up (after an outage, or a compacted resume).
+        var resyncs = 0
         /// Views to write at the next flush (nil: delete).
         var views: [String: [UInt8]?] = [:]
         var record: SharedInstance
@@ -161,6 +163,9 @@ final class SharedMesh: Sendable {
         _ = try? bounded.futureResult.wait()
     }
 
+    /// How many times everything was read again since start-up.
+    var resyncs: Int { box.withLockedValue { $0.resyncs } }
+
     // MARK: Remote changes in
 
     /// Follows the mesh after `revision`. When the stream stops it resumes from the revision it
@@ -209,6 +214,7 @@ final class SharedMesh: Sendable {
             case .success(let snapshot):
                 let (outcome, old) = self.box.withLockedValue { s in
                     defer { s.watch = nil }
+                    s.resyncs += 1
                     return (s.mirror.absorb(snapshot, now: Self.now()), s.watch)
                 }
                 old?.cancel()

@@ -206,3 +206,96 @@ extension SharedRegistryTests {
         }
     }
 }
+
+extension SharedRegistryTests {
+    /// Health stays local, but each instance publishes how it sees every endpoint: here b
+    /// checks a path web-1 does not serve, so b sees it unhealthy while a sees it healthy, and
+    /// each says so about the other.
+    @Test func eachInstanceShowsWhereTheOthersSeeAnEndpointOtherwise() throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let backend = unusedPort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-m", "http.server", String(backend), "--bind", "127.0.0.1"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // SIGKILL: the test runner blocks SIGTERM, and its children inherit the mask.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let a = try start(etcd.url, as: "a", services: """
+
+              - name: web
+                listen: 127.0.0.1:\(unusedPort())
+                health: {type: http, path: /, interval: 300ms, healthy_threshold: 1}
+                endpoints:
+                  - {id: web-1, address: 127.0.0.1:\(backend)}
+            """)
+        defer { a.stop() }
+        let b = try start(etcd.url, as: "b", services: """
+
+              - name: web
+                listen: 127.0.0.1:\(unusedPort())
+                health: {type: http, path: /no-such-page, interval: 300ms, unhealthy_threshold: 1}
+            """)
+        defer { b.stop() }
+        let ref = EndpointRef(service: "web", endpoint: "web-1")
+        #expect(live.waitFor(20) {
+            let here = a.runner.snapshot().state.endpoint(ref)
+            return here?.state == .healthy && here?.views?["b"] == .unhealthy
+        })
+        #expect(live.waitFor(20) {
+            let there = b.runner.snapshot().state.endpoint(ref)
+            return there?.state == .unhealthy && there?.views?["a"] == .healthy && there?.owner == "a"
+        })
+        #expect(a.runner.snapshot().state.endpoint(ref)?.disagreements.map(\.instance) == ["b"])
+        #expect(a.runner.snapshot().state.instances.map(\.name) == ["a", "b"])
+        // Views are bookkeeping: recorded, but not in the events pane.
+        #expect(a.events.list.contains { if case .view(let v) = $0.body { v.instance == "b" } else { false } })
+        #expect(!a.runner.snapshot().state.log.contains { if case .view = $0.body { true } else { false } })
+    }
+
+    /// Instance b watches through a member that freezes while the mesh changes and etcd
+    /// compacts its history: b moves to another member, finds the revision it had compacted
+    /// away, reads everything again, and misses nothing. No outage is reported: one member of
+    /// three is not etcd.
+    @Test func aResumeFindingItsRevisionCompactedReadsEverythingAgain() throws {
+        guard EtcdServer.available({ Issue.record(Comment(rawValue: $0)) }) else { return }
+        let members = EtcdServer.cluster(of: 3)
+        defer { members.forEach { $0.stop() } }
+        try EtcdServer.start(members)
+        // A follower freezes: the others keep a quorum and their leader.
+        var follower: EtcdServer?
+        let deadline = Date().addingTimeInterval(20)
+        while follower == nil, Date() < deadline {
+            follower = members.first { $0.isLeader() == false }
+            if follower == nil { usleep(200_000) }
+        }
+        let frozen = try #require(follower)
+        let others = members.filter { $0 !== frozen }
+        let a = try start("etcd://" + others.map(\.member).joined(separator: ","), as: "a")
+        defer { a.stop() }
+        let b = try start("etcd://" + ([frozen] + others).map(\.member).joined(separator: ","), as: "b")
+        defer { b.stop() }
+        #expect(a.send(.register(service: "api", endpoint: endpoint("api-1"))) == nil)
+        #expect(live.waitFor(10) { b.endpoints() == ["api-1"] })
+        #expect(b.mesh.shared?.client.member.description == frozen.member)
+
+        frozen.freeze()
+        defer { frozen.thaw() }
+        // Two changes, and the history up to the second compacted: the first is gone from it.
+        #expect(a.send(.register(service: "api", endpoint: endpoint("api-2"))) == nil)
+        #expect(a.send(.register(service: "api", endpoint: endpoint("api-3"))) == nil)
+        let key = "/mesh-top/registry/api/api-3"
+        #expect(live.waitFor(10) { others[0].call("/v3/kv/range", #"{"key":"\#(Data(key.utf8).base64EncodedString())"}"#)?.contains("kvs") == true })
+        #expect(others[0].compact() != nil)
+
+        #expect(live.waitFor(45) { b.endpoints() == ["api-1", "api-2", "api-3"] })
+        #expect((b.mesh.shared?.resyncs ?? 0) == 1)
+        #expect(b.mesh.shared?.client.member.description != frozen.member)
+        #expect(!b.events.list.contains { if case .fault(let f) = $0.body { f.detail.hasPrefix("etcd:") } else { false } })
+        // Changes after the resync arrive as before.
+        #expect(a.send(.deregister(id: "api-1")) == nil)
+        #expect(live.waitFor(10) { b.endpoints() == ["api-2", "api-3"] })
+    }
+}

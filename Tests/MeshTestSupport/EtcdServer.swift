@@ -116,6 +116,15 @@ public final class EtcdServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
+    /// Whether it leads the cluster now (nil when it does not answer).
+    public func isLeader() -> Bool? {
+        guard let body = call("/v3/maintenance/status", "{}"),
+              let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+              let header = object["header"] as? [String: Any], let me = header["member_id"] as? String,
+              let leader = object["leader"] as? String else { return nil }
+        return me == leader
+    }
+
     /// The store's revision now.
     public func revision() -> Int64? {
         guard let body = call("/v3/kv/range", #"{"key":"AA=="}"#),
