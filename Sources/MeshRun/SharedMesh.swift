@@ -36,6 +36,8 @@ final class SharedMesh: Sendable {
         var trouble: String?
         var renewing = false
         var resyncing = false
+        /// Asked for while one ran: once more after it.
+        var resyncAgain = false
         /// Full reads since start-up (after an outage, or a compacted resume).
         var resyncs = 0
         /// Views to write at the next flush (nil: delete).
@@ -205,6 +207,7 @@ final class SharedMesh: Sendable {
     /// Reads everything again and sets right what differs, both ways; follows on from there.
     private func resync() {
         let go = box.withLockedValue { s in
+            if s.resyncing { s.resyncAgain = true }
             defer { s.resyncing = true }
             return !s.resyncing && !s.stopped
         }
@@ -220,46 +223,59 @@ final class SharedMesh: Sendable {
                 old?.cancel()
                 self.carryOut(outcome)
                 self.follow(after: snapshot.revision)
-                self.box.withLockedValue { $0.resyncing = false }
                 self.recovered()
             case .failure(let error):
-                self.box.withLockedValue { $0.resyncing = false }
                 self.trouble("\(error)")
             }
+            let again = self.box.withLockedValue { s in
+                defer { s.resyncing = false; s.resyncAgain = false }
+                return s.resyncAgain
+            }
+            if again { self.resync() }
         }
     }
 
-    /// Hands the changes on and makes the writes an outcome calls for.
+    /// Hands the changes on and makes the writes an outcome calls for. With the lease gone,
+    /// the leased writes wait for the next lease (and the full read that follows it).
     private func carryOut(_ outcome: SharedMirror.Outcome) {
         inbox.postShared(outcome.changes)
         let lease = box.withLockedValue { $0.lease }
-        var operations: [EtcdOperation] = outcome.rewrite.map { .put(key: $0.key, value: $0.value, lease: lease) }
-        operations += outcome.resay.map { .put(key: $0.key, value: $0.value, lease: nil) }
+        var operations: [EtcdOperation] = outcome.resay.map { .put(key: $0.key, value: $0.value, lease: nil) }
         operations += outcome.remove.map { .delete(key: $0) }
+        if outcome.leaseLost {
+            _ = renew(rewriting: true)
+        } else {
+            operations += outcome.rewrite.map { .put(key: $0.key, value: $0.value, lease: lease) }
+            for (key, value) in outcome.recreate { _ = create(key, value, lease: lease) }
+        }
         commit(operations)
-        for (key, value) in outcome.recreate { _ = create(key, value, lease: lease) }
-        if outcome.leaseLost { _ = renew() }
     }
 
     // MARK: Lease and timers
 
     /// Renews the lease. A lease etcd no longer knows (it was away, or frozen, longer than the
-    /// TTL) is replaced and every leased key of ours written again under the new one. After a
-    /// trouble, the first renewal that works reads everything again.
-    private func renew() -> EventLoopFuture<Void> {
+    /// TTL) is replaced, our leased keys are written again under the new one, and everything is
+    /// read again to set right the rest (our mesh.yaml's entries nobody holds). After a
+    /// trouble, the first renewal that works reads everything again. `rewriting`: our leased
+    /// keys went missing; a lease still alive gets them written again.
+    private func renew(rewriting: Bool = false) -> EventLoopFuture<Void> {
         let (lease, go) = box.withLockedValue { s in
             defer { s.renewing = true }
             return (s.lease, !s.renewing && !s.stopped)
         }
         guard go else { return loop.makeSucceededVoidFuture() }
         return client.keepAlive(lease: lease).flatMap { alive -> EventLoopFuture<Void> in
-            if alive { return self.loop.makeSucceededVoidFuture() }
+            if alive {
+                guard rewriting else { return self.loop.makeSucceededVoidFuture() }
+                let mine = self.box.withLockedValue { $0.mirror.mine }
+                return self.commit(mine.map { .put(key: $0.key, value: $0.value, lease: lease) })
+            }
             return self.client.grantLease(ttl: Self.leaseTTL).flatMap { lease in
                 let mine = self.box.withLockedValue { s in
                     s.lease = lease
                     return s.mirror.mine
                 }
-                return self.commit(mine.map { .put(key: $0.key, value: $0.value, lease: lease) })
+                return self.commit(mine.map { .put(key: $0.key, value: $0.value, lease: lease) }).always { _ in self.resync() }
             }
         }.map {
             let (troubled, watch) = self.box.withLockedValue { ($0.trouble != nil, $0.watch) }

@@ -299,3 +299,25 @@ extension SharedRegistryTests {
         #expect(live.waitFor(10) { b.endpoints() == ["api-2", "api-3"] })
     }
 }
+
+extension SharedRegistryTests {
+    /// Two instances cannot share a name: the second waits out the lease a dead earlier run
+    /// would hold (saying why), then refuses in one line; the first is untouched.
+    @Test func aNameInUseIsRefusedOnceALeaseCouldHaveRunOut() throws {
+        try withTwoInstances { etcd, a, _ in
+            let said = Locked<[String]>([])
+            let config = try MeshConfig.parse(yaml: "services: []\n", file: "again.yaml")
+            let logs = FileManager.default.temporaryDirectory.appendingPathComponent("shared-\(UUID().uuidString)")
+            do {
+                let twin = try LiveMesh(config: config, name: "again", threads: 1, logDirectory: logs, registry: try EtcdCluster(url: etcd.url),
+                                        instance: "a", announce: { text in said.mutate { $0.append(text) } }, onEvent: { _ in })
+                twin.shutdown()
+                Issue.record("a second instance named a started")
+            } catch {
+                #expect("\(error)" == "--registry \(etcd.url): another instance named 'a' is up (etcd holds /mesh-top/instances/a under a live lease): give each instance its own --instance")
+            }
+            #expect(said.value == ["waiting for etcd to let go of /mesh-top/instances/a: an earlier run of 'a' that died, or another instance of that name"])
+            #expect(a.send(.register(service: "api", endpoint: endpoint("api-9"))) == nil)
+        }
+    }
+}

@@ -239,11 +239,17 @@ import Testing
     }
 }
 
-/// A value several threads touch, behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+extension SharedMeshTests {
+    @Test func instanceMistakesAreOneLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("instance-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "services:\n  - name: web\n    listen: 127.0.0.1:\(Executable.freePort())\n".write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        let alone = try Executable("mesh-top").run(["run", "--config", "m.yaml", "--headless", "--instance", "a"], in: dir)
+        #expect(alone.status == 1)
+        #expect(alone.stderr == "mesh-top: --instance names this instance in a shared mesh: give --registry etcd://… too\n")
+        let slash = try Executable("mesh-top").run(["run", "--config", "m.yaml", "--headless", "--instance", "a/b",
+                                                    "--registry", "etcd://127.0.0.1:1"], in: dir)
+        #expect(slash.status == 1)
+        #expect(slash.stderr == "mesh-top: --instance 'a/b': expected letters, digits, '-', '_' or '.' (at most 64)\n")
+    }
 }
