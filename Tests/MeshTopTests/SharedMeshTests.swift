@@ -240,6 +240,31 @@ import Testing
 }
 
 extension SharedMeshTests {
+    /// web-3 is a's process: b's kill stops it on a (the only instance running it) and shows it
+    /// killed everywhere; a restore given on b starts it again on a.
+    @Test func aSupervisedEndpointIsKilledAndRestartedWhereItRuns() throws {
+        try withEtcd { etcd in
+            let port = Executable.freePort()
+            let script = ConsulLibrary.fixtures.appendingPathComponent("named_server.py").path
+            let a = try MeshProcess("a", registry: etcd.url, endpoints: [("web-3", "127.0.0.1:\(port)")],
+                                    commands: ["web-3": "\(ConsulLibrary.python) \(script) web-3 \(port)"])
+            defer { a.stop() }
+            let b = try MeshProcess("b", registry: etcd.url)
+            defer { b.stop() }
+            #expect(waitFor { b.state("web-3") == "healthy" && b.ask() == "web-3" })
+            #expect(b.endpoints()["web-3"]?["supervised"] as? Bool == true)
+
+            #expect(try b.operate("kill", "web-3") == 200)
+            #expect(waitFor { a.state("web-3") == "killed" && b.state("web-3") == "killed" })
+            #expect(waitFor { !Executable.connects(port: port) }, "a's process still answers")
+            #expect(a.hasEvent(isOperator("kill", by: "b")))
+
+            #expect(try b.operate("restore", "web-3") == 200)
+            #expect(waitFor { Executable.connects(port: port) }, "a did not start its process again")
+            #expect(waitFor { b.state("web-3") == "healthy" && b.ask() == "web-3" })
+        }
+    }
+
     @Test func instanceMistakesAreOneLine() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("instance-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

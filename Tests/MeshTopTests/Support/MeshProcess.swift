@@ -17,8 +17,10 @@ final class MeshProcess: @unchecked Sendable {
     private let process = Process()
     private let registry: String
 
-    /// `endpoints`: `(id, host:port)` pairs mesh.yaml names (this instance owns them).
-    init(_ name: String, registry: String, endpoints: [(String, String)] = [], in namespace: NetworkNamespace? = nil) throws {
+    /// `endpoints`: `(id, host:port)` pairs mesh.yaml names (this instance owns them);
+    /// `commands`: the `command:` of those it supervises, by id.
+    init(_ name: String, registry: String, endpoints: [(String, String)] = [], commands: [String: String] = [:],
+         in namespace: NetworkNamespace? = nil) throws {
         self.name = name
         self.registry = registry
         self.namespace = namespace
@@ -35,7 +37,9 @@ final class MeshProcess: @unchecked Sendable {
 
             """
         if !endpoints.isEmpty {
-            yaml += "    endpoints:\n" + endpoints.map { "      - {id: \($0.0), address: \"\($0.1)\"}\n" }.joined()
+            yaml += "    endpoints:\n" + endpoints.map { id, address in
+                "      - {id: \(id), address: \"\(address)\"" + (commands[id].map { ", command: \"\($0)\"" } ?? "") + "}\n"
+            }.joined()
         }
         try yaml.write(to: directory.appendingPathComponent("mesh.yaml"), atomically: true, encoding: .utf8)
         try start()
