@@ -57,21 +57,21 @@ final class SharedMesh: Sendable {
         let lease = try client.grantLease(ttl: Self.leaseTTL).wait()
         let record = SharedInstance(name: name, incarnation: incarnation, admin: admin,
                                     started: ISO8601DateFormatter().string(from: Date()))
-        box = NIOLockedValueBox(State(mirror: SharedMirror(me: name, incarnation: incarnation, grace: Double(Self.leaseTTL)),
+        box = NIOLockedValueBox(State(mirror: SharedMirror(me: name, grace: Double(Self.leaseTTL)),
                                       lease: lease, record: record))
         do {
             try claim(record, lease: lease, announce: announce)
+            // Ours before anything is read: another instance's copy of an endpoint our file
+            // names too is not to replace ours.
+            let entries = configured.map { service, endpoint in
+                (SharedKey.registry(EndpointRef(service: service, endpoint: endpoint.id)).path,
+                 Self.encode(SharedEntry(service: service, endpoint: endpoint, instance: name)))
+            }
+            box.withLockedValue { s in for (key, value) in entries { s.mirror.configure(key, value) } }
             let snapshot = try client.range(prefix: SharedKey.root).wait()
             let outcome = box.withLockedValue { $0.mirror.absorb(snapshot, now: Self.now()) }
             inbox.postShared(outcome.changes)
-            var created: [EventLoopFuture<Void>] = []
-            for (service, endpoint) in configured {
-                let key = SharedKey.registry(EndpointRef(service: service, endpoint: endpoint.id)).path
-                let value = Self.encode(SharedEntry(service: service, endpoint: endpoint, instance: name))
-                box.withLockedValue { $0.mirror.configure(key, value) }
-                created.append(create(key, value, lease: lease))
-            }
-            try EventLoopFuture.andAllSucceed(created, on: loop).wait()
+            try EventLoopFuture.andAllSucceed(entries.map { create($0.0, $0.1, lease: lease) }, on: loop).wait()
             follow(after: snapshot.revision)
         } catch {
             _ = try? client.revoke(lease: lease).wait()

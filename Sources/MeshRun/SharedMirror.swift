@@ -30,7 +30,6 @@ struct SharedMirror {
     }
 
     let me: String
-    let incarnation: String
     /// How long the endpoints of an instance whose lease ran out stay: it may only have lost
     /// etcd for a while (a frozen or restarted etcd drops every lease at once) and be back.
     let grace: Double
@@ -47,8 +46,8 @@ struct SharedMirror {
     /// Endpoints of instances whose lease ran out: when they go unless written again.
     private(set) var orphans: [String: (ref: EndpointRef, owner: String, until: Double)] = [:]
 
-    init(me: String, incarnation: String, grace: Double) {
-        self.me = me; self.incarnation = incarnation; self.grace = grace
+    init(me: String, grace: Double) {
+        self.me = me; self.grace = grace
     }
 
     // MARK: Our writes

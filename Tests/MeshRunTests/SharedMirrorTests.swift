@@ -9,7 +9,7 @@ import Testing
 @Suite struct SharedMirrorTests {
     let web1 = EndpointRef(service: "web", endpoint: "web-1")
 
-    func mirror() -> SharedMirror { SharedMirror(me: "a", incarnation: "run-1", grace: 10) }
+    func mirror() -> SharedMirror { SharedMirror(me: "a", grace: 10) }
 
     func record(_ name: String, leaving: Bool? = nil) -> EtcdEvent {
         .put(EtcdKeyValue(key: SharedKey.instance(name).path,

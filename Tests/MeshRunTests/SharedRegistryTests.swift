@@ -321,3 +321,38 @@ extension SharedRegistryTests {
         }
     }
 }
+
+extension SharedRegistryTests {
+    /// Two instances whose mesh.yaml names the same endpoint (the same file on two machines)
+    /// both keep it as theirs; the others see one copy, held by whoever published first and
+    /// taken over by the other when it leaves.
+    @Test func anEndpointTwoFilesNameStaysWhileEitherRuns() throws {
+        guard let etcd = try etcd() else { return }
+        defer { etcd.stop() }
+        let backend = unusedPort()
+        func web() -> String {
+            """
+
+              - name: web
+                listen: 127.0.0.1:\(unusedPort())
+                health: {type: none}
+                endpoints:
+                  - {id: web-1, address: 127.0.0.1:\(backend)}
+            """
+        }
+        let a = try start(etcd.url, as: "a", services: web())
+        defer { a.stop() }
+        let b = try start(etcd.url, as: "b", services: web())
+        defer { b.stop() }
+        let c = try start(etcd.url, as: "c")
+        defer { c.stop() }
+        let ref = EndpointRef(service: "web", endpoint: "web-1")
+        #expect(live.waitFor(10) { c.runner.snapshot().state.endpoint(ref)?.owner == "a" })
+        #expect(live.waitFor(5) { b.runner.snapshot().state.instances.count == 3 })
+        #expect(b.runner.snapshot().state.endpoint(ref)?.owner == "b")
+        #expect(!b.events.list.contains { if case .registry = $0.body { true } else { false } })
+        a.stop()
+        #expect(live.waitFor(10) { c.runner.snapshot().state.endpoint(ref)?.owner == "b" })
+        #expect(b.runner.snapshot().state.endpoint(ref)?.owner == "b")
+    }
+}
