@@ -144,19 +144,19 @@ final class MeshProcess: @unchecked Sendable {
 
     var isRunning: Bool { process.isRunning }
 
-    /// Ctrl-C: a graceful stop.
+    /// Ctrl-C: a graceful stop. Its directory goes too.
     func stop() {
         if process.isRunning { process.interrupt() }
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// SIGKILL: the instance dies without a goodbye.
     func kill9() {
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
     }
-
-    var stderr: String { (try? String(contentsOf: directory.appendingPathComponent("stderr.txt"), encoding: .utf8)) ?? "" }
 }
 
 /// A backend answering with its name (Fixtures/named_server.py), on loopback or in a namespace.
