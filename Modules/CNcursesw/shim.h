@@ -65,6 +65,58 @@ static inline int mesh_get_wch_at(int y, int x, wchar_t *ch, attr_t *attrs, shor
     return OK;
 }
 
+// One cell with its combining marks: `text` is the spacing character, then up to four zero-width
+// ones, 0-terminated (a cchar_t holds CCHARW_MAX = 5).
+static inline int mesh_put_cell(int y, int x, const wchar_t *text, attr_t attrs, short pair) {
+    cchar_t cell;
+    if (setcchar(&cell, text, attrs, pair, NULL) == ERR) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+// Reads back one cell's characters (tests): up to `capacity` - 1 of them, 0-terminated.
+static inline int mesh_get_cell_text(int y, int x, wchar_t *text, int capacity) {
+    cchar_t cell;
+    wchar_t all[CCHARW_MAX + 1];
+    attr_t attrs; short pair;
+    if (mvin_wch(y, x, &cell) == ERR) return ERR;
+    if (getcchar(&cell, all, &attrs, &pair, NULL) == ERR) return ERR;
+    int i = 0;
+    for (; i < capacity - 1 && all[i] != 0; i++) text[i] = all[i];
+    text[i] = 0;
+    return OK;
+}
+
+// The C library's width of a character in the current locale (what ncurses lays out by).
+int wcwidth(wchar_t c);
+static inline int mesh_wcwidth(wchar_t c) { return wcwidth(c); }
+
+// Whether the terminal's description has a string capability (cup, kmous...): tigetstr answers
+// NULL when absent and (char *)-1 when the name is not a string capability.
+static inline int mesh_has_capability(const char *name) {
+    const char *value = tigetstr((char *)name);
+    return value != NULL && value != (const char *)-1;
+}
+
+// Mouse: clicks of the first button and the wheel (buttons 4 and 5), as htop asks for them.
+static inline int mesh_key_mouse(void) { return KEY_MOUSE; }
+static inline int mesh_enable_mouse(void) {
+    mouseinterval(0);
+    return mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0;
+}
+static inline void mesh_disable_mouse(void) { mousemask(0, NULL); }
+// The pending mouse event: 1 click, 4 wheel up, 5 wheel down, 0 anything else.
+static inline int mesh_read_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x; *y = event.y;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    return 0;
+}
+
 static inline const char *mesh_codeset(void) { return nl_langinfo(CODESET); }
 
 // ncurses waits ESCDELAY ms after ESC for a sequence; a second is far too slow for Esc to cancel.

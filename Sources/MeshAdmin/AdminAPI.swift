@@ -55,7 +55,7 @@ public final class AdminAPI: Sendable {
                       contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         case (_, 2) where path[0] == "v1" && path[1] == "mesh":
-            return request.only(.GET, on: loop) { .json(self.control.currentState()) }
+            return request.only(.GET, on: loop) { .json(MeshSnapshot(state: self.control.currentState(), session: self.control.session)) }
         case (_, 2) where path[0] == "v1" && path[1] == "alerts":
             return request.only(.GET, on: loop) { .json(self.control.currentState().alerts) }
         case (_, 2) where path[0] == "v1" && path[1] == "events":

@@ -7,7 +7,7 @@ import MeshProbe
 /// rare (failures, check results), so one lock is enough; the request path only touches it
 /// when a request fails or the first one succeeds after a failure.
 final class LiveInbox: @unchecked Sendable {
-    struct Check { var service: Int; var slot: Int32; var passed: Bool; var detail: String? }
+    struct Check { var service: Int; var slot: Int32; var passed: Bool; var detail: String?; var latency: Double = 0 }
     struct Outcome { var service: Int; var slot: Int32; var success: Bool }
 
     private let lock = NSLock()

@@ -54,9 +54,12 @@ extension LiveMesh {
                 guard let slot = engine.locate(ref)?.slot else { continue }
                 var load = meters[s].load(slot: slot, counters: counters[slot] ?? EndpointCounters(), window: max(window, 1e-3))
                 load.balancer = views[slot]
+                load.checks = checkMarks.removeValue(forKey: ref)
+                load.outlier = engine.outlierRecord(service: s, slot: slot, now: now)
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }
+        checkMarks.removeAll(keepingCapacity: true)
         engine.recordSample(entries, now: now)
     }
 }

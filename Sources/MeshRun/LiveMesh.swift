@@ -35,6 +35,8 @@ public final class LiveMesh: Playback {
     var consulProbes: ConsulProbes!
     /// False while applying what came from etcd: it is not ours to send back.
     var sharing = true
+    /// Check results since the last sample, for the samples' marks (the detail pane's history).
+    var checkMarks: [EndpointRef: [CheckMark]] = [:]
     let clock = RealClock()
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
@@ -102,7 +104,8 @@ public final class LiveMesh: Playback {
         let inbox = self.inbox
         let resultsLoop = group.next()
         checker = HealthChecker(group: group, resultsOn: resultsLoop) { result in
-            inbox.post(LiveInbox.Check(service: result.service, slot: result.slot, passed: result.passed, detail: result.detail))
+            inbox.post(LiveInbox.Check(service: result.service, slot: result.slot, passed: result.passed, detail: result.detail,
+                                       latency: result.latency))
         }
         consulProbes = ConsulProbes(group: group, resultsOn: resultsLoop) { inbox.postConsulCheck($0) }
         supervisor.onExit = { ref, status in inbox.postExit(ref, status: status) }
@@ -183,6 +186,10 @@ public final class LiveMesh: Playback {
         let (checks, outcomes, exits) = inbox.take()
         for check in checks {
             engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now)
+            if let ref = engine.ref(service: check.service, slot: check.slot) {
+                checkMarks[ref, default: []].append(CheckMark(t: (now * 1e6).rounded() / 1e6, passed: check.passed,
+                                                              latency: (check.latency * 1e6).rounded() / 1e6))
+            }
         }
         for outcome in outcomes {
             engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now)

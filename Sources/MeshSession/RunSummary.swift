@@ -48,10 +48,11 @@ public struct RunSummary: Sendable {
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 let row = rows[ref] ?? Row()
-                let success = row.requests > 0 ? 100 * (1 - row.errors / row.requests) : 100
+                // No requests: no success rate (100% would claim answers nobody got).
+                let success = row.requests >= 0.5 ? format1(100 * (1 - row.errors / row.requests)) + "%" : "-"
                 lines.append(pad(ref.description, 28) + pad(endpoint.state.rawValue, 10)
                              + lpad(String(Int(row.requests.rounded())), 10) + lpad(String(Int(row.errors.rounded())), 8)
-                             + lpad(String(format1(success)) + "%", 9) + lpad(String(row.stateChanges), 8))
+                             + lpad(success, 9) + lpad(String(row.stateChanges), 8))
             }
         }
         lines.append("\(events) events, \(failovers) failovers, \(state.alerts.count) alerts firing, mesh time \(format1(state.time))s")

@@ -25,6 +25,8 @@ public final class SessionRunner: @unchecked Sendable {
         public var finished: Bool
         /// The answer to the last command, for the footer.
         public var message: String?
+        /// Counts messages, so that the same refusal twice shows twice.
+        public var messageID = 0
     }
 
     // Touched only by the driving thread.
@@ -101,9 +103,11 @@ public final class SessionRunner: @unchecked Sendable {
             }
             // Answered only once what they did is in the published snapshot: a read that
             // follows an answer sees it.
+            var answered = !pending.isEmpty
             if !replies.isEmpty {
                 publish(message: message, answered: true)
                 replies.forEach { $0() }
+                answered = false
             }
             let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
             // At max speed, advance in slices so commands and snapshots keep flowing.
@@ -112,8 +116,8 @@ public final class SessionRunner: @unchecked Sendable {
             if pacer.speed == nil, !pacer.paused { pacer.anchor(mesh: playback.now, wall: SessionRunner.wallClock()) }
             let finished = end.map { playback.now >= $0 } ?? false
             let wall = SessionRunner.wallClock()
-            if finished || !pending.isEmpty || wall - lastPublish >= 0.05 || message != nil {
-                publish(message: message, answered: !pending.isEmpty, finished: finished)
+            if finished || answered || wall - lastPublish >= 0.05 || message != nil {
+                publish(message: message, answered: answered, finished: finished)
                 lastPublish = wall
             }
             if finished && stopAtEnd { return }
@@ -128,7 +132,8 @@ public final class SessionRunner: @unchecked Sendable {
         case .operate(let c, let reply):
             let refusal = playback.operate(c)
             if let reply { replies.append { reply(refusal) } }
-            return refusal?.description
+            // Who was refused: the dashboard also shows what the admin API was told.
+            return refusal.map { c.by == "keyboard" ? $0.description : "\(c.by): \($0.description)" }
         case .registry(let c, let reply):
             let refusal = playback.registry(c)
             if let reply { replies.append { reply(refusal) } }
@@ -158,7 +163,10 @@ public final class SessionRunner: @unchecked Sendable {
             latest.speed = pacer.speed
             latest.paused = pacer.paused
             latest.finished = finished
-            if answered { latest.message = message }
+            if answered {
+                latest.message = message
+                if message != nil { latest.messageID += 1 }
+            }
         }
         if state.seq != publishedSeq {
             publishedSeq = state.seq

@@ -24,6 +24,7 @@ public struct SimEndpoint: Sendable {
     var requests = 0
     var errors = 0
     var histogram = LatencyHistogram()
+    var checks: [CheckMark] = []
 
     public init(latency: LatencyModel, errorRate: Double, capacity: Double, zone: String) {
         self.latency = latency; self.errorRate = errorRate; self.capacity = capacity; self.zone = zone
@@ -56,8 +57,9 @@ public struct SimEndpoint: Sendable {
         let load = EndpointLoad(rps: Double(requests) / window, active: inFlight,
                                 p50: histogram.quantile(0.5), p99: histogram.quantile(0.99),
                                 errors: Double(errors) / window,
-                                latency: histogram.total == 0 ? nil : LatencyWindow(histogram))
-        requests = 0; errors = 0; histogram.reset()
+                                latency: histogram.total == 0 ? nil : LatencyWindow(histogram),
+                                checks: checks.isEmpty ? nil : checks)
+        requests = 0; errors = 0; histogram.reset(); checks.removeAll(keepingCapacity: true)
         return load
     }
 }

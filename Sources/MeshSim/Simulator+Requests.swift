@@ -17,8 +17,10 @@ extension Simulator {
 
     func route(service s: Int, retriesLeft: UInt8, avoiding avoided: Int32) {
         requestsSimulated += 1
+        if avoided >= 0 { window[s].retries += 1 }
         guard var slot = balancers[s].pick(hash: random.next()) else {
             unroutable += 1
+            window[s].errors += 1
             return
         }
         // Retries go to another endpoint when there is one (one more pick, as Envoy's retry host predicate).
@@ -33,7 +35,11 @@ extension Simulator {
             endpoints[s][i].errors += 1
             endpoints[s][i].histogram.record(failedAfter)
             engine.requestFinished(service: s, slot: slot, success: false, now: now)
-            if retriesLeft > 0 && mayRetry(s) { route(service: s, retriesLeft: retriesLeft - 1, avoiding: slot) }
+            if retriesLeft > 0 && mayRetry(s) {
+                route(service: s, retriesLeft: retriesLeft - 1, avoiding: slot)
+            } else {
+                window[s].errors += 1
+            }
             return
         }
         balancers[s].requestStarted(slot: slot)
@@ -75,6 +81,8 @@ extension Simulator {
         // Simulated requests are idempotent GETs: a failed answer is retried elsewhere.
         if !success && event.retriesLeft > 0 && mayRetry(s) {
             route(service: s, retriesLeft: event.retriesLeft - 1, avoiding: slot)
+        } else if !success {
+            window[s].errors += 1
         }
     }
 
@@ -92,14 +100,36 @@ extension Simulator {
         let health = policies[s].health
         let i = Int(slot)
         var passed = endpoints[s][i].isUp
+        // A crashed process refuses at once; a partitioned one never answers.
+        var took = endpoints[s][i].crashed ? Self.refusedAfter : health.timeout
         if passed {
             let wait = max(endpoints[s][i].busyUntil, now) - now
             let answer = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
             passed = answer <= health.timeout
+            took = min(answer, health.timeout)
         }
+        endpoints[s][i].checks.append(CheckMark(t: (now * 1e6).rounded() / 1e6, passed: passed, latency: (took * 1e6).rounded() / 1e6))
         engine.healthCheck(service: s, slot: slot, passed: passed, now: now)
         queue.schedule(SimEvent(time: now + health.interval, order: 0, kind: .healthCheck,
                                 service: Int32(s), slot: slot, success: true, value: 0))
+    }
+
+    /// The window's client-side numbers per service, then a fresh window.
+    private func serviceSamples(window seconds: Double) -> [ServiceSample] {
+        var out: [ServiceSample] = []
+        for s in window.indices {
+            var sample = window[s]
+            sample.rps /= seconds; sample.retries /= seconds; sample.errors /= seconds
+            let picks = balancers[s].recentPicks().compactMap { pick -> BalancerPick? in
+                guard let a = engine.ref(service: s, slot: pick.candidates.0), let b = engine.ref(service: s, slot: pick.candidates.1),
+                      let picked = engine.ref(service: s, slot: pick.picked) else { return nil }
+                return BalancerPick(candidates: [a.endpoint, b.endpoint], scores: [pick.scores.0, pick.scores.1], picked: picked.endpoint)
+            }
+            sample.picks = picks.isEmpty ? nil : picks
+            out.append(sample)
+            window[s] = ServiceSample(service: window[s].service, rps: 0, retries: 0, errors: 0)
+        }
+        return out
     }
 
     func sample() {
@@ -112,9 +142,10 @@ extension Simulator {
                 guard let slot = engine.locate(ref)?.slot else { continue }
                 var load = endpoints[s][Int(slot)].takeLoad(window: window)
                 load.balancer = balancers[s].view(slot: slot)
+                load.outlier = engine.outlierRecord(service: s, slot: slot, now: now)
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }
-        engine.recordSample(entries, now: now)
+        engine.recordSample(entries, services: serviceSamples(window: window), now: now)
     }
 }

@@ -25,6 +25,8 @@ public final class Simulator {
     /// Requests in flight per service, and how many of them are retries (for the retry budget).
     var inFlight: [Int]
     var retriesInFlight: [Int]
+    /// The current sample window per service, as clients see it: requests, retries, failures.
+    var window: [ServiceSample]
     /// Index into `scenario.traffic` -> service index.
     let trafficService: [Int]
     static let tickInterval = 0.1
@@ -43,6 +45,7 @@ public final class Simulator {
         endpoints = scenario.services.map { $0.endpoints.map(SimEndpoint.init(config:)) }
         inFlight = Array(repeating: 0, count: scenario.services.count)
         retriesInFlight = inFlight
+        window = scenario.services.map { ServiceSample(service: $0.name, rps: 0, retries: 0, errors: 0) }
         trafficService = scenario.traffic.map { t in scenario.services.firstIndex { $0.name == t.service } ?? -1 }
         engine.onHostSet = { [unowned self] s, hosts in self.balancers[s].update(hosts) }
     }
@@ -103,6 +106,7 @@ public final class Simulator {
         switch event.kind {
         case .arrival:
             let s = trafficService[Int(event.service)]
+            window[s].rps += 1
             route(service: s, retriesLeft: UInt8(clamping: policies[s].retries), avoiding: -1)
             scheduleArrival(traffic: Int(event.service), after: now)
         case .completion:

@@ -22,7 +22,8 @@ struct CtlStatusCommand: ParsableCommand {
             } catch {
                 throw CommandError("the admin API sent a mesh this mesh-top cannot read: \(error)")
             }
-            print(Self.table(state), terminator: "")
+            let session = (try? JSONDecoder().decode(Session.self, from: Data(answer.body)))?.session
+            print(Self.table(state, session: session), terminator: "")
             if explain { print(Self.explanation(state), terminator: "") }
         }
     }
@@ -55,8 +56,13 @@ struct CtlStatusCommand: ParsableCommand {
         return "\n" + line(columns) + rows.map(line).joined()
     }
 
-    static func table(_ state: MeshState) -> String {
-        var out = "\(state.name.isEmpty ? "mesh" : state.name) · \(state.source) · mesh time \(MeshDuration.format(state.time))"
+    /// `/v1/mesh`'s `session`: live, demo or replay (absent from older mesh-tops).
+    private struct Session: Decodable { var session: String? }
+
+    /// `session`: a replay shows recorded history, and says so first.
+    static func table(_ state: MeshState, session: String? = nil) -> String {
+        let origin = session == "replay" ? "REPLAY of a \(state.source) recording (read-only)" : state.source
+        var out = "\(state.name.isEmpty ? "mesh" : state.name) · \(origin) · mesh time \(MeshDuration.format(state.time))"
             + " · \(state.healthyCount)/\(state.endpointCount) healthy · seq \(state.seq)\n"
         for alert in state.alerts { out += "ALERT \(alert.severity.rawValue) \(alert.name) \(alert.subject)\n" }
         // A shared mesh: its instances, who owns each endpoint, and where the others see it otherwise.

@@ -31,7 +31,7 @@ struct ReplayCommand: ParsableCommand {
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .replay, source: loaded.header.mesh.name, speed: speed,
                 duration: options.duration ?? playback.end, refresh: options.refresh, mono: options.mono,
-                ascii: session.ascii, headless: session.headless, admin: admin))
+                ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
         }
     }
 }

@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
             defer { live.shutdown() }
             try SessionLauncher.run(live, sinks: sinks, settings: .init(
                 mode: .live, source: name, speed: 1, duration: options.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, admin: admin))
+                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
         }
     }
 

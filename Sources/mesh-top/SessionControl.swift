@@ -11,6 +11,8 @@ final class SessionControl: MeshControl {
 
     func currentState() -> MeshState { runner.snapshot().state }
 
+    var session: String { runner.snapshot().mode.lowercased() }
+
     func operate(_ command: OperatorCommand, reply: @escaping @Sendable (OperatorError?) -> Void) {
         runner.submit(.operate(command, reply: reply))
     }

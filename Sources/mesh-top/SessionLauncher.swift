@@ -18,6 +18,7 @@ enum SessionLauncher {
         var mono: Bool
         var ascii: Bool
         var headless: Bool
+        var mouse = true
         /// Serve the admin API while the session runs.
         var admin: AdminSettings? = nil
     }
@@ -59,7 +60,8 @@ enum SessionLauncher {
             engineThread.start()
             let source = SessionSource(runner: runner, settings: settings)
             let outcome = Result { try Dashboard.run(source: source, refresh: settings.refresh,
-                                                     theme: settings.mono ? .mono : .default, ascii: settings.ascii) }
+                                                     theme: settings.mono ? .mono : .default, ascii: settings.ascii,
+                                                     mouse: settings.mouse) }
             runner.submit(.stop)
             runner.waitUntilStopped()
             // Stopped by a signal: the terminal is restored; exit as shells expect (128 + n).

@@ -16,8 +16,11 @@ struct SessionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour theme: default or mono.", valueName: "theme"))
     var theme = "default"
 
-    @Flag(help: "Plain ASCII instead of Unicode line drawing and glyphs.")
+    @Flag(help: "Plain ASCII instead of Unicode line drawing and glyphs (the default where the locale is not UTF-8).")
     var ascii = false
+
+    @Flag(help: "Leave the mouse to the terminal (its own text selection) instead of clicks selecting rows and sorting.")
+    var noMouse = false
 
     @Option(help: ArgumentHelp("Serve the admin API (JSON, /metrics; see mesh-top ctl) on host:port. run: mesh.yaml's admin: unless given.", valueName: "addr"))
     var admin: String?

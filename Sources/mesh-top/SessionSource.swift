@@ -17,6 +17,7 @@ final class SessionSource: DashboardSource, @unchecked Sendable {
         var status = SessionStatus(mode: settings.mode, speed: s.speed ?? .infinity, paused: s.paused,
                                    source: settings.source, duration: settings.duration, finished: s.finished)
         status.message = s.message
+        status.messageID = s.messageID
         return (s.state, status)
     }
 

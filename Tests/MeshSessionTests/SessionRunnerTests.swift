@@ -46,6 +46,40 @@ import Testing
         runner.submit(.operate(OperatorCommand(action: .drain, target: EndpointRef(service: "checkout", endpoint: "checkout-a1"), by: "api")) { answers.add($0) })
         #expect(answers.all == [.readOnly("the session has ended")])
     }
+
+    /// A refusal reaches the footer with who was refused, and the same refusal twice counts
+    /// twice (the dashboard shows each).
+    @Test func refusalsSayWhoAndCount() throws {
+        let runner = try runner()
+        let thread = Thread { runner.run() }
+        thread.start()
+        defer { runner.submit(.stop); runner.waitUntilStopped() }
+        let answers = Answers()
+        let a1 = EndpointRef(service: "checkout", endpoint: "checkout-a1")
+        runner.submit(.operate(OperatorCommand(action: .restore, target: a1, by: "api")) { answers.add($0) })
+        var deadline = Date().addingTimeInterval(10)
+        while runner.snapshot().messageID == 0, Date() < deadline { usleep(10_000) }
+        #expect(runner.snapshot().message?.hasPrefix("api: cannot restore checkout/checkout-a1") == true, "\(String(describing: runner.snapshot().message))")
+        runner.submit(.operate(OperatorCommand(action: .restore, target: a1, by: "keyboard")))
+        deadline = Date().addingTimeInterval(10)
+        while runner.snapshot().messageID < 2, Date() < deadline { usleep(10_000) }
+        #expect(runner.snapshot().messageID == 2)
+        #expect(runner.snapshot().message?.hasPrefix("cannot restore") == true)
+    }
+
+    /// A summary row with no requests has no success rate rather than 100%.
+    @Test func summaryWithoutRequestsHasNoSuccessRate() {
+        var summary = RunSummary()
+        let idle = EndpointRef(service: "web", endpoint: "idle"), busy = EndpointRef(service: "web", endpoint: "busy")
+        summary.count(MeshEvent(seq: 1, t: 1, body: .sample(LoadSample(endpoints: [
+            .init(endpoint: idle, load: EndpointLoad()), .init(endpoint: busy, load: EndpointLoad(rps: 10, errors: 1)),
+        ]))))
+        let state = MeshState(name: "t", services: [Service(name: "web", endpoints: [Endpoint(id: "idle"), Endpoint(id: "busy")])])
+        let rows = summary.table(for: state).split(separator: "\n")
+        let idleRow = rows.first { $0.hasPrefix("web/idle") } ?? ""
+        #expect(idleRow.split(separator: " ").dropLast().last == "-", "\(idleRow)")
+        #expect(rows.first { $0.hasPrefix("web/busy") }?.contains("90.0%") == true)
+    }
 }
 
 extension SessionRunnerTests {

@@ -51,9 +51,11 @@ enum Fixtures {
                 entries.append(.init(endpoint: r, load: EndpointLoad(
                     rps: rps, active: Int(rps / 20), p50: slow ? 0.180 : 0.021, p99: slow ? 0.740 : 0.084,
                     errors: r.endpoint == "checkout-a2" && tick >= 40 ? rps * 0.3 : rps * 0.001,
-                    balancer: view(of: r, tick: tick, active: Int(rps / 20)))))
+                    latency: latency(of: r, rps: rps, slow: slow),
+                    balancer: view(of: r, tick: tick, active: Int(rps / 20)),
+                    checks: [check(of: r, at: t - 0.5, tick: tick)], outlier: outlier(of: r, tick: tick))))
             }
-            at(t, .sample(LoadSample(endpoints: entries)))
+            at(t, .sample(LoadSample(endpoints: entries, services: services(entries, tick: tick))))
             switch tick {
             case 39: at(t + 0.2, .fault(Fault(action: "crash", target: "checkout/checkout-a1")))
             case 40: change(t + 0.5, ref("checkout", "checkout-a1"), .healthy, .unhealthy, "3 checks failed")
@@ -86,6 +88,71 @@ enum Fixtures {
         let share = tick < 40 ? 0.25 : b2 ? 1.0 / 3 : 2.0 / 3
         return BalancerView(weight: b2 ? 2_000 : 10_000, slowStart: b2 ? 0.4 : nil, share: share, active: active,
                             latency: latency, cost: latency * Double(active + 1))
+    }
+
+    /// Each service as clients saw it: fewer requests than attempts (retries of zone a's
+    /// failures), and the balancers' latest picks.
+    static func services(_ entries: [LoadSample.Entry], tick: Int) -> [ServiceSample] {
+        ["checkout", "payments", "search"].map { name in
+            let mine = entries.filter { $0.endpoint.service == name }
+            let attempts = mine.reduce(0) { $0 + $1.load.rps }, errors = mine.reduce(0) { $0 + $1.load.errors }
+            let retries = name == "checkout" && tick >= 40 ? errors * 0.9 : 0
+            var sample = ServiceSample(service: name, rps: attempts - retries, retries: retries, errors: errors - retries)
+            if name == "checkout" {
+                let zone = tick >= 40 ? "b" : "a"
+                sample.picks = [
+                    BalancerPick(candidates: ["checkout-\(zone)1", "checkout-\(zone)2"], scores: [0.021, 0.063], picked: "checkout-\(zone)1"),
+                    BalancerPick(candidates: ["checkout-\(zone)2", "checkout-\(zone)1"], scores: [0.042, 0.105], picked: "checkout-\(zone)2"),
+                    BalancerPick(candidates: ["checkout-\(zone)1", "checkout-\(zone)2"], scores: [0, 0.084], picked: "checkout-\(zone)1"),
+                ]
+            } else if name == "payments" {
+                sample.picks = [BalancerPick(candidates: ["pay-b2", "pay-b1"], scores: [2, 3], picked: "pay-b2")]
+            }
+            return sample
+        }
+    }
+
+    /// One check a second: zone a's fail once it is slow, the rest pass in about 20 ms.
+    static func check(of r: EndpointRef, at t: Double, tick: Int) -> CheckMark {
+        let failing = r.endpoint.hasPrefix("checkout-a") && tick >= 38 || r.endpoint == "search-2" && tick >= 50
+        return CheckMark(t: t, passed: !failing, latency: failing ? 0.5 : 0.012 + Double((tick * 7 + r.endpoint.count) % 30) / 1000)
+    }
+
+    static func outlier(of r: EndpointRef, tick: Int) -> OutlierRecord? {
+        guard r.service == "payments" else { return nil }
+        if r.endpoint == "pay-a1", tick >= 45 { return OutlierRecord(failures: 0, ejections: 1, until: 77) }
+        return OutlierRecord(failures: r.endpoint == "pay-b2" ? 2 : 0, ejections: 0)
+    }
+
+    /// The window's latencies in Prometheus buckets: most between 10 and 50 ms, a slow tail.
+    static func latency(of r: EndpointRef, rps: Double, slow: Bool) -> LatencyWindow? {
+        let n = UInt32(rps)
+        guard n > 0 else { return nil }
+        var buckets = [UInt32](repeating: 0, count: LatencyWindow.bounds.count + 1)
+        if slow {
+            buckets[8] = n / 2; buckets[9] = n / 3; buckets[10] = n - n / 2 - n / 3
+        } else {
+            buckets[4] = n / 10; buckets[5] = n / 2; buckets[6] = n / 4; buckets[7] = n - n / 10 - n / 2 - n / 4
+        }
+        return LatencyWindow(buckets: buckets, sum: Double(n) * (slow ? 0.3 : 0.025))
+    }
+
+    /// Endpoint names in scripts whose width is not one column per code point (case 08).
+    static func scripts() -> MeshState {
+        let names = ["plain-0", "\u{652F}\u{4ED8}-1", "\u{ACB0}\u{C81C}-2", "\u{1100}\u{1167}\u{11AF}\u{110C}\u{1166}-3",
+                     "\u{0E2A}\u{0E27}\u{0E31}\u{0E2A}\u{0E14}\u{0E35}-4", "e\u{301}\u{301}te\u{0301}-5", "\u{FF21}\u{FF30}\u{FF29}-6"]
+        var state = MeshState(name: "widths", source: "demo", services: [
+            Service(name: "svc", endpoints: names.map { Endpoint(id: $0) }),
+        ])
+        for (i, name) in names.enumerated() {
+            state.apply(MeshEvent(seq: UInt64(i + 1), t: 1, body: .endpointState(StateChange(
+                endpoint: ref("svc", name), from: .unknown, to: .healthy, reason: "check passed"))))
+        }
+        let entries = names.enumerated().map { i, name in
+            LoadSample.Entry(endpoint: ref("svc", name), load: EndpointLoad(rps: Double(10 + i), active: 1, p50: 0.02, p99: 0.08))
+        }
+        state.apply(MeshEvent(seq: UInt64(names.count + 1), t: 2, body: .sample(LoadSample(endpoints: entries))))
+        return state
     }
 
     static let demo = SessionStatus(mode: .demo, speed: 1, source: "zone-outage.yaml", duration: 120)

@@ -54,3 +54,62 @@ import Testing
         #expect(buffer.text.contains("no events yet"))
     }
 }
+
+/// The frames issue 16 asked for, each at 80×24 and 120×40: what a newcomer met, and the views
+/// that say why traffic goes where it goes.
+@Suite struct NewcomerFrameTests {
+    let golden = GoldenFrameTests()
+    let a1 = Fixtures.ref("checkout", "checkout-a1"), b1 = Fixtures.ref("checkout", "checkout-b1")
+
+    func both(_ frame: DashboardFrame, _ name: String) {
+        golden.check(frame, 80, 24, name + "-80x24")
+        golden.check(frame, 120, 40, name + "-120x40")
+    }
+
+    /// Sorted by errors: the mark fits its column, the titles stay apart.
+    @Test func sortedByErrors() { both(golden.frame { $0.sort = .errors }, "sort-errors") }
+
+    /// An action someone took through the API, in the footer as a keyboard one would be.
+    @Test func apiActionInTheFooter() {
+        both(golden.frame { $0.notice = .init("kill search/search-2 by api") }, "notice-api")
+    }
+
+    /// `--speed max`: over at once, and the footer says what still works.
+    @Test func finishedAtMaxSpeed() {
+        var status = Fixtures.demo
+        status.speed = .infinity
+        status.finished = true
+        both(golden.frame(status), "finished-max")
+    }
+
+    @Test func replayFooter() { both(golden.frame(Fixtures.replay), "replay") }
+
+    @Test func graph() { both(golden.frame { $0.graph = true; $0.selection = .endpoint(self.b1) }, "graph") }
+
+    @Test func graphASCII() { golden.check(golden.frame { $0.graph = true; $0.ascii = true }, 120, 40, "graph-ascii-120x40") }
+
+    /// p2c-ewma's picks, checks, outlier record and latency histogram of checkout-b1.
+    @Test func inspectP2C() { both(golden.frame { $0.inspecting = true; $0.selection = .endpoint(self.b1) }, "inspect-p2c") }
+
+    /// least-request, and an ejected endpoint's outlier record.
+    @Test func inspectEjected() {
+        both(golden.frame { $0.inspecting = true; $0.selection = .endpoint(Fixtures.ref("payments", "pay-a1")) }, "inspect-ejected")
+    }
+
+    @Test func inspectASCII() {
+        golden.check(golden.frame { $0.inspecting = true; $0.ascii = true; $0.selection = .endpoint(self.b1) }, 80, 24, "inspect-ascii-80x24")
+    }
+
+    /// The detail pane under the topology: share, the latest pick, checks, outlier record.
+    @Test func detailPane() { both(golden.frame { $0.selection = .endpoint(Fixtures.ref("payments", "pay-b2")) }, "detail-least-request") }
+
+    /// Names with combining marks, decomposed Hangul, wide and fullwidth letters (case 08):
+    /// drawn as written, columns aligned, and as `?` in ASCII.
+    @Test func namesAsWritten() {
+        let frame = DashboardFrame(state: Fixtures.scripts(), status: Fixtures.demo, view: DashboardView())
+        both(frame, "names")
+        var ascii = frame
+        ascii.view.ascii = true
+        golden.check(ascii, 80, 24, "names-ascii-80x24")
+    }
+}

@@ -1,3 +1,4 @@
+import MeshCore
 import Testing
 @testable import MeshTUI
 
@@ -24,10 +25,68 @@ import Testing
         #expect(edge.line(0) == " a")
     }
 
-    @Test func combiningMarksAreDroppedAndWidthsKnown() {
+    @Test func widthsAreTheTerminals() {
         #expect(CharacterWidth.of("█▁é→") == 4)
         #expect(CharacterWidth.of("界") == 2)
         #expect(CharacterWidth.of("e\u{301}") == 1)
+        // Decomposed Hangul: the leading consonant is wide, the vowel and final join it.
+        #expect(CharacterWidth.of("\u{1100}\u{1167}\u{11AF}\u{110C}\u{1166}-3") == 6)
+        #expect(CharacterWidth.of("\u{ACB0}\u{C81C}-3") == 6)
+        #expect(CharacterWidth.of("\u{0E2A}\u{0E27}\u{0E31}\u{0E2A}\u{0E14}\u{0E35}") == 4)
+        #expect(CharacterWidth.of("\u{FF21}\u{FF30}") == 4)
+    }
+
+    /// A grapheme cluster is one cell (two for a wide one) holding its marks: drawn as written,
+    /// and read back as written.
+    @Test func clustersKeepTheirMarks() {
+        var b = ScreenBuffer(cols: 12, rows: 1)
+        let thai = "\u{0E2A}\u{0E27}\u{0E31}\u{0E2A}\u{0E14}\u{0E35}-4"
+        #expect(b.put(thai, x: 0, y: 0) == 6)
+        #expect(b.line(0) == thai)
+        #expect(b[1, 0].scalar == "\u{0E27}" && b[1, 0].marks == "\u{0E31}")
+        var h = ScreenBuffer(cols: 8, rows: 1)
+        let nfd = "\u{1100}\u{1167}\u{11AF}\u{110C}\u{1166}-3"
+        #expect(h.put(nfd, x: 0, y: 0) == 6)
+        #expect(h.line(0) == nfd)
+        #expect(h[0, 0].marks == "\u{1167}\u{11AF}" && h[1, 0].isContinuation)
+        #expect(h[2, 0].scalar == "\u{110C}" && h[2, 0].marks == "\u{1166}")
+    }
+
+    /// Never half-drawn: a cluster is cut whole; what a terminal cannot print is replaced.
+    @Test func whatCannotBeShownIsReplacedVisibly() {
+        var b = ScreenBuffer(cols: 10, rows: 1)
+        b.put("a\u{1B}[2Jb", x: 0, y: 0)
+        #expect(b.line(0) == "a\u{FFFD}[2Jb", "an escape in a name is not sent to the terminal")
+        var mark = ScreenBuffer(cols: 4, rows: 1)
+        mark.put("\u{301}x", x: 0, y: 0)
+        #expect(mark.line(0) == "\u{25CC}\u{301}x", "a mark with no letter sits on a dotted circle")
+        var zalgo = ScreenBuffer(cols: 4, rows: 1)
+        zalgo.put("e\u{301}\u{302}\u{303}\u{304}\u{305}z", x: 0, y: 0)
+        #expect(zalgo.line(0) == "\u{FFFD}z", "more marks than a cell holds")
+        #expect(Format.fit("e\u{301}e\u{301}e\u{301}e\u{301}", 3) == "e\u{301}e\u{301}…")
+        #expect(Format.fit("\u{1100}\u{1167}\u{1100}\u{1167}", 3) == "\u{1100}\u{1167}…")
+        var ascii = ScreenBuffer(cols: 10, rows: 1)
+        ascii.asciiOnly = true
+        ascii.put("é界-1", x: 0, y: 0)
+        #expect(ascii.line(0) == "???-1", "ASCII terminals get one ? a column")
+    }
+
+    /// One scale for a service's rows: 7 rps draws low beside 300, not as tall.
+    @Test func sparklinesShareTheirServicesScale() {
+        let glyphs = Glyphs(ascii: false)
+        let small: [Float] = [7, 7, 7], big: [Float] = [300, 300, 300]
+        #expect(glyphs.sparkline(small, width: 3) == "███", "alone, its own peak")
+        let peak = Glyphs.peak([small, big], width: 3)
+        #expect(glyphs.sparkline(small, width: 3, peak: peak) == "▁▁▁")
+        #expect(glyphs.sparkline(big, width: 3, peak: peak) == "███")
+        var state = Fixtures.mesh()
+        let s = state.services.firstIndex { $0.name == "search" }!
+        state.services[s].endpoints[0].history = small
+        state.services[s].endpoints[2].history = big
+        let frame = render(DashboardFrame(state: state, status: Fixtures.demo), size: (120, 40)).text
+        let rows = frame.split(separator: "\n")
+        #expect(rows.first { $0.contains("search-1 ") }?.hasSuffix("▁▁▁") == true)
+        #expect(rows.first { $0.contains("search-3 ") }?.hasSuffix("███") == true)
     }
 
     @Test func styleDumpShowsRolesAndBold() {

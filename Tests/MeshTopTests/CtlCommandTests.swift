@@ -63,8 +63,26 @@ import Testing
         #expect(heavy.stderr == "mesh-top: weight must be 0...10000, got 99999\n")
         #expect(try demo.ctl(["weight", "checkout/checkout-a1", "250"]).status == 0)
 
+        let minus = try demo.ctl(["weight", "checkout/checkout-a1", "-5"])
+        #expect(minus.status == 1)
+        #expect(minus.stderr == "mesh-top: weight must be 0...10000, got -5\n")
+
         let events = try demo.ctl(["events", "--once"])
         #expect(events.status == 0)
+        // Samples (one a second) only when asked for.
+        #expect(!events.stdout.contains(#""type":"sample""#))
+        // The first sample comes a second into the mesh: ask until it has.
+        var samples = try demo.ctl(["events", "--once", "--type", "sample"])
+        let deadline = Date().addingTimeInterval(20)
+        while samples.stdout.isEmpty, Date() < deadline {
+            usleep(200_000)
+            samples = try demo.ctl(["events", "--once", "--type", "sample"])
+        }
+        #expect(samples.status == 0, "\(samples.stderr)")
+        #expect(samples.stdout.split(separator: "\n").allSatisfy { $0.contains(#""type":"sample""#) })
+        #expect(samples.stdout.contains(#""type":"sample""#))
+        let bad = try demo.ctl(["events", "--once", "--type", "samples"])
+        #expect(bad.status == 1 && bad.stderr.contains("unknown event type 'samples'"))
         let operatorLines = events.stdout.split(separator: "\n").filter { $0.contains(#""type":"operator""#) }
         #expect(operatorLines.count == 2)
         #expect(operatorLines.allSatisfy { $0.contains(#""by":"api""#) })
@@ -127,5 +145,23 @@ import Testing
         let result = try Executable("mesh-top").run(["ctl", "--admin", "127.0.0.1:1", "status"])
         #expect(result.status == 1)
         #expect(result.stderr == "mesh-top: cannot reach the admin API at 127.0.0.1:1 (is mesh-top running with it there?)\n")
+    }
+
+    /// `status` of a replay says it is one: recorded history, not a mesh to steer.
+    @Test func statusOfAReplaySaysReplay() throws {
+        let port = Executable.freePort()
+        let process = Process()
+        process.executableURL = try Executable("mesh-top").url
+        process.arguments = ["replay", "demo/zone-outage.jsonl", "--headless", "--admin", "127.0.0.1:\(port)"]
+        process.currentDirectoryURL = ScenarioStoryTests.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.interrupt(); process.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(20)
+        while !Executable.connects(port: port), Date() < deadline { usleep(50_000) }
+        let status = try Executable("mesh-top").run(["ctl", "--admin", "127.0.0.1:\(port)", "status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.split(separator: "\n").first?.contains("REPLAY") == true, "\(status.stdout)")
     }
 }

@@ -77,6 +77,9 @@ import Testing
         // Slow start: the restored api-1 ramps up rather than taking a full share at once.
         let ramp = run.samples("api/api-1", from: 23, to: 40).map(\.rps)
         #expect((ramp.first ?? 0) < (ramp.last ?? 0))
+        // Planned work is no fault: no flapping alert for a rolling deploy.
+        let alerts = run.events.compactMap { if case .alert(let a) = $0.body { a.name } else { nil } }
+        #expect(!alerts.contains("flapping"), "alerts: \(alerts)")
     }
 
     @Test func trafficSpikeEndsInPanicAndRecovers() throws {
@@ -86,6 +89,31 @@ import Testing
         #expect(panics.last?.1.active == false)
         #expect(run.changes.contains { $0.t > 20 && $0.t < 50 && $0.change.to == .unhealthy })
         for i in 1...4 { #expect(run.states(of: "search/search-\(i)").last == .healthy) }
+        // The service counts what clients sent (a 2,400/s peak), not the retried attempts.
+        let peak = run.events.compactMap { e -> (Double, ServiceSample)? in
+            guard e.t > 22, e.t < 48, case .sample(let s) = e.body, let search = s.services?.first else { return nil }
+            return (e.t, search)
+        }
+        #expect(!peak.isEmpty)
+        let requests = peak.map(\.1.rps).reduce(0, +) / Double(peak.count)
+        #expect(abs(requests - 2400) < 150, "client requests/s at the peak: \(requests)")
+        #expect(peak.contains { $0.1.retries > 100 }, "retries are their own figure")
+    }
+
+    /// `demo mesh.yaml`: the run config's services and endpoints, simulated with default
+    /// latencies and capacities (overridable), traffic on the preferred zone, no flapping.
+    @Test func aRunConfigIsSimulatedWithItsShape() throws {
+        let run = try demo("mesh.yaml", ["--duration", "20s"])
+        #expect(run.rps("web/web-1", from: 3, to: 20) > 150)
+        #expect(run.rps("web/web-2", from: 3, to: 20) == 0, "zone b waits while zone a is healthy")
+        for id in ["web-1", "web-2", "web-3"] { #expect(run.states(of: "web/\(id)") == [.healthy]) }
+        let p50 = run.samples("web/web-1", from: 5, to: 20).map(\.p50)
+        #expect(p50.allSatisfy { $0 > 0.01 && $0 < 0.04 }, "default p50 20ms: \(p50)")
+        let fast = try demo("mesh.yaml", ["--duration", "10s", "--p50", "2ms", "--rps", "50"])
+        #expect(fast.samples("web/web-1", from: 3, to: 10).allSatisfy { $0.p50 < 0.005 })
+        #expect(abs(fast.rps("web/web-1", from: 3, to: 10) - 50) < 15)
+        let wrong = try Executable("mesh-top").run(["demo", "demo/zone-outage.yaml", "--rps", "5", "--headless"], in: Self.root)
+        #expect(wrong.status != 0 && wrong.stderr.contains("--rps") && wrong.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func sameSeedGivesTheSameEventsByteForByte() throws {

@@ -27,9 +27,13 @@ struct AlertWatch {
         longestWindow = rules.compactMap(\.within).max() ?? 0
     }
 
-    mutating func noteStateChange(of endpoint: EndpointRef, at t: Double) {
-        guard longestWindow > 0 else { return }
-        changes[endpoint, default: []].append(t)
+    /// Counts a change toward `state_changes` (flapping) unless the operator caused it or it is
+    /// a first verdict: drains, kills, restores and what follows them (drained, the checks of a
+    /// restarted process coming back from `unknown`) are planned work, not flaps, as Nagios'
+    /// scheduled downtime and Consul's maintenance mode keep planned work from raising alerts.
+    mutating func noteStateChange(_ change: StateChange, at t: Double) {
+        guard longestWindow > 0, change.isFlap else { return }
+        changes[change.endpoint, default: []].append(t)
     }
 
     /// The alerts that start or stop firing at `now`.
@@ -100,7 +104,7 @@ struct AlertWatch {
             }
             return (rule.condition.holds(for: Double(count)), Double(count))
         case .threshold(let metric, _, _):
-            return reading(metric, rule.condition, service.load)
+            return reading(metric, rule.condition, service.clientLoad)
         }
     }
 

@@ -19,6 +19,8 @@ public struct Balancer: Sendable {
 
     var random: SeededRandom
     var stats = EndpointStats()
+    /// The latest power-of-two-choices picks (least-request, p2c-ewma), for `recentPicks`.
+    var trace = PickTrace()
     let hashing: Bool
     var groups: ContiguousArray<GroupPicker> = []
     /// Owns the memory of the groups' tables.
@@ -75,9 +77,9 @@ public struct Balancer: Sendable {
         case .weightedLeastRequest(let edf):
             return edf.pickLeastRequest(heap: &schedule, stats: stats)
         case .leastRequest(let choices):
-            return choices.pickLeastRequest(random: &random, stats: stats)
+            return choices.pickLeastRequest(random: &random, stats: stats, trace: &trace)
         case .peakEWMA(let choices):
-            return choices.pickPeakEWMA(random: &random, stats: stats)
+            return choices.pickPeakEWMA(random: &random, stats: stats, trace: &trace)
         case .random(let picker):
             return picker.pick(random: &random)
         case .ringHash, .maglev:
@@ -107,6 +109,24 @@ public struct Balancer: Sendable {
             view.cost = estimate * Double(active + 1)
         }
         return view
+    }
+
+    /// One recent pick by slot: the two candidates, the score each had (see `BalancerPick`) and
+    /// the one taken.
+    public struct Pick: Sendable, Equatable {
+        public var candidates: (Int32, Int32)
+        public var scores: (Double, Double)
+        public var picked: Int32
+
+        public static func == (l: Pick, r: Pick) -> Bool {
+            l.candidates == r.candidates && l.scores == r.scores && l.picked == r.picked
+        }
+    }
+
+    /// The latest power-of-two-choices picks, newest first (at most 8); empty for the other
+    /// kinds, and for least-request with unequal weights (Envoy's schedule, no pair compared).
+    public func recentPicks() -> [Pick] {
+        trace.entries.map { Pick(candidates: ($0.a, $0.b), scores: ($0.scoreA, $0.scoreB), picked: $0.picked) }
     }
 
     @inline(__always)

@@ -37,22 +37,32 @@ struct PowerOfTwoChoices: Sendable {
     /// Envoy's least-request with equal weights: of two random hosts, the one with fewer
     /// requests in flight (the first drawn on a tie).
     @inline(__always)
-    func pickLeastRequest(random: inout SeededRandom, stats: borrowing EndpointStats) -> Int32 {
+    func pickLeastRequest(random: inout SeededRandom, stats: borrowing EndpointStats, trace: inout PickTrace) -> Int32 {
         let (a, b) = draw(&random)
         guard a != b else { return a }
-        return stats.active[Int(b)] < stats.active[Int(a)] ? b : a
+        let activeA = stats.active[Int(a)], activeB = stats.active[Int(b)]
+        let picked = activeB < activeA ? b : a
+        if trace.due() {
+            trace.record(.init(a: a, b: b, baseA: Double(activeA), exponentA: 0, baseB: Double(activeB), exponentB: 0, picked: picked))
+        }
+        return picked
     }
 
     /// Linkerd's p2c with peak-EWMA: cost = latency estimate × (active + 1), the lower wins
     /// (see `EndpointStats.peakEWMALoad` for endpoints without a measurement).
     @inline(__always)
-    func pickPeakEWMA(random: inout SeededRandom, stats: borrowing EndpointStats) -> Int32 {
+    func pickPeakEWMA(random: inout SeededRandom, stats: borrowing EndpointStats, trace: inout PickTrace) -> Int32 {
         let (a, b) = draw(&random)
         guard a != b else { return a }
         let loadA = stats.peakEWMALoad(Int(a)), loadB = stats.peakEWMALoad(Int(b))
         // base × exp(exponent) compared with one exp.
         let costA = loadA.base * exp(loadA.exponent - loadB.exponent)
-        return loadB.base < costA ? b : a
+        let picked = loadB.base < costA ? b : a
+        if trace.due() {
+            trace.record(.init(a: a, b: b, baseA: loadA.base, exponentA: loadA.exponent, baseB: loadB.base,
+                               exponentB: loadB.exponent, picked: picked))
+        }
+        return picked
     }
 
     /// Two distinct slots of one class, uniformly (the same slot twice when the class has one).

@@ -94,7 +94,7 @@ public final class MeshEngine {
         // Microseconds are plenty, and keep recordings short and readable.
         let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
         state.apply(event)
-        if case .endpointState(let change) = body { alertWatch.noteStateChange(of: change.endpoint, at: now) }
+        if case .endpointState(let change) = body { alertWatch.noteStateChange(change, at: now) }
         onEvent?(event)
     }
 
@@ -134,8 +134,8 @@ public final class MeshEngine {
     }
 
     /// The driver's per-endpoint load over the last window, as a `sample` event.
-    public func recordSample(_ entries: [LoadSample.Entry], now: Double) {
-        emit(.sample(LoadSample(endpoints: entries)), at: now)
+    public func recordSample(_ entries: [LoadSample.Entry], services clients: [ServiceSample]? = nil, now: Double) {
+        emit(.sample(LoadSample(endpoints: entries, services: clients)), at: now)
         // A draining endpoint whose sampled load shows nothing in flight is drained.
         for s in services.indices {
             for endpoint in state.services[s].endpoints where endpoint.state == .draining && endpoint.load.active == 0 {

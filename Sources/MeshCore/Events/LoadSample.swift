@@ -22,6 +22,10 @@ public struct LoadSample: Codable, Sendable, Equatable {
     }
 
     public var endpoints: [Entry]
+    /// Each service as its clients saw it (requests, retries, failures, picks); nil in
+    /// recordings made before services were sampled, and where the source cannot tell
+    /// requests from attempts.
+    public var services: [ServiceSample]?
 
-    public init(endpoints: [Entry]) { self.endpoints = endpoints }
+    public init(endpoints: [Entry], services: [ServiceSample]? = nil) { self.endpoints = endpoints; self.services = services }
 }

@@ -9,3 +9,12 @@ public struct StateChange: Codable, Sendable, Equatable {
         self.endpoint = endpoint; self.from = from; self.to = to; self.reason = reason
     }
 }
+
+extension StateChange {
+    /// A change of health verdict (healthy, unhealthy, ejected) that nobody planned: not into
+    /// or out of an operator state, not an operator's restore, not a first verdict on an
+    /// endpoint that was `unknown` (new, or restarted by the operator).
+    public var isFlap: Bool {
+        !from.isAdministrative && !to.isAdministrative && from != .unknown && !reason.hasPrefix("operator ")
+    }
+}

@@ -4,6 +4,8 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
     public static let weightRange = 0...10_000
     /// How many load samples the sparkline keeps (a minute at the default 1 s cadence).
     public static let historyLength = 60
+    /// How many active check results the detail pane keeps.
+    public static let checkHistoryLength = 24
 
     public var id: String
     public var address: String?
@@ -30,6 +32,25 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
     /// In a shared mesh: how the other instances see it (instance → state), each by its own
     /// checks; nil when none has said.
     public var views: [String: EndpointState]?
+    /// Recent active check results, oldest first. Kept out of keyframes and `/v1/mesh`
+    /// (samples refill it), like `latency`.
+    public var checks: [CheckMark] = []
+    /// The latency histogram of the last sample window, when it had requests.
+    public var latency: LatencyWindow?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, address, zone, weight, tags, metadata, supervised, state, since, load, history, registration, maintenance
+        case owner, views
+    }
+
+    /// Equal when what a keyframe carries is: the check marks and the last histogram are a
+    /// window on the samples, so a state rebuilt from a keyframe equals the one played through.
+    public static func == (l: Endpoint, r: Endpoint) -> Bool {
+        l.id == r.id && l.address == r.address && l.zone == r.zone && l.weight == r.weight && l.tags == r.tags
+            && l.metadata == r.metadata && l.supervised == r.supervised && l.state == r.state && l.since == r.since
+            && l.load == r.load && l.history == r.history && l.registration == r.registration
+            && l.maintenance == r.maintenance && l.owner == r.owner && l.views == r.views
+    }
 
     public init(
         id: String, address: String? = nil, zone: String = "", weight: Int = Endpoint.defaultWeight,
@@ -55,6 +76,16 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
     }
 
     mutating func record(_ load: EndpointLoad) {
+        // The buckets and check marks live in the events (and /metrics' sums); the state keeps
+        // only the last window's histogram and the latest marks, beside the load.
+        var load = load
+        latency = load.latency
+        if let marks = load.checks {
+            checks.append(contentsOf: marks)
+            if checks.count > Endpoint.checkHistoryLength { checks.removeFirst(checks.count - Endpoint.checkHistoryLength) }
+        }
+        load.latency = nil
+        load.checks = nil
         self.load = load
         if history.count == Endpoint.historyLength { history.removeFirst() }
         history.append(Float(load.rps))

@@ -12,11 +12,16 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     /// How the service's balancer sees the endpoint at the end of the window; nil when it is
     /// not in the balancer's set (or the source keeps no view).
     public var balancer: BalancerView?
+    /// The window's active health-check results, oldest first; nil when none ran.
+    public var checks: [CheckMark]?
+    /// Passive outlier detection's record of the endpoint; nil when the service has none.
+    public var outlier: OutlierRecord?
 
     public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
-                latency: LatencyWindow? = nil, balancer: BalancerView? = nil) {
+                latency: LatencyWindow? = nil, balancer: BalancerView? = nil, checks: [CheckMark]? = nil,
+                outlier: OutlierRecord? = nil) {
         self.rps = rps; self.active = active; self.p50 = p50; self.p99 = p99; self.errors = errors
-        self.latency = latency; self.balancer = balancer
+        self.latency = latency; self.balancer = balancer; self.checks = checks; self.outlier = outlier
     }
 
     public static let idle = EndpointLoad()

@@ -53,9 +53,10 @@ extension MeshState {
                 services[s].endpoints[e].views = views.isEmpty ? nil : views
             }
         case .keyframe(let frame):
-            let keptLog = log
+            let kept = self
             self = frame
-            log = keptLog
+            log = kept.log
+            keepDetail(of: kept)
         }
         if event.isNotable {
             if log.count == MeshState.logLength { log.removeFirst() }
@@ -73,12 +74,30 @@ extension MeshState {
                 guard let found = position(of: entry.endpoint) else { continue }
                 (s, e) = found
             }
-            // The buckets live in the events (and /metrics' sums), not in every endpoint's state.
-            var load = entry.load
-            load.latency = nil
-            services[s].endpoints[e].record(load)
+            services[s].endpoints[e].record(entry.load)
             e += 1
             if e == services[s].endpoints.count { s += 1; e = 0 }
+        }
+        for entry in sample.services ?? [] {
+            guard let i = services.firstIndex(where: { $0.name == entry.service }) else { continue }
+            services[i].traffic = entry.traffic
+            services[i].picks = entry.picks
+        }
+    }
+
+    /// Check marks and histograms are not in keyframes (they would multiply their size): a
+    /// keyframe keeps the ones the state had for the endpoints it still has.
+    private mutating func keepDetail(of previous: MeshState) {
+        for s in services.indices {
+            guard let p = previous.services.firstIndex(where: { $0.name == services[s].name }) else { continue }
+            let old = previous.services[p].endpoints
+            for e in services[s].endpoints.indices {
+                let id = services[s].endpoints[e].id
+                let match = e < old.count && old[e].id == id ? e : old.firstIndex { $0.id == id }
+                guard let match else { continue }
+                services[s].endpoints[e].checks = old[match].checks
+                services[s].endpoints[e].latency = old[match].latency
+            }
         }
     }
 

@@ -13,6 +13,11 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
     public var panic: Bool
     /// How mesh-top checks its endpoints (`health.type`); nil in recordings made before it was kept.
     public var healthCheck: HealthPolicy.Kind?
+    /// The last sample window as clients saw it; nil until a sample says (and in recordings
+    /// from before services were sampled): then `clientLoad` falls back to the endpoints' sum.
+    public var traffic: ServiceTraffic?
+    /// The balancer's latest power-of-two-choices picks, newest first; nil for other balancers.
+    public var picks: [BalancerPick]?
 
     public var id: String { name }
 
@@ -36,6 +41,17 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
         }
         if total.rps > 0 { total.p50 /= total.rps; total.p99 /= total.rps }
         return total
+    }
+
+    /// The service as its clients see it: requests (not attempts) and the failures they got,
+    /// with the endpoints' latencies and requests in flight.
+    public var clientLoad: EndpointLoad {
+        var load = self.load
+        if let traffic {
+            load.rps = traffic.rps
+            load.errors = traffic.errors
+        }
+        return load
     }
 
     public var healthyCount: Int { endpoints.lazy.filter { $0.state == .healthy }.count }

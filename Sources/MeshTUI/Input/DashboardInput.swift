@@ -26,15 +26,22 @@ struct DashboardInput {
 
     mutating func handle(_ key: Key) {
         if key == .resize { return }
+        // A paste is text, never an answer or a command: with a question open it changes nothing.
+        if case .paste(let text) = key { return paste(text) }
         view.notice = nil
         if let confirm = view.confirmation { return answer(confirm, key) }
         if view.editingFilter { return editFilter(key) }
         if view.helpVisible {
-            if key == .escape || key == .char("?") || key == .char("q") { view.helpVisible = false }
+            if key == .escape || key == .char("?") || key == .char("q") || isClick(key) { view.helpVisible = false }
             return
         }
+        switch key {
+        case .click(let target): return click(target)
+        case .wheel(let up, let pane): return wheel(up: up, over: pane)
+        default: break
+        }
         if key == .escape {
-            if !view.filter.isEmpty { setFilter("") }
+            if view.inspecting { view.inspecting = false } else if !view.filter.isEmpty { setFilter("") }
             return
         }
         guard let binding = KeyBinding.binding(for: key) else { return }
@@ -77,8 +84,68 @@ struct DashboardInput {
         case .faster: commands.append(.speed(faster: true))
         case .seekBack: commands.append(.seek(seconds: -DashboardInput.seekStep))
         case .seekForward: commands.append(.seek(seconds: DashboardInput.seekStep))
+        case .graph:
+            view.graph.toggle()
+            view.inspecting = false
+            view.notice = .init(view.graph ? "graph: edges by traffic share (v: table)" : "table")
+        case .inspect:
+            view.inspecting.toggle()
+            if view.inspecting, currentSelection()?.endpoint == nil {
+                view.inspecting = false
+                refuse("select an endpoint to inspect")
+            }
         case .help: view.helpVisible = true
         case .quit: commands.append(.quit)
+        }
+    }
+
+    // MARK: paste and mouse
+
+    /// Pasted text goes into the filter prompt, one line; anywhere else it is refused, never run.
+    private mutating func paste(_ text: String) {
+        guard view.confirmation == nil else { return }
+        guard view.editingFilter else {
+            return refuse("pasted text is not a command: press / to paste into the filter")
+        }
+        // Line breaks and tabs become one space; other control characters are dropped.
+        var line = ""
+        for c in text {
+            if c.isNewline || c == "\t" {
+                if line.last != " " { line.append(" ") }
+            } else if let ascii = c.asciiValue, ascii < 0x20 || ascii == 0x7F {
+                continue
+            } else {
+                line.append(c)
+            }
+        }
+        setFilter(view.filter + line)
+    }
+
+    private func isClick(_ key: Key) -> Bool { if case .click = key { true } else { false } }
+
+    private mutating func click(_ target: MouseTarget) {
+        switch target {
+        case .row(let selection):
+            view.focus = .topology
+            view.selection = selection
+        case .sort(let key):
+            view.sort = key
+            view.notice = .init("sort: \(key.rawValue)")
+        case .pane(let pane):
+            view.focus = pane
+        }
+    }
+
+    /// Three rows a notch, as terminals scroll.
+    private mutating func wheel(up: Bool, over pane: DashboardView.Pane) {
+        let step = up ? -3 : 3
+        if pane == .events {
+            view.eventScroll = max(0, min(state.log.count - 1, view.eventScroll + step))
+        } else {
+            let focus = view.focus
+            view.focus = .topology
+            move(by: step)
+            view.focus = focus
         }
     }
 
@@ -154,10 +221,11 @@ struct DashboardInput {
             return refuse("\(ref) weight is already \(weight == range.lowerBound ? "at its minimum" : "at its maximum") (\(weight))")
         }
         commands.append(.operate(.weight, ref, weight: weight))
-        view.notice = .init("weight \(ref) \(endpoint.weight) → \(weight)")
+        view.notice = .init("weight \(ref) \(endpoint.weight) \(view.ascii ? "->" : "→") \(weight)")
     }
 
     private mutating func answer(_ confirm: DashboardView.Confirmation, _ key: Key) {
+        if case .wheel = key { return }
         view.confirmation = nil
         if key == .char("y") || key == .char("Y") {
             commands.append(.operate(confirm.action, confirm.target, weight: nil))

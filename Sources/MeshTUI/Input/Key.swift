@@ -5,6 +5,13 @@ public enum Key: Hashable, Sendable {
     case enter, escape, tab, backTab, backspace, delete
     /// The terminal changed size: re-layout.
     case resize
+    /// Text the terminal delivered as a paste (bracketed paste, xterm's mode 2004): never a
+    /// command, only text for a prompt.
+    case paste(String)
+    /// A mouse click on what `hitTest` found there.
+    case click(MouseTarget)
+    /// The mouse wheel over a pane: `up` scrolls toward the top.
+    case wheel(up: Bool, pane: DashboardView.Pane)
 
     /// How the help screen and hint bar write the key.
     public func label(ascii: Bool) -> String {
@@ -26,6 +33,9 @@ public enum Key: Hashable, Sendable {
         case .backspace: "Bksp"
         case .delete: "Del"
         case .resize: "resize"
+        case .paste: "paste"
+        case .click: "click"
+        case .wheel: "wheel"
         }
     }
 }

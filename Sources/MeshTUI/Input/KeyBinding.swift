@@ -2,7 +2,7 @@
 public enum DashboardAction: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case toggle, drain, kill, restore, weightUp, weightDown
-    case filter, sort, switchPane, pause, slower, faster, seekBack, seekForward, help, quit
+    case filter, sort, switchPane, pause, slower, faster, seekBack, seekForward, graph, inspect, help, quit
 }
 
 /// One row of the key table. The hint bar and the `?` screen are both generated from
@@ -18,12 +18,14 @@ public struct KeyBinding: Sendable {
     public var modes: Set<SessionStatus.Mode>
     /// Keys as the hint bar writes them, or nil to leave the binding to the help screen.
     public var hint: String?
+    /// Which hints a narrow hint bar keeps: lower first (the `?` screen always has them all).
+    public var priority: Int
 
     public init(_ keys: [Key], _ action: DashboardAction, _ name: String, _ description: String,
                 dangerous: Bool = false, modes: Set<SessionStatus.Mode> = Set(SessionStatus.Mode.allCases),
-                hint: String? = nil) {
+                hint: String? = nil, priority: Int = 5) {
         self.keys = keys; self.action = action; self.name = name; self.description = description
-        self.dangerous = dangerous; self.modes = modes; self.hint = hint
+        self.dangerous = dangerous; self.modes = modes; self.hint = hint; self.priority = priority
     }
 
     /// Operator actions change the mesh: a recording's history cannot be changed.
@@ -33,33 +35,36 @@ public struct KeyBinding: Sendable {
     private static let steerable: Set<SessionStatus.Mode> = [.live, .demo]
 
     public static let table: [KeyBinding] = [
-        KeyBinding([.up, .char("k")], .moveUp, "up", "previous row", hint: "↑↓"),
-        KeyBinding([.down, .char("j")], .moveDown, "down", "next row"),
+        KeyBinding([.up, .char("k")], .moveUp, "up", "previous row", hint: "↑↓", priority: 6),
+        KeyBinding([.down, .char("j")], .moveDown, "down", "next row (or click a row)"),
         KeyBinding([.pageUp], .pageUp, "page up", "ten rows up"),
         KeyBinding([.pageDown], .pageDown, "page down", "ten rows down"),
         KeyBinding([.home, .char("g")], .top, "top", "first row"),
         KeyBinding([.end, .char("G")], .bottom, "bottom", "last row"),
-        KeyBinding([.enter], .toggle, "fold", "expand or collapse the service", hint: "⏎"),
+        KeyBinding([.enter], .toggle, "fold", "expand or collapse the service", hint: "⏎", priority: 6),
         KeyBinding([.char("d")], .drain, "drain", "no new work; in-flight work finishes",
-                   modes: steerable, hint: "d"),
+                   modes: steerable, hint: "d", priority: 1),
         KeyBinding([.char("x")], .kill, "kill", "out at once, connections reset",
-                   dangerous: true, modes: steerable, hint: "x"),
+                   dangerous: true, modes: steerable, hint: "x", priority: 1),
         KeyBinding([.char("r")], .restore, "restore", "drained or killed back into rotation",
-                   modes: steerable, hint: "r"),
+                   modes: steerable, hint: "r", priority: 1),
         KeyBinding([.char("+"), .char("=")], .weightUp, "weight+", "weight +10",
-                   modes: steerable, hint: "+-"),
+                   modes: steerable, hint: "+-", priority: 5),
         KeyBinding([.char("-"), .char("_")], .weightDown, "weight-", "weight -10", modes: steerable),
-        KeyBinding([.char("/")], .filter, "filter", "by service, endpoint, zone or state",
-                   hint: "/"),
-        KeyBinding([.char("s")], .sort, "sort", "name, rps, errors, p99, state", hint: "s"),
-        KeyBinding([.tab, .backTab], .switchPane, "pane", "topology or events (j/k scroll events)", hint: "Tab"),
-        KeyBinding([.char(" ")], .pause, "pause", "pause/resume (live: freeze display)", hint: "space"),
-        KeyBinding([.char("<"), .char(",")], .slower, "slower", "half speed", modes: played, hint: "<>"),
+        KeyBinding([.char("/")], .filter, "filter", "by name, zone or state; paste works",
+                   hint: "/", priority: 3),
+        KeyBinding([.char("s")], .sort, "sort", "name, rps, errors, p99, state; or click a title", hint: "s", priority: 4),
+        KeyBinding([.tab, .backTab], .switchPane, "pane", "topology or events (j/k scroll events)", hint: "Tab", priority: 6),
+        KeyBinding([.char(" ")], .pause, "pause", "pause/resume (live: freeze display)", hint: "space", priority: 2),
+        KeyBinding([.char("<"), .char(",")], .slower, "slower", "half speed", modes: played, hint: "<>", priority: 5),
         KeyBinding([.char(">"), .char(".")], .faster, "faster", "double speed", modes: played),
-        KeyBinding([.char("[")], .seekBack, "back", "10 s back", modes: played, hint: "[]"),
+        KeyBinding([.char("[")], .seekBack, "back", "10 s back", modes: played, hint: "[]", priority: 2),
         KeyBinding([.char("]")], .seekForward, "forward", "10 s forward", modes: played),
-        KeyBinding([.char("?")], .help, "help", "this screen", hint: "?"),
-        KeyBinding([.char("q"), .char("Q")], .quit, "quit", "leave mesh-top", hint: "q"),
+        KeyBinding([.char("v")], .graph, "graph", "topology as a graph, edges by traffic share", hint: "v", priority: 3),
+        KeyBinding([.char("i")], .inspect, "inspect", "an endpoint: picks, checks, outliers, latency",
+                   hint: "i", priority: 4),
+        KeyBinding([.char("?")], .help, "help", "this screen", hint: "?", priority: 0),
+        KeyBinding([.char("q"), .char("Q")], .quit, "quit", "leave mesh-top", hint: "q", priority: 0),
     ]
 
     /// The hint bar's and help screen's word for an action, where two bindings share one line.

@@ -35,7 +35,7 @@ public struct DashboardView: Sendable, Equatable {
         public init(action: OperatorAction, target: EndpointRef) { self.action = action; self.target = target }
     }
 
-    /// A line for the footer until the next key.
+    /// A line for the footer until the next key, or until it has been shown a few seconds.
     public struct Notice: Sendable, Equatable {
         public var text: String
         public var warning: Bool
@@ -61,10 +61,16 @@ public struct DashboardView: Sendable, Equatable {
     public var topologyScroll: Int
     /// Events skipped from the newest.
     public var eventScroll: Int
+    /// The topology drawn as a graph (services → zones → endpoints, edges by traffic share)
+    /// instead of a table.
+    public var graph: Bool
+    /// The selected endpoint's detail in full, over the topology and events.
+    public var inspecting: Bool
 
     public init(theme: Theme = .default, ascii: Bool = false) {
         selection = nil; collapsed = []; filter = ""; editingFilter = false; sort = .name
         focus = .topology; helpVisible = false; confirmation = nil; notice = nil
         self.theme = theme; self.ascii = ascii; frozen = false; topologyScroll = 0; eventScroll = 0
+        graph = false; inspecting = false
     }
 }

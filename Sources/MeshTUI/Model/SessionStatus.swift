@@ -24,6 +24,8 @@ public struct SessionStatus: Sendable, Equatable {
     /// The engine's answer to the operator's last command when it refused it (e.g. "cannot
     /// drain web/web-1: it is killed"), for the footer.
     public var message: String?
+    /// Counts the engine's messages, so the same refusal twice is shown twice.
+    public var messageID: Int = 0
 
     public init(mode: Mode, speed: Double = 1, paused: Bool = false, source: String = "",
                 duration: Double? = nil, finished: Bool = false) {

@@ -7,6 +7,7 @@ extension DashboardRenderer {
         let focused = view.focus == .events
         let skip = max(0, min(view.eventScroll, log.count - 1))
         let position = skip > 0 ? "\(glyphs.ascii ? "^" : "↑")\(skip) newer" : ""
+        hits.panes.append((0..<width, top..<(top + height), .events))
         drawBar("EVENTS  \(log.count)", y: top, x: 0, width: width, focused: focused, right: position)
         guard !log.isEmpty else {
             buffer.put("  no events yet", x: 0, y: top + 1, style: CellStyle(.muted), limit: width)
@@ -33,7 +34,7 @@ extension DashboardRenderer {
         case .endpoint(let ref)?:
             if let endpoint = state.endpoint(ref), let service = state.service(ref.service) {
                 title = ref.description
-                lines = endpointDetail(endpoint, ref: ref, service: service)
+                lines = endpointDetail(endpoint, ref: ref, service: service, width: width - 1)
             } else {
                 title = ref.description
                 lines = [[("gone from the registry", CellStyle(.muted))]]
@@ -58,7 +59,7 @@ extension DashboardRenderer {
         }
     }
 
-    private func endpointDetail(_ e: Endpoint, ref: EndpointRef, service: Service) -> [[(String, CellStyle)]] {
+    private func endpointDetail(_ e: Endpoint, ref: EndpointRef, service: Service, width: Int) -> [[(String, CellStyle)]] {
         let label = CellStyle(.muted), role = Glyphs.role(e.state)
         var lines: [[(String, CellStyle)]] = []
         lines.append([(glyphs.state(e.state) + " " + e.state.rawValue, CellStyle(role, bold: true)),
@@ -71,7 +72,14 @@ extension DashboardRenderer {
                       ("  act ", label), (String(e.load.active), .plain)])
         lines.append([("p50 ", label), (Format.latency(e.load.p50), .plain), ("  p99 ", label), (Format.latency(e.load.p99), .plain),
                       ("  err ", label), (Format.errors(e.load.errors) + "/s", CellStyle(e.load.errors > 0 ? .bad : .normal))])
-        if let view = e.load.balancer { lines += balancerLines(view, kind: service.balancer) }
+        let detail = DetailLines(glyphs: glyphs)
+        if let view = e.load.balancer { lines += balancerLines(view, kind: service.balancer, endpoints: service.endpoints.count) }
+        // Why it gets what it gets: the latest pick it took part in.
+        if let pick = detail.picks(of: ref.endpoint, in: service).first {
+            lines.append([("pick ", label)] + detail.pick(pick, kind: service.balancer, for: ref.endpoint))
+        }
+        if let checks = detail.checks(e.checks, width: width) { lines.append(checks.marks) }
+        // A shared mesh: who owns it, and how the other instances see it.
         if let owner = e.owner {
             var shared: [(String, CellStyle)] = [("owner ", label), (owner, .plain)]
             for (instance, seen) in (e.views ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -79,14 +87,14 @@ extension DashboardRenderer {
             }
             lines.append(shared)
         }
-        var changes: [(Double, StateChange)] = []
         var ejections = 0
+        var changes: [(Double, StateChange)] = []
         for event in state.log {
             guard case .endpointState(let c) = event.body, c.endpoint == ref else { continue }
             changes.append((event.t, c))
             if c.to == .ejected { ejections += 1 }
         }
-        var tags: [(String, CellStyle)] = [("ejections ", label), (String(ejections), CellStyle(ejections > 0 ? .warn : .normal))]
+        var tags = detail.outlier(e.load.outlier, ejectionsInLog: ejections, now: state.time)
         if e.supervised { tags.append(("  supervised", label)) }
         if !e.tags.isEmpty { tags.append(("  " + e.tags.joined(separator: ","), label)) }
         lines.append(tags)
@@ -98,12 +106,14 @@ extension DashboardRenderer {
         return lines
     }
 
-    /// The balancer's own view: its share, the weight it uses (slow start included) and, for
-    /// p2c-ewma, the latency estimate and cost it compares.
-    private func balancerLines(_ view: BalancerView, kind: BalancerKind) -> [[(String, CellStyle)]] {
+    /// The balancer's own view: its share (of picks, or of the key space for ring-hash and
+    /// Maglev), the weight it uses (slow start included) and, for p2c-ewma, the latency estimate
+    /// and cost it compares.
+    func balancerLines(_ view: BalancerView, kind: BalancerKind, endpoints: Int) -> [[(String, CellStyle)]] {
         let label = CellStyle(.muted)
-        let shareName = kind == .ringHash ? "ring share " : kind == .maglev ? "table share " : "share "
-        var line: [(String, CellStyle)] = [(shareName, label), (Format.fixed(view.share * 100, 1) + "%", .plain)]
+        var line: [(String, CellStyle)] = kind.isHashing
+            ? [("key space ", label), (Format.fixed(view.share * 100, 1) + "%", .plain)]
+            : [("share ", label), (Format.fixed(view.share * 100, 1) + "%", .plain)]
         let weight = Double(view.weight) / TrafficPlanner.weightScale
         line += [("  eff wt ", label), (Format.fixed(weight, weight < 10 ? 1 : 0), .plain)]
         if let ramp = view.slowStart { line += [("  ramp ", label), (Format.fixed(ramp * 100, 0) + "%", CellStyle(.warn))] }
@@ -125,9 +135,17 @@ extension DashboardRenderer {
         var health: [(String, CellStyle)] = [("healthy ", label), ("\(healthy)/\(s.endpoints.count)", CellStyle(healthy == s.endpoints.count ? .good : .warn))]
         if s.panic { health.append(("  PANIC", CellStyle(.bad, bold: true))) }
         lines.append(health)
-        let load = s.load
+        let load = s.clientLoad
         lines.append([("rps ", label), (Format.rate(load.rps), .plain), ("  p99 ", label), (Format.latency(load.p99), .plain),
                       ("  err ", label), (Format.errors(load.errors) + "/s", CellStyle(load.errors > 0 ? .bad : .normal))])
+        // Requests are what clients sent; attempts include the retries the mesh made for them.
+        if let traffic = s.traffic {
+            lines.append([("retries ", label), (Format.rate(traffic.retries) + "/s", CellStyle(traffic.retries > 0 ? .warn : .normal)),
+                          ("  attempts ", label), (Format.rate(s.load.rps) + "/s", .plain)])
+        }
+        if let pick = s.picks?.first {
+            lines.append([("pick ", label)] + DetailLines(glyphs: glyphs).pick(pick, kind: s.balancer, for: nil))
+        }
         for alert in state.alerts where alert.subject == s.name || alert.subject.hasPrefix(s.name + "/") {
             lines.append([(glyphs.alertMark + " " + alert.name, CellStyle(alert.severity == .critical ? .bad : .warn, bold: true)),
                           (" since " + Format.clock(alert.since), label)])

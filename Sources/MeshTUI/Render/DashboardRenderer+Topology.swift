@@ -8,39 +8,40 @@ extension DashboardRenderer {
         let listHeight = max(0, height - 1)
         let selected = layout.index(of: view.selection, in: state) ?? layout.rows.indices.first { layout.isSelectable($0) }
 
-        // Keep the previous scroll when the selection is still on screen; move it as little as needed.
-        var scroll = max(0, min(view.topologyScroll, layout.rows.count - listHeight))
-        if let selected {
-            if selected < scroll { scroll = selected }
-            if selected >= scroll + listHeight { scroll = selected - listHeight + 1 }
-        }
+        let scroll = scrollKeeping(selected, rows: layout.rows.count, height: listHeight)
         topologyScroll = scroll
         shownSelection = selected.flatMap { layout.selection(at: $0, in: state) }
 
+        hits.panes.append((0..<cols, top..<(top + height), .topology))
         drawColumnTitles(columns, y: top, focused: focused, position: layout.rows.count > listHeight
-            ? "\(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : "")
+            ? "row \(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : "")
         if layout.rows.isEmpty {
             let why = view.filter.isEmpty ? "no services registered yet" : "nothing matches /\(view.filter)"
             buffer.put("  " + why, x: 0, y: top + 1, style: CellStyle(.muted))
             return
         }
-        var serviceTotals: [Int32: EndpointLoad] = [:]
+        // Per service: the attempts its endpoints received (the load bars' whole) and the peak of
+        // their recent load (one sparkline scale per service, so its rows compare at a glance).
+        var serviceTotals: [Int32: (rps: Double, peak: Float)] = [:]
+        let historyWidth = max(0, (columns.column(.history)?.width ?? 1) - 1)
         for i in scroll..<min(layout.rows.count, scroll + listHeight) {
             let y = top + 1 + i - scroll
             let row = layout.rows[i]
             let service = state.services[Int(row.service)]
+            if let selection = layout.selection(at: i, in: state), layout.isSelectable(i) { hits.rows[y] = selection }
             switch row.kind {
             case .service:
                 drawServiceRow(service, y: y, columns: columns)
             case .zone:
                 drawZoneRow(service, zone: layout.zones[Int(row.service)][Int(row.item)], row: row, y: y, columns: columns)
             case .endpoint:
-                let total: EndpointLoad
+                let total: (rps: Double, peak: Float)
                 if let known = serviceTotals[row.service] { total = known } else {
-                    total = service.load
+                    total = (service.load.rps, Glyphs.peak(service.endpoints.map(\.history), width: historyWidth))
                     serviceTotals[row.service] = total
                 }
-                drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, y: y, columns: columns)
+                drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, peak: total.peak,
+                                y: y, columns: columns)
             }
             if i == selected {
                 let role: ColorRole = focused ? .selection : .selectionDim
@@ -62,6 +63,8 @@ extension DashboardRenderer {
             case .p99: .p99
             case .state: .state
         }
+        hits.titleY = y
+        hits.sortColumns.append((0..<max(1, columns.nameWidth - 10), .name))
         for (kind, x, width) in columns.shown {
             let title = TopologyColumns.title(kind) + (kind == sorted ? glyphs.sortMark : "")
             if TopologyColumns.leftAligned(kind) {
@@ -69,6 +72,7 @@ extension DashboardRenderer {
             } else {
                 buffer.putRight(title, right: x + width, y: y, style: style)
             }
+            if let key = TopologyColumns.sortKey(kind) { hits.sortColumns.append((x..<(x + width), key)) }
         }
     }
 
@@ -85,7 +89,8 @@ extension DashboardRenderer {
         for (tag, role) in tags {
             x = buffer.put(" " + tag, x: x, y: y, style: CellStyle(role, bold: role != .muted), limit: columns.nameWidth - 1)
         }
-        let load = service.load
+        // What the service's clients sent and got: requests, not attempts (retries are apart).
+        let load = service.clientLoad
         let healthy = service.healthyCount
         let upRole: ColorRole = healthy == service.endpoints.count ? .good : healthy * 2 >= service.endpoints.count ? .warn : .bad
         drawMetrics(load, y: y, columns: columns, muted: false, bold: true)
@@ -132,7 +137,8 @@ extension DashboardRenderer {
         }
     }
 
-    private mutating func drawEndpointRow(_ e: Endpoint, row: TopologyLayout.Row, serviceRPS: Double, y: Int, columns: TopologyColumns) {
+    private mutating func drawEndpointRow(_ e: Endpoint, row: TopologyLayout.Row, serviceRPS: Double, peak: Float, y: Int,
+                                          columns: TopologyColumns) {
         var prefix = " "
         if row.zoned { prefix += row.lastZone ? "  " : glyphs.pipe }
         prefix += row.last ? glyphs.lastBranch : glyphs.branch
@@ -164,7 +170,7 @@ extension DashboardRenderer {
         }
         drawMetrics(e.load, y: y, columns: columns, muted: out && e.load.rps == 0, bold: false)
         if let c = columns.column(.history) {
-            buffer.put(glyphs.sparkline(e.history, width: c.width - 1), x: c.x + 1, y: y, style: CellStyle(out ? .muted : .accent))
+            buffer.put(glyphs.sparkline(e.history, width: c.width - 1, peak: peak), x: c.x + 1, y: y, style: CellStyle(out ? .muted : .accent))
         }
     }
 

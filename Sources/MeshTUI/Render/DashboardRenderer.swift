@@ -12,6 +12,8 @@ struct DashboardRenderer {
     /// The row the topology highlights (the first row when nothing is selected yet): the detail
     /// pane describes the same one.
     var shownSelection: DashboardView.Selection?
+    /// Where the mouse finds things on this frame.
+    var hits = HitMap()
 
     var state: MeshState { frame.state }
     var view: DashboardView { frame.view }
@@ -21,6 +23,7 @@ struct DashboardRenderer {
         self.cols = max(0, cols); self.rows = max(0, rows)
         glyphs = Glyphs(ascii: frame.view.ascii)
         buffer = ScreenBuffer(cols: self.cols, rows: self.rows)
+        buffer.asciiOnly = frame.view.ascii
     }
 
     /// The panes' rectangles: header, topology, events beside detail, footer.
@@ -55,7 +58,16 @@ struct DashboardRenderer {
         let tree = TopologyLayout(state: state, view: view)
         let layout = Layout(cols: cols, rows: rows, topologyRows: tree.rows.count)
         drawHeader()
-        drawTopology(tree, top: layout.topologyTop, height: layout.topologyHeight)
+        if view.inspecting, drawInspect(top: layout.topologyTop, height: rows - 1 - layout.topologyTop) {
+            drawFooter(y: rows - 1)
+            if view.helpVisible { drawHelp() }
+            return
+        }
+        if view.graph {
+            drawGraph(tree, top: layout.topologyTop, height: layout.topologyHeight)
+        } else {
+            drawTopology(tree, top: layout.topologyTop, height: layout.topologyHeight)
+        }
         drawEvents(top: layout.bottomTop, height: layout.bottomHeight, width: layout.eventsWidth)
         if layout.detailX < cols {
             for y in layout.bottomTop..<(layout.bottomTop + layout.bottomHeight) {
@@ -110,6 +122,9 @@ struct DashboardRenderer {
             items.append(("success", "-", .muted))
         }
         items.append(("p99", Format.latency(totals.p99), totals.p99 > 0.5 ? .warn : .normal))
+        if let retries = totals.retries, retries >= 0.05 {
+            items.append(("retries", Format.rate(retries) + "/s", .warn))
+        }
         if let me = state.instance {
             // A shared mesh: its instances, this one first.
             let others = state.instances.map(\.name).filter { $0 != me }
@@ -117,6 +132,9 @@ struct DashboardRenderer {
         }
         x = 1
         for (i, item) in items.enumerated() {
+            // Whole items only: a figure cut in half reads as another figure.
+            let width = (i > 0 ? 2 : 0) + CharacterWidth.of(item.label) + 1 + CharacterWidth.of(item.value)
+            guard x + width <= cols - 1 else { break }
             if i > 0 { x = buffer.put("  ", x: x, y: 1) }
             x = buffer.put(item.label + " ", x: x, y: 1, style: CellStyle(.muted))
             x = buffer.put(item.value, x: x, y: 1, style: CellStyle(item.role, bold: item.role != .normal))
@@ -162,21 +180,41 @@ struct DashboardRenderer {
             return
         }
         if let notice = view.notice {
-            buffer.put(" " + notice.text, x: 0, y: y, style: CellStyle(notice.warning ? .warn : .accent, bold: true))
+            buffer.put(" " + Format.fit(notice.text, cols - 2, ascii: glyphs.ascii), x: 0, y: y,
+                       style: CellStyle(notice.warning ? .warn : .accent, bold: true))
             return
         }
-        // Help and quit are pinned right: whatever else is cut, these two stay.
-        var hints: [(String, String)] = [], pinned: [(String, String)] = []
+        let status = frame.status
+        if status.finished, status.mode != .live {
+            // At the end (at once with --speed max) the keys that still do something.
+            let what = status.mode == .demo ? "scenario" : "recording"
+            let x = buffer.put(" end of the \(what) at \(Format.clock(state.time)):", x: 0, y: y, style: CellStyle(.accent, bold: true))
+            drawHints([("[", "back 10 s"), ("<>", "speed"), ("?", "help"), ("q", "quit")], x: x, y: y)
+            return
+        }
+        drawHintBar(y: y)
+    }
+
+    /// The key table's hints for this mode. When they do not all fit, the least needed go first
+    /// (`KeyBinding.priority`); help and quit are pinned right, so whatever else goes these stay.
+    private mutating func drawHintBar(y: Int) {
+        var hints: [(key: String, name: String, priority: Int)] = [], pinned: [(String, String)] = []
         for binding in KeyBinding.table where binding.modes.contains(frame.status.mode) {
             guard let keys = binding.hintKeys(ascii: glyphs.ascii) else { continue }
             if binding.action == .help || binding.action == .quit {
                 pinned.append((keys, binding.hintName))
             } else {
-                hints.append((keys, binding.hintName))
+                hints.append((keys, binding.hintName, binding.priority))
             }
         }
-        let pinnedWidth = pinned.reduce(0) { $0 + CharacterWidth.of($1.0) + CharacterWidth.of($1.1) + 3 }
-        drawHints(hints, x: 0, y: y, limit: cols - pinnedWidth - 1)
+        let width = { (key: String, name: String) in CharacterWidth.of(key) + CharacterWidth.of(name) + 2 }
+        let pinnedWidth = pinned.reduce(0) { $0 + width($1.0, $1.1) + 1 }
+        let room = cols - pinnedWidth - 1
+        while hints.reduce(0, { $0 + width($1.key, $1.name) }) > room,
+              let worst = hints.indices.max(by: { (hints[$0].priority, $0) < (hints[$1].priority, $1) }) {
+            hints.remove(at: worst)
+        }
+        drawHints(hints.map { ($0.key, $0.name) }, x: 0, y: y, limit: room)
         drawHints(pinned, x: cols - pinnedWidth - 1, y: y, limit: cols)
     }
 

@@ -83,15 +83,15 @@ enum Format {
         return x + (v == v.rounded() ? fixed(v, 0) : v < 1 ? fixed(v, 2).replacingSuffix("0") : fixed(v, 1))
     }
 
-    /// Cuts `text` to `width` columns, ending with an ellipsis when cut.
+    /// Cuts `text` to `width` columns, ending with an ellipsis when cut. Cuts between terminal
+    /// cells, so a letter never loses its marks and a wide character is never halved.
     static func fit(_ text: String, _ width: Int, ascii: Bool = false) -> String {
         guard width > 0 else { return "" }
         if CharacterWidth.of(text) <= width { return text }
-        var out = String.UnicodeScalarView(), used = 0
-        for s in text.unicodeScalars {
-            let w = CharacterWidth.of(s)
-            if used + w > width - 1 { break }
-            out.append(s); used += w
+        var out = String.UnicodeScalarView(), used = 0, full = false
+        TerminalCells.forEach(in: text) { cell in
+            guard !full, used + cell.width <= width - 1 else { full = true; return }
+            out.append(cell.base); out.append(contentsOf: cell.marks); used += cell.width
         }
         return String(out) + (ascii ? "~" : "…")
     }

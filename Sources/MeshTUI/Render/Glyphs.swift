@@ -41,18 +41,26 @@ struct Glyphs {
     private static let blocks: [Unicode.Scalar] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     private static let asciiLevels: [Unicode.Scalar] = ["_", ".", ",", "-", "=", "+", "*", "#"]
 
-    /// The last `width` samples, scaled to their own peak: the shape of recent load.
-    func sparkline(_ history: [Float], width: Int) -> String {
+    /// The last `width` samples, scaled to `peak` (default: their own): the shape of recent
+    /// load. Rows that share a peak (a service's endpoints) compare at a glance.
+    func sparkline(_ history: [Float], width: Int, peak shared: Float? = nil) -> String {
         guard width > 0, !history.isEmpty else { return "" }
         let tail = history.suffix(width)
-        let peak = tail.max() ?? 0
+        let peak = shared ?? tail.max() ?? 0
         let levels = ascii ? Glyphs.asciiLevels : Glyphs.blocks
         var out = String.UnicodeScalarView()
         for v in tail {
-            let level = peak > 0 && v > 0 ? min(7, Int((v / peak) * 7.999)) : 0
+            let level = peak > 0 && v > 0 ? max(0, min(7, Int((v / peak) * 7.999))) : 0
             out.append(levels[level])
         }
         return String(out)
+    }
+
+    /// The highest of the last `width` samples of several histories.
+    static func peak(_ histories: [[Float]], width: Int) -> Float {
+        var peak: Float = 0
+        for h in histories { for v in h.suffix(width) where v > peak { peak = v } }
+        return peak
     }
 
     private static let eighths: [Unicode.Scalar] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]

@@ -11,7 +11,8 @@ struct TopologyColumns {
     static let minimumName = 22
 
     init(cols: Int) {
-        var widths: [Kind: Int] = [.weight: 6, .load: 10, .rps: 7, .active: 5, .p50: 7, .p99: 7, .errors: 6]
+        // Room for each title with the sort mark and a gap before it ("ERR/s▼").
+        var widths: [Kind: Int] = [.weight: 6, .load: 10, .rps: 7, .active: 5, .p50: 7, .p99: 7, .errors: 7]
         if cols >= 110 { widths[.state] = 11 }
         var room = cols - widths.values.reduce(0, +)
         for drop in [Kind.p50, .active, .load, .weight] where room < TopologyColumns.minimumName {
@@ -43,6 +44,17 @@ struct TopologyColumns {
         case .p99: "P99"
         case .errors: "ERR/s"
         case .history: "HISTORY"
+        }
+    }
+
+    /// The sort a click on the column's title asks for; nil for columns that do not sort.
+    static func sortKey(_ kind: Kind) -> DashboardView.SortKey? {
+        switch kind {
+        case .state: .state
+        case .rps, .load: .rps
+        case .p99: .p99
+        case .errors: .errors
+        default: nil
         }
     }
 

@@ -13,7 +13,10 @@ extension ScreenBuffer {
         var scalars = String.UnicodeScalarView()
         for x in 0..<cols {
             let c = self[x, y]
-            if !c.isContinuation { scalars.append(c.scalar) }
+            if !c.isContinuation {
+                scalars.append(c.scalar)
+                scalars.append(contentsOf: c.marks.unicodeScalars)
+            }
         }
         var s = String(scalars)
         while s.last == " " { s.removeLast() }

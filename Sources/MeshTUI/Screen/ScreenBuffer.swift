@@ -2,14 +2,25 @@
 /// frame can be compared, dumped to a golden file, or diffed against the previous one.
 public struct ScreenBuffer: Sendable, Equatable {
     public struct Cell: Sendable, Equatable {
-        /// One scalar per cell: combining marks are dropped; a wide scalar's right half holds
-        /// `ScreenBuffer.continuation`.
+        /// The spacing character; a wide one's right half holds `ScreenBuffer.continuation`.
         public var scalar: Unicode.Scalar
+        /// Zero-width scalars drawn on it (combining marks, Hangul jamo), in order; usually empty.
+        public var marks: String
         public var style: CellStyle
 
-        public init(_ scalar: Unicode.Scalar, _ style: CellStyle = .plain) { self.scalar = scalar; self.style = style }
+        public init(_ scalar: Unicode.Scalar, _ style: CellStyle = .plain, marks: String = "") {
+            self.scalar = scalar; self.style = style; self.marks = marks
+        }
 
         public var isContinuation: Bool { scalar == ScreenBuffer.continuation }
+
+        /// What the cell shows: its character and marks.
+        public var text: String {
+            var view = String.UnicodeScalarView()
+            view.append(scalar)
+            view.append(contentsOf: marks.unicodeScalars)
+            return String(view)
+        }
     }
 
     /// Marks the right half of a wide character.
@@ -19,6 +30,9 @@ public struct ScreenBuffer: Sendable, Equatable {
     public let cols: Int
     public let rows: Int
     public private(set) var cells: [Cell]
+    /// Plain terminals (`--ascii`, a locale without UTF-8): anything but printable ASCII is
+    /// drawn as `?`, one per column, so that nothing is sent that the terminal cannot show.
+    public var asciiOnly = false
 
     public init(cols: Int, rows: Int) {
         self.cols = max(0, cols); self.rows = max(0, rows)
@@ -30,29 +44,36 @@ public struct ScreenBuffer: Sendable, Equatable {
     }
 
     /// Writes `text` from column `x`, clipped to the screen and to `limit` (an exclusive right
-    /// edge). Returns the column after the text, clipped the same way.
+    /// edge), one cell per terminal cell (`TerminalCells`). Returns the column after the text,
+    /// clipped the same way.
     @discardableResult
     public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: CellStyle = .plain,
                              limit: Int? = nil) -> Int {
         let end = min(limit ?? cols, cols)
         guard y >= 0, y < rows else { return min(x + CharacterWidth.of(text), end) }
         var cx = x
-        for s in text.unicodeScalars {
-            let w = CharacterWidth.of(s)
-            if w == 0 { continue }
+        var clipped = false
+        TerminalCells.forEach(in: text) { cell in
+            guard !clipped else { return }
+            let w = cell.width
             if cx + w > end {
                 // A wide character that does not fit leaves a blank rather than half a glyph.
                 if cx >= 0, cx < end { set(cx, y, " ", width: 1, style: style) }
-                return end
+                clipped = true
+                return
             }
             if cx >= 0 {
-                set(cx, y, s, width: w, style: style)
+                if asciiOnly, cell.base.value >= 0x7F || !cell.marks.isEmpty {
+                    for k in 0..<w { set(cx + k, y, "?", width: 1, style: style) }
+                } else {
+                    set(cx, y, cell.base, width: w, style: style, marks: cell.marks.isEmpty ? "" : String(cell.marks))
+                }
             } else if cx + w > 0 {
                 set(0, y, " ", width: 1, style: style)
             }
             cx += w
         }
-        return cx
+        return clipped ? end : cx
     }
 
     /// Writes `text` so that it ends at column `right` (exclusive).
@@ -76,18 +97,18 @@ public struct ScreenBuffer: Sendable, Equatable {
         for x in max(0, x0)..<max(max(0, x0), min(x1, cols)) { change(&cells[y * cols + x].style) }
     }
 
-    private mutating func set(_ x: Int, _ y: Int, _ s: Unicode.Scalar, width: Int, style: CellStyle) {
+    private mutating func set(_ x: Int, _ y: Int, _ s: Unicode.Scalar, width: Int, style: CellStyle, marks: String = "") {
         let i = y * cols + x
         // Overwriting half of a wide character blanks its other half.
-        if cells[i].isContinuation, x > 0 { cells[i - 1].scalar = " " }
+        if cells[i].isContinuation, x > 0 { cells[i - 1].scalar = " "; cells[i - 1].marks = "" }
         if width == 2 {
             guard x + 1 < cols else { cells[i] = Cell(" ", style); return }
             if x + 2 < cols, cells[i + 2].isContinuation { cells[i + 2].scalar = " " }
-            cells[i] = Cell(s, style)
+            cells[i] = Cell(s, style, marks: marks)
             cells[i + 1] = Cell(ScreenBuffer.continuation, style)
         } else {
             if x + 1 < cols, cells[i + 1].isContinuation { cells[i + 1].scalar = " " }
-            cells[i] = Cell(s, style)
+            cells[i] = Cell(s, style, marks: marks)
         }
     }
 }

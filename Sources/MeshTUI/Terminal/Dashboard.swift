@@ -17,14 +17,15 @@ public enum Dashboard {
     /// Runs the dashboard on the calling thread until `q` or a stop signal, redrawing every
     /// `refresh` seconds and at once after a key or a resize. The terminal is restored on every
     /// way out; stderr is held back while curses owns the screen and written out afterwards.
+    /// `mouse`: clicks and the wheel, where the terminal reports them (`--no-mouse`: false).
     @discardableResult
     public static func run(source: some DashboardSource, refresh: Double = 0.5, theme: Theme = .default,
-                           ascii: Bool = false) throws -> Exit {
+                           ascii: Bool = false, mouse: Bool = true) throws -> Exit {
         let handlers = TerminalGuard.install()
         defer { TerminalGuard.uninstall(handlers) }
         TerminalGuard.captureStderr()
         defer { TerminalGuard.releaseStderr() }
-        let screen = try CursesScreen(theme: theme)
+        let screen = try CursesScreen(theme: theme, mouse: mouse)
         defer { screen.close() }
         var loop = DashboardLoop(source: source, screen: screen, refresh: refresh,
                                  view: DashboardView(theme: theme, ascii: ascii || !screen.unicode))
@@ -37,10 +38,10 @@ public enum Dashboard {
     /// for keys, which must not hold a cooperative thread).
     @discardableResult
     public static func run(source: some DashboardSource, refresh: Double = 0.5, theme: Theme = .default,
-                           ascii: Bool = false) async throws -> Exit {
+                           ascii: Bool = false, mouse: Bool = true) async throws -> Exit {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Exit, any Error>) in
             let thread = Thread {
-                continuation.resume(with: Result { try run(source: source, refresh: refresh, theme: theme, ascii: ascii) })
+                continuation.resume(with: Result { try run(source: source, refresh: refresh, theme: theme, ascii: ascii, mouse: mouse) })
             }
             thread.name = "mesh-top dashboard"
             thread.start()
@@ -56,14 +57,23 @@ struct DashboardLoop<Source: DashboardSource> {
     var view: DashboardView
     var state: MeshState
     var status: SessionStatus
+    /// The footer's notice and since when it shows: notices go after `noticeSeconds`.
+    private var notice: (DashboardView.Notice, Date)?
+    /// The engine's last message and operator event already turned into notices.
+    private var seenMessage: Int
+    private var seenSeq: UInt64
 
     /// Longest wait for a key: how quickly a stop signal is noticed.
     static var pollMilliseconds: Double { 100 }
+    /// How long a footer notice stays before the key hints come back.
+    static var noticeSeconds: Double { 4 }
 
     init(source: Source, screen: CursesScreen, refresh: Double, view: DashboardView) {
         self.source = source; self.screen = screen; self.view = view
         self.refresh = refresh.isFinite && refresh > 0 ? refresh : 0.5
         (state, status) = source.snapshot()
+        seenMessage = status.messageID
+        seenSeq = state.seq
     }
 
     mutating func run() -> Dashboard.Exit {
@@ -72,12 +82,13 @@ struct DashboardLoop<Source: DashboardSource> {
         var instantEmptyReads = 0
         while true {
             if let sig = TerminalGuard.pendingSignal { return .signal(sig) }
+            if expireNotice() { dirty = true }
             if dirty { draw(); dirty = false }
             let wait = min(DashboardLoop.pollMilliseconds, max(0, nextRefresh.timeIntervalSinceNow * 1000))
             // Take every key already typed before drawing again, so held keys do not lag.
             let timeout = Int32(wait)
             let started = Date()
-            var next = screen.readKey(timeout: timeout)
+            var next = screen.read(timeout: timeout)
             // A read that gives up at once instead of waiting is end of file: stop rather than spin.
             if next == nil, timeout >= 20, Date().timeIntervalSince(started) < 0.005 {
                 instantEmptyReads += 1
@@ -85,21 +96,46 @@ struct DashboardLoop<Source: DashboardSource> {
             } else {
                 instantEmptyReads = 0
             }
-            while let key = next {
+            while let input = next {
+                dirty = true
+                guard let key = key(for: input) else { next = screen.read(timeout: 0); continue }
                 if key == .resize {
                     screen.updateSize()
                     screen.invalidate()
-                } else if apply(key) {
-                    return .quit
+                } else {
+                    let asking = view.confirmation != nil
+                    if apply(key) { return .quit }
+                    // A question takes only keys pressed once it is on screen: whatever was
+                    // typed or pasted ahead of it (an x and a y in pasted text) is dropped.
+                    if !asking, view.confirmation != nil {
+                        screen.discardTypeahead()
+                        break
+                    }
                 }
-                dirty = true
-                next = screen.readKey(timeout: 0)
+                next = screen.read(timeout: 0)
             }
             if nextRefresh.timeIntervalSinceNow <= 0 {
                 if !view.frozen { takeSnapshot() }
                 nextRefresh = Date().addingTimeInterval(refresh)
                 dirty = true
             }
+        }
+    }
+
+    /// A mouse event becomes a click or a wheel on what the shown frame has there.
+    private func key(for input: CursesScreen.Input) -> Key? {
+        switch input {
+        case .key(let key):
+            return key
+        case .mouse(let button, let x, let y):
+            let frame = DashboardFrame(state: state, status: status, view: view)
+            let size = (Int(screen.cols), Int(screen.rows))
+            guard let target = hitTest(frame, size: size, x: x, y: y) else { return nil }
+            if button == 1 { return .click(target) }
+            guard case .pane(let pane) = target else {
+                return .wheel(up: button == 4, pane: .topology)
+            }
+            return .wheel(up: button == 4, pane: pane)
         }
     }
 
@@ -115,11 +151,36 @@ struct DashboardLoop<Source: DashboardSource> {
         return false
     }
 
-    /// The engine's latest state; a new refusal from it becomes the footer's notice.
+    /// The engine's latest state. A new message from it (a refusal), and operator actions
+    /// someone else took (the admin API, `mesh-top ctl`), become the footer's notice.
     private mutating func takeSnapshot() {
-        let previous = status.message
         (state, status) = source.snapshot()
-        if let message = status.message, message != previous { view.notice = .init(message, warning: true) }
+        if let message = status.message, status.messageID != seenMessage {
+            view.notice = .init(message, warning: true)
+        }
+        seenMessage = status.messageID
+        for event in state.log.reversed() {
+            guard event.seq > seenSeq else { break }
+            if case .operatorCommand(let c) = event.body, c.by != "keyboard" {
+                let weight = c.action == .weight ? " \(c.weight.map(String.init) ?? "?")" : ""
+                view.notice = .init("\(c.action.rawValue) \(c.target)\(weight) by \(c.by)")
+                break
+            }
+        }
+        seenSeq = max(seenSeq, state.seq)
+    }
+
+    /// Clears a notice that has had its few seconds; true when the footer changes.
+    private mutating func expireNotice() -> Bool {
+        guard let current = view.notice else { notice = nil; return false }
+        if let (shown, since) = notice, shown == current {
+            guard Date().timeIntervalSince(since) >= DashboardLoop.noticeSeconds else { return false }
+            view.notice = nil
+            notice = nil
+            return true
+        }
+        notice = (current, Date())
+        return false
     }
 
     private mutating func draw() {

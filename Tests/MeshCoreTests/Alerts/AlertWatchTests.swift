@@ -55,13 +55,43 @@ import Testing
     @Test func flappingCountsStateChangesWithinItsWindow() {
         var watch = AlertWatch(rules: [AlertRule(name: "flapping", selector: .endpoint("*"),
                                                  condition: .threshold(.stateChanges, .greater, 4), within: 60, severity: .warning)])
-        for t in [1.0, 2, 3, 4] { watch.noteStateChange(of: web, at: t) }
+        for (t, to) in [(1.0, EndpointState.unhealthy), (2, .healthy), (3, .unhealthy), (4, .healthy)] {
+            watch.noteStateChange(flip(to), at: t)
+        }
         #expect(watch.evaluate(mesh(), now: 5).isEmpty)
-        watch.noteStateChange(of: web, at: 6)
+        watch.noteStateChange(flip(.unhealthy), at: 6)
         let fired = watch.evaluate(mesh(), now: 7)
         #expect(fired == [AlertChange(name: "flapping", severity: .warning, state: .firing, subject: "web/w1", value: 5)])
         // A minute later the early changes have left the window.
         #expect(watch.evaluate(mesh(), now: 62).map(\.state) == [.resolved])
+    }
+
+    func flip(_ to: EndpointState, from: EndpointState? = nil, _ reason: String = "3 checks failed") -> StateChange {
+        StateChange(endpoint: web, from: from ?? (to == .healthy ? .unhealthy : .healthy), to: to, reason: reason)
+    }
+
+    /// A rolling deploy (drain, drained, kill, restore, first verdict) and a restore of an
+    /// ejected endpoint are the operator's doing: none of them is a flap.
+    @Test func operatorCausedChangesAreNotFlaps() {
+        var watch = AlertWatch(rules: [AlertRule(name: "flapping", selector: .endpoint("*"),
+                                                 condition: .threshold(.stateChanges, .greater, 1), within: 60, severity: .warning)])
+        let planned = [
+            flip(.draining, from: .healthy, "operator drain by api"),
+            flip(.drained, from: .draining, "drained: no requests in flight"),
+            flip(.killed, from: .drained, "operator kill by keyboard"),
+            flip(.unknown, from: .killed, "operator restore by keyboard"),
+            flip(.healthy, from: .unknown, "check passed"),
+            flip(.healthy, from: .ejected, "operator restore by keyboard"),
+        ]
+        for (i, change) in planned.enumerated() {
+            #expect(!change.isFlap, "\(change.from)→\(change.to) counted as a flap")
+            watch.noteStateChange(change, at: Double(i))
+        }
+        #expect(watch.evaluate(mesh(), now: 10).isEmpty)
+        // The same endpoint failing and passing on its own is.
+        watch.noteStateChange(flip(.unhealthy), at: 11)
+        watch.noteStateChange(flip(.healthy, "2 checks passed"), at: 12)
+        #expect(watch.evaluate(mesh(), now: 13).map(\.name) == ["flapping"])
     }
 
     @Test func aSubjectThatLeavesResolves() {
