@@ -1,14 +1,31 @@
 import Foundation
 
-/// The JSON of etcd's v3 HTTP gateway: bytes are base64, 64-bit integers are strings.
+/// The JSON of etcd's v3 HTTP gateway: bytes are base64, 64-bit integers are strings
+/// (proto3's JSON mapping; etcd's `api/etcdserverpb/rpc.proto` names the fields).
 extension EtcdClient {
     struct LeaseGrant: Encodable { var TTL: Int64 }
     struct LeaseID: Encodable { var ID: Int64 }
     struct Put: Encodable { var key: String; var value: String; var lease: Int64? }
-    struct Range: Encodable { var key: String; var range_end: String }
+    struct Range: Encodable { var key: String; var range_end: String? }
     struct DeleteRange: Encodable { var key: String }
+    struct Txn: Encodable {
+        struct Compare: Encodable { var key: String; var target: String; var create_revision: String; var result: String }
+        struct Request: Encodable {
+            var request_put: Put? = nil
+            var request_delete_range: DeleteRange? = nil
+            var request_range: Range? = nil
+        }
+        var compare: [Compare]
+        var success: [Request]
+        var failure: [Request]
+    }
     struct WatchCreate: Encodable {
-        struct Request: Encodable { var key: String; var range_end: String; var start_revision: Int64 }
+        struct Request: Encodable {
+            var key: String
+            var range_end: String
+            var start_revision: Int64
+            var progress_notify: Bool
+        }
         var create_request: Request
     }
 
@@ -20,12 +37,18 @@ extension EtcdClient {
     }
     struct Empty: Decodable, Sendable { var header: Header? }
     struct Deleted: Decodable, Sendable { var deleted: String? }
-    struct WireKV: Decodable, Sendable { var key: String?; var value: String?; var mod_revision: String? }
+    struct WireKV: Decodable, Sendable { var key: String?; var value: String?; var mod_revision: String?; var lease: String? }
     struct RangeAnswer: Decodable, Sendable { var header: Header?; var kvs: [WireKV]? }
+    struct TxnAnswer: Decodable, Sendable {
+        struct Response: Decodable, Sendable { var response_range: RangeAnswer? }
+        var succeeded: Bool?
+        var responses: [Response]?
+    }
     struct WatchAnswer: Decodable, Sendable {
         struct Event: Decodable, Sendable { var type: String?; var kv: WireKV? }
         struct Result: Decodable, Sendable {
             var header: Header?
+            var created: Bool?
             var events: [Event]?
             var canceled: Bool?
             var compact_revision: String?
@@ -35,6 +58,15 @@ extension EtcdClient {
         var error: ErrorBody?
     }
     struct ErrorBody: Decodable, Sendable { var message: String?; var error: String? }
+
+    static func request(_ operation: EtcdOperation) -> Txn.Request {
+        switch operation {
+        case .put(let key, let value, let lease):
+            Txn.Request(request_put: Put(key: base64(key), value: base64(value), lease: lease))
+        case .delete(let key):
+            Txn.Request(request_delete_range: DeleteRange(key: base64(key)))
+        }
+    }
 
     static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
     static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
@@ -52,6 +84,6 @@ extension EtcdClient {
 
     static func pair(_ kv: WireKV) -> EtcdKeyValue {
         EtcdKeyValue(key: String(decoding: bytes(kv.key), as: UTF8.self), value: bytes(kv.value),
-                     modRevision: kv.mod_revision.flatMap { Int64($0) } ?? 0)
+                     modRevision: kv.mod_revision.flatMap { Int64($0) } ?? 0, lease: kv.lease.flatMap { Int64($0) } ?? 0)
     }
 }

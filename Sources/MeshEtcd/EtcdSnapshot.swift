@@ -2,4 +2,6 @@
 public struct EtcdSnapshot: Sendable, Equatable {
     public var revision: Int64
     public var pairs: [EtcdKeyValue]
+
+    public init(revision: Int64, pairs: [EtcdKeyValue]) { self.revision = revision; self.pairs = pairs }
 }

@@ -15,17 +15,15 @@ final class LiveInbox: @unchecked Sendable {
     private var outcomes: [Outcome] = []
     private var exits: [(EndpointRef, Int32)] = []
     private var consulChecks: [HealthCheckResult] = []
-    private var registry: [RegistryCommand] = []
-    private var notices: [String] = []
+    private var shared: [SharedChange] = []
 
     func post(_ check: Check) { lock.withLock { checks.append(check) } }
     func post(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }
     /// A run of a Consul registration's HTTP or TCP check.
     func postConsulCheck(_ result: HealthCheckResult) { lock.withLock { consulChecks.append(result) } }
     func postExit(_ ref: EndpointRef, status: Int32) { lock.withLock { exits.append((ref, status)) } }
-    /// Registrations other instances made, through the shared registry.
-    func post(_ commands: [RegistryCommand]) { if !commands.isEmpty { lock.withLock { registry += commands } } }
-    func postNotice(_ text: String) { lock.withLock { notices.append(text) } }
+    /// What the shared mesh changed (other instances' registrations, words, views; etcd's news).
+    func postShared(_ changes: [SharedChange]) { if !changes.isEmpty { lock.withLock { shared += changes } } }
 
     /// Everything posted since the last call.
     func take() -> (checks: [Check], outcomes: [Outcome], exits: [(EndpointRef, Int32)]) {
@@ -42,11 +40,11 @@ final class LiveInbox: @unchecked Sendable {
         }
     }
 
-    /// The shared registry's changes and notices since the last call.
-    func takeShared() -> (registry: [RegistryCommand], notices: [String]) {
+    /// The shared mesh's changes since the last call, in order.
+    func takeShared() -> [SharedChange] {
         lock.withLock {
-            defer { registry.removeAll(); notices.removeAll() }
-            return (registry, notices)
+            defer { shared.removeAll() }
+            return shared
         }
     }
 }

@@ -23,19 +23,24 @@ extension LiveMesh {
             supervisor.kill(change.endpoint)
             if let proxy { try? proxy.kill(slot: slot).wait() }
         case .draining:
+            // Drained after a kill (another instance's later word): running and checked again.
+            if change.from == .killed { revive(change.endpoint, service: s, slot: slot) }
             if let proxy { try? proxy.drain(slot: slot).wait() }
         case .drained:
             // Drained because idle: nothing to close. Drained by the timeout: close what is left.
             if let proxy, change.reason.hasPrefix("drain timeout") { try? proxy.kill(slot: slot).wait() }
         default:
             guard change.from.isAdministrative else { return }
-            if change.from == .killed {
-                try? supervisor.start(change.endpoint)
-                checker.resume(service: s, slot: slot)
-                consulProbes.resume(change.endpoint)
-            }
+            if change.from == .killed { revive(change.endpoint, service: s, slot: slot) }
             if let proxy { try? proxy.restore(slot: slot).wait() }
         }
+    }
+
+    /// A killed endpoint comes back: its process (when this instance runs it) and its checks.
+    private func revive(_ ref: EndpointRef, service s: Int, slot: Int32) {
+        try? supervisor.start(ref)
+        checker.resume(service: s, slot: slot)
+        consulProbes.resume(ref)
     }
 
     /// Every endpoint's load over the last window, from the proxies' counters.

@@ -6,20 +6,29 @@ import NIOCore
 
 /// Registrations on the real data plane: a registered endpoint gets a route and probes (the
 /// service's own check, or the HTTP and TCP checks its registration brings); a deregistered
-/// one loses both. What this instance registers is shared through etcd when the registry is.
+/// one loses both.
 extension LiveMesh {
-    /// A command of the registry API (Consul's agent API, here): applied, and shared.
+    /// A command of the registry API (Consul's agent API, here): applied, and shared through
+    /// etcd (by the events it causes) when the mesh is.
     public func registry(_ command: RegistryCommand) -> OperatorError? {
-        perform(command, remote: false)
-    }
-
-    /// What other instances registered and deregistered, and the shared registry's troubles.
-    func applyShared(now: Double) {
-        let (commands, notices) = inbox.takeShared()
-        for command in commands { _ = perform(command, remote: true) }
-        for notice in notices {
-            engine.recordFault(Fault(action: "registry", target: "etcd", detail: notice), now: now)
+        guard case .register(let service, var endpoint, _) = command else {
+            return .refusal { () throws(OperatorError) in try engine.apply(command, now: now) }
         }
+        let resolved: (HostPort, SocketAddress)
+        switch resolve(service: service, endpoint) {
+        case .success(let address): resolved = address
+        case .failure(let error): return error
+        }
+        endpoint.owner = instance
+        if let refusal = OperatorError.refusal(of: { () throws(OperatorError) in
+            try engine.apply(.register(service: service, endpoint: endpoint, replaceChecks: command.replacesChecks), now: now)
+        }) {
+            return refusal
+        }
+        let ref = EndpointRef(service: service, endpoint: endpoint.id)
+        attach(ref, at: resolved)
+        adoptWords(on: ref)
+        return nil
     }
 
     /// Consul HTTP and TCP check results, for the engine.
@@ -32,31 +41,24 @@ extension LiveMesh {
         }
     }
 
-    private func perform(_ command: RegistryCommand, remote: Bool) -> OperatorError? {
-        guard case .register(let service, let endpoint, _) = command else {
-            sharing = !remote
-            defer { sharing = true }
-            return .refusal { () throws(OperatorError) in try engine.apply(command, now: now) }
-        }
+    /// The endpoint's address, parsed and resolved, or why it cannot be routed to.
+    func resolve(service: String, _ endpoint: Endpoint) -> Result<(HostPort, SocketAddress), OperatorError> {
         guard let text = endpoint.address, let address = HostPort(text) else {
-            return .badRegistration("Address and Port: '\(endpoint.address ?? "")' is not host:port")
+            return .failure(.badRegistration("Address and Port: '\(endpoint.address ?? "")' is not host:port"))
         }
-        let resolved: SocketAddress
         do {
-            resolved = try ServiceProxy.resolve(address.description, what: "\(service)/\(endpoint.id) address")
+            return .success((address, try ServiceProxy.resolve(address.description, what: "\(service)/\(endpoint.id) address")))
         } catch {
-            return .badRegistration("\(error)")
+            return .failure(.badRegistration("\(error)"))
         }
-        sharing = !remote
-        defer { sharing = true }
-        if let refusal = OperatorError.refusal(of: { () throws(OperatorError) in try engine.apply(command, now: now) }) {
-            return refusal
-        }
-        let ref = EndpointRef(service: service, endpoint: endpoint.id)
-        guard let (s, slot) = engine.locate(ref), let registered = engine.state.endpoint(ref) else { return nil }
+    }
+
+    /// A (newly) registered endpoint on the data plane: its route, and its probes.
+    func attach(_ ref: EndpointRef, at address: (HostPort, SocketAddress)) {
+        guard let (s, slot) = engine.locate(ref), let registered = engine.state.endpoint(ref) else { return }
         // A service first heard of here has no listener: it is in the registry only.
         while routes.count <= s { routes.append([:]); meters.append(LoadMeter()); proxies.append(nil) }
-        routes[s][slot] = resolved
+        routes[s][slot] = address.1
         publish(service: s, hosts: engine.hostSet(ofService: s))
         checker.remove(service: s, slot: slot)
         let checks = registered.registration?.checks ?? []
@@ -64,7 +66,7 @@ extension LiveMesh {
             consulProbes.stop(ref)
             let policy = engine.policy(ofService: s).health
             if policy.kind != .none {
-                checker.add(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: policy))
+                checker.add(HealthTarget(service: s, slot: slot, host: address.0.host, port: address.0.port, policy: policy))
             }
         } else {
             consulProbes.start(checks, of: ref)
@@ -74,19 +76,22 @@ extension LiveMesh {
             checker.pause(service: s, slot: slot)
             consulProbes.pause(ref)
         }
-        if !remote { shared?.publish(service: service, endpoint: registered) }
-        return nil
     }
 
     /// A deregistration, whoever caused it (the API, a check critical for too long, the ID
-    /// registered again elsewhere, another instance): its probes and route go; etcd hears of
-    /// it unless it came from there.
+    /// registered again elsewhere, another instance): its probes and route go.
     func withdraw(_ change: RegistryChange) {
         let ref = EndpointRef(service: change.service, endpoint: change.endpoint.id)
         consulProbes.stop(ref)
         guard let (s, slot) = engine.locate(ref) else { return }
         checker.remove(service: s, slot: slot)
         if s < routes.count { routes[s][slot] = nil }
-        if sharing { shared?.withdraw(ref) }
+    }
+}
+
+extension RegistryCommand {
+    var replacesChecks: Bool {
+        if case .register(_, _, let replace) = self { return replace }
+        return false
     }
 }

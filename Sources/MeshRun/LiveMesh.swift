@@ -19,8 +19,13 @@ public final class LiveMesh: Playback {
     /// Per service index; nil for services without `listen:`.
     var proxies: [ServiceProxy?] = []
     var checker: HealthChecker!
-    /// Set with `--registry etcd://…`: registrations shared with the other instances.
-    var shared: SharedRegistry?
+    /// Set with `--registry etcd://…`: the mesh shared with the other instances.
+    var shared: SharedMesh?
+    /// This instance's name in a shared mesh; nil outside one.
+    public let instance: String?
+    /// The operator's last words from the shared mesh, per endpoint, kept for endpoints that
+    /// are not here yet (or are away), to adopt when they come.
+    var words: [EndpointRef: [SharedKey.Aspect: OperatorCommand]] = [:]
     public let supervisor: Supervisor
     let inbox = LiveInbox()
     /// Per service: slot → upstream address.
@@ -28,8 +33,7 @@ public final class LiveMesh: Playback {
     var meters: [LoadMeter] = []
     /// The HTTP and TCP checks Consul registrations bring.
     var consulProbes: ConsulProbes!
-    /// False while applying what another instance shared: its deregistrations are not ours to
-    /// withdraw from etcd.
+    /// False while applying what came from etcd: it is not ours to send back.
     var sharing = true
     /// Check results since the last sample, for the samples' marks (the detail pane's history).
     var checkMarks: [EndpointRef: [CheckMark]] = [:]
@@ -39,35 +43,61 @@ public final class LiveMesh: Playback {
     private let onEvent: (MeshEvent) -> Void
 
     /// Binds every listener, starts supervised processes and checks; throws one line on failure
-    /// (port in use, unresolvable address, a command that cannot start), having undone the rest.
+    /// (port in use, unresolvable address, a command that cannot start, no etcd), having undone
+    /// the rest. With `registry`, joins the shared mesh there as `instance` (`announce` says
+    /// why start-up waits, when it does).
     public init(config: MeshConfig, name: String, threads: Int, logDirectory: URL, registry: EtcdCluster? = nil,
+                instance: String = "mesh-top", announce: @escaping @Sendable (String) -> Void = { _ in },
                 onEvent: @escaping (MeshEvent) -> Void) throws {
         self.config = config
         self.onEvent = onEvent
-        let mesh = LiveMesh.mesh(of: config, name: name)
+        self.instance = registry == nil ? nil : instance
+        let mesh = LiveMesh.mesh(of: config, name: name, instance: self.instance)
         engine = MeshEngine(mesh: mesh, policies: Dictionary(config.services.map { ($0.name, $0.policy) },
                                                              uniquingKeysWith: { a, _ in a }))
         engine.alertRules = config.alerts
+        engine.instance = self.instance
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         supervisor = Supervisor(logDirectory: logDirectory)
         do {
             try start()
-            if let registry {
-                do {
-                    shared = try SharedRegistry(cluster: registry, group: group, inbox: inbox)
-                } catch {
-                    throw LiveError("--registry \(registry): \(error)")
-                }
-            }
+            if let registry { try join(registry, as: instance, announce: announce) }
         } catch {
             shutdown()
             throw error
         }
     }
 
-    /// The starting mesh as the dashboard and a recording's header show it.
-    public static func mesh(of config: MeshConfig, name: String) -> MeshState {
-        MeshState(name: name, summary: "live", source: "run", services: config.services.map(\.service))
+    /// The starting mesh as the dashboard and a recording's header show it; in a shared mesh
+    /// its endpoints are `instance`'s.
+    public static func mesh(of config: MeshConfig, name: String, instance: String? = nil) -> MeshState {
+        var mesh = MeshState(name: name, summary: "live", source: "run", services: config.services.map(\.service))
+        mesh.instance = instance
+        for s in mesh.services.indices {
+            for e in mesh.services[s].endpoints.indices { mesh.services[s].endpoints[e].owner = instance }
+        }
+        return mesh
+    }
+
+    /// Claims the name, publishes mesh.yaml's endpoints and this instance's view of them, and
+    /// reads the mesh (applied at the first step).
+    private func join(_ registry: EtcdCluster, as instance: String, announce: @escaping @Sendable (String) -> Void) throws {
+        var configured: [(service: String, endpoint: Endpoint)] = []
+        for service in engine.state.services {
+            for endpoint in service.endpoints { configured.append((service.name, endpoint)) }
+        }
+        do {
+            shared = try SharedMesh(cluster: registry, group: group, inbox: inbox, name: instance,
+                                    admin: config.admin.description, configured: configured, announce: announce)
+        } catch {
+            throw LiveError("--registry \(registry): \(error)")
+        }
+        engine.recordInstance(InstanceChange(instance: instance, action: .joined, admin: config.admin.description), now: 0)
+        for service in engine.state.services {
+            for endpoint in service.endpoints {
+                shared?.view(EndpointRef(service: service.name, endpoint: endpoint.id), endpoint.state)
+            }
+        }
     }
 
     private func start() throws {
@@ -82,6 +112,7 @@ public final class LiveMesh: Playback {
         engine.onEvent = { [unowned self] event in
             self.onEvent(event)
             self.actuate(event)
+            self.share(event)
         }
         engine.onHostSet = { [unowned self] s, hosts in self.publish(service: s, hosts: hosts) }
 

@@ -1,10 +1,10 @@
 import MeshCore
 
-/// A registration as it is stored in etcd: enough to register the endpoint elsewhere, and who
-/// wrote it (an instance ignores its own writes when they come back through the watch). Health
-/// stays local: another instance runs the HTTP and TCP checks itself, but TTL reports reach
-/// only the instance they were sent to, and only that one deregisters an instance for staying
-/// critical.
+/// An endpoint as it is stored in etcd (`/mesh-top/registry/SERVICE/ID`): enough to route to it
+/// elsewhere, and the instance owning it: the one whose mesh.yaml names it (`registration`
+/// nil) or that took its registration. Health stays local: another instance runs the HTTP and
+/// TCP checks itself, but TTL reports reach only the instance they were sent to, and only that
+/// one deregisters an instance for staying critical.
 struct SharedEntry: Codable, Equatable {
     var service: String
     var id: String
@@ -13,34 +13,35 @@ struct SharedEntry: Codable, Equatable {
     var weight: Int
     var tags: [String]
     var metadata: [String: String]
+    var supervised: Bool?
     var registration: Registration?
-    var owner: String
+    /// The owning instance's name.
+    var instance: String
 
-    init(service: String, endpoint: Endpoint, owner: String) {
+    init(service: String, endpoint: Endpoint, instance: String) {
         self.service = service; id = endpoint.id; address = endpoint.address; zone = endpoint.zone
         weight = endpoint.weight; tags = endpoint.tags; metadata = endpoint.metadata
-        registration = endpoint.registration; self.owner = owner
+        supervised = endpoint.supervised ? true : nil
+        registration = endpoint.registration; self.instance = instance
     }
 
-    /// The endpoint as another instance registers it: without the TTL checks and the
-    /// deregistration delay, which belong to the instance that took the registration.
+    /// The endpoint as another instance routes to it: a registration without the TTL checks
+    /// and the deregistration delay, which belong to the instance that took it.
     var endpoint: Endpoint {
-        var registration = registration ?? Registration()
-        registration.checks = registration.checks.filter { $0.kind != .ttl }.map { check in
-            var check = check
-            check.deregisterCriticalAfter = nil
-            return check
+        let registration = registration.map { registration in
+            var registration = registration
+            registration.checks = registration.checks.filter { $0.kind != .ttl }.map { check in
+                var check = check
+                check.deregisterCriticalAfter = nil
+                return check
+            }
+            return registration
         }
-        return Endpoint(id: id, address: address, zone: zone, weight: weight, tags: tags, metadata: metadata,
-                        registration: registration)
+        var endpoint = Endpoint(id: id, address: address, zone: zone, weight: weight, tags: tags, metadata: metadata,
+                                supervised: supervised ?? false, registration: registration)
+        endpoint.owner = instance
+        return endpoint
     }
 
-    /// `/mesh-top/registry/SERVICE/ID`.
-    static func key(service: String, id: String) -> String { SharedRegistry.prefix + service + "/" + id }
-
-    /// The ID back from a key (an ID never holds '/': the Consul API refuses it).
-    static func id(ofKey key: String) -> String? {
-        guard key.hasPrefix(SharedRegistry.prefix), let slash = key.lastIndex(of: "/") else { return nil }
-        return String(key[key.index(after: slash)...])
-    }
+    var ref: EndpointRef { EndpointRef(service: service, endpoint: id) }
 }

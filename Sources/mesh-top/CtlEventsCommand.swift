@@ -9,12 +9,16 @@ struct CtlEventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "events", abstract: "Print events as JSON lines and follow new ones (like tail -f).")
 
     /// Every event type, as recordings name them.
-    static let types = ["endpoint.state", "operator", "failover", "panic", "registry", "alert", "fault", "sample"]
+    static let types = ["endpoint.state", "operator", "failover", "panic", "registry", "check", "alert", "fault", "instance",
+                        "view", "sample"]
+    /// Left out unless asked for: a sample a second, and other instances' views (the dashboard
+    /// shows those on the endpoints).
+    static let quiet: Set<String> = ["sample", "view"]
 
     @OptionGroup var ctl: CtlOptions
     @Option(help: ArgumentHelp("Start after this event sequence number.", valueName: "seq")) var since: UInt64 = 0
     @Flag(help: "Print what is there and stop instead of following.") var once = false
-    @Option(help: ArgumentHelp("Only these event types, comma-separated (\(types.joined(separator: ", ")), or all). Default: all but sample (one per second).", valueName: "types"))
+    @Option(help: ArgumentHelp("Only these event types, comma-separated (\(types.joined(separator: ", ")), or all). Default: all but sample (one per second) and view.", valueName: "types"))
     var type: String?
 
     func run() throws {
@@ -43,7 +47,7 @@ struct CtlEventsCommand: ParsableCommand {
 
     /// `--type`: the types to print; an unknown one is named with the list of known ones.
     static func types(_ option: String?) throws(CommandError) -> Set<String> {
-        guard let option else { return Set(types.filter { $0 != "sample" }) }
+        guard let option else { return Set(types).subtracting(quiet) }
         var wanted = Set<String>()
         for word in option.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
             if word == "all" { wanted.formUnion(types); continue }

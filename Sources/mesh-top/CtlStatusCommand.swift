@@ -65,21 +65,32 @@ struct CtlStatusCommand: ParsableCommand {
         var out = "\(state.name.isEmpty ? "mesh" : state.name) · \(origin) · mesh time \(MeshDuration.format(state.time))"
             + " · \(state.healthyCount)/\(state.endpointCount) healthy · seq \(state.seq)\n"
         for alert in state.alerts { out += "ALERT \(alert.severity.rawValue) \(alert.name) \(alert.subject)\n" }
-        let columns = ["ENDPOINT", "STATE", "ZONE", "WEIGHT", "RPS", "ACTIVE", "P50", "P99", "ERR/S"]
+        // A shared mesh: its instances, who owns each endpoint, and where the others see it otherwise.
+        let shared = state.instance != nil
+        if let me = state.instance {
+            out += "instances: " + state.instances.map { $0.name == me ? "\($0.name) (here)" : $0.name }.joined(separator: ", ") + "\n"
+        }
+        var columns = ["ENDPOINT", "STATE", "ZONE", "WEIGHT", "RPS", "ACTIVE", "P50", "P99", "ERR/S"]
+        if shared { columns += ["OWNER", "ELSEWHERE"] }
         var rows: [[String]] = []
         for service in state.services {
             for e in service.endpoints {
-                rows.append(["\(service.name)/\(e.id)", e.state.rawValue, e.zone.isEmpty ? "-" : e.zone, String(e.weight),
-                             String(format: "%.1f", e.load.rps), String(e.load.active),
-                             Self.ms(e.load.p50), Self.ms(e.load.p99), String(format: "%.2f", e.load.errors)])
+                var row = ["\(service.name)/\(e.id)", e.state.rawValue, e.zone.isEmpty ? "-" : e.zone, String(e.weight),
+                           String(format: "%.1f", e.load.rps), String(e.load.active),
+                           Self.ms(e.load.p50), Self.ms(e.load.p99), String(format: "%.2f", e.load.errors)]
+                if shared {
+                    let elsewhere = e.disagreements.map { "\($0.state.rawValue) from \($0.instance)" }
+                    row += [e.owner ?? "-", elsewhere.isEmpty ? "-" : elsewhere.joined(separator: ", ")]
+                }
+                rows.append(row)
             }
         }
         let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
-                i < 3 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                      : String(repeating: " ", count: widths[i] - cell.count) + cell
-            }.joined(separator: "  ") + "\n"
+                i < 3 || i > 8 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                               : String(repeating: " ", count: widths[i] - cell.count) + cell
+            }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
         out += line(columns)
         for row in rows { out += line(row) }
@@ -92,5 +103,14 @@ struct CtlStatusCommand: ParsableCommand {
 
     private static func ms(_ seconds: Double) -> String {
         seconds < 0.001 && seconds > 0 ? String(format: "%.2fms", seconds * 1000) : String(format: "%.0fms", seconds * 1000)
+    }
+}
+
+extension String {
+    /// Without the padding a last, left-aligned column leaves.
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
     }
 }

@@ -26,8 +26,11 @@ struct RunCommand: ParsableCommand {
     /// More loops than this only add threads that wait.
     static let maxThreads = 256
 
-    @Option(help: ArgumentHelp("Share registrations with other mesh-top instances through etcd.", valueName: "etcd://host:port[,host:port...]"))
+    @Option(help: ArgumentHelp("Share the mesh with other mesh-top instances through etcd: endpoints, the operator's drains, kills, restores and weights, and each instance's view of health.", valueName: "etcd://host:port[,host:port...]"))
     var registry: String?
+
+    @Option(help: ArgumentHelp("This instance's name in the shared mesh (default: the host name). Each instance needs its own.", valueName: "name"))
+    var instance: String?
 
     @OptionGroup var recording: RecordOption
 
@@ -44,17 +47,33 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw CommandError("\(error)")
             }
+            if instance != nil, registry == nil {
+                throw CommandError("--instance names this instance in a shared mesh: give --registry etcd://… too")
+            }
+            let me = try Self.instanceName(instance)
             let name = ((config as NSString).lastPathComponent as NSString).deletingPathExtension
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
-            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run", mesh: LiveMesh.mesh(of: mesh, name: name))
+            let header = LiveMesh.mesh(of: mesh, name: name, instance: cluster == nil ? nil : me)
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run", mesh: header)
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                    logDirectory: logs, registry: cluster, onEvent: sinks.accept)
+                                    logDirectory: logs, registry: cluster, instance: me, announce: { Stderr.line("mesh-top: \($0)") },
+                                    onEvent: sinks.accept)
             defer { live.shutdown() }
             try SessionLauncher.run(live, sinks: sinks, settings: .init(
                 mode: .live, source: name, speed: 1, duration: options.duration,
                 refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
         }
+    }
+
+    /// `--instance`, or the host name: a name etcd keys can hold (no '/', no spaces).
+    static func instanceName(_ given: String?) throws(CommandError) -> String {
+        let name = given ?? ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "mesh-top"
+        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+        guard !name.isEmpty, name.count <= 64, allowed else {
+            throw CommandError("--instance '\(name)': expected letters, digits, '-', '_' or '.' (at most 64)")
+        }
+        return name
     }
 }

@@ -34,6 +34,14 @@ import Testing
         check(frame { $0.selection = .endpoint(Fixtures.ref("checkout", "checkout-b1")) }, 100, 30, "detail-balancer-100x30")
     }
 
+    /// A shared mesh: the instances in the header, where another instance sees an endpoint
+    /// otherwise (on its row and in the detail pane, with its owner), who drained what where.
+    @Test func sharedMeshShowsInstancesOwnersAndDisagreements() {
+        var view = DashboardView()
+        view.selection = .endpoint(Fixtures.ref("checkout", "checkout-b1"))
+        check(DashboardFrame(state: Fixtures.shared(), status: Fixtures.live, view: view), 100, 30, "shared-100x30")
+    }
+
     @Test func helpScreen() { check(frame { $0.helpVisible = true }, 80, 24, "help-80x24") }
 
     @Test func minimumSize() { check(frame(), 60, 16, "demo-60x16") }

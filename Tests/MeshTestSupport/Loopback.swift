@@ -4,12 +4,12 @@ public import Glibc
 
 /// 127.0.0.1 for tests: addresses, and ports that are free now.
 public enum Loopback {
-    /// Runs `body` with 127.0.0.1:port as a `sockaddr`.
-    public static func withAddress<T>(_ port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    /// Runs `body` with host:port (127.0.0.1 unless given) as a `sockaddr`.
+    public static func withAddress<T>(_ port: Int, host: String = "127.0.0.1", _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(host)
         return withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

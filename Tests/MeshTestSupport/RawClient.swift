@@ -20,11 +20,14 @@ public final class RawClient {
     private let fd: Int32
     private var pending: [UInt8] = []
 
-    public init(port: Int, timeout: Double = 5) throws {
+    /// Connects to `host` (an IPv4 address; 127.0.0.1 unless given) on the calling thread, so
+    /// in the calling thread's network namespace.
+    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let rc = Loopback.withAddress(port) { connect(fd, $0, $1) }
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let rc = Loopback.withAddress(port, host: host) { connect(fd, $0, $1) }
         guard rc == 0 else { close(fd); throw Failure.connect }
     }
 

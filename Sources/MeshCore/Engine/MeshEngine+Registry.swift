@@ -41,6 +41,21 @@ extension MeshEngine {
         replan(s, now: now)
     }
 
+    /// An endpoint another instance of a shared mesh owns (its mesh.yaml's or a registration it
+    /// took), as that instance last wrote it: added, or replaced whole. The operator's hold on
+    /// it here stays: the operator's word travels on its own, and a copy written again (the
+    /// owner restarted, its lease was renewed) is not a restore.
+    public func mirror(service name: String, endpoint: Endpoint, now: Double) {
+        var endpoint = endpoint
+        let ref = EndpointRef(service: name, endpoint: endpoint.id)
+        var hold = EndpointRuntime.Hold.none
+        if let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)] {
+            hold = runtime.hold
+            if hold != .none { endpoint.maintenance = state.endpoint(ref)?.maintenance }
+        }
+        register(service: name, endpoint: endpoint, keeping: hold, now: now)
+    }
+
     /// Removes an endpoint; its slot stays empty so other slots keep their numbers. The event
     /// goes out first, while the driver can still find the endpoint's slot.
     public func deregister(_ ref: EndpointRef, reason: String? = nil, now: Double) throws(OperatorError) {

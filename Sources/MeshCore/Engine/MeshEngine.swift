@@ -20,6 +20,8 @@ public final class MeshEngine {
         set { alertWatch = AlertWatch(rules: newValue) }
     }
     private var alertWatch = AlertWatch(rules: [])
+    /// In a shared mesh, this instance's name: operator commands given here carry it.
+    public var instance: String?
     /// The earliest moment a TTL may run out or a critical check may deregister its instance:
     /// `tick` looks at the checks only from then on.
     var checkDeadline = Double.infinity
@@ -147,4 +149,13 @@ public final class MeshEngine {
 
     /// A simulated-world or operator note for the events pane and recordings.
     public func recordFault(_ fault: Fault, now: Double) { emit(.fault(fault), at: now) }
+
+    /// An instance of the shared mesh joined, left or was lost.
+    public func recordInstance(_ change: InstanceChange, now: Double) { emit(.instance(change), at: now) }
+
+    /// Another instance's view of an endpoint; ignored when the endpoint is not known here.
+    public func recordView(_ view: ViewChange, now: Double) {
+        guard let endpoint = state.endpoint(view.endpoint), endpoint.views?[view.instance] != view.state else { return }
+        emit(.view(view), at: now)
+    }
 }

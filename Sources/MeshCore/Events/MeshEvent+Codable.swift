@@ -18,6 +18,8 @@ extension MeshEvent: Codable {
         case "sample": body = .sample(try LoadSample(from: decoder))
         case "alert": body = .alert(try AlertChange(from: decoder))
         case "fault": body = .fault(try Fault(from: decoder))
+        case "instance": body = .instance(try InstanceChange(from: decoder))
+        case "view": body = .view(try ViewChange(from: decoder))
         case "keyframe": body = .keyframe(try c.decode(MeshState.self, forKey: .state))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown event type '\(type)'")
@@ -40,6 +42,8 @@ extension MeshEvent: Codable {
         case .sample(let p): try p.encode(to: encoder)
         case .alert(let p): try p.encode(to: encoder)
         case .fault(let p): try p.encode(to: encoder)
+        case .instance(let p): try p.encode(to: encoder)
+        case .view(let p): try p.encode(to: encoder)
         case .keyframe(let s): try c.encode(s, forKey: .state)
         }
     }

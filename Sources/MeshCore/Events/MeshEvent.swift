@@ -16,6 +16,8 @@ public struct MeshEvent: Sendable, Equatable {
         case sample(LoadSample)
         case alert(AlertChange)
         case fault(Fault)
+        case instance(InstanceChange)
+        case view(ViewChange)
         case keyframe(MeshState)
     }
 
@@ -35,14 +37,17 @@ public struct MeshEvent: Sendable, Equatable {
         case .sample: "sample"
         case .alert: "alert"
         case .fault: "fault"
+        case .instance: "instance"
+        case .view: "view"
         case .keyframe: "keyframe"
         }
     }
 
-    /// Worth showing in the events pane (samples and keyframes are bookkeeping).
+    /// Worth showing in the events pane (samples, keyframes and other instances' views are
+    /// bookkeeping: the topology shows the views).
     public var isNotable: Bool {
         switch body {
-        case .sample, .keyframe: false
+        case .sample, .keyframe, .view: false
         default: true
         }
     }

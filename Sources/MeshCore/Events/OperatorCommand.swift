@@ -8,9 +8,13 @@ public struct OperatorCommand: Codable, Sendable, Equatable {
     public var weight: Int?
     /// Why, when the operator said (a Consul maintenance reason, for `drain`).
     public var reason: String?
+    /// Where: the instance of a shared mesh it was given to (`--instance`); nil outside one.
+    public var instance: String?
 
-    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil, reason: String? = nil) {
+    public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil, reason: String? = nil,
+                instance: String? = nil) {
         self.action = action; self.target = target; self.by = by; self.weight = weight; self.reason = reason
+        self.instance = instance
     }
 
     public init(from decoder: any Decoder) throws {

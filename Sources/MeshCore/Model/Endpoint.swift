@@ -27,6 +27,11 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
     /// Why an operator took it out of rotation, when they said (Consul's maintenance reason);
     /// cleared by `restore`.
     public var maintenance: String?
+    /// In a shared mesh: the instance whose mesh.yaml names it or that took its registration.
+    public var owner: String?
+    /// In a shared mesh: how the other instances see it (instance → state), each by its own
+    /// checks; nil when none has said.
+    public var views: [String: EndpointState]?
     /// Recent active check results, oldest first. Kept out of keyframes and `/v1/mesh`
     /// (samples refill it), like `latency`.
     public var checks: [CheckMark] = []
@@ -35,6 +40,7 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
 
     private enum CodingKeys: String, CodingKey {
         case id, address, zone, weight, tags, metadata, supervised, state, since, load, history, registration, maintenance
+        case owner, views
     }
 
     /// Equal when what a keyframe carries is: the check marks and the last histogram are a
@@ -43,7 +49,7 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         l.id == r.id && l.address == r.address && l.zone == r.zone && l.weight == r.weight && l.tags == r.tags
             && l.metadata == r.metadata && l.supervised == r.supervised && l.state == r.state && l.since == r.since
             && l.load == r.load && l.history == r.history && l.registration == r.registration
-            && l.maintenance == r.maintenance
+            && l.maintenance == r.maintenance && l.owner == r.owner && l.views == r.views
     }
 
     public init(
@@ -55,6 +61,11 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         self.tags = tags; self.metadata = metadata; self.supervised = supervised
         self.state = state; self.since = since; self.load = .idle; self.history = []
         self.registration = registration
+    }
+
+    /// The other instances that see it otherwise than `state` (sorted by name).
+    public var disagreements: [(instance: String, state: EndpointState)] {
+        (views ?? [:]).filter { $0.value != state }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The weight the balancer gives it: `Weights.Warning` while a registration's worst check

@@ -44,6 +44,14 @@ extension MeshState {
             }
         case .fault:
             break
+        case .instance(let change):
+            applyInstance(change, at: event.t)
+        case .view(let view):
+            if let (s, e) = position(of: view.endpoint) {
+                var views = services[s].endpoints[e].views ?? [:]
+                views[view.instance] = view.state
+                services[s].endpoints[e].views = views.isEmpty ? nil : views
+            }
         case .keyframe(let frame):
             let kept = self
             self = frame
@@ -93,6 +101,21 @@ extension MeshState {
         }
     }
 
+    /// An instance that leaves takes its views with it: nobody sees through it any more.
+    private mutating func applyInstance(_ change: InstanceChange, at t: Double) {
+        instances.removeAll { $0.name == change.instance }
+        if change.action == .joined {
+            instances.append(MeshInstance(name: change.instance, admin: change.admin, since: t))
+            return
+        }
+        for s in services.indices {
+            for e in services[s].endpoints.indices where services[s].endpoints[e].views?[change.instance] != nil {
+                services[s].endpoints[e].views?[change.instance] = nil
+                if services[s].endpoints[e].views?.isEmpty == true { services[s].endpoints[e].views = nil }
+            }
+        }
+    }
+
     private mutating func applyRegistry(_ change: RegistryChange, at t: Double) {
         guard let s = services.firstIndex(where: { $0.name == change.service }) else {
             if change.action == .registered {
@@ -102,7 +125,11 @@ extension MeshState {
         }
         let existing = services[s].endpoints.firstIndex { $0.id == change.endpoint.id }
         switch (change.action, existing) {
-        case (.registered, let i?): services[s].endpoints[i] = change.endpoint
+        case (.registered, let i?):
+            // Registered again, it is the same endpoint to the other instances: their views stay.
+            let views = services[s].endpoints[i].views
+            services[s].endpoints[i] = change.endpoint
+            if change.endpoint.views == nil { services[s].endpoints[i].views = views }
         case (.registered, nil): services[s].endpoints.append(change.endpoint)
         case (.deregistered, let i?): services[s].endpoints.remove(at: i)
         case (.deregistered, nil): break

@@ -17,10 +17,15 @@ public struct MeshState: Codable, Sendable, Equatable {
     public var alerts: [FiringAlert]
     /// Recent notable events, oldest first.
     public var log: [MeshEvent]
+    /// In a shared mesh: this instance's name (`--instance`); nil outside one.
+    public var instance: String?
+    /// In a shared mesh: the instances up now, this one included, in the order they joined.
+    public var instances: [MeshInstance]
 
     public init(name: String = "", summary: String = "", source: String = "demo", services: [Service] = []) {
         self.name = name; self.summary = summary; self.source = source
         self.time = 0; self.seq = 0; self.services = services; self.alerts = []; self.log = []
+        self.instances = []
     }
 
     public func service(_ name: String) -> Service? { services.first { $0.name == name } }
@@ -38,7 +43,7 @@ public struct MeshState: Codable, Sendable, Equatable {
     }
 
     // Keyframes nest a state; its own log would only repeat what the recording already holds.
-    private enum CodingKeys: String, CodingKey { case name, summary, source, time, seq, services, alerts, log }
+    private enum CodingKeys: String, CodingKey { case name, summary, source, time, seq, services, alerts, log, instance, instances }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -50,5 +55,7 @@ public struct MeshState: Codable, Sendable, Equatable {
         services = try c.decode([Service].self, forKey: .services)
         alerts = try c.decodeIfPresent([FiringAlert].self, forKey: .alerts) ?? []
         log = try c.decodeIfPresent([MeshEvent].self, forKey: .log) ?? []
+        instance = try c.decodeIfPresent(String.self, forKey: .instance)
+        instances = try c.decodeIfPresent([MeshInstance].self, forKey: .instances) ?? []
     }
 }

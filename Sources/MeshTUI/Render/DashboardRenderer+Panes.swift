@@ -67,6 +67,15 @@ extension DashboardRenderer {
         var place: [(String, CellStyle)] = [("zone ", label), (e.zone.isEmpty ? "-" : e.zone, .plain)]
         if let address = e.address { place = [("addr ", label), (address, .plain), ("  ", label)] + place }
         lines.append(place)
+        // A shared mesh: who owns it, and how the other instances see it (where they disagree
+        // is what the operator looks for).
+        if let owner = e.owner {
+            var shared: [(String, CellStyle)] = [("owner ", label), (owner, .plain)]
+            for (instance, seen) in (e.views ?? [:]).sorted(by: { $0.key < $1.key }) {
+                shared += [("  \(instance) ", label), (seen.rawValue, CellStyle(seen == e.state ? .normal : Glyphs.role(seen), bold: seen != e.state))]
+            }
+            lines.append(shared)
+        }
         let share = service.load.rps > 0 ? " (\(Format.fixed(e.load.rps / service.load.rps * 100, 0))%)" : ""
         lines.append([("weight ", label), (String(e.weight), .plain), ("  rps ", label), (Format.rate(e.load.rps) + share, .plain),
                       ("  act ", label), (String(e.load.active), .plain)])

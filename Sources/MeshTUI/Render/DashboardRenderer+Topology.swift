@@ -146,8 +146,17 @@ extension DashboardRenderer {
         let role = Glyphs.role(e.state)
         x = buffer.put(glyphs.state(e.state) + " ", x: x, y: y, style: CellStyle(role, bold: true))
         let out = !e.state.isEligible
-        buffer.put(Format.fit(e.id, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
-                   style: CellStyle(out ? .muted : .normal), limit: columns.nameWidth - 1)
+        x = buffer.put(Format.fit(e.id, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
+                       style: CellStyle(out ? .muted : .normal), limit: columns.nameWidth - 1)
+        // In a shared mesh: the instance owning it, when not this one, and another instance
+        // that sees it otherwise ("healthy here, unhealthy from b").
+        if let owner = e.owner, owner != state.instance {
+            x = buffer.put(" @" + owner, x: x, y: y, style: CellStyle(.muted), limit: columns.nameWidth - 1)
+        }
+        if let other = e.disagreements.first {
+            let mark = (glyphs.ascii ? " !=" : " ≠") + other.instance
+            buffer.put(mark, x: x, y: y, style: CellStyle(Glyphs.role(other.state), bold: true), limit: columns.nameWidth - 1)
+        }
         if let c = columns.column(.state) {
             buffer.put(e.state.rawValue, x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)
         }

@@ -122,6 +122,11 @@ struct DashboardRenderer {
             items.append(("success", "-", .muted))
         }
         items.append(("p99", Format.latency(totals.p99), totals.p99 > 0.5 ? .warn : .normal))
+        if let me = state.instance {
+            // A shared mesh: its instances, this one first.
+            let others = state.instances.map(\.name).filter { $0 != me }
+            items.append(("instances", ([me] + others).joined(separator: ","), others.isEmpty ? .muted : .normal))
+        }
         if let retries = totals.retries, retries >= 0.05 {
             items.append(("retries", Format.rate(retries) + "/s", .warn))
         }

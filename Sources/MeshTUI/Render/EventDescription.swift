@@ -19,7 +19,8 @@ struct EventDescription {
             }
         case .operatorCommand(let c):
             let weight = c.action == .weight ? " \(arrow) \(c.weight.map(String.init) ?? "?")" : ""
-            text = "\(c.action.rawValue) \(c.target)\(weight) by \(c.by)" + (c.reason.map { ": \(Self.oneLine($0))" } ?? "")
+            text = "\(c.action.rawValue) \(c.target)\(weight) by \(c.by)" + (c.instance.map { " on \($0)" } ?? "")
+                + (c.reason.map { ": \(Self.oneLine($0))" } ?? "")
             glyph = glyphs.ascii ? "@" : "⚙"
             role = .normal
         case .failover(let f):
@@ -50,6 +51,14 @@ struct EventDescription {
             text = "fault \(f.action) \(f.target)" + (f.detail.isEmpty ? "" : " \(f.detail)")
             glyph = glyphs.ascii ? "*" : "ϟ"
             role = .warn
+        case .instance(let i):
+            text = "instance \(i.instance) \(i.action.rawValue)" + (i.admin.map { " (admin \($0))" } ?? "")
+                + (i.detail.map { ": \(Self.oneLine($0))" } ?? "")
+            glyph = i.action == .joined ? "+" : "-"
+            role = i.action == .lost ? .bad : .normal
+        case .view(let v):
+            text = "\(v.endpoint) \(v.state?.rawValue ?? "unseen") from \(v.instance)"
+            glyph = " "; role = .muted
         case .sample:
             text = "sample"; glyph = " "; role = .muted
         case .keyframe:

@@ -1,0 +1,95 @@
+import Foundation
+import NIOCore
+
+extension EtcdClient {
+    /// Follows every change under `prefix` after `revision`. `onEvents` runs on an event loop
+    /// for each batch, in revision order (a batch holds whole revisions: a lease's expiry,
+    /// which deletes all its keys at once, comes as one batch). The first member to take the
+    /// watch within `timeout` keeps it; see `EtcdWatch` for how it ends.
+    public func watch(prefix: String, after revision: Int64, onEvents: @escaping @Sendable ([EtcdEvent]) -> Void) -> EtcdWatch {
+        let watch = EtcdWatch(after: revision, promise: transport.group.next().makePromise())
+        open(watch, prefix: prefix, members: memberOrder, failures: [], onEvents: onEvents)
+        return watch
+    }
+
+    private func open(_ watch: EtcdWatch, prefix: String, members: [Int], failures: [String],
+                      onEvents: @escaping @Sendable ([EtcdEvent]) -> Void) {
+        guard let index = members.first else {
+            return watch.finish(.failure(EtcdError("cannot reach etcd: \(failures.joined(separator: "; "))", kind: .unreachable)))
+        }
+        let member = cluster.members[index]
+        let request = WatchCreate(create_request: .init(key: Self.base64(prefix), range_end: Self.prefixEnd(prefix),
+                                                        start_revision: watch.revision + 1, progress_notify: true))
+        let body = (try? JSONEncoder().encode(request)).map(Array.init) ?? []
+        let loop = transport.group.next()
+        let opened = loop.makePromise(of: Void.self)
+        let stream = transport.stream("/v3/watch", body: body, to: member, connectTimeout: timeout) { line in
+            guard let answer = try? JSONDecoder().decode(WatchAnswer.self, from: Data(line)) else { return }
+            if let error = answer.error {
+                throw EtcdError("etcd watch at \(member): \(error.message ?? error.error ?? "error")", kind: .answered(status: 500))
+            }
+            guard let result = answer.result else { return }
+            if let compacted = result.compact_revision.flatMap({ Int64($0) }), compacted > 0 {
+                throw EtcdError("etcd has compacted the revisions after \(watch.revision) away (to \(compacted))",
+                                kind: .compacted(revision: compacted))
+            }
+            if result.canceled == true {
+                throw EtcdError("etcd at \(member) cancelled the watch: \(result.cancel_reason ?? "no reason given")")
+            }
+            if result.created == true { return opened.succeed(()) }
+            let events: [EtcdEvent] = (result.events ?? []).compactMap { event in
+                guard let kv = event.kv else { return nil }
+                let pair = Self.pair(kv)
+                return event.type == "DELETE" ? .delete(key: pair.key, revision: pair.modRevision) : .put(pair)
+            }
+            if events.isEmpty {
+                // A progress notification: nothing happened up to its header's revision.
+                if let revision = result.header?.revision.flatMap({ Int64($0) }) { watch.advance(to: revision) }
+                return
+            }
+            onEvents(events)
+            watch.advance(to: events.map(\.revision).max() ?? 0)
+        }
+        guard watch.attach(stream) else { return stream.cancel() }
+        // A member that takes the connection but never answers (frozen) is passed over.
+        let timer = loop.scheduleTask(in: timeout) {
+            opened.fail(EtcdError("\(member): no answer to /v3/watch in \(self.timeout.nanoseconds / 1_000_000_000) s", kind: .unreachable))
+        }
+        opened.futureResult.whenComplete { result in
+            timer.cancel()
+            switch result {
+            case .success:
+                self.prefer(index)
+                watch.opened(on: member)
+                stream.ended.whenComplete { result in
+                    // The member went away mid-stream: the watch stopped, to resume elsewhere.
+                    if case .failure(let error as EtcdError) = result, error.isMemberFailure { return watch.finish(.success(())) }
+                    watch.finish(result)
+                }
+            case .failure(let error as EtcdError) where error.isMemberFailure:
+                stream.cancel()
+                self.open(watch, prefix: prefix, members: Array(members.dropFirst()), failures: failures + [error.description],
+                          onEvents: onEvents)
+            case .failure(let error):
+                watch.finish(.failure(error))
+            }
+        }
+        // Ended before it opened: why decides whether the next member is tried.
+        stream.ended.whenComplete { result in
+            switch result {
+            case .success: opened.fail(EtcdError("\(member): closed the watch before it started", kind: .unreachable))
+            case .failure(let error): opened.fail(error)
+            }
+        }
+    }
+}
+
+extension EtcdEvent {
+    /// The revision of the change.
+    public var revision: Int64 {
+        switch self {
+        case .put(let pair): pair.modRevision
+        case .delete(_, let revision): revision
+        }
+    }
+}
