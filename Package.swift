@@ -83,11 +83,18 @@ let package = Package(
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw"], swiftSettings: strict),
 
+        // The one HTTP/1 message reader (RFC 9112 framing, in place) the proxy and the probe share.
+        .target(
+            name: "MeshHTTP1",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
         // Active health checks on real sockets: HTTP and TCP probes on event loops.
         .target(
             name: "MeshProbe",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshHTTP1",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -98,7 +105,7 @@ let package = Package(
         .target(
             name: "MeshProxy",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshHTTP1",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -134,6 +141,16 @@ let package = Package(
         .target(name: "MeshTestSupport", path: "Tests/MeshTestSupport", swiftSettings: strict),
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
+        .testTarget(
+            name: "MeshHTTP1Tests",
+            dependencies: [
+                "MeshHTTP1",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
         .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
@@ -161,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "MeshProxyTests",
             dependencies: [
-                "MeshProxy", "MeshCore", "MeshTestSupport",
+                "MeshProxy", "MeshCore", "MeshHTTP1", "MeshTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

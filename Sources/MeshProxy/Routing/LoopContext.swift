@@ -29,6 +29,8 @@ final class LoopContext {
     var frontends = Registry<HTTPFrontendHandler>()
     var outcomeHook: ((Int32, Bool) -> Void)?
     var ticker: RepeatedTask?
+    /// A graceful stop has begun: no connection outlives its current request.
+    var stopping = false
     lazy var bootstrap: ClientBootstrap = ClientBootstrap(group: eventLoop)
         .connectTimeout(.nanoseconds(Int64(config.connectTimeout * 1e9)))
         .channelOption(ChannelOptions.allowRemoteHalfClosure, value: config.mode == .tcp)
