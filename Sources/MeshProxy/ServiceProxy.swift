@@ -113,6 +113,11 @@ public final class ServiceProxy: Sendable {
         fromEveryLoop { $0.openConnections }.map { $0.reduce(0, +) }
     }
 
+    /// HTTP connections with a request under way and TCP relays, summed over all loops.
+    public func connectionsInFlight() -> EventLoopFuture<Int> {
+        fromEveryLoop { $0.connectionsInFlight }.map { $0.reduce(0, +) }
+    }
+
     /// Looks every 20 ms until no connection is left, the deadline passes, or `stop()` took the loops.
     private func waitForConnections(until deadline: NIODeadline, on anyLoop: any EventLoop) -> EventLoopFuture<Void> {
         guard !loops.isEmpty, NIODeadline.now() < deadline else { return anyLoop.makeSucceededVoidFuture() }

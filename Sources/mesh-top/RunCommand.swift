@@ -47,9 +47,13 @@ struct RunCommand: ParsableCommand {
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, registry: cluster, onEvent: sinks.accept)
             defer { live.shutdown() }
-            try SessionLauncher.run(live, sinks: sinks, settings: .init(
-                mode: .live, source: name, speed: 1, duration: options.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, admin: admin))
+            let outcome = Result {
+                try SessionLauncher.run(live, sinks: sinks, settings: .init(
+                    mode: .live, source: name, speed: 1, duration: options.duration,
+                    refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, admin: admin))
+            }
+            GracefulStop.drain(live)
+            try outcome.get()
         }
     }
 }

@@ -123,6 +123,8 @@ extension HTTPFrontendHandler {
             finishAttempt(success: false)
             dropUpstream()
             closing = true
+            // What was passed on goes out first: the client sees the response cut short.
+            context?.flush()
             context?.close(promise: nil)
         case .closeClient:
             finishAttempt(success: true)

@@ -299,6 +299,14 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         apply(exchange.headTimedOut())
     }
 
+    var hasRequestInFlight: Bool {
+        switch exchange.state {
+        case .idle: reader.bufferedBytes > 0
+        case .closed: false
+        default: true
+        }
+    }
+
     /// The listener is stopping gracefully.
     func stop() {
         apply(exchange.stop(requestPending: reader.bufferedBytes > 0))

@@ -172,13 +172,21 @@ extension LoopContext {
         relays.reduce(frontends.count) { $0 + $1.count }
     }
 
+    /// HTTP connections with a request under way (or part of one received), and TCP relays.
+    var connectionsInFlight: Int {
+        relays.reduce(frontends.elements.filter(\.hasRequestInFlight).count) { $0 + $1.count }
+    }
+
+    /// Closes every connection at once. Clients first: a request whose upstream closed would
+    /// otherwise be retried or answered.
     func shutdown() {
+        stopping = true
         ticker?.cancel()
         ticker = nil
+        for frontend in frontends.elements { frontend.context?.close(promise: nil) }
+        for registry in relays { for relay in registry.elements { relay.close() } }
         for slot in idle.indices { idle[slot].removeAll() }
         for registry in upstreams { for conn in registry.elements { conn.close() } }
-        for registry in relays { for relay in registry.elements { relay.close() } }
-        for frontend in frontends.elements { frontend.context?.close(promise: nil) }
         outcomeHook = nil
     }
 }
