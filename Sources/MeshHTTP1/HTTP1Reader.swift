@@ -59,13 +59,27 @@ public struct HTTP1Reader: Sendable {
     /// The next response head and its bytes; nil until all of it has arrived. Its body (none for
     /// 1xx, 204, 304 and answers to HEAD) is read next.
     public mutating func readResponseHead(requestMethod: MethodKind) throws(HTTP1Violation) -> (ResponseHead, ByteBuffer)? {
+        guard let (head, bytes, _) = try readResponse(requestMethod: requestMethod, wholeBody: false) else { return nil }
+        return (head, bytes)
+    }
+
+    /// The next response head — with its body in the same slice when the body has a length and
+    /// has all arrived (`whole`): the common answer then goes on as one write. Otherwise the body
+    /// is read next.
+    public mutating func readResponse(requestMethod: MethodKind,
+                                      wholeBody: Bool = true) throws(HTTP1Violation) -> (ResponseHead, ByteBuffer, whole: Bool)? {
         guard let end = try findEnd() else { return nil }
         let result = buffer.withUnsafeReadableBytes { p in
             Result { () throws(HTTP1Violation) in try HTTP1HeadParser.parseResponse(p, end: end) }
         }
         let head = try result.get()
-        body = BodyReader(head.bodyFraming(requestMethod: requestMethod), limits: limits)
-        return (head, buffer.readSlice(length: end)!)
+        let framing = head.bodyFraming(requestMethod: requestMethod)
+        if wholeBody, case .length(let n) = framing, buffer.readableBytes - end >= n {
+            body = BodyReader(.none)
+            return (head, buffer.readSlice(length: end + n)!, true)
+        }
+        body = BodyReader(framing, limits: limits)
+        return (head, buffer.readSlice(length: end)!, framing == .none)
     }
 
     private mutating func findEnd() throws(HTTP1Violation) -> Int? {

@@ -34,7 +34,7 @@ public struct ServiceConfig: Sendable, Equatable {
 }
 
 extension ServiceConfig {
-    static let keys = ["name", "listen", "protocol", "endpoints", "limits"] + PolicyReader.keys
+    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits"]
 
     init(_ field: Field) throws(ConfigError) {
         let map = try field.object(Self.keys)

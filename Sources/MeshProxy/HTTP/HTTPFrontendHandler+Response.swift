@@ -26,8 +26,12 @@ extension HTTPFrontendHandler {
             writeClient(bytes)
             return .readBody
         case .forwardHead(.rewritten(let keepAlive, let sayKeepAlive, let dropContentLength)):
-            writeClient(HeadRewriter.response(bytes, keepAlive: keepAlive, sayKeepAlive: sayKeepAlive,
-                                              dropContentLength: dropContentLength))
+            // `bytes` may hold the body after the head: it goes on as it is.
+            writeClient(HeadRewriter.response(bytes.getSlice(at: bytes.readerIndex, length: head.length)!, keepAlive: keepAlive,
+                                              sayKeepAlive: sayKeepAlive, dropContentLength: dropContentLength))
+            if bytes.readableBytes > head.length {
+                writeClient(bytes.getSlice(at: bytes.readerIndex + head.length, length: bytes.readableBytes - head.length)!)
+            }
             return .readBody
         case .upgrade:
             writeClient(bytes)
@@ -48,7 +52,6 @@ extension HTTPFrontendHandler {
     @inline(__always)
     func relayToClient(_ bytes: ByteBuffer) {
         writeClient(bytes)
-        if let context, !context.channel.isWritable { upstream?.setReadsPaused(true) }
     }
 
     @inline(__always)

@@ -132,7 +132,10 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        owner?.flushClient()
+        guard let owner else { return }
+        owner.flushClient()
+        // A client that takes less than the origin sends: read no more until it catches up.
+        if !owner.isClientWritable { setReadsPaused(true) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -171,7 +174,8 @@ extension UpstreamConnection {
             while true {
                 switch state {
                 case .head:
-                    guard let (head, bytes) = try reader.readResponseHead(requestMethod: requestMethod) else { return }
+                    // The whole response in one slice when its body is here already.
+                    guard let (head, bytes, _) = try reader.readResponse(requestMethod: requestMethod) else { return }
                     switch owner.responseHead(head, bytes: bytes, from: self) {
                     case .readNextHead:
                         continue
