@@ -61,7 +61,7 @@ extension HTTPFrontendHandler {
     }
 
     func responseComplete(_ conn: UpstreamConnection, reusable: Bool) {
-        guard upstream === conn else { return loop.release(conn, reusable: false) }
+        guard upstream === conn else { return loop.release(conn, reusable: false, now: .now()) }
         apply(exchange.responseComplete(upstreamReusable: reusable))
     }
 
@@ -110,10 +110,10 @@ extension HTTPFrontendHandler {
             dropUpstream()
             respondLocally(reply)
         case .complete(let reuse, let closeClient):
-            finishAttempt(success: exchange.status < 500)
+            let now = finishAttempt(success: exchange.status < 500)
             if let conn = upstream {
                 upstream = nil
-                loop.release(conn, reusable: reuse)
+                loop.release(conn, reusable: reuse, now: now ?? .now())
             }
             sent.removeAll(keepingCapacity: true)
             if closeClient || (inputClosed && reader.bufferedBytes == 0) {
@@ -137,10 +137,12 @@ extension HTTPFrontendHandler {
 
     // MARK: Ending attempts and exchanges
 
-    func finishAttempt(success: Bool, report: Bool = true) {
-        guard slot >= 0 else { return }
-        loop.finished(slot, since: attemptStarted, success: success, report: report)
-        slot = -1
+    /// Accounts for the attempt in progress, if any; the time it ended.
+    @discardableResult
+    func finishAttempt(success: Bool, report: Bool = true) -> NIODeadline? {
+        guard slot >= 0 else { return nil }
+        defer { slot = -1 }
+        return loop.finished(slot, since: attemptStarted, success: success, report: report)
     }
 
     /// Lets go of the current attempt's connection without a response (client gone, retried).

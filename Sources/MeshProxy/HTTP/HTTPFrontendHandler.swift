@@ -228,7 +228,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         let expected = generation
         loop.connect(slot) { result in
             guard self.generation == expected, self.exchange.state == .dispatching, self.upstream == nil else {
-                if case .success(let conn) = result { self.loop.release(conn, reusable: true) }
+                if case .success(let conn) = result { self.loop.release(conn, reusable: true, now: .now()) }
                 return
             }
             switch result {
@@ -246,7 +246,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     private func attach(_ conn: UpstreamConnection) {
         upstream = conn
         exchange.attached()
-        conn.begin(owner: self, method: exchange.request.method, timeout: loop.config.requestTimeout)
+        conn.begin(owner: self, method: exchange.request.method, deadline: attemptStarted + loop.requestTimeout)
         for bytes in sent { conn.write(bytes) }
         upstreamNeedsFlush = true
         if !exchange.retry.replayable { sent.removeAll(keepingCapacity: true) }

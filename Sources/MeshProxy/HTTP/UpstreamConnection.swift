@@ -28,7 +28,7 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     private var keepUpstream = false
     private(set) var deadline = NIODeadline.distantFuture
     /// When the connection last went back to the pool.
-    private(set) var idleSince = NIODeadline.now()
+    var idleSince = NIODeadline.now()
     private var readsPaused = false
 
     init(slot: Int32, address: SocketAddress, loop: LoopContext) {
@@ -59,12 +59,12 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
 
     // MARK: Requests
 
-    /// Takes on `owner`'s request; the caller writes the request bytes next.
-    func begin(owner: HTTPFrontendHandler, method: MethodKind, timeout: Double) {
+    /// Takes on `owner`'s request, to be answered by `deadline`; the caller writes the request next.
+    func begin(owner: HTTPFrontendHandler, method: MethodKind, deadline: NIODeadline) {
         self.owner = owner
         state = .head
         requestMethod = method
-        deadline = NIODeadline.now() + .nanoseconds(Int64(timeout * 1e9))
+        self.deadline = deadline
     }
 
     /// Lets go of the current request without a response (client gone, retried elsewhere): the
@@ -218,7 +218,6 @@ extension UpstreamConnection {
         state = .idle
         self.owner = nil
         deadline = .distantFuture
-        idleSince = .now()
         setReadsPaused(false)
         owner.responseComplete(self, reusable: clean && keepUpstream)
     }

@@ -46,11 +46,12 @@ extension LoopContext {
         }
     }
 
-    /// Back to the pool when it may carry another request, else closed.
-    func release(_ conn: UpstreamConnection, reusable: Bool) {
+    /// Back to the pool (idle since `now`) when it may carry another request, else closed.
+    func release(_ conn: UpstreamConnection, reusable: Bool, now: NIODeadline) {
         let i = Int(conn.slot)
         if reusable, conn.isUsable, modes[i] == .open, idle[i].count < config.maxIdlePerEndpoint,
            addresses[i] == conn.address {
+            conn.idleSince = now
             idle[i].append(conn)
         } else {
             conn.close()

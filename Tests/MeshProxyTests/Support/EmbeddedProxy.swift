@@ -34,7 +34,7 @@ struct EmbeddedProxy {
         try channel.pipeline.syncOperations.addHandler(conn)
         try channel.connect(to: Self.address(slot)).wait()
         context.upstreams[Int(slot)].add(conn)
-        context.release(conn, reusable: true)
+        context.release(conn, reusable: true, now: .now())
         return channel
     }
 
