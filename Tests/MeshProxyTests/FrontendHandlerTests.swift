@@ -154,6 +154,24 @@ import Testing
         #expect(!idle.client.isActive)
     }
 
+    @Test func upgradeTurnsTheConnectionIntoATunnel() throws {
+        let p = try EmbeddedProxy()
+        let upstream = try p.pooledUpstream()
+        try p.send("GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nEARLY")
+        #expect(try p.written(upstream) == "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+        try p.answer(upstream, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nhello")
+        #expect(try p.written(p.client) == "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nhello")
+        // Bytes the client sent early, and every later byte, go through untouched both ways.
+        #expect(try p.written(upstream) == "EARLY")
+        try p.send("GET / HTTP/1.1\r\n")
+        #expect(try p.written(upstream) == "GET / HTTP/1.1\r\n")
+        try p.answer(upstream, "\u{0}binary\r")
+        #expect(try p.written(p.client) == "\u{0}binary\r")
+        try upstream.close().wait()
+        p.eventLoop.run()
+        #expect(!p.client.isActive)
+    }
+
     @Test func hashKeysMatchStableHash() throws {
         func key(_ rule: HashRule, _ text: String) throws -> UInt64 {
             var reader = HTTP1Reader()
