@@ -54,9 +54,12 @@ extension HTTPFrontendHandler {
         writeClient(bytes)
     }
 
+    /// Writes to the client. The last write is held back until the flush, so that the two go
+    /// down the pipeline as one `writeAndFlush` (the common response is one write).
     @inline(__always)
     func writeClient(_ bytes: ByteBuffer) {
-        context?.write(wrapOutboundOut(bytes), promise: nil)
+        if let held = heldWrite { context?.write(wrapOutboundOut(held), promise: nil) }
+        heldWrite = bytes
         clientNeedsFlush = true
     }
 
@@ -127,7 +130,8 @@ extension HTTPFrontendHandler {
             dropUpstream()
             closing = true
             // What was passed on goes out first: the client sees the response cut short.
-            context?.flush()
+            clientNeedsFlush = true
+            flushClient()
             context?.close(promise: nil)
         case .closeClient:
             finishAttempt(success: true)
@@ -179,8 +183,10 @@ extension HTTPFrontendHandler {
         closing = true
         exchange.closing()
         clientNeedsFlush = false
+        let last = heldWrite ?? ByteBuffer()
+        heldWrite = nil
         let promise = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: promise)
+        context.writeAndFlush(wrapOutboundOut(last), promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

@@ -31,6 +31,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var processing = false
     var upstreamNeedsFlush = false
     var clientNeedsFlush = false
+    /// The last write to the client, sent with the next flush (see `writeClient`).
+    var heldWrite: ByteBuffer?
     var closing = false
 
     // MARK: The current attempt
@@ -119,6 +121,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         generation &+= 1
         dropUpstream()
         sent.removeAll()
+        heldWrite = nil
         reader = HTTP1Reader(limits: loop.config.limits)
     }
 
@@ -281,7 +284,12 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func flushClient() {
         guard clientNeedsFlush else { return }
         clientNeedsFlush = false
-        context?.flush()
+        if let held = heldWrite {
+            heldWrite = nil
+            context?.writeAndFlush(wrapOutboundOut(held), promise: nil)
+        } else {
+            context?.flush()
+        }
     }
 
     func setReadsPaused(_ paused: Bool) {

@@ -30,6 +30,8 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     /// When the connection last went back to the pool.
     var idleSince = NIODeadline.now()
     private var readsPaused = false
+    /// The last write, sent with the next flush.
+    private var held: ByteBuffer?
 
     init(slot: Int32, address: SocketAddress, loop: LoopContext) {
         self.slot = slot
@@ -74,16 +76,26 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
         close()
     }
 
+    /// Writes to the endpoint; the last write waits for the flush, to go as one `writeAndFlush`.
     @inline(__always)
     func write(_ bytes: ByteBuffer) {
-        context?.write(wrapOutboundOut(bytes), promise: nil)
+        if let held { context?.write(wrapOutboundOut(held), promise: nil) }
+        held = bytes
     }
 
-    func flush() { context?.flush() }
+    func flush() {
+        if let bytes = held {
+            held = nil
+            context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        } else {
+            context?.flush()
+        }
+    }
 
     func close() {
         guard state != .closed else { return }
         state = .closed
+        held = nil
         context?.close(promise: nil)
     }
 
