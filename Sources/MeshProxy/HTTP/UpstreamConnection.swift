@@ -40,7 +40,8 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
         reader = HTTP1Reader(limits: loop.config.limits)
     }
 
-    var isUsable: Bool { state == .idle && context?.channel.isActive == true }
+    /// Idle and open (`channelInactive` marks it closed): no need to ask the channel.
+    var isUsable: Bool { state == .idle && context != nil }
     var isBusy: Bool { owner != nil && state != .upgraded }
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
