@@ -78,12 +78,12 @@ public final class Simulator {
     @discardableResult
     public func advance(to t: Double, maxEvents: Int = .max) -> Int {
         var handled = 0
-        while handled < maxEvents, let next = queue.nextTime, next <= t, let event = queue.pop() {
+        while handled < maxEvents, let next = queue.nextTime(), next <= t, let event = queue.pop() {
             now = event.time
             handle(event)
             handled += 1
         }
-        if t > now, queue.nextTime.map({ $0 > t }) ?? true { now = t }
+        if t > now, queue.nextTime().map({ $0 > t }) ?? true { now = t }
         return handled
     }
 
