@@ -113,8 +113,10 @@ public final class Simulator {
         case .arrival:
             let s = trafficService[Int(event.service)]
             window[s].rps += 1
-            route(service: s, retriesLeft: UInt8(clamping: policies[s].retries), avoiding: -1)
+            // The next arrival first: it is due soonest, so it takes the popped root's place
+            // cheaply, and the completion (due later) climbs only a little from the bottom.
             scheduleArrival(traffic: Int(event.service), after: now)
+            route(service: s, retriesLeft: UInt8(clamping: policies[s].retries), avoiding: -1)
         case .completion:
             complete(event)
         case .healthCheck:
