@@ -37,7 +37,7 @@ extension DashboardRenderer {
             case .endpoint:
                 let total: (rps: Double, peak: Float)
                 if let known = serviceTotals[row.service] { total = known } else {
-                    total = (service.load.rps, Glyphs.peak(service.endpoints.map(\.history), width: historyWidth))
+                    total = (service.load.rps, Glyphs.peak(service.endpoints.lazy.map(\.history), width: historyWidth))
                     serviceTotals[row.service] = total
                 }
                 drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, peak: total.peak,
@@ -100,13 +100,15 @@ extension DashboardRenderer {
         if let c = columns.column(.history) {
             let width = c.width - 1
             var sum = [Float](repeating: 0, count: width)
-            for e in service.endpoints where !e.history.isEmpty {
+            var samples = 0
+            for i in service.endpoints.indices {  // by index: no copy of each endpoint
                 // Align histories on their newest sample.
-                let n = min(width, e.history.count)
-                let base = e.history.count - n
-                for k in 0..<n { sum[width - n + k] += e.history[base + k] }
+                let count = service.endpoints[i].history.count
+                let n = min(width, count)
+                let base = count - n
+                for k in 0..<n { sum[width - n + k] += service.endpoints[i].history[base + k] }
+                samples = max(samples, n)
             }
-            let samples = service.endpoints.reduce(0) { max($0, min(width, $1.history.count)) }
             buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
         }
     }
@@ -123,11 +125,12 @@ extension DashboardRenderer {
                            style: CellStyle(service.failoverZone == nil ? .muted : .bad), limit: columns.nameWidth - 1)
         }
         var load = EndpointLoad(), count = 0, healthy = 0, weighted50 = 0.0, weighted99 = 0.0
-        for e in service.endpoints where e.zone == zone {
+        for i in service.endpoints.indices where service.endpoints[i].zone == zone {  // by index: no copies
+            let e = service.endpoints[i].load
             count += 1
-            if e.state == .healthy { healthy += 1 }
-            load.rps += e.load.rps; load.active += e.load.active; load.errors += e.load.errors
-            weighted50 += e.load.p50 * e.load.rps; weighted99 += e.load.p99 * e.load.rps
+            if service.endpoints[i].state == .healthy { healthy += 1 }
+            load.rps += e.rps; load.active += e.active; load.errors += e.errors
+            weighted50 += e.p50 * e.rps; weighted99 += e.p99 * e.rps
         }
         if load.rps > 0 { load.p50 = weighted50 / load.rps; load.p99 = weighted99 / load.rps }
         drawMetrics(load, y: y, columns: columns, muted: true, bold: false)

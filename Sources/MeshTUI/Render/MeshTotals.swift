@@ -16,11 +16,13 @@ struct MeshTotals {
     init(_ state: MeshState) {
         var weighted = 0.0, attempts = 0.0
         for service in state.services {
-            for e in service.endpoints {
+            // By index: a `for e in` copy of each endpoint would retain every string and array in it.
+            for i in service.endpoints.indices {
                 endpoints += 1
-                if e.state == .healthy { healthy += 1 }
-                attempts += e.load.rps
-                weighted += e.load.p99 * e.load.rps
+                if service.endpoints[i].state == .healthy { healthy += 1 }
+                let rps = service.endpoints[i].load.rps
+                attempts += rps
+                weighted += service.endpoints[i].load.p99 * rps
             }
             let client = service.clientLoad
             rps += client.rps
