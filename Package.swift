@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .executable(name: "mesh-top", targets: ["MeshTop"]),
         .executable(name: "mesh-bench", targets: ["MeshBench"]),
+        // For the micro benchmarks in Benchmarks/ (a package of their own, see there).
+        .library(name: "MeshTopModules", targets: ["MeshCore", "MeshConfig", "MeshSim", "MeshSession", "MeshTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

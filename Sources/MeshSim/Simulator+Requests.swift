@@ -26,11 +26,10 @@ extension Simulator {
         // Retries go to another endpoint when there is one (one more pick, as Envoy's retry host predicate).
         if slot == avoided, let other = balancers[s].pick(hash: random.next()) { slot = other }
         let i = Int(slot)
-        let policy = policies[s]
         guard endpoints[s][i].isUp else {
             // Connection refused (crashed) or never answered (partitioned): the request fails
             // before it is sent, so it is retried on another endpoint.
-            let failedAfter = endpoints[s][i].crashed ? Self.refusedAfter : policy.connectTimeout
+            let failedAfter = endpoints[s][i].crashed ? Self.refusedAfter : policies[s].connectTimeout
             endpoints[s][i].requests += 1
             endpoints[s][i].errors += 1
             endpoints[s][i].histogram.record(failedAfter)
@@ -45,18 +44,20 @@ extension Simulator {
         balancers[s].requestStarted(slot: slot)
         endpoints[s][i].inFlight += 1
         inFlight[s] += 1
-        if Int(retriesLeft) < policy.retries { retriesInFlight[s] += 1 }
+        // Fields, not a copy of the whole policy (its strings and arrays cost a retain each).
+        if Int(retriesLeft) < policies[s].retries { retriesInFlight[s] += 1 }
+        let requestTimeout = policies[s].requestTimeout
         var success = true
         var latency: Double
         let wait = max(endpoints[s][i].busyUntil, now) - now
-        if wait > policy.requestTimeout {
+        if wait > requestTimeout {
             // The queue is longer than anyone waits: the request times out without being served.
-            latency = policy.requestTimeout
+            latency = requestTimeout
             success = false
         } else {
             _ = endpoints[s][i].queue(at: now)
             latency = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
-            if latency > policy.requestTimeout { latency = policy.requestTimeout; success = false }
+            if latency > requestTimeout { latency = requestTimeout; success = false }
             if random.unit() < endpoints[s][i].errorRate + endpoints[s][i].addedErrorRate { success = false }
         }
         var done = SimEvent(time: now + latency, order: 0, kind: .completion, service: Int32(s), slot: slot,
