@@ -42,41 +42,22 @@ extension Simulator {
             return
         }
         balancers[s].requestStarted(slot: slot)
-        endpoints[s][i].inFlight += 1
         inFlight[s] += 1
         // Fields, not a copy of the whole policy (its strings and arrays cost a retain each).
         if Int(retriesLeft) < policies[s].retries { retriesInFlight[s] += 1 }
-        let requestTimeout = policies[s].requestTimeout
-        var success = true
-        var latency: Double
-        let wait = max(endpoints[s][i].busyUntil, now) - now
-        if wait > requestTimeout {
-            // The queue is longer than anyone waits: the request times out without being served.
-            latency = requestTimeout
-            success = false
-        } else {
-            _ = endpoints[s][i].queue(at: now)
-            latency = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
-            if latency > requestTimeout { latency = requestTimeout; success = false }
-            if random.unit() < endpoints[s][i].errorRate + endpoints[s][i].addedErrorRate { success = false }
-        }
-        var done = SimEvent(time: now + latency, order: 0, kind: .completion, service: Int32(s), slot: slot,
-                            success: success, value: now)
+        let answer = endpoints[s][i].serve(at: now, timeout: policies[s].requestTimeout, random: &random, normals: &normals)
+        var done = SimEvent(time: now + answer.latency, order: 0, kind: .completion, service: Int32(s), slot: slot,
+                            success: answer.success, value: now)
         done.retriesLeft = retriesLeft
         queue.schedule(done)
     }
 
     func complete(_ event: SimEvent) {
         let s = Int(event.service), slot = event.slot, i = Int(slot)
-        // A request in flight when its endpoint died was reset.
-        let success = event.success && !endpoints[s][i].crashed
         let latency = now - event.value
-        endpoints[s][i].inFlight -= 1
+        let success = endpoints[s][i].finish(latency: latency, success: event.success)
         inFlight[s] -= 1
         if Int(event.retriesLeft) < policies[s].retries { retriesInFlight[s] -= 1 }
-        endpoints[s][i].requests += 1
-        if !success { endpoints[s][i].errors += 1 }
-        endpoints[s][i].histogram.record(latency)
         balancers[s].requestFinished(slot: slot, latency: latency, now: now)
         engine.requestFinished(service: s, slot: slot, success: success, now: now)
         // Simulated requests are idempotent GETs: a failed answer is retried elsewhere.
@@ -105,7 +86,7 @@ extension Simulator {
         var took = endpoints[s][i].crashed ? Self.refusedAfter : health.timeout
         if passed {
             let wait = max(endpoints[s][i].busyUntil, now) - now
-            let answer = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
+            let answer = wait + endpoints[s][i].latency.sample(standardNormal: normals.next(&random)) + endpoints[s][i].addedLatency
             passed = answer <= health.timeout
             took = min(answer, health.timeout)
         }

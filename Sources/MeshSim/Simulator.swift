@@ -17,6 +17,7 @@ public final class Simulator {
     public internal(set) var unroutable = 0
 
     var random: SeededRandom
+    var normals = NormalDraws()
     var queue = EventQueue()
     var balancers: [Balancer]
     /// [service][slot]
