@@ -34,9 +34,6 @@ let package = Package(
         // What every way out needs from signal handlers: terminal back, supervised processes gone.
         .target(name: "CMeshGuard", path: "Modules/CMeshGuard"),
 
-        // mesh-bench only: counts malloc calls, so "0 allocations per pick" is measured.
-        .target(name: "CAllocCounter", path: "Modules/CAllocCounter"),
-
         // The engine: model, events, reducer, balancers, health and failover. No I/O, no curses.
         .target(name: "MeshCore", swiftSettings: hot),
 
@@ -139,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -4,9 +4,8 @@ import ArgumentParser
 struct MeshBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mesh-bench",
-        abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
-        subcommands: [SimulationBenchmark.self, ReplayBenchmark.self, BalancersBenchmark.self,
-                      ProxyBenchmark.self, ProxyServe.self, SoakBenchmark.self, HealthBenchmark.self,
-                      RenderBenchmark.self, IdleDashboardBenchmark.self, MemoryBenchmark.self]
+        abstract: "System benchmarks for mesh-top: medians of several runs, ratios against references (micro benchmarks: Benchmarks/).",
+        subcommands: [ReplayBenchmark.self, ProxyBenchmark.self, ProxyServe.self, SoakBenchmark.self,
+                      HealthBenchmark.self, IdleDashboardBenchmark.self]
     )
 }

@@ -1,0 +1,28 @@
+import Benchmark
+import MeshConfig
+import MeshSim
+
+/// The simulator at `--speed max`: one iteration is one mesh second of 100,000 requests/s over
+/// 10 endpoints (p2c-ewma). At least 5 M requests per CPU second is at most 20 ms of CPU a
+/// mesh second (ns).
+func simulatorBenchmarks() {
+    let rows = (1...10).map { "      - {id: e\($0), latency: {p50: 5ms, p99: 20ms}, error_rate: 0.001}" }
+    guard let scenario = try? Scenario.parse(yaml: """
+        name: bench
+        seed: 1
+        services:
+          - name: bench
+            balancer: p2c-ewma
+            endpoints:
+        \(rows.joined(separator: "\n"))
+        traffic:
+          - {service: bench, rps: 100000}
+        """, file: "bench") else { fatalError("the benchmark scenario does not parse") }
+    let sim = Simulator(scenario: scenario)
+    sim.start()
+    Benchmark("simulate 1 s at 100000 rps", configuration: .init(
+        metrics: [.cpuTotal, .wallClock, .mallocCountTotal], thresholds: [.cpuTotal: ceiling(20_000_000)]
+    )) { _ in
+        sim.advance(to: sim.now + 1)
+    }
+}
