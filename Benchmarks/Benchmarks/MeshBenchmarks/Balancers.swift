@@ -14,7 +14,7 @@ func balancerBenchmarks() {
         var balancer = loadedBalancer(kind, endpoints: endpoints, weighted: weighted)
         var hash: UInt64 = 0
         Benchmark(
-            "pick \(kind.rawValue) 10000 \(weighted ? "weights 50-150" : "equal weights")",
+            "pick_\(kind.rawValue)_10000_\(weighted ? "weights_50-150" : "equal_weights")",
             configuration: .init(
                 metrics: [.wallClock, .mallocCountTotal],
                 scalingFactor: .kilo,

@@ -8,7 +8,7 @@ import MeshCore
 func memoryBenchmarks() {
     let endpoints = 10_000
     var kept: [MeshEngine] = []
-    Benchmark("state of 10000 endpoints", configuration: .init(
+    Benchmark("state_of_10000_endpoints", configuration: .init(
         metrics: [.memoryLeakedBytes, .mallocCountTotal], warmupIterations: 0, maxIterations: 5,
         thresholds: [.memoryLeakedBytes: ceiling(512 * endpoints)]
     )) { _ in

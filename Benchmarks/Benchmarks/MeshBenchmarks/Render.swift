@@ -12,7 +12,7 @@ func renderBenchmarks() {
         view.sort = sort
         view.selection = .endpoint(EndpointRef(service: "service-0", endpoint: "ep-00000"))
         let frame = DashboardFrame(state: state, status: status, view: view)
-        Benchmark("frame 10000 endpoints 120x40 sort \(sort.rawValue)", configuration: .init(
+        Benchmark("frame_10000_endpoints_120x40_sort_\(sort.rawValue)", configuration: .init(
             metrics: [.wallClock], thresholds: [.wallClock: ceiling(1_000_000)]
         )) { _ in
             blackHole(render(frame, size: (120, 40)))

@@ -11,11 +11,11 @@ func replayBenchmarks() {
     guard let data = FileManager.default.contents(atPath: path), let recording = try? Recording.parse(data, file: path) else {
         fatalError("cannot read \(path)")
     }
-    Benchmark("parse demo recording", configuration: .init(metrics: [.wallClock, .mallocCountTotal],
+    Benchmark("parse_demo_recording", configuration: .init(metrics: [.wallClock, .mallocCountTotal],
                                                            thresholds: [.wallClock: ceiling(50_000_000)])) { _ in
         blackHole(try? Recording.parse(data, file: path))
     }
-    Benchmark("replay demo recording", configuration: .init(metrics: [.wallClock, .mallocCountTotal],
+    Benchmark("replay_demo_recording", configuration: .init(metrics: [.wallClock, .mallocCountTotal],
                                                             thresholds: [.wallClock: ceiling(20_000_000)])) { _ in
         var cursor = recording.cursor
         cursor.advance(to: .infinity)

@@ -20,7 +20,7 @@ func simulatorBenchmarks() {
         """, file: "bench") else { fatalError("the benchmark scenario does not parse") }
     let sim = Simulator(scenario: scenario)
     sim.start()
-    Benchmark("simulate 1 s at 100000 rps", configuration: .init(
+    Benchmark("simulate_1_s_at_100000_rps", configuration: .init(
         metrics: [.cpuTotal, .wallClock, .mallocCountTotal], thresholds: [.cpuTotal: ceiling(20_000_000)]
     )) { _ in
         sim.advance(to: sim.now + 1)
