@@ -30,7 +30,7 @@ public final class DemoPlayback: Playback {
 
     private static func makeSimulator(_ scenario: Scenario, onEvent: @escaping (MeshEvent) -> Void) -> Simulator {
         let simulator = Simulator(scenario: scenario)
-        simulator.engine.onEvent = onEvent
+        simulator.onEvent = onEvent
         simulator.start()
         return simulator
     }
@@ -63,7 +63,7 @@ public final class DemoPlayback: Playback {
                 continue
             }
             if let until = quietUntil, simulator.now >= until {
-                simulator.engine.onEvent = onEvent
+                simulator.onEvent = onEvent
                 quietUntil = nil
             }
             if stop >= t || budget <= 0 { return }

@@ -15,6 +15,8 @@ public struct SimEndpoint: Sendable {
     public var partitioned = false
     public var addedLatency: Double = 0
     public var addedErrorRate: Double = 0
+    /// Deregistered: no longer checked (its slot is never reused).
+    var detached = false
 
     /// When its queue of work empties, if no more arrives (a single-server queue at `capacity`).
     var busyUntil: Double = 0

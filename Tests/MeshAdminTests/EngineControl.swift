@@ -25,21 +25,20 @@ final class EngineControl: MeshControl, @unchecked Sendable {
         ])
         engine = MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(), "api": ServicePolicy(),
                                                    "cache": ServicePolicy(health: HealthPolicy(kind: .none))])
-        engine.onEvent = { [journal] in journal.append($0) }
-        engine.start(now: 0)
-        engine.healthCheck(service: 0, slot: 0, passed: true, now: 0)
+        deliver(engine.start(now: 0))
+        deliver(engine.healthCheck(service: 0, slot: 0, passed: true, now: 0))
         publish()
     }
 
     func currentState() -> MeshState { lock.withLock { engine.state } }
 
     func operate(_ command: OperatorCommand, reply: @escaping @Sendable (OperatorError?) -> Void) {
-        let refusal = lock.withLock { OperatorError.refusal { () throws(OperatorError) in try engine.operate(command, now: now) } }
+        let refusal = lock.withLock { OperatorError.refusal { () throws(OperatorError) in deliver(try engine.operate(command, now: now)) } }
         answer(refusal, reply)
     }
 
     func registry(_ command: RegistryCommand, reply: @escaping @Sendable (OperatorError?) -> Void) {
-        let refusal = lock.withLock { OperatorError.refusal { () throws(OperatorError) in try engine.apply(command, now: now) } }
+        let refusal = lock.withLock { OperatorError.refusal { () throws(OperatorError) in deliver(try engine.apply(command, now: now)) } }
         answer(refusal, reply)
     }
 
@@ -47,7 +46,7 @@ final class EngineControl: MeshControl, @unchecked Sendable {
     func advance(to t: Double) {
         lock.withLock {
             now = t
-            engine.tick(now: t)
+            deliver(engine.tick(now: t))
         }
         publish()
     }
@@ -56,7 +55,7 @@ final class EngineControl: MeshControl, @unchecked Sendable {
     func checkRun(_ service: String, _ id: String, check: Int, _ status: CheckStatus, output: String = "") {
         lock.withLock {
             guard let (s, slot) = engine.locate(EndpointRef(service: service, endpoint: id)) else { return }
-            engine.checkResult(service: s, slot: slot, check: check, status: status, output: output, now: now)
+            deliver(engine.checkResult(service: s, slot: slot, check: check, status: status, output: output, now: now))
         }
         publish()
     }
@@ -71,4 +70,7 @@ final class EngineControl: MeshControl, @unchecked Sendable {
     }
 
     private func publish() { journal.published(seq: currentState().seq) }
+
+    /// The engine's events go to the journal (its effects have no data plane to reach here).
+    private func deliver(_ output: MeshEngine.Output) { output.events.forEach(journal.append) }
 }

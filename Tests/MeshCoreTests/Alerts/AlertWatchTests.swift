@@ -103,13 +103,12 @@ import Testing
 
     @Test func theEngineEmitsAlertEventsFromItsSamples() {
         let mesh = MeshState(name: "t", services: [Service(name: "web", endpoints: [Endpoint(id: "w1")])])
-        let engine = MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(health: HealthPolicy(kind: .none))])
+        let engine = TestEngine(MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(health: HealthPolicy(kind: .none))]))
         engine.alertRules = [AlertRule(name: "busy", selector: .endpoint("web/*"), condition: .threshold(.rps, .greater, 10), severity: .info)]
-        var alerts: [AlertChange] = []
-        engine.onEvent = { if case .alert(let a) = $0.body { alerts.append(a) } }
         engine.start(now: 0)
         engine.recordSample([.init(endpoint: web, load: EndpointLoad(rps: 50))], now: 1)
         engine.recordSample([.init(endpoint: web, load: EndpointLoad(rps: 2))], now: 2)
+        let alerts = engine.recorder.events.compactMap { if case .alert(let a) = $0.body { a } else { nil } }
         #expect(alerts.map(\.state) == [.firing, .resolved])
         #expect(engine.state.alerts.isEmpty)
     }
