@@ -40,11 +40,16 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock. Pure.
+        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock, and
+        // the demo's playback. Pure; linked only where demo needs it.
         .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
 
-        // Where events come from and go to: recordings, replay, the demo and live sessions.
-        .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
+        // Driving a session (pacing, the handle others hold), recordings, replay, headless output.
+        .target(
+            name: "MeshSession",
+            dependencies: ["MeshCore", "MeshConfig", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
 
         // A small client for etcd's v3 HTTP gateway: leases, put, delete, range, watch.
         .target(
@@ -62,7 +67,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshProxy", "MeshProbe", "MeshEtcd", "CMeshGuard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -75,7 +80,7 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession",
+                "MeshCore", "MeshConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -113,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -125,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "CAllocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,10 +149,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshSession", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MeshSessionTests",
-            dependencies: ["MeshSession", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MeshSession", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(

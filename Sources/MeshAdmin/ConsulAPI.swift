@@ -23,7 +23,7 @@ import NIOHTTP1
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
 /// queries, Connect, events, transactions.
 struct ConsulAPI: Sendable {
-    let control: any MeshControl
+    let session: any SessionHandle
     let journal: EventJournal
     let node: ConsulNode
     let index = ConsulIndex()

@@ -1,5 +1,4 @@
 public import MeshCore
-public import MeshSession
 public import NIOCore
 import NIOConcurrencyHelpers
 

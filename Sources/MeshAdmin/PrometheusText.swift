@@ -1,5 +1,4 @@
 import MeshCore
-import MeshSession
 
 /// `/metrics` in the Prometheus text exposition format (0.0.4): per endpoint and per service,
 /// from the session's state (gauges: the last sample window) and its running totals (counters).

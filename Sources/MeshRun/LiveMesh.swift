@@ -4,7 +4,6 @@ public import MeshCore
 public import MeshEtcd
 import MeshProbe
 import MeshProxy
-public import MeshSession
 import NIOCore
 import NIOPosix
 
@@ -172,7 +171,7 @@ public final class LiveMesh: Playback {
 
     // MARK: Playback
 
-    public var mode: String { "LIVE" }
+    public var mode: SessionMode { .live }
     /// Mesh time the control thread has reached (wall time since start, as it steps).
     public private(set) var now: Double = 0
     public var state: MeshState {

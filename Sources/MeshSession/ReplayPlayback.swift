@@ -12,7 +12,7 @@ public final class ReplayPlayback: Playback {
         self.onEvent = onEvent
     }
 
-    public var mode: String { "REPLAY" }
+    public var mode: SessionMode { .replay }
     public var now: Double { cursor.state.time }
     public var state: MeshState { cursor.state }
     public var end: Double? { cursor.duration }

@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
             let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: scenario.notify, source: "demo", mesh: Simulator.mesh(of: scenario))
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
-                mode: .demo, source: scenario.name, speed: speed, duration: scenario.duration,
+                speed: speed, duration: scenario.duration,
                 refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
         }
     }

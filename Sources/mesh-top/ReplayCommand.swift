@@ -29,7 +29,7 @@ struct ReplayCommand: ParsableCommand {
             let sinks = EventSinks(headless: session.headless, journal: admin != nil)
             let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
-                mode: .replay, source: loaded.header.mesh.name, speed: speed,
+                speed: speed,
                 duration: [options.duration, playback.end].compactMap { $0 }.min(), refresh: options.refresh, mono: options.mono,
                 ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
         }

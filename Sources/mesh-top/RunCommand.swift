@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
                                     onEvent: sinks.accept)
             defer { live.shutdown() }
             try SessionLauncher.run(live, sinks: sinks, settings: .init(
-                mode: .live, source: name, speed: 1, duration: options.duration,
+                speed: 1, duration: options.duration,
                 refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
         }
     }

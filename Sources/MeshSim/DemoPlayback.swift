@@ -1,5 +1,4 @@
 public import MeshCore
-public import MeshSim
 public import MeshConfig
 
 /// Demo mode: a simulation advanced on a virtual clock. Seeking forward runs the simulation
@@ -35,7 +34,7 @@ public final class DemoPlayback: Playback {
         return simulator
     }
 
-    public var mode: String { "DEMO" }
+    public var mode: SessionMode { .demo }
     public var now: Double { simulator.now }
     public var state: MeshState {
         var s = simulator.engine.state
