@@ -61,9 +61,14 @@ struct RunCommand: ParsableCommand {
                                     logDirectory: logs, registry: cluster, instance: me, announce: { Stderr.line("mesh-top: \($0)") },
                                     onEvent: sinks.accept)
             defer { live.shutdown() }
-            try SessionLauncher.run(live, sinks: sinks, settings: .init(
-                speed: 1, duration: options.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
+            let outcome = Result {
+                try SessionLauncher.run(live, sinks: sinks, settings: .init(
+                    speed: 1, duration: options.duration,
+                    refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless,
+                    mouse: !session.noMouse, admin: admin))
+            }
+            GracefulStop.drain(live)
+            try outcome.get()
         }
     }
 
