@@ -56,11 +56,9 @@ public struct SimEndpoint: Sendable {
 
     /// The window's load, then a fresh window.
     mutating func takeLoad(window: Double) -> EndpointLoad {
-        let load = EndpointLoad(rps: Double(requests) / window, active: inFlight,
-                                p50: histogram.quantile(0.5), p99: histogram.quantile(0.99),
-                                errors: Double(errors) / window,
-                                latency: histogram.total == 0 ? nil : LatencyWindow(histogram),
-                                checks: checks.isEmpty ? nil : checks)
+        var load = EndpointLoad(window: window, requests: Double(requests), errors: Double(errors), active: inFlight,
+                                latencies: histogram)
+        load.checks = checks.isEmpty ? nil : checks
         requests = 0; errors = 0; histogram.reset(); checks.removeAll(keepingCapacity: true)
         return load
     }

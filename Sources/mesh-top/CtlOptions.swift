@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeshAdmin
 import MeshConfig
+import MeshCore
 
 /// `--admin ADDR --token T`, shared by every `ctl` command, and the requests they send.
 struct CtlOptions: ParsableArguments {

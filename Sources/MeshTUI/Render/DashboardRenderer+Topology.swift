@@ -122,15 +122,9 @@ extension DashboardRenderer {
             x = buffer.put(service.failoverZone == nil ? " preferred" : " down", x: x, y: y,
                            style: CellStyle(service.failoverZone == nil ? .muted : .bad), limit: columns.nameWidth - 1)
         }
-        var load = EndpointLoad(), count = 0, healthy = 0, weighted50 = 0.0, weighted99 = 0.0
-        for e in service.endpoints where e.zone == zone {
-            count += 1
-            if e.state == .healthy { healthy += 1 }
-            load.rps += e.load.rps; load.active += e.load.active; load.errors += e.load.errors
-            weighted50 += e.load.p50 * e.load.rps; weighted99 += e.load.p99 * e.load.rps
-        }
-        if load.rps > 0 { load.p50 = weighted50 / load.rps; load.p99 = weighted99 / load.rps }
-        drawMetrics(load, y: y, columns: columns, muted: true, bold: false)
+        let inZone = service.endpoints.filter { $0.zone == zone }
+        let count = inZone.count, healthy = inZone.lazy.filter { $0.state == .healthy }.count
+        drawMetrics(.total(inZone.lazy.map(\.load)), y: y, columns: columns, muted: true, bold: false)
         if let c = columns.column(.load) {
             let role: ColorRole = count == 0 ? .muted : healthy == count ? .good : healthy == 0 ? .bad : .warn
             buffer.put("\(healthy)/\(count) up", x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)
