@@ -24,7 +24,7 @@ public final class AdminAPI: Sendable {
         self.journal = journal
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         var node = ConsulNode(id: UUID().uuidString.lowercased(), serverAddress: address ?? "127.0.0.1:8300")
-        if let listen = address.flatMap { HostPort($0) } {
+        if let listen = address.flatMap({ HostPort($0) }) {
             // Listening on every address: this machine's own is the one to give.
             if listen.isWildcard || listen.host == "localhost" {
                 node.serverAddress = HostPort(host: "127.0.0.1", port: listen.port).description

@@ -26,7 +26,8 @@ public final class ServiceProxy: Sendable {
     }
 
     /// `picker` is copied to every loop, each copy then living on its own.
-    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker()) {
+    public init(configuration: ProxyConfiguration, group: any EventLoopGroup,
+                picker: any UpstreamPicker = Balancer(kind: .roundRobin, seed: 1)) {
         self.configuration = configuration
         self.group = group
         state = NIOLockedValueBox(State(picker: picker))
@@ -164,20 +165,6 @@ public final class ServiceProxy: Sendable {
             return s.loops
         }
         return onEveryLoop(loops) { $0.setRoutes(routes, hosts: hosts) }
-    }
-
-    /// Replaces the balancer (e.g. another algorithm); each loop gets its own copy.
-    @discardableResult
-    public func replacePicker(_ picker: any UpstreamPicker) -> EventLoopFuture<Void> {
-        let (loops, hosts) = state.withLockedValue { s in
-            s.picker = picker
-            return (s.loops, s.hosts)
-        }
-        return onEveryLoop(loops) { context in
-            var copy = picker
-            copy.update(hosts)
-            context.picker = copy
-        }
     }
 
     /// Installs a passive-outlier hook: `make` runs once per loop, and the function it returns is

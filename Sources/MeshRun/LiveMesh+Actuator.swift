@@ -63,11 +63,14 @@ extension LiveMesh: MeshActuator {
     }
 
     /// Every endpoint's load over the last window, from the proxies' counters.
+    /// Every proxy is asked at once and the answers waited for together, on the control thread.
     func sample(window: Double, now: Double) {
+        let counting = proxies.map { $0?.collect() }
+        let viewing = proxies.map { $0?.balancerViews() }
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
-            let counters = proxies[s].flatMap { proxy in try? proxy.collect().wait() } ?? [:]
-            let views = proxies[s].flatMap { proxy in try? proxy.balancerViews().wait() } ?? [:]
+            let counters = counting[s].flatMap { try? $0.wait() } ?? [:]
+            let views = viewing[s].flatMap { try? $0.wait() } ?? [:]
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }

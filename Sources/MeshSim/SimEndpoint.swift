@@ -1,5 +1,5 @@
 public import MeshConfig
-public import MeshCore
+import MeshCore
 
 /// A simulated endpoint: how it answers, what the timeline has done to it, and what it served
 /// in the current sample window.

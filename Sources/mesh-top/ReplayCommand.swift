@@ -3,7 +3,7 @@ import MeshCore
 import MeshSession
 import MeshTUI
 
-/// `mesh-top replay RECORDING.jsonl`: play a recording back through the same reducer.
+/// `mesh-top replay RECORDING.jsonl`: play a recording back through `MeshState.apply`.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",

@@ -53,6 +53,41 @@ import Testing
         #expect(effects(recorder, after: seen) == [.admit(a2)])
     }
 
+    /// Restoring an ejected endpoint is the operator's doing, which the engine knows (not from
+    /// the reason's words): twice in a minute raises no `flapping`; the same changes on their own
+    /// (ejections that end) do.
+    @Test func anOperatorsRestoreOfAnEjectedEndpointIsNoFlap() throws {
+        let flapping = AlertRule(name: "flapping", selector: .endpoint("*"),
+                                 condition: .threshold(.stateChanges, .greater, 2), within: 60, severity: .warning)
+        func eject(_ engine: TestEngine, at now: Double) {
+            for _ in 0..<5 { engine.requestFinished(service: 0, slot: 2, success: false, now: now) }
+            #expect(engine.state.endpoint(base.ref("b1"))?.state == .ejected)
+        }
+        func alerts(_ recorder: EngineTests.Recorder) -> [String] {
+            recorder.of("alert").compactMap { if case .alert(let a) = $0.body { "\(a.name) \(a.state.rawValue)" } else { nil } }
+        }
+        let outlier = OutlierPolicy(consecutiveFailures: 5, baseEjection: 1, maxEjection: 1, maxEjectionPercent: 50)
+        let (restored, byHand) = base.engine(zones: [], outlier: outlier)
+        restored.alertRules = [flapping]
+        base.checkAll(restored, passing: ["a1", "a2", "b1", "b2"], at: 1)
+        for round in 0..<2 {
+            eject(restored, at: 2 + Double(round) * 0.5)
+            try restored.operate(OperatorCommand(action: .restore, target: base.ref("b1"), by: "test"), now: 2.2 + Double(round) * 0.5)
+        }
+        restored.recordSample([], now: 4)
+        #expect(alerts(byHand).isEmpty)
+        let (lapsed, onItsOwn) = base.engine(zones: [], outlier: outlier)
+        lapsed.alertRules = [flapping]
+        base.checkAll(lapsed, passing: ["a1", "a2", "b1", "b2"], at: 1)
+        for round in 0..<2 {
+            eject(lapsed, at: 2 + Double(round) * 2)
+            lapsed.tick(now: 3.5 + Double(round) * 2)
+            #expect(lapsed.state.endpoint(base.ref("b1"))?.state == .healthy)
+        }
+        lapsed.recordSample([], now: 6)
+        #expect(alerts(onItsOwn) == ["flapping firing"])
+    }
+
     @Test func registrationsAttachAndDeregistrationsDetach() throws {
         let (engine, recorder) = base.engine(zones: [])
         var seen = recorder.effects.count

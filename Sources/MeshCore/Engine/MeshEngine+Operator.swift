@@ -20,17 +20,17 @@ extension MeshEngine {
         switch command.action {
         case .drain:
             services[s].slots[Int(slot)]?.hold = .draining(since: now)
-            refresh(s, slot, reason: "operator drain by \(who)", now: now)
+            refresh(s, slot, reason: "operator drain by \(who)", byOperator: true, now: now)
         case .kill:
             services[s].slots[Int(slot)]?.hold = .killed
-            refresh(s, slot, reason: "operator kill by \(who)", now: now)
+            refresh(s, slot, reason: "operator kill by \(who)", byOperator: true, now: now)
         case .restore:
             // A killed endpoint comes back unchecked; a drained one was checked all along.
             if runtime.hold == .killed { services[s].slots[Int(slot)]?.health.reset() }
             services[s].slots[Int(slot)]?.hold = .none
             services[s].slots[Int(slot)]?.ejectedUntil = nil
             services[s].outlier?.reset(slot: slot)
-            refresh(s, slot, reason: "operator restore by \(who)", now: now)
+            refresh(s, slot, reason: "operator restore by \(who)", byOperator: true, now: now)
         case .weight:
             replan(s, now: now)
         }
@@ -53,7 +53,7 @@ extension MeshEngine {
                 emit(.operatorCommand(command), at: now)
                 services[s].slots[Int(slot)]?.health.reset()
                 services[s].slots[Int(slot)]?.hold = .draining(since: now)
-                refresh(s, slot, reason: "operator drain by \(command.by)" + (command.instance.map { " on \($0)" } ?? ""), now: now)
+                refresh(s, slot, reason: "operator drain by \(command.by)" + (command.instance.map { " on \($0)" } ?? ""), byOperator: true, now: now)
                 return finish()
             }
         case .weight:

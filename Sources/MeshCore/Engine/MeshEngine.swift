@@ -1,6 +1,6 @@
 /// The engine: the one interpreter of what happens to the mesh (check results, request
 /// outcomes, operator commands, registrations, TTLs and the passing of time). Each input
-/// returns an `Output`: the events it emitted, already applied to `state` by its reducer, and
+/// returns an `Output`: the events it emitted, already applied to `state` (`MeshState.apply`), and
 /// the effects the data plane must carry out (a host set to publish, connections to drain or
 /// reset, a process to stop or start, checks to pause). Every mode runs this same engine; only
 /// the `MeshActuator` carrying out its output differs (the simulator, the live mesh), and a
@@ -96,12 +96,12 @@ public final class MeshEngine {
         // Microseconds are plenty, and keep recordings short and readable.
         let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
         state.apply(event)
-        if case .endpointState(let change) = body { alertWatch.noteStateChange(change, at: now) }
         output.events.append(event)
     }
 
-    /// Re-derives the shown state of one endpoint and emits the change, if any.
-    func refresh(_ s: Int, _ slot: Int32, reason: String, now: Double) {
+    /// Re-derives the shown state of one endpoint and emits the change, if any. `byOperator`:
+    /// an operator's command caused it (planned work, never a flap).
+    func refresh(_ s: Int, _ slot: Int32, reason: String, byOperator: Bool = false, now: Double) {
         guard let runtime = services[s].slots[Int(slot)],
               let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }) else { return }
         let old = state.services[s].endpoints[i].state, new = runtime.shownState
@@ -113,7 +113,9 @@ public final class MeshEngine {
             services[s].slots[Int(slot)]?.eligibleSince = now
         }
         let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
-        emit(.endpointState(StateChange(endpoint: ref, from: old, to: new, reason: reason)), at: now)
+        let change = StateChange(endpoint: ref, from: old, to: new, reason: reason)
+        emit(.endpointState(change), at: now)
+        alertWatch.noteStateChange(change, byOperator: byOperator, at: now)
         output.effects += Self.effects(from: old, to: new, of: EndpointSlot(ref: ref, service: s, slot: slot))
         replan(s, now: now)
     }

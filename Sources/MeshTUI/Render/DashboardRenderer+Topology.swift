@@ -2,19 +2,26 @@ import MeshCore
 
 /// The topology pane: column titles, then only the rows that fit.
 extension DashboardRenderer {
-    mutating func drawTopology(_ layout: TopologyLayout, top: Int, height: Int) {
-        let columns = TopologyColumns(cols: cols)
-        let focused = view.focus == .topology
+    /// What both views of the pane (rows, graph) start with: the selected row (the first
+    /// selectable one when nothing is), scrolled into view under a title line, and the pane's
+    /// hit area. `position` is "row N/M" when the rows do not all fit.
+    mutating func placeTopologyRows(_ layout: TopologyLayout, top: Int, height: Int)
+        -> (selected: Int?, scroll: Int, listHeight: Int, position: String) {
         let listHeight = max(0, height - 1)
         let selected = layout.index(of: view.selection, in: state) ?? layout.rows.indices.first { layout.isSelectable($0) }
-
         let scroll = scrollKeeping(selected, rows: layout.rows.count, height: listHeight)
         topologyScroll = scroll
         shownSelection = selected.flatMap { layout.selection(at: $0, in: state) }
-
         hits.panes.append((0..<cols, top..<(top + height), .topology))
-        drawColumnTitles(columns, y: top, focused: focused, position: layout.rows.count > listHeight
-            ? "row \(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : "")
+        let position = layout.rows.count > listHeight ? "row \(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : ""
+        return (selected, scroll, listHeight, position)
+    }
+
+    mutating func drawTopology(_ layout: TopologyLayout, top: Int, height: Int) {
+        let columns = TopologyColumns(cols: cols)
+        let focused = view.focus == .topology
+        let (selected, scroll, listHeight, position) = placeTopologyRows(layout, top: top, height: height)
+        drawColumnTitles(columns, y: top, focused: focused, position: position)
         if layout.rows.isEmpty {
             let why = view.filter.isEmpty ? "no services registered yet" : "nothing matches /\(view.filter)"
             buffer.put("  " + why, x: 0, y: top + 1, style: CellStyle(.muted))
