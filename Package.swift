@@ -40,11 +40,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Lines to files and pipes that arrive within 50 ms without a system call per line: the
+        // headless event stream, access logs and mesh-top's own log.
+        .target(name: "MeshOutput", swiftSettings: strict),
+
         // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock. Pure.
         .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
 
         // Where events come from and go to: recordings, replay, the demo and live sessions.
-        .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
+        .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim", "MeshOutput"], swiftSettings: strict),
 
         // A small client for etcd's v3 HTTP gateway: leases, put, delete, range, watch.
         .target(
