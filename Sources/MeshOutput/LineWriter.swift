@@ -49,9 +49,11 @@ public final class LineWriter: @unchecked Sendable {
         timer.schedule(deadline: .now() + Self.flushInterval, repeating: Self.flushInterval, leeway: .milliseconds(5))
         timer.setEventHandler { [weak self] in self?.flush() }
         timer.resume()
+        Self.registry.withLock { $0[ObjectIdentifier(self)] = Weak(writer: self) }
     }
 
     deinit {
+        Self.registry.withLock { $0[ObjectIdentifier(self)] = nil }
         timer.cancel()
         flush()
         if ownsDescriptor { _ = Glibc.close(fd) }
@@ -60,6 +62,14 @@ public final class LineWriter: @unchecked Sendable {
     /// Standard output, shared by everything that writes lines there (the event stream and
     /// `access_log: -`), so their lines never cut into each other.
     public static let standardOutput = LineWriter(fd: STDOUT_FILENO, name: "standard output", owns: false)
+
+    /// Writes out every writer's lines: on the way out, where no timer fires again.
+    public static func flushAll() {
+        for writer in registry.withLock({ $0.values.compactMap(\.writer) }) { writer.flush() }
+    }
+
+    private struct Weak { weak var writer: LineWriter? }
+    private static let registry = Mutex<[ObjectIdentifier: Weak]>([:])
 
     /// One timer queue for every writer.
     private static let queue = DispatchQueue(label: "mesh-top.output")

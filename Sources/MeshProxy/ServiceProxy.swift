@@ -1,3 +1,4 @@
+public import Logging
 public import MeshCore
 public import NIOCore
 import NIOConcurrencyHelpers
@@ -9,6 +10,7 @@ import NIOPosix
 public final class ServiceProxy: Sendable {
     public let configuration: ProxyConfiguration
     private let group: any EventLoopGroup
+    private let logger: Logger
     private let state: NIOLockedValueBox<State>
 
     struct LoopHandle: Sendable {
@@ -25,10 +27,13 @@ public final class ServiceProxy: Sendable {
         var channel: (any Channel)?
     }
 
-    /// `picker` is copied to every loop, each copy then living on its own.
-    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker()) {
+    /// `picker` is copied to every loop, each copy then living on its own. The listener's
+    /// errors once it runs go to `logger`.
+    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker(),
+                logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.configuration = configuration
         self.group = group
+        self.logger = logger
         state = NIOLockedValueBox(State(picker: picker))
     }
 
@@ -94,9 +99,13 @@ public final class ServiceProxy: Sendable {
 
     private func makeBootstrap(_ loops: [LoopHandle]) -> ServerBootstrap {
         let mode = configuration.mode
+        let errors = ListenerErrorLogger(listener: "listener \(configuration.listen)", logger: logger)
         return ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(errors) }
+            }
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             // A TCP relay reads nothing until its endpoint is connected.
             .childChannelOption(ChannelOptions.autoRead, value: mode == .http)

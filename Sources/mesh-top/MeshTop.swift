@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMeshGuard
 import Foundation
+import MeshOutput
 
 @main
 struct MeshTop: ParsableCommand {
@@ -22,7 +23,9 @@ struct MeshTop: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            LineWriter.flushAll()
         } catch {
+            LineWriter.flushAll()
             let code = exitCode(for: error)
             // Help, version and our own exit codes (their message is already out) go as before.
             if code == .success || error is ExitCode { exit(withError: error) }

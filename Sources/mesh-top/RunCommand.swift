@@ -56,14 +56,17 @@ struct RunCommand: ParsableCommand {
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
             let header = LiveMesh.mesh(of: mesh, name: name, instance: cluster == nil ? nil : me)
-            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run", mesh: header)
+            let logger = try session.logging.logger(headless: session.headless, besides: URL(fileURLWithPath: config).deletingLastPathComponent())
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run",
+                                            mesh: header, logger: logger)
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, registry: cluster, instance: me, announce: { Stderr.line("mesh-top: \($0)") },
-                                    onEvent: sinks.accept)
+                                    logger: logger, onEvent: sinks.accept)
             defer { live.shutdown() }
             try SessionLauncher.run(live, sinks: sinks, settings: .init(
                 mode: .live, source: name, speed: 1, duration: options.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
+                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
+                logger: logger))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MeshAdmin
 import MeshConfig
 import MeshCore
@@ -21,6 +22,8 @@ enum SessionLauncher {
         var mouse = true
         /// Serve the admin API while the session runs.
         var admin: AdminSettings? = nil
+        /// mesh-top's own log.
+        var logger: Logger
     }
 
     static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
@@ -40,7 +43,7 @@ enum SessionLauncher {
             let api = AdminAPI(control: SessionControl(runner: runner), journal: journal, token: admin.token,
                                address: admin.address.description)
             do {
-                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port)
+                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, logger: settings.logger)
             } catch {
                 throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
             }

@@ -23,6 +23,8 @@ struct SessionOptions: ParsableArguments {
     @Flag(help: "Leave the mouse to the terminal (its own text selection) instead of clicks selecting rows and sorting.")
     var noMouse = false
 
+    @OptionGroup var logging: LogOptions
+
     @Option(help: ArgumentHelp("Serve the admin API (JSON, /metrics; see mesh-top ctl) on host:port. run: mesh.yaml's admin: unless given.", valueName: "addr"))
     var admin: String?
 
