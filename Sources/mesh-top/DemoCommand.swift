@@ -32,8 +32,8 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             var scenario = try loadScenario()
             if let seed { scenario.seed = seed }
-            let options = try session.resolved()
-            let speed = try pace.resolved()
+            let options = session.resolved()
+            let speed = pace.resolved()
             if let d = options.duration { scenario.duration = d }
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)

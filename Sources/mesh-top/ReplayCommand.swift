@@ -23,8 +23,8 @@ struct ReplayCommand: ParsableCommand {
             if let line = loaded.truncatedAtLine {
                 Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying the \(loaded.events.count) events before it")
             }
-            let options = try session.resolved()
-            let speed = try pace.resolved()
+            let options = session.resolved()
+            let speed = pace.resolved()
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
             let logger = try session.logging.logger(headless: session.headless, besides: DemoCommand.directory(of: recording))
             let sinks = EventSinks(headless: session.headless, journal: admin != nil, logger: logger)

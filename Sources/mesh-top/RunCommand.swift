@@ -15,8 +15,9 @@ struct RunCommand: ParsableCommand {
         discussion: "Supervised endpoints (command:) log to .mesh-top/logs/ beside the config. The dashboard's d, x, r, + and - act on real connections and processes."
     )
 
-    @Option(help: ArgumentHelp("The mesh to run.", valueName: "mesh.yaml"))
-    var config: String
+    @Option(help: ArgumentHelp("The mesh to run (default: ./mesh.yaml when there is one).", valueName: "mesh.yaml"),
+            completion: .file(extensions: ["yaml", "yml"]))
+    var config: String?
 
     @OptionGroup var session: SessionOptions
 
@@ -36,8 +37,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            guard let config = config ?? (FileManager.default.fileExists(atPath: "mesh.yaml") ? "mesh.yaml" : nil) else {
+                throw CommandError("no --config given and no mesh.yaml here: name the mesh to run (mesh-top run --config FILE)")
+            }
             let mesh = try MeshConfig.load(path: config)
-            let options = try session.resolved()
+            let options = session.resolved()
             if let threads, !(1...Self.maxThreads).contains(threads) {
                 throw CommandError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
             }

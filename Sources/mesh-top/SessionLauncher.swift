@@ -70,11 +70,9 @@ enum SessionLauncher {
                                                      mouse: settings.mouse) }
             runner.submit(.stop)
             runner.waitUntilStopped()
-            // Stopped by a signal: the terminal is restored; exit as shells expect (128 + n).
-            if case .signal(let n) = try outcome.get() {
-                if let failure = sinks.failure { throw CommandError(failure) }
-                throw ExitCode(128 + n)
-            }
+            // A first SIGINT, SIGTERM or SIGHUP is a stop asked for, as in a headless run: the
+            // terminal is restored and the exit status is 0 (a second signal stops at once, 128 + n).
+            _ = try outcome.get()
         }
         if let failure = sinks.failure { throw CommandError(failure) }
     }
