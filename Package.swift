@@ -94,11 +94,18 @@ let package = Package(
         // The dashboard: pure render(state, size) -> ScreenBuffer, plus the curses terminal.
         .target(name: "MeshTUI", dependencies: ["MeshCore", "CNcursesw", "CMeshGuard"], swiftSettings: strict),
 
+        // The one HTTP/1 message reader (RFC 9112 framing, in place) the proxy and the probe share.
+        .target(
+            name: "MeshHTTP1",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
         // Active health checks on real sockets: HTTP and TCP probes on event loops.
         .target(
             name: "MeshProbe",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshHTTP1",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -109,7 +116,7 @@ let package = Package(
         .target(
             name: "MeshProxy",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshHTTP1",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -148,6 +155,16 @@ let package = Package(
 
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"], swiftSettings: strict),
         .testTarget(
+            name: "MeshHTTP1Tests",
+            dependencies: [
+                "MeshHTTP1",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MeshConfigTests",
             dependencies: ["MeshConfig", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
@@ -184,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "MeshProxyTests",
             dependencies: [
-                "MeshProxy", "MeshCore", "MeshTestSupport",
+                "MeshProxy", "MeshCore", "MeshHTTP1", "MeshTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -5,7 +5,7 @@ final class ProbeHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let probe: Probe
-    private var scanner = HTTPResponseScanner()
+    private var scanner = CheckResponseReader()
     /// The last error seen, reported when the connection closes.
     private var failure: String?
 

@@ -1,4 +1,5 @@
 public import MeshCore
+import MeshHTTP1
 
 /// What one service's listener needs to know; built by the control plane from mesh.yaml.
 public struct ProxyConfiguration: Sendable {
@@ -8,7 +9,7 @@ public struct ProxyConfiguration: Sendable {
     public var listen: String
     public var mode: Mode
     public var hashOn: HashOn?
-    /// Retries to another endpoint on connect failure / idempotent request failure.
+    /// Retries to another endpoint on connect failure / idempotent request failure; 0: never.
     public var retries: Int
     /// Seconds.
     public var connectTimeout: Double
@@ -16,25 +17,38 @@ public struct ProxyConfiguration: Sendable {
     public var requestTimeout: Double
     /// Seconds a client may take to send a complete request head once it has started one.
     public var clientHeadTimeout: Double
-    /// Larger request heads get 431, larger response heads 502.
+    /// Larger request heads get 431, larger response heads 502; trailers get the same limit.
     public var maxHeadBytes: Int
+    /// Longer chunk-size lines (size and extensions) get 400, or 502 from an endpoint.
+    public var maxChunkLineBytes: Int
     /// Append `X-Forwarded-For: <client ip>` to requests.
     public var forwardedFor: Bool
     /// Idle keep-alive connections kept per endpoint per event loop.
     public var maxIdlePerEndpoint: Int
+    /// Seconds a pooled upstream connection may stay idle before the proxy closes it: shorter than
+    /// the keep-alive timeouts of common servers, so that the origin never closes it first.
+    public var upstreamIdleTimeout: Double
+    /// Seconds a graceful stop waits for requests in flight.
+    public var drainTimeout: Double
 
     public init(listen: String, mode: Mode = .http, hashOn: HashOn? = nil, retries: Int = 2,
                 connectTimeout: Double = 1, requestTimeout: Double = 15, clientHeadTimeout: Double = 30,
-                maxHeadBytes: Int = 64 * 1024, forwardedFor: Bool = true, maxIdlePerEndpoint: Int = 256) {
+                maxHeadBytes: Int = 64 * 1024, maxChunkLineBytes: Int = 4096, forwardedFor: Bool = true,
+                maxIdlePerEndpoint: Int = 256, upstreamIdleTimeout: Double = 1.5, drainTimeout: Double = 30) {
         self.listen = listen; self.mode = mode; self.hashOn = hashOn; self.retries = retries
         self.connectTimeout = connectTimeout; self.requestTimeout = requestTimeout
         self.clientHeadTimeout = clientHeadTimeout; self.maxHeadBytes = maxHeadBytes
-        self.forwardedFor = forwardedFor; self.maxIdlePerEndpoint = maxIdlePerEndpoint
+        self.maxChunkLineBytes = maxChunkLineBytes; self.forwardedFor = forwardedFor
+        self.maxIdlePerEndpoint = maxIdlePerEndpoint; self.upstreamIdleTimeout = upstreamIdleTimeout
+        self.drainTimeout = drainTimeout
     }
 
     /// Takes listen address and mode from the service's config and the rest from its policy.
     public init(listen: String, mode: Mode, policy: ServicePolicy) {
         self.init(listen: listen, mode: mode, hashOn: policy.hashOn, retries: policy.retries,
-                  connectTimeout: policy.connectTimeout, requestTimeout: policy.requestTimeout)
+                  connectTimeout: policy.connectTimeout, requestTimeout: policy.requestTimeout,
+                  drainTimeout: policy.drainTimeout)
     }
+
+    var limits: HTTP1Limits { HTTP1Limits(maxHeadBytes: maxHeadBytes, maxChunkLineBytes: maxChunkLineBytes) }
 }

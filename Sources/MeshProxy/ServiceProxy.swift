@@ -93,6 +93,46 @@ public final class ServiceProxy: Sendable {
             .flatMap { Self.shutdown(loops, on: anyLoop) }
     }
 
+    /// Stops gracefully, as HAProxy's soft-stop and Envoy's drain do: the listener closes at once
+    /// (new connections are refused); connections between requests close; a request in flight,
+    /// or one part received, is answered — with `Connection: close` — and its connection then
+    /// closes; TCP relays run on. After `timeout` seconds (default: `drain_timeout`) whatever is
+    /// left is closed, as `stop()` does; calling `stop()` meanwhile cuts the wait short.
+    /// The future completes when every connection is gone.
+    public func stopGracefully(timeout: Double? = nil) -> EventLoopFuture<Void> {
+        let (channel, loops) = state.withLockedValue { s in
+            defer { s.channel = nil }
+            return (s.channel, s.loops)
+        }
+        let anyLoop = group.next()
+        let deadline = NIODeadline.now() + .nanoseconds(Int64((timeout ?? configuration.drainTimeout) * 1e9))
+        let closed = channel?.close() ?? anyLoop.makeSucceededVoidFuture()
+        return closed.flatMapError { _ in anyLoop.makeSucceededVoidFuture() }
+            .flatMap { Self.onEveryLoop(loops, on: anyLoop) { $0.beginStop() } }
+            .flatMap { self.waitForConnections(until: deadline, on: anyLoop) }
+            .flatMap { self.stop() }
+    }
+
+    /// Connections still open, summed over all loops.
+    public func openConnections() -> EventLoopFuture<Int> {
+        fromEveryLoop { $0.openConnections }.map { $0.reduce(0, +) }
+    }
+
+    /// HTTP connections with a request under way and TCP relays, summed over all loops.
+    public func connectionsInFlight() -> EventLoopFuture<Int> {
+        fromEveryLoop { $0.connectionsInFlight }.map { $0.reduce(0, +) }
+    }
+
+    /// Looks every 20 ms until no connection is left, the deadline passes, or `stop()` took the loops.
+    private func waitForConnections(until deadline: NIODeadline, on anyLoop: any EventLoop) -> EventLoopFuture<Void> {
+        guard !loops.isEmpty, NIODeadline.now() < deadline else { return anyLoop.makeSucceededVoidFuture() }
+        return openConnections().flatMap { open in
+            guard open > 0 else { return anyLoop.makeSucceededVoidFuture() }
+            return anyLoop.scheduleTask(in: .milliseconds(20)) {}.futureResult
+                .flatMap { self.waitForConnections(until: deadline, on: anyLoop) }
+        }
+    }
+
     private static func shutdown(_ loops: [LoopHandle], on anyLoop: any EventLoop) -> EventLoopFuture<Void> {
         onEveryLoop(loops, on: anyLoop) { $0.shutdown() }
     }

@@ -139,8 +139,12 @@ public final class LiveMesh: Playback {
             meters.append(LoadMeter())
             guard let listen = service.listen else { proxies.append(nil); continue }
             let mode: ProxyConfiguration.Mode = service.protocol == .tcp ? .tcp : .http
-            let proxy = ServiceProxy(configuration: ProxyConfiguration(listen: listen.description, mode: mode, policy: service.policy),
-                                     group: group, picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1), logger: logger)
+            var proxyConfig = ProxyConfiguration(listen: listen.description, mode: mode, policy: service.policy)
+            proxyConfig.maxHeadBytes = service.limits.maxHeaderBytes
+            proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
+            proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
+            let proxy = ServiceProxy(configuration: proxyConfig, group: group,
+                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1), logger: logger)
             let outcomes = inbox
             let service = s
             // Only failures and the first success after one matter to consecutive-failure
@@ -216,6 +220,28 @@ public final class LiveMesh: Playback {
 
     public func operate(_ command: OperatorCommand) -> OperatorError? {
         .refusal { () throws(OperatorError) in try engine.operate(command, now: now) }
+    }
+
+    /// Graceful stop of every listener, as HAProxy's soft-stop: no new connections; requests in
+    /// flight are answered and their connections then closed, for up to each service's
+    /// `drain_timeout`. Blocks until then, or until the closure of `hardStop()` is called.
+    public func drain() {
+        let waits = zip(config.services, proxies).compactMap { service, proxy in
+            proxy?.stopGracefully(timeout: service.policy.drainTimeout)
+        }
+        for wait in waits { _ = try? wait.wait() }
+    }
+
+    /// Requests under way (and TCP connections relayed) on every listener now.
+    public func connectionsInFlight() -> Int {
+        proxies.compactMap { try? $0?.connectionsInFlight().wait() }.reduce(0, +)
+    }
+
+    /// A call that closes every connection at once (HAProxy's hard-stop), safe from any thread:
+    /// it cuts `drain()` short.
+    public func hardStop() -> @Sendable () -> Void {
+        let proxies = proxies.compactMap { $0 }
+        return { for proxy in proxies { _ = proxy.stop() } }
     }
 
     /// Stops listeners, checks and supervised processes.

@@ -7,7 +7,7 @@ struct MeshBench: ParsableCommand {
         commandName: "mesh-bench",
         abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
         subcommands: [SimulationBenchmark.self, ReplayBenchmark.self, BalancersBenchmark.self,
-                      ProxyBenchmark.self, ProxyServe.self, HealthBenchmark.self,
+                      ProxyBenchmark.self, ProxyServe.self, SoakBenchmark.self, HealthBenchmark.self,
                       RenderBenchmark.self, IdleDashboardBenchmark.self, MemoryBenchmark.self]
     )
 }

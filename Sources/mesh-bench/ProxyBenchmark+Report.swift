@@ -15,7 +15,7 @@ extension ProxyBenchmark {
         }
         let direct50 = p50["direct"] ?? [], direct99 = p99["direct"] ?? []
         print("")
-        print("proxy benchmark: wrk -t2 -c\(connections) -d\(duration), \(runs) interleaved runs, mesh-top threads \(threads)")
+        print("proxy benchmark: wrk -t2 -c\(connections) -d\(duration), \(runs) interleaved runs, \(threads) thread\(threads == 1 ? "" : "s") each")
         print("proxy      req/s (median)  ÷HAProxy  ÷nginx   CPU µs/req  ÷HAProxy   added -c1 p50 / p99")
         for name in names {
             let added50 = median(zip(p50[name] ?? [], direct50).map { $0 - $1 }) * 1e6

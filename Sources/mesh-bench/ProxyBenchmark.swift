@@ -12,7 +12,8 @@ struct ProxyBenchmark: ParsableCommand {
     @Option(help: "Interleaved runs per proxy (medians are reported).") var runs = 5
     @Option(help: "Length of each wrk run, e.g. 5s.") var duration = "5s"
     @Option(help: "wrk connections for the throughput runs.") var connections = 64
-    @Option(help: "Event-loop threads of mesh-top's proxy.") var threads = 1
+    @Option(help: "Event-loop threads of mesh-top's proxy; HAProxy (nbthread) and nginx (worker_processes) get as many.")
+    var threads = 1
     @Option(help: "Folder of the reference configs (default: ../shared/baseline from the package root).")
     var baseline: String?
     @Flag(help: "mesh-top's proxy appends X-Forwarded-For (the references do not).") var forwardedFor = false
@@ -39,8 +40,13 @@ struct ProxyBenchmark: ParsableCommand {
             for p in started.reversed() { p.stop() }
             try? FileManager.default.removeItem(at: scratch)
         }
-        func config(_ name: String) throws -> String {
-            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        /// A reference config with its scratch folder, and the proxies' thread count when asked.
+        func config(_ name: String, threads: Int? = nil) throws -> String {
+            var text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            if let threads {
+                text = text.replacingOccurrences(of: "nbthread 1", with: "nbthread \(threads)")
+                    .replacingOccurrences(of: "worker_processes 1;", with: "worker_processes \(threads);")
+            }
             let out = scratch.appendingPathComponent(name)
             try text.replacingOccurrences(of: "@DIR@", with: scratch.path).write(to: out, atomically: true, encoding: .utf8)
             return out.path
@@ -55,8 +61,8 @@ struct ProxyBenchmark: ParsableCommand {
         }
 
         _ = try start("backends", "/usr/sbin/nginx", ["-c", try config("backend-nginx.conf"), "-g", "daemon off;"], port: 18082)
-        let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", try config("haproxy.cfg")], port: 18090)
-        let nginx = try start("nginx", "/usr/sbin/nginx", ["-c", try config("proxy-nginx.conf"), "-g", "daemon off;"], port: 18091)
+        let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", try config("haproxy.cfg", threads: threads)], port: 18090)
+        let nginx = try start("nginx", "/usr/sbin/nginx", ["-c", try config("proxy-nginx.conf", threads: threads), "-g", "daemon off;"], port: 18091)
         let self_ = URL(fileURLWithPath: CommandLine.arguments[0]).path
         let meshArgs = ["proxy-serve", "--listen", "127.0.0.1:18092", "--backend", "127.0.0.1:18081",
                         "--backend", "127.0.0.1:18082", "--threads", String(threads)] + (forwardedFor ? ["--forwarded-for"] : [])

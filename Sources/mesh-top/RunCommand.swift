@@ -67,10 +67,14 @@ struct RunCommand: ParsableCommand {
                                     logDirectory: logs, registry: cluster, instance: me, announce: { Stderr.line("mesh-top: \($0)") },
                                     logger: logger, onEvent: sinks.accept)
             defer { live.shutdown() }
-            try SessionLauncher.run(live, sinks: sinks, settings: .init(
-                mode: .live, source: name, speed: 1, duration: options.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
-                logger: logger))
+            let outcome = Result {
+                try SessionLauncher.run(live, sinks: sinks, settings: .init(
+                    mode: .live, source: name, speed: 1, duration: options.duration,
+                    refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless,
+                    mouse: !session.noMouse, admin: admin, logger: logger))
+            }
+            GracefulStop.drain(live)
+            try outcome.get()
         }
     }
 

@@ -27,7 +27,17 @@ import Testing
         Case(yaml: "admn: 127.0.0.1:9901\nservices: []\n", error:
             "mesh.yaml:1: admn: unknown key 'admn' (did you mean 'admin'?)"),
         Case(yaml: web("    colour: blue\n"), error:
-            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones)"),
+            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits)"),
+        Case(yaml: web("    limits: {max_header_bytes: 10}\n"), error:
+            "mesh.yaml:4: services[0].limits.max_header_bytes: must be from 1024 to 1048576 bytes, got 10"),
+        Case(yaml: web("    limits: {max_chunk_line_bytes: 1000000}\n"), error:
+            "mesh.yaml:4: services[0].limits.max_chunk_line_bytes: must be from 64 to 65536 bytes, got 1000000"),
+        Case(yaml: web("    limits: {upstream_idle_timeout: 0s}\n"), error:
+            "mesh.yaml:4: services[0].limits.upstream_idle_timeout: must be at least 10ms, got 0s"),
+        Case(yaml: web("    limits: {max_headers: 1}\n"), error:
+            "mesh.yaml:4: services[0].limits.max_headers: unknown key 'max_headers' (expected one of: max_header_bytes, max_chunk_line_bytes, upstream_idle_timeout)"),
+        Case(yaml: web("    protocol: tcp\n    limits: {max_header_bytes: 4096}\n"), error:
+            "mesh.yaml:5: services[0].limits: limits is only used by protocol http"),
         Case(yaml: web("    retries: two\n"), error:
             "mesh.yaml:4: services[0].retries: expected a whole number, got 'two'"),
         Case(yaml: web("    zones: a\n"), error:

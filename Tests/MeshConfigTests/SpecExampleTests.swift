@@ -156,3 +156,18 @@ import MeshCore
         #expect(throws: ConfigError.self) { try MeshConfig.parse(yaml: yaml, environment: [:]) }
     }
 }
+
+/// `limits:` of a service's HTTP listener: defaults when absent, values when given.
+@Suite struct ProxyLimitsTests {
+    @Test func defaultsAndValues() throws {
+        let plain = try MeshConfig.parse(yaml: "services:\n  - name: web\n    listen: 127.0.0.1:8080\n", environment: [:])
+        #expect(plain.services[0].limits == ProxyLimits(maxHeaderBytes: 65536, maxChunkLineBytes: 4096, upstreamIdleTimeout: 1.5))
+        let set = try MeshConfig.parse(yaml: """
+            services:
+              - name: web
+                listen: 127.0.0.1:8080
+                limits: {max_header_bytes: 16384, max_chunk_line_bytes: 256, upstream_idle_timeout: 500ms}
+            """, environment: [:])
+        #expect(set.services[0].limits == ProxyLimits(maxHeaderBytes: 16384, maxChunkLineBytes: 256, upstreamIdleTimeout: 0.5))
+    }
+}

@@ -74,7 +74,7 @@ import Testing
         let port = h.port
         let bodies = try await blocking {
             let c = try RawClient(port: port)
-            c.send("GET /slow?ms=200 HTTP/1.1\r\nHost: t\r\n\r\nGET /a HTTP/1.1\r\nHost: t\r\n\r\nPOST /e HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi")
+            c.send("GET /slow?ms=200 HTTP/1.1\r\nHost: t\r\n\r\nGET /a HTTP/1.1\r\nHost: t\r\n\r\nPOST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi")
             return try (0..<3).map { _ in try c.readResponse().body }
         }
         #expect(bodies == ["slow b0\n", "hello from b1\n", "b0 got 2: hi"])

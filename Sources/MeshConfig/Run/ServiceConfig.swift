@@ -16,12 +16,14 @@ public struct ServiceConfig: Sendable, Equatable {
     /// True when the file gives no `endpoints:`: the service takes its endpoints from registrations.
     public var fromRegistrations: Bool
     public var policy: ServicePolicy
+    /// The HTTP listener's size limits and upstream idle timeout.
+    public var limits: ProxyLimits
 
     public init(name: String, listen: HostPort? = nil, protocol: ServiceProtocol = .http,
                 endpoints: [EndpointConfig] = [], fromRegistrations: Bool = false,
-                policy: ServicePolicy = ServicePolicy()) {
+                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits()) {
         self.name = name; self.listen = listen; self.protocol = `protocol`; self.endpoints = endpoints
-        self.fromRegistrations = fromRegistrations; self.policy = policy
+        self.fromRegistrations = fromRegistrations; self.policy = policy; self.limits = limits
     }
 
     /// The registry's view of this service, endpoints in state `unknown`.
@@ -32,7 +34,7 @@ public struct ServiceConfig: Sendable, Equatable {
 }
 
 extension ServiceConfig {
-    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys
+    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits"]
 
     init(_ field: Field) throws(ConfigError) {
         let map = try field.object(Self.keys)
@@ -45,6 +47,11 @@ extension ServiceConfig {
                 throw f.error("unknown protocol '\(text)' (expected http or tcp)")
             }
             `protocol` = p
+        }
+        limits = ProxyLimits()
+        if let f = map["limits"] {
+            guard `protocol` == .http else { throw f.error("limits is only used by protocol http") }
+            limits = try ProxyLimits(f)
         }
         // A TCP service is checked by connecting unless told otherwise.
         policy = try PolicyReader.policy(map, defaultCheck: `protocol` == .tcp ? .tcp : .http, http: `protocol` == .http)

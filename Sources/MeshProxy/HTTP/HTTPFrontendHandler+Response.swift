@@ -1,188 +1,192 @@
+import MeshHTTP1
 import NIOCore
 
 // MARK: Responses, retries and failures (called by the upstream connection, same event loop)
 
 extension HTTPFrontendHandler {
-    /// Whether a 502/503/504 should be answered by trying another endpoint instead.
-    /// Picks the endpoint for the retry now, so that when there is none the endpoint's own
-    /// response goes to the client rather than a 502 of the proxy's.
-    func shouldRetry(status: Int) -> Bool {
-        guard (502...504).contains(status), head.method.isIdempotent, replayable, requestFullySent,
-              !responseStarted, attempts < loop.config.retries,
-              let next = loop.pick(hash: head.hash, attempt: attempts + 1, tried: tried) else { return false }
-        retrySlot = next
-        return true
-    }
+    /// What the upstream connection does after a response head.
+    enum AfterHead { case readBody, readNextHead, tunnel, stop }
 
-    func retryAfterFailedResponse(_ conn: UpstreamConnection) {
-        upstream = nil
-        responseStatus = 502
-        finishAttempt(success: false)
-        attempts += 1
-        dispatch()
-        process()
-    }
-
-    func interimResponse(_ bytes: ByteBuffer) {
-        responseStarted = true
-        writeClient(bytes)
-    }
-
-    /// Forwards a final response head, unchanged unless the connection semantics differ.
-    func responseHead(_ response: ResponseHead, framing: BodyFraming, bytes: ByteBuffer) {
-        responseStarted = true
-        responseStatus = response.status
-        // The rest of an unfinished request body cannot be skipped safely; a close-delimited body
-        // must end with a close.
-        if !requestFullySent || framing == .untilClose || loop.modes[Int(slot)] == .killed { keepAlive = false }
-        let sayKeepAlive = keepAlive && (head.isHTTP10 || response.isHTTP10)
-        let tokens = response.connection
-        let clientInfersClose = framing == .untilClose
-            || ((head.isHTTP10 || response.isHTTP10) && !tokens.keepAlive)
-        let unchanged = !tokens.other && !response.hasHopByHopHeader
-            && (keepAlive ? !tokens.close && (!sayKeepAlive || tokens.keepAlive) : tokens.close || clientInfersClose)
-        writeClient(unchanged ? bytes : HeadRewriter.response(bytes, keepAlive: keepAlive, sayKeepAlive: sayKeepAlive))
+    func responseHead(_ head: ResponseHead, bytes: ByteBuffer, from conn: UpstreamConnection) -> AfterHead {
+        guard upstream === conn else { return .stop }
+        let killed = loop.modes[Int(slot)] == .killed
+        let nextAttempt = exchange.retry.used + 1
+        let action = exchange.responseHead(head, endpointKilled: killed) {
+            guard let next = loop.pick(hash: hash, attempt: nextAttempt, tried: tried) else { return false }
+            retrySlot = next
+            return true
+        }
+        switch action {
+        case .none:
+            return .readNextHead
+        case .forwardInterim:
+            writeClient(bytes)
+            return .readNextHead
+        case .forwardHead(.unchanged):
+            writeClient(bytes)
+            return .readBody
+        case .forwardHead(.rewritten(let keepAlive, let sayKeepAlive, let dropContentLength)):
+            // `bytes` may hold the body after the head: it goes on as it is.
+            writeClient(HeadRewriter.response(bytes.getSlice(at: bytes.readerIndex, length: head.length)!, keepAlive: keepAlive,
+                                              sayKeepAlive: sayKeepAlive, dropContentLength: dropContentLength))
+            if bytes.readableBytes > head.length {
+                writeClient(bytes.getSlice(at: bytes.readerIndex + head.length, length: bytes.readableBytes - head.length)!)
+            }
+            return .readBody
+        case .upgrade:
+            writeClient(bytes)
+            if let rest = reader.takeAll() {
+                conn.write(rest)
+                upstreamNeedsFlush = true
+            }
+            flushUpstream()
+            setReadsPaused(false)
+            return .tunnel
+        default:
+            apply(action)
+            process()
+            return .stop
+        }
     }
 
     @inline(__always)
     func relayToClient(_ bytes: ByteBuffer) {
         writeClient(bytes)
-        if let context, !context.channel.isWritable { upstream?.setReadsPaused(true) }
     }
 
+    /// Writes to the client. The last write is held back until the flush, so that the two go
+    /// down the pipeline as one `writeAndFlush` (the common response is one write).
     @inline(__always)
     func writeClient(_ bytes: ByteBuffer) {
-        context?.write(wrapOutboundOut(bytes), promise: nil)
+        if let held = heldWrite { context?.write(wrapOutboundOut(held), promise: nil) }
+        heldWrite = bytes
         clientNeedsFlush = true
     }
 
     func responseComplete(_ conn: UpstreamConnection, reusable: Bool) {
-        upstream = nil
-        finishAttempt(success: responseStatus < 500)
-        loop.release(conn, reusable: reusable)
-        endExchange()
+        guard upstream === conn else { return loop.release(conn, reusable: false, now: .now()) }
+        apply(exchange.responseComplete(upstreamReusable: reusable))
     }
 
-    /// The upstream closed or sent garbage before the response was complete.
+    /// The upstream connection ended before the response did.
     func upstreamClosed(_ conn: UpstreamConnection) {
         guard upstream === conn else { return }
         upstream = nil
-        guard !responseStarted else {
-            finishAttempt(success: false)
-            abort()
-            return
-        }
-        // A pooled connection the endpoint had already closed: once more on a fresh one.
-        if attachedFromPool, !conn.receivedAny, !staleRetryUsed, replayable, loop.isUsable(slot) {
-            staleRetryUsed = true
-            connectFresh()
-            return
-        }
-        responseStatus = 502
-        finishAttempt(success: false)
-        if head.method.isIdempotent, replayable, attempts < loop.config.retries {
-            attempts += 1
-            dispatch()
-        } else {
-            respondLocally(status: 502, reason: "endpoint closed the connection")
-        }
+        apply(exchange.upstreamClosed())
+        process()
+    }
+
+    /// The origin's response broke a rule of RFC 9112.
+    func invalidResponse(_ conn: UpstreamConnection, _ violation: HTTP1Violation) {
+        guard upstream === conn else { return }
+        apply(exchange.invalidResponse(violation))
         process()
     }
 
     func upstreamTimedOut(_ conn: UpstreamConnection) {
         guard upstream === conn else { return }
-        upstream = nil
         if slot >= 0 { loop.counters[Int(slot)].timeouts &+= 1 }
-        responseStatus = 504
-        finishAttempt(success: false)
-        if responseStarted {
-            abort()
-        } else {
-            respondLocally(status: 504, reason: "endpoint timed out")
-            process()
-        }
-    }
-
-    // MARK: Upgrades
-
-    /// 101: from now on bytes go both ways untouched.
-    func upgraded(head bytes: ByteBuffer) {
-        responseStarted = true
-        responseStatus = 101
-        phase = .upgraded
-        writeClient(bytes)
-        if buffer.readableBytes > 0, let rest = buffer.readSlice(length: buffer.readableBytes) {
-            upstream?.write(rest)
-            upstreamNeedsFlush = true
-        }
-        flushUpstream()
-        setReadsPaused(false)
+        apply(exchange.upstreamTimedOut())
+        process()
     }
 
     func tunnelClosed() {
         upstream = nil
-        finishAttempt(success: true)
-        closeAfterFlush()
+        apply(exchange.tunnelClosed())
     }
 
-    // MARK: Ending exchanges
+    // MARK: Actions
 
-    func finishAttempt(success: Bool, report: Bool = true) {
-        guard slot >= 0 else { return }
-        loop.finished(slot, since: attemptStarted, success: success, report: report)
-        slot = -1
-    }
-
-    private func endExchange() {
-        phase = .idle
-        if !keepAlive || (inputClosed && buffer.readableBytes == 0) {
+    /// Performs what the exchange decided.
+    func apply(_ action: HTTPExchange.Action) {
+        switch action {
+        case .none, .forwardInterim, .forwardHead, .upgrade:
+            break
+        case .dispatch:
+            dispatch()
+        case .retry:
+            finishAttempt(success: false)
+            dropUpstream()
+            dispatch()
+        case .respond(let reply):
+            finishAttempt(success: false)
+            dropUpstream()
+            respondLocally(reply)
+        case .complete(let reuse, let closeClient):
+            let now = finishAttempt(success: exchange.status < 500)
+            if let conn = upstream {
+                upstream = nil
+                loop.release(conn, reusable: reuse, now: now ?? .now())
+            }
+            sent.removeAll(keepingCapacity: true)
+            if closeClient || (inputClosed && reader.bufferedBytes == 0) {
+                closeAfterFlush()
+            } else {
+                flushClient()
+                process()
+            }
+        case .abort:
+            finishAttempt(success: false)
+            dropUpstream()
+            closing = true
+            // What was passed on goes out first: the client sees the response cut short.
+            clientNeedsFlush = true
+            flushClient()
+            context?.close(promise: nil)
+        case .closeClient:
+            finishAttempt(success: true)
             closeAfterFlush()
-            return
         }
-        flushClient()
-        process()
     }
 
-    /// A response of the proxy's own; the connection stays open when the request was read whole.
-    func respondLocally(status: Int, reason: String, forceClose: Bool = false) {
-        if !requestFullySent {
-            while (try? requestBody.take(from: &buffer)) != nil {}
-            requestFullySent = requestBody.isDone
+    // MARK: Ending attempts and exchanges
+
+    /// Accounts for the attempt in progress, if any; the time it ended.
+    @discardableResult
+    func finishAttempt(success: Bool, report: Bool = true) -> NIODeadline? {
+        guard slot >= 0 else { return nil }
+        defer { slot = -1 }
+        return loop.finished(slot, since: attemptStarted, success: success, report: report)
+    }
+
+    /// Lets go of the current attempt's connection without a response (client gone, retried).
+    func dropUpstream() {
+        guard let conn = upstream else { return }
+        upstream = nil
+        conn.abandon()
+    }
+
+    /// A response of the proxy's own. The rest of the request body is skipped when it is all
+    /// here; otherwise the connection closes after the answer.
+    private func respondLocally(_ reply: HTTPExchange.LocalReply) {
+        sent.removeAll(keepingCapacity: true)
+        var close = reply.close
+        if !exchange.requestComplete {
+            while (try? reader.readBody()) != nil {}
+            if reader.bodyComplete { exchange.requestBodyComplete() } else { close = true }
         }
-        let close = forceClose || !keepAlive || !requestFullySent
         if let context {
-            writeClient(LocalResponse.make(status: status, reason: reason, close: close, allocator: context.channel.allocator))
+            writeClient(LocalResponse.make(status: reply.status, reason: reply.reason, close: close,
+                                           allocator: context.channel.allocator))
         }
-        if let conn = upstream {
-            upstream = nil
-            conn.abandon()
-        }
-        phase = .idle
         if close {
+            exchange.closing()
             closeAfterFlush()
         } else {
             flushClient()
         }
     }
 
-    /// Closes the client at once (a response cut short, a broken body).
-    func abort() {
-        finishAttempt(success: false)
-        phase = .closed
-        if let conn = upstream {
-            upstream = nil
-            conn.abandon()
-        }
-        context?.close(promise: nil)
-    }
-
     /// Closes the client once everything written so far is on the wire.
     func closeAfterFlush() {
-        guard let context, phase != .closed else { return }
-        phase = .closed
+        guard let context, !closing else { return }
+        closing = true
+        exchange.closing()
         clientNeedsFlush = false
+        let last = heldWrite ?? ByteBuffer()
+        heldWrite = nil
         let promise = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: promise)
+        context.writeAndFlush(wrapOutboundOut(last), promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

@@ -1,13 +1,14 @@
 import MeshCore
+import MeshHTTP1
 import NIOCore
 
-/// One client connection of an HTTP listener. Request heads are scanned in place and forwarded as
-/// slices of the bytes read; requests are handled one at a time, in order (pipelining included).
+/// One client connection of an HTTP listener (Envoy's downstream side). It carries bytes: request
+/// heads are read in place by the shared HTTP/1 reader and forwarded as slices of the bytes read,
+/// one request at a time, in order (pipelining included). What to do at each step is decided by
+/// its `HTTPExchange`; this class performs the actions.
 final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-
-    enum Phase { case idle, dispatched, upgraded, closed }
 
     /// Request bytes kept for a retry are dropped past this size (the request then never retries).
     static let replayLimit = 64 * 1024
@@ -18,10 +19,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     // MARK: Connection state
 
-    var phase = Phase.idle
-    /// Bytes read and not yet forwarded: the rest of a head, body bytes, pipelined requests.
-    var buffer = ByteBuffer()
-    var scanFrom = 0
+    var reader: HTTP1Reader
+    var exchange: HTTPExchange
     var headDeadline = NIODeadline.distantFuture
     var clientIP: String?
     var clientIPHash: UInt64 = 0
@@ -32,26 +31,20 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var processing = false
     var upstreamNeedsFlush = false
     var clientNeedsFlush = false
+    /// The last write to the client, sent with the next flush (see `writeClient`).
+    var heldWrite: ByteBuffer?
+    var closing = false
 
-    // MARK: Current request
+    // MARK: The current attempt
 
-    var head = RequestHead()
-    var requestBody = BodyTracker(.none)
-    var requestFullySent = true
-    var keepAlive = true
-    /// Request bytes as sent, for a retry on another connection, while `replayable`.
+    /// Request bytes as sent, for a retry on another connection, while the exchange allows one.
     var sent: [ByteBuffer] = []
     var sentBytes = 0
-    var replayable = true
     var upstream: UpstreamConnection?
     var slot: Int32 = -1
-    var attempts = 0
+    var hash: UInt64 = 0
     var tried: UInt64 = 0
-    var staleRetryUsed = false
-    var responseStarted = false
-    var responseStatus = 0
     var attemptStarted = NIODeadline.now()
-    var attachedFromPool = false
     /// The endpoint already chosen for the next attempt, if any.
     var retrySlot: Int32 = -1
     /// Tells a connect callback whether it still concerns the current attempt.
@@ -59,6 +52,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     init(loop: LoopContext) {
         self.loop = loop
+        reader = HTTP1Reader(limits: loop.config.limits)
+        exchange = HTTPExchange(retries: loop.config.retries)
         sent.reserveCapacity(4)
     }
 
@@ -67,6 +62,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     // MARK: ChannelHandler
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    /// Breaks the handler ↔ context cycle: a closed connection leaves nothing behind.
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelActive(context: ChannelHandlerContext) {
         loop.frontends.add(self)
@@ -79,21 +77,17 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
                 forwardedForTail = tail
             }
         }
+        if loop.stopping { stop() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if phase == .upgraded {
+        if exchange.state == .upgraded {
             upstream?.write(bytes)
             upstreamNeedsFlush = true
             return
         }
-        if buffer.readableBytes == 0 {
-            buffer = bytes
-        } else {
-            if buffer.readerIndex > Self.replayLimit { buffer.discardReadBytes() }
-            buffer.writeBuffer(&bytes)
-        }
+        reader.append(&bytes)
         process()
     }
 
@@ -109,27 +103,26 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard let event = event as? ChannelEvent, event == .inputClosed else { return }
         inputClosed = true
-        if phase == .upgraded {
-            upstream?.close()
-        } else if phase == .idle {
-            closeAfterFlush()
+        switch exchange.state {
+        case .upgraded: upstream?.close()
+        case .idle: closeAfterFlush()
+        default: break
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         loop.frontends.remove(self)
-        let wasBusy = phase == .dispatched || phase == .upgraded
-        phase = .closed
-        generation &+= 1
-        if wasBusy {
+        if exchange.state != .idle && exchange.state != .closed {
             // The client left: not the endpoint's fault, so no outcome is reported.
             finishAttempt(success: true, report: false)
         }
-        if let conn = upstream {
-            upstream = nil
-            conn.abandon()
-        }
-        self.context = nil
+        exchange.closing()
+        closing = true
+        generation &+= 1
+        dropUpstream()
+        sent.removeAll()
+        heldWrite = nil
+        reader = HTTP1Reader(limits: loop.config.limits)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -145,11 +138,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         processing = true
         defer { processing = false }
         while true {
-            switch phase {
+            switch exchange.state {
             case .idle:
-                guard startRequest() else { return finishProcessing() }
-            case .dispatched:
-                if let conn = upstream, !requestFullySent { forwardBody(to: conn) }
+                guard !closing, readHead() else { return finishProcessing() }
+            case .dispatching, .awaitingResponse, .streamingResponse:
+                if let conn = upstream, !exchange.requestComplete { forwardBody(to: conn) }
                 return finishProcessing()
             case .upgraded, .closed:
                 return finishProcessing()
@@ -159,174 +152,127 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     private func finishProcessing() {
         flushUpstream()
-        // Stop reading a client that runs ahead (pipelining, slow endpoint), so memory stays bounded.
-        let ahead = phase == .dispatched && requestFullySent && buffer.readableBytes > loop.config.maxHeadBytes
-        let blocked = phase == .dispatched && !requestFullySent && upstream.map { !$0.isWritable } == true
+        let busy = exchange.state != .idle && exchange.state != .closed && exchange.state != .upgraded
+        // Stop reading a client that runs ahead (pipelining, a body while connecting, a slow
+        // endpoint), so that what is kept stays within a head limit plus one read.
+        let ahead = busy && reader.bufferedBytes > loop.config.maxHeadBytes
+        let blocked = busy && !exchange.requestComplete && upstream.map { !$0.isWritable } == true
         setReadsPaused(ahead || blocked)
-        if phase == .idle, inputClosed {
+        reader.releaseIfEmpty()
+        // A client that stopped sending between requests (or part way through a head) is done.
+        if exchange.state == .idle, inputClosed {
             closeAfterFlush()
         }
     }
 
-    /// Scans for a complete head and dispatches it; false when there is none (yet).
-    private func startRequest() -> Bool {
-        // Empty lines before a request are allowed (RFC 9112 §2.2).
-        while let b = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), b == 0x0D || b == 0x0A {
-            buffer.moveReaderIndex(forwardBy: 1)
-        }
-        guard buffer.readableBytes > 0 else {
+    /// Reads a complete head and dispatches it; false when there is none (yet).
+    private func readHead() -> Bool {
+        let request: (RequestHead, ByteBuffer)?
+        do {
+            request = try reader.readRequestHead(watching: loop.hashRule.name)
+        } catch {
             headDeadline = .distantFuture
+            apply(exchange.requestRejected(error))
             return false
         }
-        if headDeadline == .distantFuture {
-            headDeadline = .now() + .nanoseconds(Int64(loop.config.clientHeadTimeout * 1e9))
-        }
-        let from = scanFrom
-        let rule = loop.hashRule
-        let outcome: Result<RequestHead, HeadError>? = buffer.withUnsafeReadableBytes { p in
-            guard let end = HTTPHeadScanner.findEnd(p, from: from) else { return nil }
-            return Result { () throws(HeadError) in try HTTPHeadScanner.scanRequest(p, end: end, hash: rule) }
-        }
-        guard let outcome else {
-            scanFrom = buffer.readableBytes
-            if scanFrom > loop.config.maxHeadBytes { reject(.tooLarge) }
+        guard let (head, bytes) = request else {
+            if reader.bufferedBytes == 0 {
+                headDeadline = .distantFuture
+            } else if headDeadline == .distantFuture {
+                headDeadline = .now() + .nanoseconds(Int64(loop.config.clientHeadTimeout * 1e9))
+            }
             return false
         }
-        scanFrom = 0
         headDeadline = .distantFuture
-        switch outcome {
-        case .failure(let error):
-            reject(error)
-            return false
-        case .success(var parsed):
-            guard parsed.length <= loop.config.maxHeadBytes else { reject(.tooLarge); return false }
-            if loop.hashRule.kind == .clientIP { parsed.hash = clientIPHash }
-            let headBytes = buffer.readSlice(length: parsed.length)!
-            begin(parsed, headBytes)
-            return true
-        }
+        begin(head, bytes)
+        return true
     }
 
-    private func begin(_ parsed: RequestHead, _ headBytes: ByteBuffer) {
-        head = parsed
-        requestBody = BodyTracker(parsed.framing)
-        requestFullySent = requestBody.isDone
-        keepAlive = parsed.clientKeepAlive
-        attempts = 0
+    private func begin(_ head: RequestHead, _ bytes: ByteBuffer) {
+        hash = loop.hashRule.key(of: head, in: bytes, clientIP: clientIPHash)
         tried = 0
-        staleRetryUsed = false
-        responseStarted = false
-        responseStatus = 0
+        retrySlot = -1
         sent.removeAll(keepingCapacity: true)
         sentBytes = 0
-        replayable = true
-        phase = .dispatched
-        if parsed.method == .connect {
-            respondLocally(status: 501, reason: "CONNECT is not supported")
-            return
-        }
-        let endsWithCRLF = headBytes.getInteger(at: headBytes.writerIndex - 2, as: UInt8.self) == 0x0D
-        if parsed.forwardsUnchanged, endsWithCRLF {
+        if head.forwardsUnchanged {
             if let tail = forwardedForTail {
                 // Fast path with X-Forwarded-For: the head minus its blank line, then the tail.
-                sent.append(headBytes.getSlice(at: headBytes.readerIndex, length: parsed.length - 2)!)
+                sent.append(bytes.getSlice(at: bytes.readerIndex, length: head.length - 2)!)
                 sent.append(tail)
             } else {
-                sent.append(headBytes)
+                sent.append(bytes)
             }
         } else {
-            sent.append(HeadRewriter.request(headBytes, parsed, forwardedFor: loop.config.forwardedFor ? clientIP : nil))
+            sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil))
         }
-        dispatch()
+        apply(exchange.requestHead(head, bodyComplete: reader.bodyComplete))
     }
 
     // MARK: Sending requests
 
     /// Picks an endpoint for the current attempt and sends the request on a pooled or new connection.
     func dispatch() {
-        let chosen = retrySlot >= 0 ? retrySlot : loop.pick(hash: head.hash, attempt: attempts, tried: tried)
+        let chosen = retrySlot >= 0 ? retrySlot : loop.pick(hash: hash, attempt: exchange.retry.used, tried: tried)
         retrySlot = -1
-        guard let picked = chosen else {
-            if attempts == 0 {
-                respondLocally(status: 503, reason: "no healthy endpoint")
-            } else {
-                respondLocally(status: 502, reason: "no endpoint left to retry")
-            }
-            return
-        }
+        guard let picked = chosen else { return apply(exchange.noEndpoint()) }
         slot = picked
         tried |= LoopContext.bit(picked)
         attemptStarted = .now()
         loop.started(picked)
-        if let conn = loop.takeIdle(picked) {
-            attachedFromPool = true
+        if let conn = loop.takeIdle(picked, now: attemptStarted) {
             attach(conn)
         } else {
             connectFresh()
         }
     }
 
-    func connectFresh() {
+    private func connectFresh() {
         generation &+= 1
         let expected = generation
         loop.connect(slot) { result in
-            guard self.generation == expected, self.phase == .dispatched, self.upstream == nil else {
-                if case .success(let conn) = result { self.loop.release(conn, reusable: true) }
+            guard self.generation == expected, self.exchange.state == .dispatching, self.upstream == nil else {
+                if case .success(let conn) = result { self.loop.release(conn, reusable: true, now: .now()) }
                 return
             }
             switch result {
             case .success(let conn):
-                self.attachedFromPool = false
                 self.attach(conn)
                 self.process()
             case .failure:
-                self.connectFailed()
+                self.apply(self.exchange.connectFailed())
+                self.process()
             }
-        }
-    }
-
-    private func connectFailed() {
-        finishAttempt(success: false)
-        if attempts < loop.config.retries {
-            attempts += 1
-            dispatch()
-            process()
-        } else {
-            respondLocally(status: 502, reason: "endpoint unreachable")
-            process()
         }
     }
 
     /// Sends everything of the request so far on `conn`; the body follows as it arrives.
-    func attach(_ conn: UpstreamConnection) {
+    private func attach(_ conn: UpstreamConnection) {
         upstream = conn
-        conn.begin(owner: self, isHead: head.method == .head, isUpgrade: head.isUpgrade,
-                   timeout: loop.config.requestTimeout)
+        exchange.attached()
+        conn.begin(owner: self, method: exchange.request.method, deadline: attemptStarted + loop.requestTimeout)
         for bytes in sent { conn.write(bytes) }
         upstreamNeedsFlush = true
-        if !replayable { sent.removeAll(keepingCapacity: true) }
+        if !exchange.retry.replayable { sent.removeAll(keepingCapacity: true) }
     }
 
     private func forwardBody(to conn: UpstreamConnection) {
         do {
-            while let slice = try requestBody.take(from: &buffer) {
+            while let slice = try reader.readBody() {
                 conn.write(slice)
                 upstreamNeedsFlush = true
-                if replayable {
-                    sentBytes += slice.readableBytes
-                    if sentBytes > Self.replayLimit {
-                        replayable = false
-                        sent.removeAll(keepingCapacity: true)
-                    } else {
-                        sent.append(slice)
-                    }
+                guard exchange.retry.replayable else { continue }
+                sentBytes += slice.readableBytes
+                if sentBytes > Self.replayLimit {
+                    exchange.requestNotReplayable()
+                    sent.removeAll(keepingCapacity: true)
+                } else {
+                    sent.append(slice)
                 }
             }
-            requestFullySent = requestBody.isDone
         } catch {
-            // A broken chunked body half forwarded: nothing sensible can follow on either side.
-            abort()
+            return apply(exchange.requestBodyInvalid(error))
         }
+        if reader.bodyComplete { exchange.requestBodyComplete() }
     }
 
     func flushUpstream() {
@@ -338,7 +284,12 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func flushClient() {
         guard clientNeedsFlush else { return }
         clientNeedsFlush = false
-        context?.flush()
+        if let held = heldWrite {
+            heldWrite = nil
+            context?.writeAndFlush(wrapOutboundOut(held), promise: nil)
+        } else {
+            context?.flush()
+        }
     }
 
     func setReadsPaused(_ paused: Bool) {
@@ -348,22 +299,33 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     }
 
     func upstreamWritable() {
-        if readsPaused, phase == .dispatched, !requestFullySent { setReadsPaused(false) }
-    }
-
-    /// A head that cannot be used: the client is told why, then the connection closes.
-    private func reject(_ error: HeadError) {
-        let reason = switch error {
-        case .badRequest: "malformed request head"
-        case .tooLarge: "request head too large"
-        case .versionNotSupported: "only HTTP/1.0 and HTTP/1.1 are supported"
-        }
-        respondLocally(status: error.status, reason: reason, forceClose: true)
+        if readsPaused, !exchange.requestComplete { setReadsPaused(false) }
     }
 
     func headTimedOut() {
         headDeadline = .distantFuture
-        guard phase == .idle else { return }
-        respondLocally(status: 408, reason: "request head not received in time", forceClose: true)
+        apply(exchange.headTimedOut())
+    }
+
+    var hasRequestInFlight: Bool {
+        switch exchange.state {
+        case .idle: reader.bufferedBytes > 0
+        case .closed: false
+        default: true
+        }
+    }
+
+    /// The listener is stopping gracefully.
+    func stop() {
+        apply(exchange.stop(requestPending: reader.bufferedBytes > 0))
+    }
+}
+
+extension RequestHead {
+    /// Whether the head can go upstream byte for byte (X-Forwarded-For aside): persistent, with no
+    /// hop-by-hop field to remove, and upgrade semantics that need no repair.
+    var forwardsUnchanged: Bool {
+        !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader
+            && (connection.upgrade == hasUpgradeHeader)
     }
 }

@@ -1,12 +1,19 @@
+import MeshHTTP1
 import NIOCore
 
-/// The slow path: a head copied line by line when hop-by-hop headers must go or connection
-/// semantics change (HTTP/1.0, `Connection: close`, headers named in `Connection`).
+/// The slow path: a head copied line by line when hop-by-hop fields must go or the connection
+/// semantics change (HTTP/1.0, `Connection: close`, fields named in `Connection`, a Content-Length
+/// that Transfer-Encoding overrides). Heads reach it already checked by the reader: lines end in
+/// CRLF and every field line has a colon.
 enum HeadRewriter {
-    /// The request head as it goes upstream: persistent, hop-by-hop headers removed.
+    /// Fields a `Connection` option may never remove (RFC 9110 §7.6.1 lets a sender name any field,
+    /// but these frame or route the message): what goes on is framed exactly as the proxy read it.
+    static let neverRemoved: Set<String> = ["content-length", "transfer-encoding", "host"]
+
+    /// The request head as it goes upstream: persistent, hop-by-hop fields removed.
     static func request(_ head: ByteBuffer, _ info: RequestHead, forwardedFor: String?) -> ByteBuffer {
         var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 64)
-        copy(head, into: &out, keepUpgrade: info.isUpgrade)
+        copy(head, into: &out, keepUpgrade: info.isUpgrade, dropContentLength: false)
         if info.isUpgrade {
             out.writeString("Connection: upgrade\r\n")
         } else if info.isHTTP10 {
@@ -20,9 +27,9 @@ enum HeadRewriter {
     }
 
     /// The response head as it goes to the client, saying whether the client connection stays.
-    static func response(_ head: ByteBuffer, keepAlive: Bool, sayKeepAlive: Bool) -> ByteBuffer {
+    static func response(_ head: ByteBuffer, keepAlive: Bool, sayKeepAlive: Bool, dropContentLength: Bool) -> ByteBuffer {
         var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 32)
-        copy(head, into: &out, keepUpgrade: false)
+        copy(head, into: &out, keepUpgrade: false, dropContentLength: dropContentLength)
         if !keepAlive {
             out.writeString("Connection: close\r\n")
         } else if sayKeepAlive {
@@ -32,8 +39,8 @@ enum HeadRewriter {
         return out
     }
 
-    /// Copies the start line and every end-to-end header (without the blank line).
-    private static func copy(_ head: ByteBuffer, into out: inout ByteBuffer, keepUpgrade: Bool) {
+    /// Copies the start line and every end-to-end field (without the blank line).
+    private static func copy(_ head: ByteBuffer, into out: inout ByteBuffer, keepUpgrade: Bool, dropContentLength: Bool) {
         let bytes = Array(head.readableBytesView)
         let lines = splitLines(bytes)
         guard let start = lines.first else { return }
@@ -45,9 +52,10 @@ enum HeadRewriter {
             guard let (name, value) = split(bytes[line]), name == "connection" else { continue }
             for token in value.split(separator: ",") {
                 let t = token.trimmingOWS().lowercased()
-                if !(keepUpgrade && t == "upgrade") { named.insert(t) }
+                if !(keepUpgrade && t == "upgrade"), !neverRemoved.contains(t) { named.insert(t) }
             }
         }
+        if dropContentLength { named.insert("content-length") }
         for line in lines.dropFirst() {
             guard let (name, _) = split(bytes[line]), !named.contains(name) else { continue }
             out.writeBytes(bytes[line])
@@ -55,7 +63,7 @@ enum HeadRewriter {
         }
     }
 
-    /// Line ranges without their CR LF, up to the blank line.
+    /// Line ranges without their CRLF, up to the blank line.
     private static func splitLines(_ bytes: [UInt8]) -> [Range<Int>] {
         var lines: [Range<Int>] = []
         var start = 0

@@ -1,7 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import MeshHTTP1
 import NIOCore
 
-/// One keep-alive connection to an endpoint: it scans each response head in place and hands the
-/// bytes to the client connection that owns it for the current request (same event loop).
+/// One keep-alive connection to an endpoint, carrying one attempt at a time (Envoy's upstream
+/// request): it reads each response with the shared HTTP/1 reader and hands heads and body slices
+/// to the client connection that owns it for the current request (same event loop).
 final class UpstreamConnection: ChannelInboundHandler, Registered {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -17,58 +22,81 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     /// The client connection whose request this connection carries; nil while pooled.
     private(set) var owner: HTTPFrontendHandler?
     private var state = State.idle
-    private var buffer = ByteBuffer()
-    private var scanFrom = 0
-    private var body = BodyTracker(.none)
-    private var isHeadRequest = false
-    private var isUpgradeRequest = false
-    /// Any response byte received for the current request (a pooled connection that closes
-    /// before one was stale).
-    private(set) var receivedAny = false
-    private(set) var deadline = NIODeadline.distantFuture
-    private var readsPaused = false
+    private var reader: HTTP1Reader
+    private var requestMethod = MethodKind.get
     /// The current response lets the connection carry another request.
     private var keepUpstream = false
+    private(set) var deadline = NIODeadline.distantFuture
+    /// When the connection last went back to the pool.
+    var idleSince = NIODeadline.now()
+    private var readsPaused = false
+    /// The last write, sent with the next flush.
+    private var held: ByteBuffer?
 
     init(slot: Int32, address: SocketAddress, loop: LoopContext) {
         self.slot = slot
         self.address = address
         self.loop = loop
+        reader = HTTP1Reader(limits: loop.config.limits)
     }
 
-    var isUsable: Bool { state == .idle && context?.channel.isActive == true }
+    /// Idle and open (`channelInactive` marks it closed): no need to ask the channel.
+    var isUsable: Bool { state == .idle && context != nil }
     var isBusy: Bool { owner != nil && state != .upgraded }
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    // MARK: Requests
-
-    /// Takes on `owner`'s request; the caller writes the request bytes next.
-    func begin(owner: HTTPFrontendHandler, isHead: Bool, isUpgrade: Bool, timeout: Double) {
-        self.owner = owner
-        state = .head
-        isHeadRequest = isHead
-        isUpgradeRequest = isUpgrade
-        receivedAny = false
-        scanFrom = 0
-        deadline = NIODeadline.now() + .nanoseconds(Int64(timeout * 1e9))
+    /// Whether the origin has closed this pooled connection though the loop has not seen it yet
+    /// (its FIN or RST arrived while other connections were being served): the kernel's TCP state
+    /// says so at once. TCP_INFO starts with `tcpi_state` (linux/tcp.h); reading its first bytes
+    /// through NIO's synchronous option costs one getsockopt and no allocation. A channel that is
+    /// not a TCP socket cannot say, and counts as open.
+    var peerHasClosed: Bool {
+        #if os(Linux)
+        guard let options = context?.channel.syncOptions,
+              let info = try? options.getOption(ChannelOptions.tcpOption(.tcp_info)) else { return false }
+        return Int(info) & 0xFF != Int(TCP_ESTABLISHED)
+        #else
+        return false
+        #endif
     }
 
-    /// Lets go of the current request without a response (client gone, retried elsewhere).
+    // MARK: Requests
+
+    /// Takes on `owner`'s request, to be answered by `deadline`; the caller writes the request next.
+    func begin(owner: HTTPFrontendHandler, method: MethodKind, deadline: NIODeadline) {
+        self.owner = owner
+        state = .head
+        requestMethod = method
+        self.deadline = deadline
+    }
+
+    /// Lets go of the current request without a response (client gone, retried elsewhere): the
+    /// connection is out of step and closes.
     func abandon() {
         owner = nil
         close()
     }
 
+    /// Writes to the endpoint; the last write waits for the flush, to go as one `writeAndFlush`.
     @inline(__always)
     func write(_ bytes: ByteBuffer) {
-        context?.write(wrapOutboundOut(bytes), promise: nil)
+        if let held { context?.write(wrapOutboundOut(held), promise: nil) }
+        held = bytes
     }
 
-    func flush() { context?.flush() }
+    func flush() {
+        if let bytes = held {
+            held = nil
+            context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        } else {
+            context?.flush()
+        }
+    }
 
     func close() {
         guard state != .closed else { return }
         state = .closed
+        held = nil
         context?.close(promise: nil)
     }
 
@@ -95,6 +123,9 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// Breaks the handler ↔ context cycle: a closed connection leaves nothing behind.
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         guard let owner else {
@@ -102,13 +133,10 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
             close()
             return
         }
-        receivedAny = true
         switch state {
-        case .body:
-            forwardBody(&bytes, to: owner)
-        case .head:
-            if buffer.readableBytes == 0 { buffer = bytes } else { buffer.writeBuffer(&bytes) }
-            readHeads(owner)
+        case .head, .body:
+            reader.append(&bytes)
+            pump(owner)
         case .upgraded:
             owner.relayToClient(bytes)
         case .idle, .closed:
@@ -117,7 +145,10 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        owner?.flushClient()
+        guard let owner else { return }
+        owner.flushClient()
+        // A client that takes less than the origin sends: read no more until it catches up.
+        if !owner.isClientWritable { setReadsPaused(true) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -125,15 +156,15 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let wasIdle = owner == nil
         let previous = state
         state = .closed
         loop.upstreams[Int(slot)].remove(self)
-        if wasIdle { loop.forgetIdle(self); return }
-        guard let owner else { return }
+        let untilClose = reader.body.isUntilClose
+        reader = HTTP1Reader(limits: loop.config.limits)
+        guard let owner else { return loop.forgetIdle(self) }
         self.owner = nil
         switch previous {
-        case .body where body.isUntilClose:
+        case .body where untilClose:
             owner.responseComplete(self, reusable: false)
         case .upgraded:
             owner.tunnelClosed()
@@ -147,80 +178,60 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     }
 }
 
-// MARK: Response framing
+// MARK: Responses
 
 extension UpstreamConnection {
-    private func readHeads(_ owner: HTTPFrontendHandler) {
-        while state == .head {
-            let maxHead = loop.config.maxHeadBytes
-            let from = scanFrom
-            let outcome: Result<ResponseHead, HeadError>? = buffer.withUnsafeReadableBytes { p in
-                guard let end = HTTPHeadScanner.findEnd(p, from: from) else { return nil }
-                return Result { () throws(HeadError) in try HTTPHeadScanner.scanResponse(p, end: end) }
-            }
-            guard let outcome else {
-                scanFrom = buffer.readableBytes
-                if scanFrom > maxHead { failResponse(owner) }
-                return
-            }
-            scanFrom = 0
-            guard case .success(let head) = outcome, head.length <= maxHead,
-                  let headBytes = buffer.readSlice(length: head.length) else {
-                failResponse(owner)
-                return
-            }
-            if head.status < 200 {
-                if head.status == 101 {
-                    guard isUpgradeRequest else { failResponse(owner); return }
-                    state = .upgraded
-                    owner.upgraded(head: headBytes)
-                    if buffer.readableBytes > 0, let rest = buffer.readSlice(length: buffer.readableBytes) {
-                        owner.relayToClient(rest)
+    /// Reads what has arrived: heads (1xx ones too), then the body up to its end.
+    private func pump(_ owner: HTTPFrontendHandler) {
+        do {
+            while true {
+                switch state {
+                case .head:
+                    // The whole response in one slice when its body is here already.
+                    guard let (head, bytes, _) = try reader.readResponse(requestMethod: requestMethod) else { return }
+                    switch owner.responseHead(head, bytes: bytes, from: self) {
+                    case .readNextHead:
+                        continue
+                    case .readBody:
+                        // An overridden Content-Length marks a confused origin: not trusted again.
+                        keepUpstream = head.keepsConnection && !head.hasOverriddenContentLength
+                            && !reader.body.isUntilClose
+                        state = .body
+                    case .tunnel:
+                        state = .upgraded
+                        if let rest = reader.takeAll() { owner.relayToClient(rest) }
+                        return
+                    case .stop:
+                        self.owner = nil
+                        close()
+                        return
                     }
+                case .body:
+                    while let slice = try reader.readBody() { owner.relayToClient(slice) }
+                    guard reader.bodyComplete else {
+                        reader.releaseIfEmpty()
+                        return
+                    }
+                    return finishResponse(owner)
+                case .idle, .upgraded, .closed:
                     return
                 }
-                owner.interimResponse(headBytes)
-                continue
             }
-            if owner.shouldRetry(status: head.status) {
-                self.owner = nil
-                close()
-                owner.retryAfterFailedResponse(self)
-                return
-            }
-            let framing: BodyFraming = isHeadRequest || head.status == 204 || head.status == 304 ? .none : head.framing
-            keepUpstream = !head.connection.close && (!head.isHTTP10 || head.connection.keepAlive)
-                && framing != .untilClose
-            owner.responseHead(head, framing: framing, bytes: headBytes)
-            body = BodyTracker(framing)
-            state = .body
-            forwardBody(&buffer, to: owner)
+        } catch {
+            self.owner = nil
+            close()
+            owner.invalidResponse(self, error)
         }
     }
 
-    private func forwardBody(_ bytes: inout ByteBuffer, to owner: HTTPFrontendHandler) {
-        do {
-            while let slice = try body.take(from: &bytes) {
-                owner.relayToClient(slice)
-            }
-        } catch {
-            failResponse(owner)
-            return
-        }
-        guard body.isDone else { return }
-        // Bytes past the end of the response: the connection cannot be trusted again.
-        let clean = bytes.readableBytes == 0
+    private func finishResponse(_ owner: HTTPFrontendHandler) {
+        // Bytes past the end of the response: the connection is out of step, never reused.
+        let clean = reader.bufferedBytes == 0
+        reader.releaseIfEmpty()
         state = .idle
         self.owner = nil
         deadline = .distantFuture
         setReadsPaused(false)
-        owner.responseComplete(self, reusable: clean && keepUpstream && owner.requestFullySent)
-    }
-
-    /// A malformed or oversized response: the upstream is dropped and the client told.
-    private func failResponse(_ owner: HTTPFrontendHandler) {
-        self.owner = nil
-        close()
-        owner.upstreamClosed(self)
+        owner.responseComplete(self, reusable: clean && keepUpstream)
     }
 }

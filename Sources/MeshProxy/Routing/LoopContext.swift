@@ -11,6 +11,8 @@ final class LoopContext {
     let eventLoop: any EventLoop
     let config: ProxyConfiguration
     let hashRule: HashRule
+    /// `config.requestTimeout`, ready to add to a deadline.
+    let requestTimeout: TimeAmount
 
     // MARK: Routes
 
@@ -29,6 +31,8 @@ final class LoopContext {
     var frontends = Registry<HTTPFrontendHandler>()
     var outcomeHook: ((Int32, Bool) -> Void)?
     var ticker: RepeatedTask?
+    /// A graceful stop has begun: no connection outlives its current request.
+    var stopping = false
     lazy var bootstrap: ClientBootstrap = ClientBootstrap(group: eventLoop)
         .connectTimeout(.nanoseconds(Int64(config.connectTimeout * 1e9)))
         .channelOption(ChannelOptions.allowRemoteHalfClosure, value: config.mode == .tcp)
@@ -37,6 +41,7 @@ final class LoopContext {
         self.eventLoop = eventLoop
         self.config = config
         self.picker = picker
+        requestTimeout = .nanoseconds(Int64(config.requestTimeout * 1e9))
         switch config.hashOn {
         case .header(let name): hashRule = HashRule(kind: .header, name: Array(name.lowercased().utf8))
         case .path: hashRule = HashRule(kind: .path, name: [])
@@ -114,9 +119,10 @@ final class LoopContext {
         picker.requestStarted(slot: slot)
     }
 
-    /// Ends one attempt on `slot`: counters, balancer feedback and the outcome hook.
-    @inline(__always)
-    func finished(_ slot: Int32, since start: NIODeadline, success: Bool, report: Bool = true) {
+    /// Ends one attempt on `slot`: counters, balancer feedback and the outcome hook. Returns the
+    /// time it ended.
+    @inline(__always) @discardableResult
+    func finished(_ slot: Int32, since start: NIODeadline, success: Bool, report: Bool = true) -> NIODeadline {
         let now = NIODeadline.now()
         let latency = Double((now - start).nanoseconds) / 1e9
         let i = Int(slot)
@@ -126,6 +132,7 @@ final class LoopContext {
         counters[i].record(latency: latency)
         picker.requestFinished(slot: slot, latency: latency, now: Double(now.uptimeNanoseconds) / 1e9)
         if report, let hook = outcomeHook { hook(slot, success) }
+        return now
     }
 
     /// The picker's view of every routed slot.

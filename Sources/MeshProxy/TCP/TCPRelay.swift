@@ -34,6 +34,9 @@ final class TCPRelay: ChannelInboundHandler, Registered {
 
     func handlerAdded(context: ChannelHandlerContext) { client = context }
 
+    /// Breaks the handler ↔ context cycle: a closed connection leaves nothing behind.
+    func handlerRemoved(context: ChannelHandlerContext) { client = nil }
+
     func channelActive(context: ChannelHandlerContext) {
         connectNext(hash: loop.hashRule.kind == .clientIP ? StableHash.hash(context.remoteAddress?.ipAddress ?? "") : 0)
     }
@@ -116,6 +119,13 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     }
 
     func upstreamRead(_ data: NIOAny) { client?.write(data, promise: nil) }
+
+    /// The endpoint's connection is gone for good: the relay and its upstream handler let go
+    /// of each other.
+    func upstreamRemoved() {
+        upstream = nil
+        upstreamHandler = nil
+    }
 
 
     func upstreamReadComplete() {
@@ -213,6 +223,11 @@ final class TCPUpstreamHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        relay.upstreamRemoved()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) { relay.upstreamRead(data) }
     func channelReadComplete(context: ChannelHandlerContext) { relay.upstreamReadComplete() }

@@ -2,13 +2,13 @@ import NIOCore
 import Testing
 @testable import MeshProbe
 
-/// The response scanner without sockets: framing, reuse, and bytes split anywhere.
-struct HTTPResponseScannerTests {
-    typealias Outcome = HTTPResponseScanner.Outcome
+/// A check's answer read without sockets: framing, reuse, and bytes split anywhere.
+struct CheckResponseReaderTests {
+    typealias Outcome = CheckResponseReader.Outcome
 
     /// Feeds `response` in pieces of `size` bytes and returns the first outcome that is not needMore.
     func scan(_ response: String, pieces size: Int = .max) -> Outcome {
-        var scanner = HTTPResponseScanner()
+        var scanner = CheckResponseReader()
         let bytes = Array(response.utf8)
         var start = 0
         while start < bytes.count {
@@ -57,15 +57,18 @@ struct HTTPResponseScannerTests {
     }
 
     @Test func malformedResponses() {
-        #expect(scan("SSH-2.0-OpenSSH_9.6\r\n\r\n") == .malformed("bad response"))
-        #expect(scan("HTTP/1.1 2x0 OK\r\n\r\n") == .malformed("bad response"))
-        #expect(scan("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") == .malformed("bad response"))
-        #expect(scan("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") == .malformed("bad chunk"))
-        #expect(scan("HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: 0123456789\r\n", count: 1000)) == .malformed("bad response"))
+        #expect(scan("SSH-2.0-OpenSSH_9.6\r\n\r\n") == .malformed("malformed status line"))
+        #expect(scan("HTTP/1.1 2x0 OK\r\n\r\n") == .malformed("malformed status line"))
+        #expect(scan("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") == .malformed("malformed Content-Length"))
+        #expect(scan("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") == .malformed("malformed chunk size"))
+        #expect(scan("HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: 0123456789\r\n", count: 1000)) == .malformed("head too large"))
+        // The proxy's rules hold for checks too: one reader for both.
+        #expect(scan("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok") == .malformed("more than one Content-Length"))
+        #expect(scan("HTTP/1.1 200 OK\nContent-Length: 2\n\nok") == .malformed("line ends without CR"))
     }
 
     @Test func resetReadsTheNextResponse() {
-        var scanner = HTTPResponseScanner()
+        var scanner = CheckResponseReader()
         var first = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
         #expect(scanner.feed(&first) == .complete(status: 200, keepAlive: true))
         scanner.reset()

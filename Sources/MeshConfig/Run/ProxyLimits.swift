@@ -1,0 +1,46 @@
+/// What one connection of a service's HTTP listener may hold, and how long a pooled upstream
+/// connection may idle (`limits:` in mesh.yaml). Memory per connection follows these, not traffic,
+/// as HAProxy's `tune.bufsize` and Envoy's `max_request_headers_kb` make it.
+public struct ProxyLimits: Sendable, Equatable {
+    /// Bytes of a request or response head (start line and fields; trailers get the same).
+    /// Larger: 431 to a client, 502 when an origin sends it. Default 64 KiB (Envoy: 60 KiB).
+    public var maxHeaderBytes: Int
+    /// Bytes of one chunk-size line with its extensions. Longer: 400, or 502 from an origin.
+    public var maxChunkLineBytes: Int
+    /// Seconds a pooled upstream connection may stay idle before the proxy closes it. Shorter than
+    /// the keep-alive timeouts of common servers (gunicorn 2 s; Node and Apache 5 s; nginx 75 s),
+    /// so that an origin never closes a connection the proxy is about to reuse.
+    public var upstreamIdleTimeout: Double
+
+    public static let headerBytesRange = 1024...1_048_576
+    public static let chunkLineBytesRange = 64...65536
+    public static let idleTimeoutRange = 0.01...3600.0
+
+    public init(maxHeaderBytes: Int = 65536, maxChunkLineBytes: Int = 4096, upstreamIdleTimeout: Double = 1.5) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxChunkLineBytes = maxChunkLineBytes
+        self.upstreamIdleTimeout = upstreamIdleTimeout
+    }
+}
+
+extension ProxyLimits {
+    static let keys = ["max_header_bytes", "max_chunk_line_bytes", "upstream_idle_timeout"]
+
+    init(_ field: Field) throws(ConfigError) {
+        self.init()
+        let map = try field.object(Self.keys)
+        if let f = map["max_header_bytes"] { maxHeaderBytes = try Self.bytes(f, in: Self.headerBytesRange) }
+        if let f = map["max_chunk_line_bytes"] { maxChunkLineBytes = try Self.bytes(f, in: Self.chunkLineBytesRange) }
+        if let f = map["upstream_idle_timeout"] {
+            upstreamIdleTimeout = try f.duration(in: Self.idleTimeoutRange)
+        }
+    }
+
+    private static func bytes(_ f: Field, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        let value = try f.int()
+        guard range.contains(value) else {
+            throw f.error("must be from \(range.lowerBound) to \(range.upperBound) bytes, got \(value)")
+        }
+        return value
+    }
+}

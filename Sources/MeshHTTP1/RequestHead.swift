@@ -1,0 +1,27 @@
+/// What one reading of a request head found. Plain values: reading allocates nothing.
+public struct RequestHead: Sendable {
+    /// Bytes of the head, blank line included.
+    public var length = 0
+    public var method = MethodKind.other
+    public var isHTTP10 = false
+    /// Offsets of the request-target within the head.
+    public var targetStart = 0
+    public var targetEnd = 0
+    public var framing = BodyFraming.none
+    public var connection = ConnectionTokens()
+    public var hasUpgradeHeader = false
+    /// `Keep-Alive` or `Proxy-Connection`: hop-by-hop, never forwarded.
+    public var hasHopByHopHeader = false
+    /// Offsets of the value of the field the caller asked to watch, when present.
+    public var watchedValue: Range<Int>?
+
+    public init() {}
+
+    /// Whether the client wants the connection kept after the response (RFC 9112 §9.3).
+    public var clientKeepAlive: Bool {
+        isHTTP10 ? connection.keepAlive && !connection.close : !connection.close
+    }
+
+    /// An upgrade request (RFC 9110 §7.8): `Connection: upgrade` and an `Upgrade` field.
+    public var isUpgrade: Bool { connection.upgrade && hasUpgradeHeader }
+}

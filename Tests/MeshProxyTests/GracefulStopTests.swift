@@ -1,0 +1,81 @@
+import MeshProxy
+import MeshTestSupport
+import NIOCore
+import Testing
+
+/// `stopGracefully` on real sockets: HAProxy's soft-stop, then its hard-stop.
+@Suite(.serialized) struct GracefulStopTests {
+    @Test func requestInFlightIsAnsweredAndNewConnectionsAreRefused() async throws {
+        let h = try await ProxyHarness.start(backends: ["b0"])
+        let port = h.port
+        async let slow = blocking {
+            let client = try RawClient(port: port, timeout: 10)
+            client.send("GET /slow?ms=800 HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try client.readResponse()
+            return (response, client.isClosedByPeer())
+        }
+        // An idle keep-alive client, and one part way through its head.
+        let idle = try await blocking {
+            let client = try RawClient(port: port, timeout: 10)
+            client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = try client.readResponse()
+            return Handed(client)
+        }
+        let partial = try await blocking {
+            let client = try RawClient(port: port, timeout: 10)
+            client.send("GET /slow?ms=10 HTTP/1.1\r\n")
+            return Handed(client)
+        }
+        #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 2 })
+        let stopped = h.proxy.stopGracefully(timeout: 30)
+        #expect(await poll { !Loopback.connects(port: port) })
+        #expect(try await blocking { idle.value.isClosedByPeer() })
+        let finished = try await blocking {
+            partial.value.send("Host: t\r\n\r\n")
+            let response = try partial.value.readResponse()
+            return (response.status, response.header("connection"), partial.value.isClosedByPeer())
+        }
+        #expect(finished.0 == 200 && finished.1 == "close" && finished.2)
+        let (response, closed) = try await slow
+        #expect(response.status == 200 && response.body == "slow b0\n")
+        #expect(response.header("connection") == "close" && closed)
+        try await stopped.get()
+        await h.stop()
+    }
+
+    @Test func whatOutlivesTheTimeoutIsClosed() async throws {
+        let h = try await ProxyHarness.start(backends: ["b0"])
+        let port = h.port
+        async let hung = blocking {
+            let client = try RawClient(port: port, timeout: 10)
+            client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client.isClosedByPeer()
+        }
+        #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
+        try await h.proxy.stopGracefully(timeout: 0.2).get()
+        #expect(try await hung)
+        await h.stop()
+    }
+
+    @Test func stopCutsAGracefulStopShort() async throws {
+        let h = try await ProxyHarness.start(backends: ["b0"])
+        let port = h.port
+        async let hung = blocking {
+            let client = try RawClient(port: port, timeout: 10)
+            client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client.isClosedByPeer()
+        }
+        #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
+        let graceful = h.proxy.stopGracefully(timeout: 3600)
+        try await h.proxy.stop().get()
+        try await graceful.get()
+        #expect(try await hung)
+        await h.stop()
+    }
+}
+
+/// A client handed from one blocking call to the next; only one thread uses it at a time.
+final class Handed: @unchecked Sendable {
+    let value: RawClient
+    init(_ value: RawClient) { self.value = value }
+}
