@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshOutput", "CMeshGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "MeshProxy",
             dependencies: [
-                "MeshCore", "MeshHTTP1",
+                "MeshCore", "MeshHTTP1", "MeshOutput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

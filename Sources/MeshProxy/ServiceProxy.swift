@@ -21,6 +21,7 @@ public final class ServiceProxy: Sendable {
     private struct State {
         var routes: [Int32: SocketAddress] = [:]
         var hosts = HostSet.empty
+        var names: [Int32: String] = [:]
         var picker: any UpstreamPicker
         var outcomeHook: (@Sendable () -> (Int32, Bool) -> Void)?
         var loops: [LoopHandle] = []
@@ -60,6 +61,7 @@ public final class ServiceProxy: Sendable {
             eventLoop.submit {
                 let context = LoopContext(eventLoop: eventLoop, config: config, picker: snapshot.picker)
                 context.setRoutes(snapshot.routes, hosts: snapshot.hosts)
+                context.setNames(snapshot.names)
                 context.outcomeHook = snapshot.outcomeHook?()
                 context.startTicker()
                 return LoopHandle(eventLoop: eventLoop, context: NIOLoopBound(context, eventLoop: eventLoop))
@@ -167,12 +169,16 @@ public final class ServiceProxy: Sendable {
 
     /// Replaces the endpoint addresses (by slot) and the eligible hosts, on every loop.
     @discardableResult
-    public func updateRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) -> EventLoopFuture<Void> {
+    /// `names`: the endpoints' names by slot, for the access log.
+    public func updateRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet, names: [Int32: String] = [:]) -> EventLoopFuture<Void> {
         let loops = state.withLockedValue { s in
-            s.routes = routes; s.hosts = hosts
+            s.routes = routes; s.hosts = hosts; s.names = names
             return s.loops
         }
-        return onEveryLoop(loops) { $0.setRoutes(routes, hosts: hosts) }
+        return onEveryLoop(loops) {
+            $0.setRoutes(routes, hosts: hosts)
+            $0.setNames(names)
+        }
     }
 
     /// Replaces the balancer (e.g. another algorithm); each loop gets its own copy.

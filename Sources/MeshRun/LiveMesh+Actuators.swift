@@ -8,7 +8,12 @@ extension LiveMesh {
     func publish(service s: Int, hosts: HostSet) {
         guard s < proxies.count, let proxy = proxies[s] else { return }
         let table = routes[s]
-        logFailure("\(proxy.configuration.listen): routing to the new host set") { try proxy.updateRoutes(table, hosts: hosts).wait() }
+        // The access log names endpoints; without one the loops need no names.
+        var names: [Int32: String] = [:]
+        if proxy.configuration.accessLog != nil {
+            for slot in table.keys { names[slot] = engine.ref(service: s, slot: slot)?.endpoint }
+        }
+        logFailure("\(proxy.configuration.listen): routing to the new host set") { try proxy.updateRoutes(table, hosts: hosts, names: names).wait() }
     }
 
     /// Applies an endpoint's change of state to its connections, process and checks.

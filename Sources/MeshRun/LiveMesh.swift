@@ -3,6 +3,7 @@ public import Logging
 public import MeshConfig
 public import MeshCore
 public import MeshEtcd
+import MeshOutput
 import MeshProbe
 import MeshProxy
 public import MeshSession
@@ -143,6 +144,15 @@ public final class LiveMesh: Playback {
             proxyConfig.maxHeadBytes = service.limits.maxHeaderBytes
             proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
             proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
+            if let log = service.accessLog {
+                let writer: LineWriter
+                do {
+                    writer = log.isStandardOutput ? .standardOutput : try LineWriter(path: log.path)
+                } catch {
+                    throw LiveError("\(service.name): access_log \(error)")
+                }
+                proxyConfig.accessLog = AccessLog(service: service.name, format: log.format == .json ? .json : .text, writer: writer)
+            }
             let proxy = ServiceProxy(configuration: proxyConfig, group: group,
                                      picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1), logger: logger)
             let outcomes = inbox

@@ -40,7 +40,8 @@ struct RunCommand: ParsableCommand {
             guard let config = config ?? (FileManager.default.fileExists(atPath: "mesh.yaml") ? "mesh.yaml" : nil) else {
                 throw CommandError("no --config given and no mesh.yaml here: name the mesh to run (mesh-top run --config FILE)")
             }
-            let mesh = try MeshConfig.load(path: config)
+            var mesh = try MeshConfig.load(path: config)
+            try Self.placeAccessLogs(&mesh, besides: URL(fileURLWithPath: config).deletingLastPathComponent(), headless: session.headless)
             let options = session.resolved()
             if let threads, !(1...Self.maxThreads).contains(threads) {
                 throw CommandError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
@@ -75,6 +76,25 @@ struct RunCommand: ParsableCommand {
             }
             GracefulStop.drain(live)
             try outcome.get()
+        }
+    }
+
+    /// Access logs relative to mesh.yaml's directory; `-` (stdout) only where stdout is not the
+    /// dashboard's.
+    static func placeAccessLogs(_ mesh: inout MeshConfig, besides directory: URL, headless: Bool) throws(CommandError) {
+        for i in mesh.services.indices {
+            guard var log = mesh.services[i].accessLog else { continue }
+            if log.isStandardOutput {
+                guard headless else {
+                    throw CommandError("\(mesh.services[i].name): access_log: - writes to stdout, which the dashboard draws on: use --headless, or a file")
+                }
+                continue
+            }
+            if !log.path.hasPrefix("/") { log.path = directory.appendingPathComponent(log.path).path }
+            let parent = (log.path as NSString).deletingLastPathComponent
+            // A directory that cannot be made shows as the log's own error when it is opened.
+            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            mesh.services[i].accessLog = log
         }
     }
 

@@ -5,7 +5,7 @@
 /// endpoints answer 200 or, when they fail, 503.
 public struct StatusClasses: Codable, Sendable, Equatable {
     /// Counts per class; index 0 is 1xx.
-    public private(set) var counts: [UInt64]
+    public var counts: [UInt64]
 
     public init(_ counts: [UInt64] = [0, 0, 0, 0, 0]) {
         precondition(counts.count == 5, "five status classes")
@@ -16,6 +16,13 @@ public struct StatusClasses: Codable, Sendable, Equatable {
     public static let labels = ["1xx", "2xx", "3xx", "4xx", "5xx"]
 
     public subscript(statusClass: Int) -> UInt64 { counts[statusClass] }
+
+    /// Counts one response with `status` (100 to 599; others are not responses).
+    @inlinable
+    public mutating func count(status: Int) {
+        let i = status / 100 - 1
+        if i >= 0, i < 5 { counts[i] &+= 1 }
+    }
 
     public mutating func add(_ other: StatusClasses) {
         for i in counts.indices { counts[i] &+= other.counts[i] }
