@@ -141,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "CAllocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

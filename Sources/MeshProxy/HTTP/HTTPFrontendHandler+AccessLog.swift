@@ -1,3 +1,4 @@
+import MeshCore
 import MeshHTTP1
 import NIOCore
 
@@ -22,14 +23,15 @@ extension HTTPFrontendHandler {
             return
         }
         guard let context, !sent.isEmpty else { return }
-        let (field, id) = RequestID.make(allocator: context.channel.allocator)
+        let (field, id) = RequestID.make(allocator: context.channel.allocator, random: &loop.random)
         logEntry.requestID = id
         // After the request line: field order does not matter (RFC 9110 §5.3), and the line's
         // end is the first CRLF of every head, rewritten or not.
         let first = sent[0]
         guard let lineEnd = first.withUnsafeReadableBytes({ RequestID.lineEnd(in: $0) }) else { return }
         sent[0] = first.getSlice(at: first.readerIndex, length: lineEnd)!
-        sent.insert(contentsOf: [field, first.getSlice(at: first.readerIndex + lineEnd, length: first.readableBytes - lineEnd)!], at: 1)
+        sent.insert(first.getSlice(at: first.readerIndex + lineEnd, length: first.readableBytes - lineEnd)!, at: 1)
+        sent.insert(field, at: 1)
     }
 
     /// A request the reader refused before it had a head: logged with no request line.
@@ -100,29 +102,25 @@ enum RequestID {
         return nil
     }
 
-    /// `X-Request-Id: <uuid>\r\n` (a version 4 UUID, RFC 9562 §5.4) and the UUID alone.
-    static func make(allocator: ByteBufferAllocator) -> (field: ByteBuffer, id: ByteBuffer) {
-        var random = SystemRandomNumberGenerator()
-        var high = random.next() as UInt64
-        var low = random.next() as UInt64
-        high = (high & ~0xF000) | 0x4000  // version 4
-        low = (low & ~(0xC000 << 48)) | (0x8000 << 48)  // variant 10
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    /// `X-Request-Id: <uuid>\r\n` (a version 4 UUID, RFC 9562 §5.4, from the loop's generator:
+    /// IDs need to be unique, not secret) and the UUID alone.
+    static func make(allocator: ByteBufferAllocator, random: inout SeededRandom) -> (field: ByteBuffer, id: ByteBuffer) {
+        let high = (random.next() & ~0xF000) | 0x4000  // version 4
+        let low = (random.next() & ~(0xC000 << 48)) | (0x8000 << 48)  // variant 10
         var field = allocator.buffer(capacity: 52)
-        field.writeString("X-Request-Id: ")
+        field.writeStaticString("X-Request-Id: ")
         let start = field.writerIndex
-        for (w, (word, groups)) in [(high, [8, 4, 4]), (low, [4, 12])].enumerated() {
-            var shift = 64
-            for (g, count) in groups.enumerated() {
-                if w + g > 0 { field.writeInteger(UInt8(ascii: "-")) }
-                for _ in 0..<count {
-                    shift -= 4
-                    field.writeInteger(hex[Int((word >> UInt64(shift)) & 0xF)])
-                }
-            }
+        // 8-4-4 from the high word, 4-12 from the low one.
+        for i in 0..<32 {
+            if i == 8 || i == 12 || i == 16 || i == 20 { field.writeInteger(UInt8(ascii: "-")) }
+            let word = i < 16 ? high : low
+            let nibble = (word >> UInt64(60 - 4 * (i % 16))) & 0xF
+            field.writeInteger(hex[Int(nibble)])
         }
         let id = field.getSlice(at: start, length: field.writerIndex - start)!
-        field.writeString("\r\n")
+        field.writeStaticString("\r\n")
         return (field, id)
     }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -41,6 +41,8 @@ final class LoopContext {
     /// Per slot, `ip:port` and the endpoint's name, as the log writes them.
     var upstreamHosts: [[UInt8]?] = []
     var endpointNames: [[UInt8]?] = []
+    /// Request IDs' randomness: one seed per loop, no system call per request.
+    var random = SeededRandom(seed: UInt64.random(in: 0...UInt64.max))
     lazy var bootstrap: ClientBootstrap = ClientBootstrap(group: eventLoop)
         .connectTimeout(.nanoseconds(Int64(config.connectTimeout * 1e9)))
         .channelOption(ChannelOptions.allowRemoteHalfClosure, value: config.mode == .tcp)
