@@ -6,28 +6,31 @@ import Testing
 /// `stopGracefully` on real sockets: HAProxy's soft-stop, then its hard-stop.
 @Suite(.serialized) struct GracefulStopTests {
     @Test func requestInFlightIsAnsweredAndNewConnectionsAreRefused() async throws {
-        let h = try await ProxyHarness.start(backends: ["b0"])
+        // The origin answers /held only when the test says so: the request is in flight for sure.
+        let h = try await OriginHarness.start { request in
+            request.path == "/held" ? .held("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nheld") : OriginHarness.ok(request)
+        }
         let port = h.port
         async let slow = blocking {
-            let client = try RawClient(port: port, timeout: 10)
-            client.send("GET /slow?ms=800 HTTP/1.1\r\nHost: t\r\n\r\n")
+            let client = try RawClient(port: port, timeout: 30)
+            client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
             let response = try client.readResponse()
             return (response, client.isClosedByPeer())
         }
         // An idle keep-alive client, and one part way through its head.
         let idle = try await blocking {
-            let client = try RawClient(port: port, timeout: 10)
+            let client = try RawClient(port: port, timeout: 30)
             client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try client.readResponse()
             return Handed(client)
         }
         let partial = try await blocking {
-            let client = try RawClient(port: port, timeout: 10)
-            client.send("GET /slow?ms=10 HTTP/1.1\r\n")
+            let client = try RawClient(port: port, timeout: 30)
+            client.send("GET /late HTTP/1.1\r\n")
             return Handed(client)
         }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 2 })
-        let stopped = h.proxy.stopGracefully(timeout: 30)
+        let stopped = h.proxy.stopGracefully(timeout: 60)
         #expect(await poll { !Loopback.connects(port: port) })
         #expect(try await blocking { idle.value.isClosedByPeer() })
         let finished = try await blocking {
@@ -36,8 +39,9 @@ import Testing
             return (response.status, response.header("connection"), partial.value.isClosedByPeer())
         }
         #expect(finished.0 == 200 && finished.1 == "close" && finished.2)
+        h.origin.releaseHeld()
         let (response, closed) = try await slow
-        #expect(response.status == 200 && response.body == "slow b0\n")
+        #expect(response.status == 200 && response.body == "held")
         #expect(response.header("connection") == "close" && closed)
         try await stopped.get()
         await h.stop()

@@ -55,14 +55,16 @@ import Testing
         let mesh = try RunningMesh()
         let port = mesh.listen
         let answer = Answer()
-        let client = Thread { answer.set(Result { try RawClient.get(port, "/slow", timeout: 30) }) }
+        let client = Thread { answer.set(Result { try RawClient.get(port, "/held", timeout: 60) }) }
         client.start()
-        try mesh.waitFor("the request to reach the backend") { mesh.requestsSeen.contains("/slow") }
+        try mesh.waitFor("the request to reach the backend") { mesh.requestsSeen.contains("/held") }
         kill(mesh.process.processIdentifier, SIGTERM)
         try mesh.waitFor("the listener to close") { !Executable.connects(port: port) }
+        // Only now does the backend answer: the stop has begun with the request in flight.
+        FileManager.default.createFile(atPath: mesh.log.path + ".release", contents: nil)
         try mesh.waitFor("the answer") { answer.value != nil }
         let response = try #require(try answer.value?.get())
-        #expect(response.status == 200 && response.body == "done /slow\n")
+        #expect(response.status == 200 && response.body == "done /held\n")
         #expect(response.header("connection") == "close")
         let (status, stderr) = mesh.exit()
         #expect(status == 0, "\(stderr)")

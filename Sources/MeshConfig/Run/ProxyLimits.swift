@@ -29,18 +29,8 @@ extension ProxyLimits {
     init(_ field: Field) throws(ConfigError) {
         self.init()
         let map = try field.object(Self.keys)
-        if let f = map["max_header_bytes"] { maxHeaderBytes = try Self.bytes(f, in: Self.headerBytesRange) }
-        if let f = map["max_chunk_line_bytes"] { maxChunkLineBytes = try Self.bytes(f, in: Self.chunkLineBytesRange) }
-        if let f = map["upstream_idle_timeout"] {
-            upstreamIdleTimeout = try f.duration(in: Self.idleTimeoutRange)
-        }
-    }
-
-    private static func bytes(_ f: Field, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
-        let value = try f.int()
-        guard range.contains(value) else {
-            throw f.error("must be from \(range.lowerBound) to \(range.upperBound) bytes, got \(value)")
-        }
-        return value
+        if let f = map["max_header_bytes"] { maxHeaderBytes = try f.int(in: Self.headerBytesRange) }
+        if let f = map["max_chunk_line_bytes"] { maxChunkLineBytes = try f.int(in: Self.chunkLineBytesRange) }
+        if let f = map["upstream_idle_timeout"] { upstreamIdleTimeout = try f.duration(in: Self.idleTimeoutRange) }
     }
 }

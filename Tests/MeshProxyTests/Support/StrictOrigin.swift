@@ -26,6 +26,8 @@ final class StrictOrigin: Sendable {
         case close
         /// Never answer.
         case silence
+        /// These bytes once `releaseHeld()` is called.
+        case held(String)
     }
 
     let channel: any Channel
@@ -35,6 +37,7 @@ final class StrictOrigin: Sendable {
         var requests: [Request] = []
         var connections = 0
         var closedConnections = 0
+        var held: [(any Channel, String)] = []
     }
 
     var port: Int { channel.localAddress!.port! }
@@ -51,6 +54,8 @@ final class StrictOrigin: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Connection(id: id, answer: answer) { request in
                         state.withLockedValue { $0.requests.append(request) }
+                    } hold: { text in
+                        state.withLockedValue { $0.held.append((channel, text)) }
                     } closed: {
                         state.withLockedValue { $0.closedConnections += 1 }
                     })
@@ -63,6 +68,13 @@ final class StrictOrigin: Sendable {
     var connections: Int { state.withLockedValue { $0.connections } }
     var closedConnections: Int { state.withLockedValue { $0.closedConnections } }
 
+    /// Answers the requests told to wait (`.held`).
+    func releaseHeld() {
+        for (channel, text) in state.withLockedValue({ s in defer { s.held = [] }; return s.held }) {
+            channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
+        }
+    }
+
     func stop() async { try? await channel.close() }
 
     private final class Connection: ChannelInboundHandler {
@@ -72,14 +84,15 @@ final class StrictOrigin: Sendable {
         let id: Int
         let answer: @Sendable (Request) -> Answer
         let record: (Request) -> Void
+        let hold: (String) -> Void
         let closed: () -> Void
         var pending: [UInt8] = []
         var index = 0
         var done = false
 
         init(id: Int, answer: @escaping @Sendable (Request) -> Answer, record: @escaping (Request) -> Void,
-             closed: @escaping () -> Void) {
-            self.id = id; self.answer = answer; self.record = record; self.closed = closed
+             hold: @escaping (String) -> Void, closed: @escaping () -> Void) {
+            self.id = id; self.answer = answer; self.record = record; self.hold = hold; self.closed = closed
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -101,6 +114,8 @@ final class StrictOrigin: Sendable {
                     context.close(promise: nil)
                 case .silence:
                     done = true
+                case .held(let text):
+                    hold(text)
                 }
             }
         }
