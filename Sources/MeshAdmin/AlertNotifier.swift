@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 public import MeshConfig
 public import MeshCore
 import NIOConcurrencyHelpers
@@ -24,15 +25,16 @@ public final class AlertNotifier: Sendable {
     }
 
     private let targets: [NotifyTarget]
-    private let onFailure: @Sendable (String) -> Void
+    private let logger: Logger
     /// Posts one at a time, in the order the alerts came.
     private let queue = DispatchQueue(label: "mesh-top.notify")
     private let state = NIOLockedValueBox(State())
 
-    /// `onFailure`: one line the first time a webhook cannot be reached (it keeps being tried).
-    public init(targets: [NotifyTarget], onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// A webhook that fails is logged at `warning` the first time (it keeps being tried, each
+    /// failure at `debug`), and at `notice` when it takes alerts again.
+    public init(targets: [NotifyTarget], logger: Logger) {
         self.targets = targets
-        self.onFailure = onFailure
+        self.logger = logger
         if targets.contains(where: { $0.format == .alertmanager }) { scheduleResend() }
     }
 
@@ -98,15 +100,15 @@ public final class AlertNotifier: Sendable {
         do {
             let answer = try AdminClient(host: host, port: port).send("POST", path, body: body, timeout: 5)
             guard (200..<300).contains(answer.status) else { return complain(url, "answered \(answer.status)") }
-            state.withLockedValue { _ = $0.failed.remove(url) }
+            if state.withLockedValue({ $0.failed.remove(url) }) != nil { logger.notice("notify: \(url.absoluteString) takes alerts again") }
         } catch {
-            complain(url, "cannot be reached")
+            complain(url, "cannot be reached (\(error))")
         }
     }
 
     private func complain(_ url: URL, _ what: String) {
-        guard state.withLockedValue({ $0.failed.insert(url).inserted }) else { return }
-        onFailure("notify: \(url.absoluteString) \(what); alerts will keep being sent to it")
+        let line: Logger.Message = "notify: \(url.absoluteString) \(what); alerts will keep being sent to it"
+        if state.withLockedValue({ $0.failed.insert(url).inserted }) { logger.warning(line) } else { logger.debug(line) }
     }
 
     // MARK: Bodies
@@ -131,6 +133,7 @@ public final class AlertNotifier: Sendable {
             if change.state == .resolved { alert["endsAt"] = iso.string(from: Date()) }
             return alert
         }
+        // Strings only: JSONSerialization cannot fail on them.
         let data = (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -138,6 +141,7 @@ public final class AlertNotifier: Sendable {
     private static func encode(_ event: MeshEvent) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every event encodes (recordings hold the same lines).
         return (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

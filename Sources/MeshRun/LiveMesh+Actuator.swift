@@ -25,16 +25,18 @@ extension LiveMesh: MeshActuator {
         case .detach(let target):
             detach(target)
         case .drain(let target):
-            if let proxy = proxy(of: target) { submitted.append(proxy.drain(slot: target.slot)) }
+            if let proxy = proxy(of: target) { submitted.append(("drain \(target.ref)", proxy.drain(slot: target.slot))) }
         case .admit(let target):
-            if let proxy = proxy(of: target) { submitted.append(proxy.restore(slot: target.slot)) }
+            if let proxy = proxy(of: target) { submitted.append(("restore \(target.ref)", proxy.restore(slot: target.slot))) }
         case .resetConnections(let target):
-            if let proxy = proxy(of: target) { submitted.append(proxy.kill(slot: target.slot)) }
+            if let proxy = proxy(of: target) {
+                submitted.append(("\(target.ref): closing its connections", proxy.kill(slot: target.slot)))
+            }
         case .stopProcess(let target):
             supervisor.kill(target.ref)
         case .startProcess(let target):
-            // Only where this instance runs it; a start that fails shows as the endpoint's checks failing.
-            try? supervisor.start(target.ref)
+            // Only where this instance runs it; a start that fails also shows as its checks failing.
+            logFailure("\(target.ref): its process cannot be started again") { try supervisor.start(target.ref) }
         case .pauseChecks(let target):
             checker.pause(service: target.service, slot: target.slot)
             consulProbes.pause(target.ref)
@@ -47,18 +49,25 @@ extension LiveMesh: MeshActuator {
     /// The service's endpoint addresses and host set, on every loop of its proxy.
     func publish(service s: Int, hosts: HostSet) {
         guard s < proxies.count, let proxy = proxies[s] else { return }
-        submitted.append(proxy.updateRoutes(routes[s], hosts: hosts))
+        let table = routes[s]
+        // The access log names endpoints; without one the loops need no names.
+        var names: [Int32: String] = [:]
+        if proxy.configuration.accessLog != nil {
+            for slot in table.keys { names[slot] = engine.ref(service: s, slot: slot)?.endpoint }
+        }
+        submitted.append(("\(proxy.configuration.listen): routing to the new host set",
+                          proxy.updateRoutes(table, hosts: hosts, names: names)))
     }
 
     private func proxy(of target: EndpointSlot) -> ServiceProxy? {
         target.service < proxies.count ? proxies[target.service] : nil
     }
 
-    /// Waits until the loops have done what this step asked of them (routes, drains, resets):
-    /// on the control thread, never on an event loop.
+    /// Waits until the loops have done what this step asked of them (routes, drains, resets),
+    /// all asked already, so the waits overlap: on the control thread, never on an event loop.
+    /// What failed is logged.
     func settle() {
-        guard !submitted.isEmpty else { return }
-        _ = try? EventLoopFuture.andAllComplete(submitted, on: group.next()).wait()
+        for (what, done) in submitted { logFailure(what) { try done.wait() } }
         submitted.removeAll()
     }
 
@@ -69,8 +78,10 @@ extension LiveMesh: MeshActuator {
         let viewing = proxies.map { $0?.balancerViews() }
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
-            let counters = counting[s].flatMap { try? $0.wait() } ?? [:]
-            let views = viewing[s].flatMap { try? $0.wait() } ?? [:]
+            var counters: [Int32: EndpointCounters] = [:]
+            var views: [Int32: BalancerView] = [:]
+            if let collected = counting[s] { logFailure("\(service.name): collecting counters") { counters = try collected.wait() } }
+            if let viewed = viewing[s] { logFailure("\(service.name): collecting balancer views") { views = try viewed.wait() } }
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }

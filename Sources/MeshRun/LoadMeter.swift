@@ -17,8 +17,14 @@ struct LoadMeter {
         for i in buckets.indices where i < before.latencyBuckets.count {
             buckets[i] = buckets[i] &- min(before.latencyBuckets[i], buckets[i])
         }
-        return EndpointLoad(window: window, requests: Double(requests), errors: Double(errors), active: counters.active,
-                            latencies: latencies,
-                            buckets: LatencyWindow(buckets: buckets.map { UInt32(clamping: $0) }, sum: latencies.sum))
+        var codes = counters.codes
+        for i in codes.counts.indices { codes.counts[i] = codes.counts[i] &- min(before.codes.counts[i], codes.counts[i]) }
+        let http = counters.codes.counts.contains { $0 > 0 }
+        var load = EndpointLoad(window: window, requests: Double(requests), errors: Double(errors), active: counters.active,
+                                latencies: latencies,
+                                buckets: LatencyWindow(buckets: buckets.map { UInt32(clamping: $0) }, sum: latencies.sum))
+        load.codes = http ? codes : nil
+        load.connections = counters.connections
+        return load
     }
 }

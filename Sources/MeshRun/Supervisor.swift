@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import MeshCore
 import NIOConcurrencyHelpers
 
@@ -22,6 +23,7 @@ public final class Supervisor: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let children = ChildProcesses()
+    private let logger: Logger
 
     /// An endpoint's process ended on its own (not by `kill`): (endpoint, exit status).
     public var onExit: (@Sendable (EndpointRef, Int32) -> Void)? {
@@ -29,8 +31,9 @@ public final class Supervisor: Sendable {
         set { state.withLockedValue { $0.onExit = newValue } }
     }
 
-    public init(logDirectory: URL) {
+    public init(logDirectory: URL, logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.logDirectory = logDirectory
+        self.logger = logger
         children.onExit = { [weak self] pid, status in self?.exited(pid, status: status) }
     }
 
@@ -58,9 +61,10 @@ public final class Supervisor: Sendable {
         guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         do {
-            _ = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
+            let pid = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
                 self.state.withLockedValue { $0.running[ref] = pid }
             }
+            logger.info("\(ref): started `\(command)` as process \(pid), output to \(logFile(ref).path)")
         } catch {
             throw SupervisorError("\(ref): \(error)")
         }

@@ -59,6 +59,8 @@ public struct SimEndpoint: Sendable {
         var load = EndpointLoad(window: window, requests: Double(requests), errors: Double(errors), active: inFlight,
                                 latencies: histogram)
         load.checks = checks.isEmpty ? nil : checks
+        // Simulated answers: 200, or 503 for a failure.
+        load.codes = requests == 0 ? nil : StatusClasses([0, UInt64(requests - errors), 0, 0, UInt64(errors)])
         requests = 0; errors = 0; histogram.reset(); checks.removeAll(keepingCapacity: true)
         return load
     }

@@ -61,7 +61,8 @@ extension MeshEngine {
         case .kill, .restore:
             break
         }
-        // Where the command does not apply, the endpoint is where it leaves it already.
+        // Where the command does not apply (a refusal), the endpoint is where it leaves it
+        // already: nothing to say.
         try? carryOut(command, now: now)
         return finish()
     }

@@ -19,6 +19,10 @@ public struct EndpointCounters: Sendable, Equatable {
     /// Counts per bucket of `latencyBounds`, plus one for larger latencies: `/metrics`' buckets,
     /// counted exactly.
     public var latencyBuckets: [UInt64] = Array(repeating: 0, count: EndpointCounters.latencyBounds.count + 1)
+    /// HTTP responses by status class (the endpoint's, or the 502/503/504 the proxy gave for it).
+    public var codes = StatusClasses()
+    /// Connections open to the endpoint now (HTTP: pooled ones included), set when collected.
+    public var connections = 0
 
     public init() {}
 
@@ -34,5 +38,7 @@ public struct EndpointCounters: Sendable, Equatable {
         timeouts += other.timeouts; active += other.active
         latency.merge(other.latency)
         for i in latencyBuckets.indices { latencyBuckets[i] += other.latencyBuckets[i] }
+        codes.add(other.codes)
+        connections += other.connections
     }
 }
