@@ -49,14 +49,17 @@ import Testing
         await h.stop()
     }
 
+    /// A request the origin never answers (`/hang`): whether the proxy then closed its connection.
+    static func hangUntilClosed(port: Int) throws -> Bool {
+        let client = try RawClient(port: port, timeout: 10)
+        client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
+        return client.isClosedByPeer()
+    }
+
     @Test func whatOutlivesTheTimeoutIsClosed() async throws {
         let h = try await ProxyHarness.start(backends: ["b0"])
         let port = h.port
-        async let hung = blocking {
-            let client = try RawClient(port: port, timeout: 10)
-            client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
-            return client.isClosedByPeer()
-        }
+        async let hung = blocking { try Self.hangUntilClosed(port: port) }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
         try await h.proxy.stopGracefully(timeout: 0.2).get()
         #expect(try await hung)
@@ -66,11 +69,7 @@ import Testing
     @Test func stopCutsAGracefulStopShort() async throws {
         let h = try await ProxyHarness.start(backends: ["b0"])
         let port = h.port
-        async let hung = blocking {
-            let client = try RawClient(port: port, timeout: 10)
-            client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
-            return client.isClosedByPeer()
-        }
+        async let hung = blocking { try Self.hangUntilClosed(port: port) }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
         let graceful = h.proxy.stopGracefully(timeout: 3600)
         try await h.proxy.stop().get()
