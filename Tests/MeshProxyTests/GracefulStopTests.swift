@@ -7,25 +7,28 @@ import Testing
 @Suite(.serialized) struct GracefulStopTests {
     @Test func requestInFlightIsAnsweredAndNewConnectionsAreRefused() async throws {
         // The origin answers /held only when the test says so: the request is in flight for sure.
-        let h = try await OriginHarness.start { request in
+        // The proxy's own timeouts (15 s request, 30 s head) must not end what the test holds open.
+        let h = try await OriginHarness.start(answer: { request in
             request.path == "/held" ? .held("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nheld") : OriginHarness.ok(request)
-        }
+        }, configure: { $0.requestTimeout = 600; $0.clientHeadTimeout = 600 })
         let port = h.port
+        // Generous read timeouts: on a loaded machine the steps below can take minutes, and the
+        // held answer only comes once they are done.
         async let slow = blocking {
-            let client = try RawClient(port: port, timeout: 30)
+            let client = try RawClient(port: port, timeout: 600)
             client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
             let response = try client.readResponse()
             return (response, client.isClosedByPeer())
         }
         // An idle keep-alive client, and one part way through its head.
         let idle = try await blocking {
-            let client = try RawClient(port: port, timeout: 30)
+            let client = try RawClient(port: port, timeout: 600)
             client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try client.readResponse()
             return Handed(client)
         }
         let partial = try await blocking {
-            let client = try RawClient(port: port, timeout: 30)
+            let client = try RawClient(port: port, timeout: 600)
             client.send("GET /late HTTP/1.1\r\n")
             return Handed(client)
         }
