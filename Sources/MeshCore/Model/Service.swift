@@ -32,19 +32,8 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
 
     public func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
 
-    /// Load summed over endpoints; latencies averaged by each endpoint's share of the requests.
-    public var load: EndpointLoad {
-        var total = EndpointLoad()
-        // By index, reading fields in place: `for e in endpoints` copies each endpoint (a retain
-        // per string and array in it), the most of a 10,000-endpoint frame.
-        for i in endpoints.indices {
-            let rps = endpoints[i].load.rps
-            total.rps += rps; total.active += endpoints[i].load.active; total.errors += endpoints[i].load.errors
-            total.p50 += endpoints[i].load.p50 * rps; total.p99 += endpoints[i].load.p99 * rps
-        }
-        if total.rps > 0 { total.p50 /= total.rps; total.p99 /= total.rps }
-        return total
-    }
+    /// Load summed over endpoints (`EndpointLoad.total`).
+    public var load: EndpointLoad { .total(of: endpoints) }
 
     /// The service as its clients see it: requests (not attempts) and the failures they got,
     /// with the endpoints' latencies and requests in flight.
@@ -57,5 +46,6 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
         return load
     }
 
-    public var healthyCount: Int { endpoints.lazy.filter { $0.state == .healthy }.count }
+    /// By index: filtering the endpoints themselves would copy each one.
+    public var healthyCount: Int { endpoints.indices.lazy.filter { endpoints[$0].state == .healthy }.count }
 }

@@ -1,7 +1,7 @@
 import MeshCore
 
-/// Whole-mesh numbers for the header, in one pass over every endpoint: requests and failures as
-/// clients saw them (retries are their own figure), latency as the endpoints answered.
+/// Whole-mesh numbers for the header: requests and failures as clients saw them (retries are
+/// their own figure), latency as the endpoints answered (`EndpointLoad.total`).
 struct MeshTotals {
     var endpoints = 0
     var healthy = 0
@@ -14,22 +14,16 @@ struct MeshTotals {
     var p99 = 0.0
 
     init(_ state: MeshState) {
-        var weighted = 0.0, attempts = 0.0
         for service in state.services {
-            // By index: a `for e in` copy of each endpoint would retain every string and array in it.
-            for i in service.endpoints.indices {
-                endpoints += 1
-                if service.endpoints[i].state == .healthy { healthy += 1 }
-                let rps = service.endpoints[i].load.rps
-                attempts += rps
-                weighted += service.endpoints[i].load.p99 * rps
-            }
+            endpoints += service.endpoints.count
+            healthy += service.healthyCount
             let client = service.clientLoad
             rps += client.rps
             errors += client.errors
             if let traffic = service.traffic { retries = (retries ?? 0) + traffic.retries }
         }
-        p99 = attempts > 0 ? weighted / attempts : 0
+        // Services' totals weigh their p99 by their requests, so their total is the mesh's.
+        p99 = EndpointLoad.total(state.services.lazy.map(\.load)).p99
     }
 
     /// Nil before any traffic: no requests, no success rate.
