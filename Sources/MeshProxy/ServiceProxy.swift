@@ -1,5 +1,6 @@
 public import MeshCore
 public import NIOCore
+public import MeshTLS
 import NIOConcurrencyHelpers
 import NIOPosix
 
@@ -9,27 +10,32 @@ import NIOPosix
 public final class ServiceProxy: Sendable {
     public let configuration: ProxyConfiguration
     private let group: any EventLoopGroup
-    private let state: NIOLockedValueBox<State>
+    let state: NIOLockedValueBox<State>
 
     struct LoopHandle: Sendable {
         let eventLoop: any EventLoop
         let context: NIOLoopBound<LoopContext>
     }
 
-    private struct State {
+    struct State {
         var routes: [Int32: SocketAddress] = [:]
         var hosts = HostSet.empty
         var picker: any UpstreamPicker
         var outcomeHook: (@Sendable () -> (Int32, Bool) -> Void)?
         var loops: [LoopHandle] = []
         var channel: (any Channel)?
+        var serverTLS: ServerTLS?
+        var upstreamTLS: ClientTLS?
+        var handshakeHook: (@Sendable (Int32?, String) -> Void)?
     }
 
-    /// `picker` is copied to every loop, each copy then living on its own.
-    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker()) {
+    /// `picker` is copied to every loop, each copy then living on its own. With `serverTLS` the
+    /// listener terminates TLS; with `upstreamTLS` connections to endpoints speak it.
+    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker(),
+                serverTLS: ServerTLS? = nil, upstreamTLS: ClientTLS? = nil) {
         self.configuration = configuration
         self.group = group
-        state = NIOLockedValueBox(State(picker: picker))
+        state = NIOLockedValueBox(State(picker: picker, serverTLS: serverTLS, upstreamTLS: upstreamTLS))
     }
 
     // MARK: Lifecycle
@@ -56,6 +62,9 @@ public final class ServiceProxy: Sendable {
                 let context = LoopContext(eventLoop: eventLoop, config: config, picker: snapshot.picker)
                 context.setRoutes(snapshot.routes, hosts: snapshot.hosts)
                 context.outcomeHook = snapshot.outcomeHook?()
+                context.serverTLS = snapshot.serverTLS
+                context.upstreamTLS = snapshot.upstreamTLS
+                context.handshakeHook = snapshot.handshakeHook
                 context.startTicker()
                 return LoopHandle(eventLoop: eventLoop, context: NIOLoopBound(context, eventLoop: eventLoop))
             }
@@ -146,6 +155,7 @@ public final class ServiceProxy: Sendable {
                         throw ProxyError("connection accepted on a loop the proxy does not know")
                     }
                     let loop = handle.context.value
+                    try channel.pipeline.syncOperations.addHandlers(loop.serverHandlers())
                     switch mode {
                     case .http: try channel.pipeline.syncOperations.addHandler(HTTPFrontendHandler(loop: loop))
                     case .tcp: try channel.pipeline.syncOperations.addHandler(TCPRelay(loop: loop))

@@ -1,5 +1,6 @@
 import MeshCore
 import MeshHTTP1
+import MeshTLS
 import NIOCore
 
 /// One client connection of an HTTP listener (Envoy's downstream side). It carries bytes: request
@@ -24,8 +25,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var headDeadline = NIODeadline.distantFuture
     var clientIP: String?
     var clientIPHash: UInt64 = 0
-    /// `X-Forwarded-For: ip` and the blank line, appended to heads forwarded unchanged.
+    /// `X-Forwarded-For: ip`, `X-Forwarded-Client-Cert: ...` (each when set) and the blank line,
+    /// appended to heads forwarded unchanged.
     var forwardedForTail: ByteBuffer?
+    /// The `X-Forwarded-Client-Cert` value for a client whose certificate the listener verified.
+    var clientCert: String?
     var inputClosed = false
     var readsPaused = false
     var processing = false
@@ -69,15 +73,20 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func channelActive(context: ChannelHandlerContext) {
         loop.frontends.add(self)
         clientIP = context.remoteAddress?.ipAddress
-        if let ip = clientIP {
-            clientIPHash = StableHash.hash(ip)
-            if loop.config.forwardedFor {
-                var tail = context.channel.allocator.buffer(capacity: 24 + ip.utf8.count)
-                tail.writeString("X-Forwarded-For: \(ip)\r\n\r\n")
-                forwardedForTail = tail
-            }
-        }
+        if let ip = clientIP { clientIPHash = StableHash.hash(ip) }
+        makeHeadTail(context.channel.allocator)
         if loop.stopping { stop() }
+    }
+
+    /// The fields every forwarded head gets, ready to append (nil when there are none).
+    private func makeHeadTail(_ allocator: ByteBufferAllocator) {
+        let forwardedFor = loop.config.forwardedFor ? clientIP : nil
+        guard forwardedFor != nil || clientCert != nil else { return forwardedForTail = nil }
+        var tail = allocator.buffer(capacity: 64)
+        if let ip = forwardedFor { tail.writeString("X-Forwarded-For: \(ip)\r\n") }
+        if let clientCert { tail.writeString("X-Forwarded-Client-Cert: \(clientCert)\r\n") }
+        tail.writeString("\r\n")
+        forwardedForTail = tail
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -101,6 +110,10 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? DownstreamTLSEstablished {
+            clientCert = tls.forwardedClientCert
+            return makeHeadTail(context.channel.allocator)
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else { return }
         inputClosed = true
         switch exchange.state {
@@ -203,7 +216,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
                 sent.append(bytes)
             }
         } else {
-            sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil))
+            sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil,
+                                             clientCert: clientCert))
         }
         apply(exchange.requestHead(head, bodyComplete: reader.bodyComplete))
     }
@@ -325,7 +339,7 @@ extension RequestHead {
     /// Whether the head can go upstream byte for byte (X-Forwarded-For aside): persistent, with no
     /// hop-by-hop field to remove, and upgrade semantics that need no repair.
     var forwardsUnchanged: Bool {
-        !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader
+        !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader && !hasClientCertHeader
             && (connection.upgrade == hasUpgradeHeader)
     }
 }

@@ -1,4 +1,5 @@
 import MeshCore
+import MeshTLS
 import NIOCore
 import NIOPosix
 
@@ -30,6 +31,18 @@ final class LoopContext {
     var relays: [Registry<TCPRelay>] = []
     var frontends = Registry<HTTPFrontendHandler>()
     var outcomeHook: ((Int32, Bool) -> Void)?
+
+    // MARK: TLS
+
+    /// What new client connections are served with; a reload replaces it, open ones keep theirs.
+    var serverTLS: ServerTLS?
+    /// How new connections to endpoints speak TLS; nil: plain.
+    var upstreamTLS: ClientTLS?
+    /// The identity each endpoint proved in its latest handshake.
+    var peers: [PeerIdentity?] = []
+    /// Called on this loop with a failed handshake's endpoint slot (nil: a client of the
+    /// listener) and reason.
+    var handshakeHook: ((Int32?, String) -> Void)?
     var ticker: RepeatedTask?
     /// A graceful stop has begun: no connection outlives its current request.
     var stopping = false
@@ -63,6 +76,7 @@ final class LoopContext {
         idle += Array(repeating: [], count: extra)
         upstreams += Array(repeating: Registry(), count: extra)
         relays += Array(repeating: Registry(), count: extra)
+        peers += Array(repeating: nil, count: extra)
     }
 
     func setRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) {
