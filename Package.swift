@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshTLS", "CMeshGuard",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "MeshProbe",
             dependencies: [
-                "MeshCore", "MeshHTTP1",
+                "MeshCore", "MeshHTTP1", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -142,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshTLS", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -16,6 +16,21 @@ final class LiveInbox: @unchecked Sendable {
     private var exits: [(EndpointRef, Int32)] = []
     private var consulChecks: [HealthCheckResult] = []
     private var shared: [SharedChange] = []
+    private var handshakeFailures: [HandshakeFailureReport] = []
+
+    /// A failed TLS handshake: with an endpoint (`slot`), or with a client of the listener (nil).
+    struct HandshakeFailureReport { var service: Int; var slot: Int32?; var reason: String }
+
+    func postHandshakeFailure(service: Int, slot: Int32?, reason: String) {
+        lock.withLock { handshakeFailures.append(HandshakeFailureReport(service: service, slot: slot, reason: reason)) }
+    }
+
+    func takeHandshakeFailures() -> [HandshakeFailureReport] {
+        lock.withLock {
+            defer { handshakeFailures.removeAll() }
+            return handshakeFailures
+        }
+    }
 
     func post(_ check: Check) { lock.withLock { checks.append(check) } }
     func post(_ outcome: Outcome) { lock.withLock { outcomes.append(outcome) } }

@@ -49,6 +49,8 @@ extension LiveMesh {
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
             let counters = proxies[s].flatMap { proxy in try? proxy.collect().wait() } ?? [:]
             let views = proxies[s].flatMap { proxy in try? proxy.balancerViews().wait() } ?? [:]
+            let client = tls.client(s)
+            let peers = client == nil ? [:] : proxies[s].flatMap { proxy in try? proxy.peerIdentities().wait() } ?? [:]
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }
@@ -56,6 +58,7 @@ extension LiveMesh {
                 load.balancer = views[slot]
                 load.checks = checkMarks.removeValue(forKey: ref)
                 load.outlier = engine.outlierRecord(service: s, slot: slot, now: now)
+                load.tls = Self.endpointTLS(client: client, peer: peers[slot], failures: counters[slot]?.handshakeFailures ?? 0)
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }

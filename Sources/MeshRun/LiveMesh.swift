@@ -5,6 +5,7 @@ public import MeshEtcd
 import MeshProbe
 import MeshProxy
 public import MeshSession
+import MeshTLS
 import NIOCore
 import NIOPosix
 
@@ -27,6 +28,8 @@ public final class LiveMesh: Playback {
     /// are not here yet (or are away), to adopt when they come.
     var words: [EndpointRef: [SharedKey.Aspect: OperatorCommand]] = [:]
     public let supervisor: Supervisor
+    /// Certificates served and presented: from files, or issued by the built-in CA.
+    var tls: LiveTLS!
     let inbox = LiveInbox()
     /// Per service: slot → upstream address.
     var routes: [[Int32: SocketAddress]] = []
@@ -37,6 +40,11 @@ public final class LiveMesh: Playback {
     var sharing = true
     /// Check results since the last sample, for the samples' marks (the detail pane's history).
     var checkMarks: [EndpointRef: [CheckMark]] = [:]
+    /// mesh.yaml's endpoints' checks, to re-add with renewed TLS.
+    var checkTargets: [HealthTarget] = []
+    /// When each endpoint's (or listener's) last handshake-failure event went out, and how
+    /// many failed since.
+    var handshakeReports: [String: (at: Double, unreported: Int)] = [:]
     let clock = RealClock()
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
@@ -60,6 +68,7 @@ public final class LiveMesh: Playback {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         supervisor = Supervisor(logDirectory: logDirectory)
         do {
+            tls = try LiveTLS(config: config, directory: logDirectory.deletingLastPathComponent().appendingPathComponent("tls").path)
             try start()
             if let registry { try join(registry, as: instance, announce: announce) }
         } catch {
@@ -122,7 +131,8 @@ public final class LiveMesh: Playback {
             for endpoint in service.endpoints {
                 guard let address = endpoint.address, let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
                 if service.policy.health.kind != .none {
-                    checks.append(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health))
+                    checks.append(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health,
+                                               tls: tls.services[s].client))
                 }
                 do {
                     table[slot] = try ServiceProxy.resolve(address.description, what: "\(service.name)/\(endpoint.id) address")
@@ -139,9 +149,11 @@ public final class LiveMesh: Playback {
             proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
             proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
             let proxy = ServiceProxy(configuration: proxyConfig, group: group,
-                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1))
+                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1),
+                                     serverTLS: tls.services[s].server, upstreamTLS: tls.services[s].client)
             let outcomes = inbox
             let service = s
+            proxy.setHandshakeHook { slot, reason in outcomes.postHandshakeFailure(service: service, slot: slot, reason: reason) }
             // Only failures and the first success after one matter to consecutive-failure
             // ejection: the request path stays silent while all is well.
             proxy.setOutcomeHook {
@@ -165,10 +177,13 @@ public final class LiveMesh: Playback {
         for service in config.services {
             for endpoint in service.endpoints {
                 guard let command = endpoint.command else { continue }
-                try supervisor.supervise(EndpointRef(service: service.name, endpoint: endpoint.id), command: command)
+                let environment = try tls.environment(service: service.name, endpoint: endpoint.id, host: endpoint.address?.host)
+                try supervisor.supervise(EndpointRef(service: service.name, endpoint: endpoint.id), command: command,
+                                         environment: environment)
             }
         }
         for target in checks { checker.add(target) }
+        checkTargets = checks
         engine.start(now: clock.now)
     }
 
@@ -203,6 +218,7 @@ public final class LiveMesh: Playback {
         }
         applyConsulChecks(now: now)
         applyShared(now: now)
+        applyTLS(now: now)
         engine.tick(now: now)
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)

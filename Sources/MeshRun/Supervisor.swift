@@ -17,6 +17,7 @@ public final class Supervisor: @unchecked Sendable {
 
     private let lock = NSLock()
     private var commands: [EndpointRef: String] = [:]
+    private var environments: [EndpointRef: [String: String]] = [:]
     private var running: [EndpointRef: pid_t] = [:]
     private let children = ChildProcesses()
 
@@ -27,9 +28,13 @@ public final class Supervisor: @unchecked Sendable {
 
     deinit { children.stop() }
 
-    /// Remembers how to start an endpoint and starts it.
-    public func supervise(_ ref: EndpointRef, command: String) throws {
-        lock.withLock { commands[ref] = command }
+    /// Remembers how to start an endpoint and starts it, with `environment` added to mesh-top's
+    /// own (the TLS files of `tls: auto`).
+    public func supervise(_ ref: EndpointRef, command: String, environment: [String: String] = [:]) throws {
+        lock.withLock {
+            commands[ref] = command
+            environments[ref] = environment
+        }
         try start(ref)
     }
 
@@ -43,13 +48,16 @@ public final class Supervisor: @unchecked Sendable {
 
     /// Starts the endpoint's process unless it runs already.
     public func start(_ ref: EndpointRef) throws {
-        guard let command = lock.withLock({ commands[ref] }), !isRunning(ref) else { return }
+        guard let (command, environment) = lock.withLock({ commands[ref].map { ($0, environments[ref] ?? [:]) } }),
+              !isRunning(ref) else { return }
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let log = open(logFile(ref).path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         do {
-            _ = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
+            let exports = environment.sorted { $0.key < $1.key }
+                .map { "export \($0.key)='\($0.value.replacingOccurrences(of: "'", with: "'\\''"))'; " }.joined()
+            _ = try children.spawn(["/bin/sh", "-c", exports + "exec \(command)"], logFD: log) { pid in
                 self.lock.withLock { self.running[ref] = pid }
             }
         } catch {

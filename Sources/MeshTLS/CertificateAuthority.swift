@@ -195,7 +195,8 @@ public struct CertificateAuthority: @unchecked Sendable {
         }
     }
 
-    static func ipBytes(_ text: String) -> [UInt8]? {
+    /// The bytes of an IPv4 or IPv6 address written as text; nil for anything else (a host name).
+    public static func ipBytes(_ text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
         var v6 = in6_addr()

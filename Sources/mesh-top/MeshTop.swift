@@ -8,7 +8,7 @@ struct MeshTop: ParsableCommand {
         commandName: "mesh-top",
         abstract: "Watch and steer a service mesh: registry, load balancer, health checker and dashboard in one.",
         discussion: "Without a command, mesh-top runs the built-in demo.",
-        subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, CtlCommand.self, ValidateCommand.self],
+        subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, CtlCommand.self, ValidateCommand.self, CACommand.self],
         defaultSubcommand: DemoCommand.self
     )
 

@@ -20,6 +20,9 @@ public struct MeshConfig: Sendable, Equatable {
     /// `AlertRule.defaults` when the file has no `alerts:`.
     public var alerts: [AlertRule]
     public var notify: [NotifyTarget]
+    /// The file it was read from, as given: relative paths in it and the built-in CA's folder
+    /// (`mesh-top-ca`) are beside it.
+    public var file = "mesh.yaml"
 
     public init(admin: HostPort = MeshConfig.defaultAdmin, token: String? = nil, services: [ServiceConfig] = [],
                 alerts: [AlertRule] = AlertRule.defaults, notify: [NotifyTarget] = []) {
@@ -64,6 +67,7 @@ public struct MeshConfig: Sendable, Equatable {
         let root = try YAMLSource.root(yaml: yaml, file: file)
         let map = try root.object(["admin", "token", "services", "alerts", "notify"])
         var config = MeshConfig()
+        config.file = file
         if let f = map["token"] { config.token = try f.text() }
         if let f = map["admin"] { try config.readAdmin(f) }
         if !config.admin.isLoopback, !config.adminInsecure {

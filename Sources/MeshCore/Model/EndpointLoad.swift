@@ -16,6 +16,8 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     public var checks: [CheckMark]?
     /// Passive outlier detection's record of the endpoint; nil when the service has none.
     public var outlier: OutlierRecord?
+    /// How traffic to the endpoint is secured; nil: plain.
+    public var tls: EndpointTLS?
 
     public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
                 latency: LatencyWindow? = nil, balancer: BalancerView? = nil, checks: [CheckMark]? = nil,
@@ -37,5 +39,6 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
         balancer = try c.decodeIfPresent(BalancerView.self, forKey: .balancer)
         checks = try c.decodeIfPresent([CheckMark].self, forKey: .checks)
         outlier = try c.decodeIfPresent(OutlierRecord.self, forKey: .outlier)
+        tls = try c.decodeIfPresent(EndpointTLS.self, forKey: .tls)
     }
 }
