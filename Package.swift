@@ -223,6 +223,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MeshTLSTests",
+            dependencies: [
+                "MeshTLS", "MeshProxy", "MeshProbe", "MeshCore", "MeshTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],  // the Python endpoint the tests run, read through #filePath
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MeshProbeTests",
             dependencies: [
                 "MeshProbe", "MeshCore", "MeshTestSupport",

@@ -22,6 +22,7 @@ enum PEMFile {
         let documents: [PEMDocument]
         do {
             documents = try PEMDocument.parseMultiple(pemString: text)
+            guard !documents.isEmpty else { throw TLSError("no PEM") }
         } catch {
             throw TLSError(file: path, "is not PEM (expected -----BEGIN CERTIFICATE-----)")
         }
