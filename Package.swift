@@ -155,6 +155,7 @@ let package = Package(
             name: "MeshBench",
             dependencies: [
                 "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "CAllocCounter",
+                "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

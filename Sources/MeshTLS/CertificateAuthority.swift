@@ -180,8 +180,10 @@ public struct CertificateAuthority: @unchecked Sendable {
     }
 
     /// Writes through a temporary file renamed into place, so a reader (a reload) never sees
-    /// half a file; the mode is set before any byte is written.
+    /// half a file; the mode is set before any byte is written. A PEM file ends with a newline,
+    /// so that `cat cert.pem cert.key > bundle.pem` (HAProxy's `crt`) stays PEM.
     static func write(_ text: String, to path: String, mode: Int) throws(TLSError) {
+        let text = text.hasSuffix("\n") ? text : text + "\n"
         let temp = path + ".tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, mode_t(mode))
         guard fd >= 0 else { throw TLSError(file: path, "cannot be written: \(String(cString: strerror(errno)))") }

@@ -32,6 +32,9 @@ import Testing
         #expect(verify.status == 0, "\(verify.output)")
         let key = try FileManager.default.attributesOfItem(atPath: files.key)[.posixPermissions] as? Int
         #expect(key == 0o600)
+        // cert + key concatenated (HAProxy's `crt` bundle) is still two PEM blocks.
+        let bundle = try Tools.run("sh", ["-c", "cat \(files.certificate) \(files.key) | openssl pkey -noout && echo key-ok"])
+        #expect(bundle.output.contains("key-ok"), "\(bundle.output)")
     }
 
     @Test func eachBadFileIsOneLineNamingIt() throws {
