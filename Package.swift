@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "MeshTLSTests",
             dependencies: [
-                "MeshTLS", "MeshProxy", "MeshProbe", "MeshCore", "MeshTestSupport",
+                "MeshTLS", "MeshProxy", "MeshProbe", "MeshCore", "MeshTestSupport", "MeshRun", "MeshConfig", "MeshSession",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
