@@ -1,3 +1,4 @@
+import MeshConfig
 import MeshCore
 import MeshProbe
 import MeshProxy
@@ -58,7 +59,8 @@ extension LiveMesh {
                 load.balancer = views[slot]
                 load.checks = checkMarks.removeValue(forKey: ref)
                 load.outlier = engine.outlierRecord(service: s, slot: slot, now: now)
-                load.tls = Self.endpointTLS(client: client, peer: peers[slot], failures: counters[slot]?.handshakeFailures ?? 0)
+                load.tls = Self.endpointTLS(client: client, peer: peers[slot], failures: counters[slot]?.handshakeFailures ?? 0,
+                                             managed: s < tls.services.count && tls.services[s].upstream == .auto)
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }

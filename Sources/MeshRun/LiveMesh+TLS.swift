@@ -48,11 +48,12 @@ extension LiveMesh {
         }
     }
 
-    /// What the sample says of an endpoint's TLS: nil for plain.
-    static func endpointTLS(client: ClientTLS?, peer: PeerIdentity?, failures: UInt64) -> EndpointTLS? {
+    /// What the sample says of an endpoint's TLS: nil for plain. `managed`: the built-in CA
+    /// issues and renews the endpoint's certificate.
+    static func endpointTLS(client: ClientTLS?, peer: PeerIdentity?, failures: UInt64, managed: Bool) -> EndpointTLS? {
         guard let client else { return nil }
         return EndpointTLS(mode: client.verifies && client.presentsCertificate ? .mutual : .tls,
                            peer: peer?.name, expiresInDays: peer?.daysToExpiry(),
-                           handshakeFailures: Int(clamping: failures))
+                           handshakeFailures: Int(clamping: failures), managed: managed ? true : nil)
     }
 }

@@ -27,7 +27,7 @@ import Testing
         Case(yaml: "admn: 127.0.0.1:9901\nservices: []\n", error:
             "mesh.yaml:1: admn: unknown key 'admn' (did you mean 'admin'?)"),
         Case(yaml: web("    colour: blue\n"), error:
-            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits)"),
+            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits, tls, upstream_tls)"),
         Case(yaml: web("    limits: {max_header_bytes: 10}\n"), error:
             "mesh.yaml:4: services[0].limits.max_header_bytes: must be at least 1024, got 10"),
         Case(yaml: web("    limits: {max_chunk_line_bytes: 1000000}\n"), error:
@@ -85,7 +85,7 @@ import Testing
         Case(yaml: "services: []\nalerts:\n  - {name: slow, service: \"*\", when: \"p99 >> 5\"}\n", error:
             "mesh.yaml:3: alerts[0].when: bad value '> 5' for p99 in 'p99 >> 5' (expected a duration such as 500ms, at most 1h)"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, service: \"*\", when: \"latency > 1s\"}\n", error:
-            "mesh.yaml:3: alerts[0].when: unknown metric 'latency' in 'latency > 1s' (expected success_rate, error_rate, p50, p99, rps, state_changes)"),
+            "mesh.yaml:3: alerts[0].when: unknown metric 'latency' in 'latency > 1s' (expected success_rate, error_rate, p50, p99, rps, state_changes, cert_expiry_days)"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, endpoint: \"*\", when: panic}\n", error:
             "mesh.yaml:3: alerts[0].when: panic is about a service; use service: instead of endpoint:"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, service: web, when: panic}\n", error:

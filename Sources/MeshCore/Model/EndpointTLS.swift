@@ -9,6 +9,10 @@ public struct EndpointTLS: Codable, Sendable, Equatable {
         case mutual
     }
 
+    /// The default of the certificate-expiry alert (`cert_expiry_days` in mesh.yaml), and where
+    /// the dashboard starts showing the days in the warning colour.
+    public static let expiryWarningDays = 7
+
     public var mode: Mode
     /// The endpoint's identity (its SPIFFE ID, DNS name or subject), once a handshake succeeded.
     public var peer: String?
@@ -16,8 +20,12 @@ public struct EndpointTLS: Codable, Sendable, Equatable {
     public var expiresInDays: Int?
     /// Failed handshakes with the endpoint (or wrong identities) since mesh-top started.
     public var handshakeFailures: Int
+    /// true when the built-in CA issued the endpoint's certificate and mesh-top renews it
+    /// (`tls: auto`): short-lived by design, so no expiry alert.
+    public var managed: Bool?
 
-    public init(mode: Mode, peer: String? = nil, expiresInDays: Int? = nil, handshakeFailures: Int = 0) {
+    public init(mode: Mode, peer: String? = nil, expiresInDays: Int? = nil, handshakeFailures: Int = 0, managed: Bool? = nil) {
         self.mode = mode; self.peer = peer; self.expiresInDays = expiresInDays; self.handshakeFailures = handshakeFailures
+        self.managed = managed
     }
 }
