@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -205,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "MeshAdminTests",
             dependencies: [
-                "MeshAdmin", "MeshCore", "MeshSession", "MeshTestSupport",
+                "MeshAdmin", "MeshCore", "MeshSession", "MeshTestSupport", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

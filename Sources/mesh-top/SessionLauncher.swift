@@ -40,7 +40,7 @@ enum SessionLauncher {
             let api = AdminAPI(control: SessionControl(runner: runner), journal: journal, token: admin.token,
                                address: admin.address.description)
             do {
-                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port)
+                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, tls: admin.tls)
             } catch {
                 throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
             }
