@@ -1,6 +1,8 @@
 import Foundation
 public import MeshConfig
 public import MeshCore
+public import MeshTLS
+import NIOSSL
 
 /// Sends alerts to `notify:` webhooks as they fire and resolve: Alertmanager's
 /// `POST /api/v2/alerts` shape (firing alerts re-sent every `resendInterval`, because Alertmanager
@@ -16,6 +18,8 @@ public final class AlertNotifier: @unchecked Sendable {
     }
 
     private let targets: [NotifyTarget]
+    /// Per https webhook: its CA and client certificate, read once at start.
+    private let clients: [URL: AdminClient]
     private let onFailure: @Sendable (String) -> Void
     // Touched only on `queue`.
     private let queue = DispatchQueue(label: "mesh-top.notify")
@@ -24,9 +28,25 @@ public final class AlertNotifier: @unchecked Sendable {
     private var timer: (any DispatchSourceTimer)?
 
     /// `onFailure`: one line the first time a webhook cannot be reached (it keeps being tried).
-    public init(targets: [NotifyTarget], onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// Throws one line naming the file when an https webhook's `ca`, `cert` or `key` is wrong.
+    public init(targets: [NotifyTarget], onFailure: @escaping @Sendable (String) -> Void = { _ in }) throws(TLSError) {
         self.targets = targets
         self.onFailure = onFailure
+        var clients: [URL: AdminClient] = [:]
+        for target in targets {
+            var tls: TLSConfiguration?
+            if target.webhook.scheme?.lowercased() == "https" {
+                let settings = ClientTLS.Settings(ca: target.tls.ca, certificate: target.tls.cert, key: target.tls.key)
+                var config = try ClientTLS.configuration(settings).0
+                config.certificateVerification = .fullVerification  // the URL's host must be the certificate's
+                tls = config
+            }
+            let url = target.webhook
+            let base = "\(url.scheme ?? "http")://" + (url.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1")
+                + (url.port.map { ":\($0)" } ?? "")
+            clients[url] = AdminClient(base: base, tls: tls)
+        }
+        self.clients = clients
         guard targets.contains(where: { $0.format == .alertmanager }) else { return }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Self.resendInterval, repeating: Self.resendInterval)
@@ -80,12 +100,10 @@ public final class AlertNotifier: @unchecked Sendable {
     }
 
     private func post(_ body: String, to url: URL) {
-        let host = url.host ?? "127.0.0.1"
-        let port = url.port ?? 80
         var path = url.path.isEmpty ? "/" : url.path
         if let query = url.query { path += "?" + query }
         do {
-            let answer = try AdminClient(host: host, port: port).send("POST", path, body: body, timeout: 5)
+            let answer = try (clients[url] ?? AdminClient(base: "http://127.0.0.1")).send("POST", path, body: body, timeout: 5)
             guard (200..<300).contains(answer.status) else { return complain(url, "answered \(answer.status)") }
             failed.remove(url)
         } catch {

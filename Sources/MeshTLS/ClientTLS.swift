@@ -46,6 +46,17 @@ public final class ClientTLS: Sendable {
     /// Reads and checks the files; one line naming the file when one is wrong.
     public static func load(_ settings: Settings, now: Date = Date()) throws(TLSError) -> ClientTLS {
         let stamp = FileStamp(settings.paths)
+        let (config, identity) = try configuration(settings, now: now)
+        do {
+            return ClientTLS(settings: settings, context: try NIOSSLContext(configuration: config), identity: identity, stamp: stamp)
+        } catch {
+            throw TLSError(file: settings.certificate ?? settings.ca, "BoringSSL refuses this TLS set-up: \(error)")
+        }
+    }
+
+    /// The files read and checked as a client `TLSConfiguration` (for AsyncHTTPClient, which
+    /// builds its own contexts), with mesh-top's identity when it presents a certificate.
+    public static func configuration(_ settings: Settings, now: Date = Date()) throws(TLSError) -> (TLSConfiguration, PeerIdentity?) {
         var config = TLSConfiguration.makeClientConfiguration()
         config.minimumTLSVersion = .tlsv12
         var identity: PeerIdentity?
@@ -68,11 +79,7 @@ public final class ClientTLS: Sendable {
         } else {
             config.certificateVerification = .none
         }
-        do {
-            return ClientTLS(settings: settings, context: try NIOSSLContext(configuration: config), identity: identity, stamp: stamp)
-        } catch {
-            throw TLSError(file: settings.certificate ?? settings.ca, "BoringSSL refuses this TLS set-up: \(error)")
-        }
+        return (config, identity)
     }
 
     /// Starts TLS on a connected `channel` (on its event loop), in front of the handlers

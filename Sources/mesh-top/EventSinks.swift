@@ -14,13 +14,17 @@ final class EventSinks {
     private(set) var failure: String?
     var onFailure: () -> Void = {}
 
-    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = []) {
+    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = []) throws(CommandError) {
         printer = headless ? EventPrinter() : nil
         self.journal = journal ? EventJournal() : nil
         // A webhook that cannot be reached is worth a line in a headless run; the dashboard
         // owns the terminal, so there it stays quiet and keeps trying.
-        notifier = notify.isEmpty ? nil : AlertNotifier(targets: notify) { line in
-            if headless { Stderr.line("mesh-top: \(line)") }
+        do {
+            notifier = notify.isEmpty ? nil : try AlertNotifier(targets: notify) { line in
+                if headless { Stderr.line("mesh-top: \(line)") }
+            }
+        } catch {
+            throw CommandError("notify: \(error)")
         }
     }
 

@@ -11,7 +11,7 @@ struct RecordOption: ParsableArguments {
     /// The event sinks of a session: the headless printer if asked, the recording if asked
     /// (its header written now, so a bad path fails before anything starts).
     func sinks(headless: Bool, journal: Bool, notify: [NotifyTarget], source: String, mesh: MeshState) throws -> EventSinks {
-        let sinks = EventSinks(headless: headless, journal: journal, notify: notify)
+        let sinks = try EventSinks(headless: headless, journal: journal, notify: notify)
         try sinks.record(to: record, header: RecordingHeader(source: source, started: RecordingWriter.timestamp(), mesh: mesh))
         return sinks
     }

@@ -26,7 +26,7 @@ struct ReplayCommand: ParsableCommand {
             let options = try session.resolved()
             let speed = try pace.resolved()
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
-            let sinks = EventSinks(headless: session.headless, journal: admin != nil)
+            let sinks = try EventSinks(headless: session.headless, journal: admin != nil)
             let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .replay, source: loaded.header.mesh.name, speed: speed,
