@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
@@ -45,6 +46,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Lines to files and pipes that arrive within 50 ms without a system call per line: the
+        // headless event stream, access logs and mesh-top's own log.
+        .target(
+            name: "MeshOutput",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
         // TLS for every edge: certificate files checked and reloaded, the built-in CA, peer
         // identities (SPIFFE URI SANs), X-Forwarded-Client-Cert, client handshakes.
         .target(
@@ -61,16 +70,22 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock. Pure.
+        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock, and
+        // the demo's playback. Pure; linked only where demo needs it.
         .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
 
-        // Where events come from and go to: recordings, replay, the demo and live sessions.
-        .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim"], swiftSettings: strict),
+        // Driving a session (pacing, the handle others hold), recordings, replay, headless output.
+        .target(
+            name: "MeshSession",
+            dependencies: ["MeshCore", "MeshConfig", "MeshOutput", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
 
         // A small client for etcd's v3 HTTP gateway: leases, put, delete, range, watch.
         .target(
             name: "MeshEtcd",
             dependencies: [
+                "MeshCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -83,7 +98,8 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshTLS", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshOutput", "MeshTLS", "CMeshGuard",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -96,7 +112,8 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshTLS",
+                "MeshCore", "MeshConfig", "MeshTLS",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,7 +149,8 @@ let package = Package(
         .target(
             name: "MeshProxy",
             dependencies: [
-                "MeshCore", "MeshHTTP1", "MeshTLS",
+                "MeshCore", "MeshHTTP1", "MeshOutput", "MeshTLS",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -144,8 +162,10 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshTLS", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshOutput", "MeshTLS", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -157,9 +177,9 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "CAllocCounter",
-                "MeshTLS",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "MeshTLS", "CAllocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -187,10 +207,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshSession", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MeshSessionTests",
-            dependencies: ["MeshSession", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MeshSession", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -208,8 +228,9 @@ let package = Package(
         .testTarget(
             name: "MeshAdminTests",
             dependencies: [
-                "MeshAdmin", "MeshCore", "MeshSession", "MeshTestSupport", "MeshTLS",
+                "MeshAdmin", "MeshCore", "MeshTestSupport", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

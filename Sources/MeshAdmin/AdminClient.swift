@@ -18,6 +18,7 @@ public struct AdminClient: Sendable {
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         /// The `error` of a `{"error": "..."}` answer.
         public var error: String? {
+            // Not every refusal has a JSON body: then there is no message to show.
             (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
         }
     }

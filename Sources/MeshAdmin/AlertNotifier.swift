@@ -1,14 +1,16 @@
 import Foundation
+public import Logging
 public import MeshConfig
 public import MeshCore
 public import MeshTLS
+import NIOConcurrencyHelpers
 import NIOSSL
 
 /// Sends alerts to `notify:` webhooks as they fire and resolve: Alertmanager's
 /// `POST /api/v2/alerts` shape (firing alerts re-sent every `resendInterval`, because Alertmanager
 /// resolves an alert it stops hearing about), or the `alert` event itself as JSON. Posting
 /// happens on its own queue: the engine never waits for a webhook.
-public final class AlertNotifier: @unchecked Sendable {
+public final class AlertNotifier: Sendable {
     /// Alertmanager resolves after `resolve_timeout` (5m by default) without news.
     public static let resendInterval = 60.0
 
@@ -17,21 +19,27 @@ public final class AlertNotifier: @unchecked Sendable {
         var startsAt: Date
     }
 
-    private let targets: [NotifyTarget]
-    /// Per https webhook: its CA and client certificate, read once at start.
-    private let clients: [URL: AdminClient]
-    private let onFailure: @Sendable (String) -> Void
-    // Touched only on `queue`.
-    private let queue = DispatchQueue(label: "mesh-top.notify")
-    private var firing: [String: Firing] = [:]
-    private var failed: Set<URL> = []
-    private var timer: (any DispatchSourceTimer)?
+    /// What is firing and which webhooks failed (said once each).
+    private struct State {
+        var firing: [String: Firing] = [:]
+        var failed: Set<URL> = []
+        var stopped = false
+    }
 
-    /// `onFailure`: one line the first time a webhook cannot be reached (it keeps being tried).
-    /// Throws one line naming the file when an https webhook's `ca`, `cert` or `key` is wrong.
-    public init(targets: [NotifyTarget], onFailure: @escaping @Sendable (String) -> Void = { _ in }) throws(TLSError) {
+    private let targets: [NotifyTarget]
+    /// Per webhook: its client, with the CA and client certificate of an https one read once at start.
+    private let clients: [URL: AdminClient]
+    private let logger: Logger
+    /// Posts one at a time, in the order the alerts came.
+    private let queue = DispatchQueue(label: "mesh-top.notify")
+    private let state = NIOLockedValueBox(State())
+
+    /// A webhook that fails is logged at `warning` the first time (it keeps being tried, each
+    /// failure at `debug`), and at `notice` when it takes alerts again. Throws one line naming
+    /// the file when an https webhook's `ca`, `cert` or `key` is wrong.
+    public init(targets: [NotifyTarget], logger: Logger) throws(TLSError) {
         self.targets = targets
-        self.onFailure = onFailure
+        self.logger = logger
         var clients: [URL: AdminClient] = [:]
         for target in targets {
             var tls: TLSConfiguration?
@@ -47,12 +55,7 @@ public final class AlertNotifier: @unchecked Sendable {
             clients[url] = AdminClient(base: base, tls: tls)
         }
         self.clients = clients
-        guard targets.contains(where: { $0.format == .alertmanager }) else { return }
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + Self.resendInterval, repeating: Self.resendInterval)
-        timer.setEventHandler { [weak self] in self?.resendFiring() }
-        timer.resume()
-        self.timer = timer
+        if targets.contains(where: { $0.format == .alertmanager }) { scheduleResend() }
     }
 
     /// Takes every event; only `alert` events are sent.
@@ -65,7 +68,7 @@ public final class AlertNotifier: @unchecked Sendable {
     public func stop(waiting seconds: Double = 3) {
         let done = DispatchSemaphore(value: 0)
         queue.async {
-            self.timer?.cancel()
+            self.state.withLockedValue { $0.stopped = true }
             done.signal()
         }
         _ = done.wait(timeout: .now() + seconds)
@@ -79,9 +82,9 @@ public final class AlertNotifier: @unchecked Sendable {
         switch change.state {
         case .firing:
             startsAt = Date()
-            firing[key] = Firing(change: change, startsAt: startsAt)
+            state.withLockedValue { $0.firing[key] = Firing(change: change, startsAt: startsAt) }
         case .resolved:
-            startsAt = firing.removeValue(forKey: key)?.startsAt ?? Date()
+            startsAt = state.withLockedValue { $0.firing.removeValue(forKey: key)?.startsAt } ?? Date()
         }
         for target in targets {
             switch target.format {
@@ -93,9 +96,19 @@ public final class AlertNotifier: @unchecked Sendable {
         }
     }
 
+    /// Every `resendInterval`, on the queue, until stopped.
+    private func scheduleResend() {
+        queue.asyncAfter(deadline: .now() + Self.resendInterval) { [weak self] in
+            guard let self, !self.state.withLockedValue({ $0.stopped }) else { return }
+            self.resendFiring()
+            self.scheduleResend()
+        }
+    }
+
     private func resendFiring() {
+        let firing = state.withLockedValue { Array($0.firing.values) }
         guard !firing.isEmpty else { return }
-        let body = Self.alertmanagerBody(firing.values.map { ($0.change, $0.startsAt) })
+        let body = Self.alertmanagerBody(firing.map { ($0.change, $0.startsAt) })
         for target in targets where target.format == .alertmanager { post(body, to: target.webhook) }
     }
 
@@ -105,15 +118,15 @@ public final class AlertNotifier: @unchecked Sendable {
         do {
             let answer = try (clients[url] ?? AdminClient(base: "http://127.0.0.1")).send("POST", path, body: body, timeout: 5)
             guard (200..<300).contains(answer.status) else { return complain(url, "answered \(answer.status)") }
-            failed.remove(url)
+            if state.withLockedValue({ $0.failed.remove(url) }) != nil { logger.notice("notify: \(url.absoluteString) takes alerts again") }
         } catch {
-            complain(url, "cannot be reached")
+            complain(url, "cannot be reached (\(error))")
         }
     }
 
     private func complain(_ url: URL, _ what: String) {
-        guard failed.insert(url).inserted else { return }
-        onFailure("notify: \(url.absoluteString) \(what); alerts will keep being sent to it")
+        let line: Logger.Message = "notify: \(url.absoluteString) \(what); alerts will keep being sent to it"
+        if state.withLockedValue({ $0.failed.insert(url).inserted }) { logger.warning(line) } else { logger.debug(line) }
     }
 
     // MARK: Bodies
@@ -138,6 +151,7 @@ public final class AlertNotifier: @unchecked Sendable {
             if change.state == .resolved { alert["endsAt"] = iso.string(from: Date()) }
             return alert
         }
+        // Strings only: JSONSerialization cannot fail on them.
         let data = (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -145,6 +159,7 @@ public final class AlertNotifier: @unchecked Sendable {
     private static func encode(_ event: MeshEvent) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every event encodes (recordings hold the same lines).
         return (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -27,13 +27,14 @@ extension LiveMesh {
             entry.unreported += 1
             if now - entry.at >= Self.handshakeReportInterval {
                 let more = entry.unreported > 1 ? " (\(entry.unreported) failures since the last report)" : ""
-                engine.recordFault(Fault(action: "tls", target: subject, detail: "TLS handshake with \(who) failed: \(failure.reason)\(more)"), now: now)
+                carryOut(engine.recordFault(Fault(action: "tls", target: subject, detail: "TLS handshake with \(who) failed: \(failure.reason)\(more)"),
+                                            now: now))
                 entry = (at: now, unreported: 0)
             }
             handshakeReports[subject] = entry
         }
         let changes = tls.check { service, line in
-            engine.recordFault(Fault(action: "tls", target: service, detail: line), now: now)
+            carryOut(engine.recordFault(Fault(action: "tls", target: service, detail: line), now: now))
         }
         for change in changes {
             guard change.service < proxies.count else { continue }

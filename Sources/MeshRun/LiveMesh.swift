@@ -1,18 +1,20 @@
 public import Foundation
+public import Logging
 public import MeshConfig
 public import MeshCore
 public import MeshEtcd
+import MeshOutput
 import MeshProbe
 import MeshProxy
-public import MeshSession
 import MeshTLS
 import NIOCore
 import NIOPosix
 
 /// `mesh-top run`: the engine on real sockets. Proxies forward real traffic, probes check real
 /// backends, supervised endpoints are real processes. The session runner's thread is the
-/// control thread: it drains what the event loops report, ticks the engine, samples the
-/// proxies' counters, and applies the engine's decisions back to the data plane.
+/// control thread: it hands what the event loops report to the engine, ticks it, samples the
+/// proxies' counters, and carries out the engine's effects on the data plane
+/// (`LiveMesh+Actuator`).
 public final class LiveMesh: Playback {
     public let config: MeshConfig
     public let engine: MeshEngine
@@ -45,20 +47,30 @@ public final class LiveMesh: Playback {
     /// When each endpoint's (or listener's) last handshake-failure event went out, and how
     /// many failed since.
     var handshakeReports: [String: (at: Double, unreported: Int)] = [:]
+    /// Where a registration under way routes to, resolved before the engine hears of it, for
+    /// its `attach`.
+    var joining: [EndpointRef: (HostPort, SocketAddress)] = [:]
+    /// What the effects of this step asked of the event loops: waited for once, at the end of
+    /// the step, so that what the engine decided is in place before anyone is answered.
+    var submitted: [(what: String, done: EventLoopFuture<Void>)] = []
     let clock = RealClock()
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
-    private let onEvent: (MeshEvent) -> Void
+    let onEvent: (MeshEvent) -> Void
+    /// mesh-top's own log: what goes wrong on the data plane, with processes and with etcd.
+    let logger: Logger
 
     /// Binds every listener, starts supervised processes and checks; throws one line on failure
     /// (port in use, unresolvable address, a command that cannot start, no etcd), having undone
     /// the rest. With `registry`, joins the shared mesh there as `instance` (`announce` says
-    /// why start-up waits, when it does).
+    /// why start-up waits, when it does; `logger` hears what goes wrong once it runs).
     public init(config: MeshConfig, name: String, threads: Int, logDirectory: URL, registry: EtcdCluster? = nil,
                 instance: String = "mesh-top", announce: @escaping @Sendable (String) -> Void = { _ in },
+                logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() }),
                 onEvent: @escaping (MeshEvent) -> Void) throws {
         self.config = config
         self.onEvent = onEvent
+        self.logger = logger
         self.instance = registry == nil ? nil : instance
         let mesh = LiveMesh.mesh(of: config, name: name, instance: self.instance)
         engine = MeshEngine(mesh: mesh, policies: Dictionary(config.services.map { ($0.name, $0.policy) },
@@ -66,7 +78,7 @@ public final class LiveMesh: Playback {
         engine.alertRules = config.alerts
         engine.instance = self.instance
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        supervisor = Supervisor(logDirectory: logDirectory)
+        supervisor = Supervisor(logDirectory: logDirectory, logger: logger)
         do {
             tls = try LiveTLS(config: config, directory: logDirectory.deletingLastPathComponent().appendingPathComponent("tls").path)
             try start()
@@ -97,11 +109,11 @@ public final class LiveMesh: Playback {
         }
         do {
             shared = try SharedMesh(cluster: registry, group: group, inbox: inbox, name: instance,
-                                    admin: config.admin.description, configured: configured, announce: announce)
+                                    admin: config.admin.description, configured: configured, announce: announce, logger: logger)
         } catch {
             throw LiveError("--registry \(registry): \(error)")
         }
-        engine.recordInstance(InstanceChange(instance: instance, action: .joined, admin: config.admin.description), now: 0)
+        carryOut(engine.recordInstance(InstanceChange(instance: instance, action: .joined, admin: config.admin.description), now: 0))
         for service in engine.state.services {
             for endpoint in service.endpoints {
                 shared?.view(EndpointRef(service: service.name, endpoint: endpoint.id), endpoint.state)
@@ -118,12 +130,6 @@ public final class LiveMesh: Playback {
         }
         consulProbes = ConsulProbes(group: group, resultsOn: resultsLoop) { inbox.postConsulCheck($0) }
         supervisor.onExit = { ref, status in inbox.postExit(ref, status: status) }
-        engine.onEvent = { [unowned self] event in
-            self.onEvent(event)
-            self.actuate(event)
-            self.share(event)
-        }
-        engine.onHostSet = { [unowned self] s, hosts in self.publish(service: s, hosts: hosts) }
 
         var checks: [HealthTarget] = []
         for (s, service) in config.services.enumerated() {
@@ -148,9 +154,18 @@ public final class LiveMesh: Playback {
             proxyConfig.maxHeadBytes = service.limits.maxHeaderBytes
             proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
             proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
+            if let log = service.accessLog {
+                let writer: LineWriter
+                do {
+                    writer = log.isStandardOutput ? .standardOutput : try LineWriter(path: log.path)
+                } catch {
+                    throw LiveError("\(service.name): access_log \(error)")
+                }
+                proxyConfig.accessLog = AccessLog(service: service.name, format: log.format == .json ? .json : .text, writer: writer)
+            }
             let proxy = ServiceProxy(configuration: proxyConfig, group: group,
                                      picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1),
-                                     serverTLS: tls.services[s].server, upstreamTLS: tls.services[s].client)
+                                     serverTLS: tls.services[s].server, upstreamTLS: tls.services[s].client, logger: logger)
             let outcomes = inbox
             let service = s
             proxy.setHandshakeHook { slot, reason in outcomes.postHandshakeFailure(service: service, slot: slot, reason: reason) }
@@ -184,12 +199,13 @@ public final class LiveMesh: Playback {
         }
         for target in checks { checker.add(target) }
         checkTargets = checks
-        engine.start(now: clock.now)
+        carryOut(engine.start(now: clock.now))
+        settle()
     }
 
     // MARK: Playback
 
-    public var mode: String { "LIVE" }
+    public var mode: SessionMode { .live }
     /// Mesh time the control thread has reached (wall time since start, as it steps).
     public private(set) var now: Double = 0
     public var state: MeshState {
@@ -203,23 +219,25 @@ public final class LiveMesh: Playback {
         let now = min(t, clock.now)
         self.now = now
         let (checks, outcomes, exits) = inbox.take()
+        defer { settle() }
         for check in checks {
-            engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now)
+            carryOut(engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now))
             if let ref = engine.ref(service: check.service, slot: check.slot) {
                 checkMarks[ref, default: []].append(CheckMark(t: (now * 1e6).rounded() / 1e6, passed: check.passed,
                                                               latency: (check.latency * 1e6).rounded() / 1e6))
             }
         }
         for outcome in outcomes {
-            engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now)
+            carryOut(engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now))
         }
         for (ref, status) in exits {
-            engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
+            logger.warning("\(ref): process exited with status \(status); restore starts it again", metadata: ["log": "\(supervisor.logFile(ref).path)"])
+            carryOut(engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now))
         }
         applyConsulChecks(now: now)
         applyShared(now: now)
         applyTLS(now: now)
-        engine.tick(now: now)
+        carryOut(engine.tick(now: now))
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)
             lastSample = now
@@ -229,7 +247,8 @@ public final class LiveMesh: Playback {
     public func seek(to t: Double) -> String? { "live: time cannot be moved" }
 
     public func operate(_ command: OperatorCommand) -> OperatorError? {
-        .refusal { () throws(OperatorError) in try engine.operate(command, now: now) }
+        defer { settle() }
+        return .refusal { () throws(OperatorError) in carryOut(try engine.operate(command, now: now)) }
     }
 
     /// Graceful stop of every listener, as HAProxy's soft-stop: no new connections; requests in
@@ -257,11 +276,17 @@ public final class LiveMesh: Playback {
     /// Stops listeners, checks and supervised processes.
     public func shutdown() {
         shared?.stop()
-        for proxy in proxies.compactMap({ $0 }) { try? proxy.stop().wait() }
-        if let checker { _ = try? checker.shutdown().wait() }
-        if let consulProbes { _ = try? consulProbes.shutdown().wait() }
+        // On the way out, everything is closed whatever fails; what fails is logged.
+        for proxy in proxies.compactMap({ $0 }) { logFailure("stopping \(proxy.configuration.listen)") { try proxy.stop().wait() } }
+        if let checker { logFailure("stopping health checks") { try checker.shutdown().wait() } }
+        if let consulProbes { logFailure("stopping Consul checks") { try consulProbes.shutdown().wait() } }
         supervisor.stopAll()
-        try? group.syncShutdownGracefully()
+        logFailure("stopping the event loops") { try group.syncShutdownGracefully() }
+    }
+
+    /// Runs `body`; an error is logged (what was being done, and why it failed), not thrown.
+    func logFailure(_ what: @autoclosure () -> String, _ body: () throws -> Void) {
+        do { try body() } catch { logger.error("\(what()): \(error)") }
     }
 }
 

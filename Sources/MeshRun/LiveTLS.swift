@@ -1,5 +1,6 @@
 import Foundation
 import MeshConfig
+import MeshCore
 import MeshTLS
 
 /// Every certificate a live mesh serves and presents: loaded from the files mesh.yaml names,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshCore
+import MeshOutput
 import MeshProxy
 import MeshTLS
 import NIOCore
@@ -20,10 +21,18 @@ struct ProxyServe: ParsableCommand {
     @Flag(help: "Append X-Forwarded-For to requests.") var forwardedFor = false
     @Option(help: "Terminate TLS with this certificate (PEM; needs --tls-key).") var tlsCert: String?
     @Option(help: "The private key of --tls-cert (PEM).") var tlsKey: String?
+    @Option(help: "Write an access log (text) here.") var accessLog: String?
 
     func run() throws {
         var config = ProxyConfiguration(listen: listen)
         config.forwardedFor = forwardedFor
+        if let accessLog {
+            do {
+                config.accessLog = AccessLog(service: "bench", format: .text, writer: try LineWriter(path: accessLog))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let proxy: ServiceProxy
         do {
@@ -32,7 +41,8 @@ struct ProxyServe: ParsableCommand {
             var routes: [Int32: SocketAddress] = [:]
             for (i, text) in backends.enumerated() { routes[Int32(i)] = try ServiceProxy.resolve(text, what: "backend") }
             let hosts = HostSet(hosts: routes.keys.sorted().map { HostSet.Host(slot: $0, weight: 1, key: UInt64($0)) })
-            try proxy.updateRoutes(routes, hosts: hosts).wait()
+            let names = Dictionary(uniqueKeysWithValues: routes.keys.map { ($0, "b\($0)") })
+            try proxy.updateRoutes(routes, hosts: hosts, names: names).wait()
             let bound = try proxy.start().wait()
             print("mesh-top proxy listening on \(bound)")
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import MeshConfig
 import MeshTLS
+import MeshCore
 
 /// Where the admin API listens, the token its mutating routes need, and its TLS.
 struct AdminSettings {

@@ -1,3 +1,4 @@
+import Logging
 import MeshAdmin
 import MeshConfig
 import MeshCore
@@ -14,15 +15,11 @@ final class EventSinks {
     private(set) var failure: String?
     var onFailure: () -> Void = {}
 
-    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = []) throws(CommandError) {
+    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = [], logger: Logger) throws(CommandError) {
         printer = headless ? EventPrinter() : nil
         self.journal = journal ? EventJournal() : nil
-        // A webhook that cannot be reached is worth a line in a headless run; the dashboard
-        // owns the terminal, so there it stays quiet and keeps trying.
         do {
-            notifier = notify.isEmpty ? nil : try AlertNotifier(targets: notify) { line in
-                if headless { Stderr.line("mesh-top: \(line)") }
-            }
+            notifier = notify.isEmpty ? nil : try AlertNotifier(targets: notify, logger: logger)
         } catch {
             throw CommandError("notify: \(error)")
         }

@@ -15,7 +15,7 @@ import Testing
         let admin = try ca.issue(name: "admin", into: folder + "/certs", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         let ops = try ca.issue(name: "ops", into: folder + "/certs")
 
-        let https = try AdminServer.start(AdminAPI(control: FakeControl(), journal: EventJournal(), token: "t"), host: "127.0.0.1", port: 0,
+        let https = try AdminServer.start(AdminAPI(session: FakeSession(), journal: EventJournal(), token: "t"), host: "127.0.0.1", port: 0,
                                           tls: ServerTLS.load(.init(certificate: admin.certificate, key: admin.key)))
         defer { https.stop() }
         let port = try #require(https.localAddress?.port)
@@ -28,7 +28,7 @@ import Testing
         let plain = try Self.curl(["http://127.0.0.1:\(port)/healthz"])
         #expect(plain.status != 0, "plain HTTP on an HTTPS port: \(plain.output)")
 
-        let mutual = try AdminServer.start(AdminAPI(control: FakeControl(), journal: EventJournal(), token: nil), host: "127.0.0.1", port: 0,
+        let mutual = try AdminServer.start(AdminAPI(session: FakeSession(), journal: EventJournal(), token: nil), host: "127.0.0.1", port: 0,
                                            tls: ServerTLS.load(.init(certificate: admin.certificate, key: admin.key, clientCA: admin.ca)))
         defer { mutual.stop() }
         let mport = try #require(mutual.localAddress?.port)

@@ -38,16 +38,14 @@ import Testing
             .issue(name: "client", into: scratch.path + "/client", dnsNames: [], ipAddresses: [])
         let live = try LiveMesh(config: config, name: "tls", threads: 1, logDirectory: URL(fileURLWithPath: scratch.path + "/logs"),
                                 onEvent: { _ in })
-        let runner = SessionRunner(playback: live, speed: 1, stopAtEnd: false)
-        let thread = Thread { runner.run() }
-        thread.start()
+        let session = SessionRunner(playback: live, speed: 1, stopAtEnd: false).start()
         defer {
-            runner.submit(.stop)
-            runner.waitUntilStopped()
+            session.submit(.stop, reply: nil)
+            session.waitUntilStopped()
             live.shutdown()
         }
         let ref = EndpointRef(service: "web", endpoint: "web-1")
-        let healthy = try await poll { runner.snapshot().state.endpoint(ref)?.state == .healthy }
+        let healthy = try await poll { session.snapshot().state.endpoint(ref)?.state == .healthy }
         #expect(healthy, "\(String(describing: try? String(contentsOf: live.supervisor.logFile(ref), encoding: .utf8)))")
         let answer = try await blocking {
             try Tools.run("curl", ["-sS", "--cacert", client.ca, "--cert", client.certificate, "--key", client.key,
@@ -60,14 +58,14 @@ import Testing
         let xfcc = (body["headers"] as? [String: String])?["x-forwarded-client-cert"] ?? ""
         #expect(xfcc.hasPrefix("By=spiffe://mesh-top.local/ns/default/sa/web;") && xfcc.contains("URI=spiffe://mesh-top.local/ns/default/sa/client"), "\(xfcc)")
         // The dashboard's view: verified mutual TLS, the endpoint's SPIFFE ID.
-        let seen = try await poll { runner.snapshot().state.endpoint(ref)?.load.tls?.peer != nil }
-        let tls = runner.snapshot().state.endpoint(ref)?.load.tls
+        let seen = try await poll { session.snapshot().state.endpoint(ref)?.load.tls?.peer != nil }
+        let tls = session.snapshot().state.endpoint(ref)?.load.tls
         #expect(seen && tls?.mode == .mutual && tls?.peer == "spiffe://mesh-top.local/ns/default/sa/web", "\(String(describing: tls))")
         // Without a client certificate curl is refused, and that is an event naming the listener.
         let refused = try await blocking { try Tools.run("curl", ["-sS", "--cacert", client.ca, "https://localhost:\(listen)/"]) }
         #expect(refused.status != 0)
         let event = try await poll {
-            runner.snapshot().state.log.contains { if case .fault(let f) = $0.body { f.action == "tls" } else { false } }
+            session.snapshot().state.log.contains { if case .fault(let f) = $0.body { f.action == "tls" } else { false } }
         }
         #expect(event)
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 public import Glibc
 #endif
+import Synchronization
 
 /// 127.0.0.1 for tests: addresses, and ports that are free now.
 public enum Loopback {
@@ -17,13 +18,27 @@ public enum Loopback {
 
     /// A port that binds now, drawn from `range`: each test target draws from its own range,
     /// outside the ephemeral one, so ports told to child processes in advance do not collide.
+    /// Every test target runs in one process, so a port is handed out once per run (tests
+    /// running side by side would otherwise draw the same one before either binds it).
     public static func freePort(in range: ClosedRange<Int>) -> Int {
         while true {
             let port = Int.random(in: range)
+            guard claim(port, of: range) else { continue }
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             let bound = withAddress(port) { bind(fd, $0, $1) }
             close(fd)
             if bound == 0 { return port }
+        }
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// True the first time `port` is asked for; once most of `range` is taken, the oldest are
+    /// long closed, so the range starts over.
+    private static func claim(_ port: Int, of range: ClosedRange<Int>) -> Bool {
+        handedOut.withLock { ports in
+            if ports.count(where: { range.contains($0) }) > range.count * 3 / 4 { ports.subtract(range) }
+            return ports.insert(port).inserted
         }
     }
 
@@ -34,3 +49,4 @@ public enum Loopback {
         return withAddress(port) { connect(fd, $0, $1) } == 0
     }
 }
+

@@ -18,6 +18,8 @@ public struct ServiceConfig: Sendable, Equatable {
     public var policy: ServicePolicy
     /// The HTTP listener's size limits and upstream idle timeout.
     public var limits: ProxyLimits
+    /// One line per request or connection, when set.
+    public var accessLog: AccessLogConfig?
     /// The listener terminates TLS (`tls:`).
     public var tls: ListenerTLSConfig?
     /// Connections to endpoints (and their checks) speak TLS (`upstream_tls:`; `tls: auto`
@@ -26,10 +28,10 @@ public struct ServiceConfig: Sendable, Equatable {
 
     public init(name: String, listen: HostPort? = nil, protocol: ServiceProtocol = .http,
                 endpoints: [EndpointConfig] = [], fromRegistrations: Bool = false,
-                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits(),
+                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits(), accessLog: AccessLogConfig? = nil,
                 tls: ListenerTLSConfig? = nil, upstreamTLS: UpstreamTLSConfig? = nil) {
         self.name = name; self.listen = listen; self.protocol = `protocol`; self.endpoints = endpoints
-        self.fromRegistrations = fromRegistrations; self.policy = policy; self.limits = limits
+        self.fromRegistrations = fromRegistrations; self.policy = policy; self.limits = limits; self.accessLog = accessLog
         self.tls = tls; self.upstreamTLS = upstreamTLS
     }
 
@@ -44,7 +46,7 @@ public struct ServiceConfig: Sendable, Equatable {
 }
 
 extension ServiceConfig {
-    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits", "tls", "upstream_tls"]
+    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits", "access_log", "tls", "upstream_tls"]
 
     init(_ field: Field) throws(ConfigError) {
         let map = try field.object(Self.keys)
@@ -62,6 +64,10 @@ extension ServiceConfig {
         if let f = map["limits"] {
             guard `protocol` == .http else { throw f.error("limits is only used by protocol http") }
             limits = try ProxyLimits(f)
+        }
+        if let f = map["access_log"] {
+            guard listen != nil else { throw f.error("access_log needs listen: (it logs what the listener proxies)") }
+            accessLog = try AccessLogConfig(f)
         }
         tls = try map["tls"].map { f throws(ConfigError) in
             guard map["listen"] != nil else { throw f.error("tls is for the listener: this service has no listen:") }

@@ -16,17 +16,49 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     public var checks: [CheckMark]?
     /// Passive outlier detection's record of the endpoint; nil when the service has none.
     public var outlier: OutlierRecord?
+    /// The window's HTTP responses by status class; nil for TCP and for recordings made before
+    /// they were kept.
+    public var codes: StatusClasses?
+    /// Connections open to the endpoint at the end of the window (pooled ones included); nil
+    /// where the source does not know (demo, older recordings). For TCP, `active` is the same.
+    public var connections: Int?
     /// How traffic to the endpoint is secured; nil: plain.
     public var tls: EndpointTLS?
 
     public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
                 latency: LatencyWindow? = nil, balancer: BalancerView? = nil, checks: [CheckMark]? = nil,
-                outlier: OutlierRecord? = nil) {
+                outlier: OutlierRecord? = nil, codes: StatusClasses? = nil, connections: Int? = nil) {
         self.rps = rps; self.active = active; self.p50 = p50; self.p99 = p99; self.errors = errors
         self.latency = latency; self.balancer = balancer; self.checks = checks; self.outlier = outlier
+        self.codes = codes; self.connections = connections
     }
 
     public static let idle = EndpointLoad()
+
+    /// One sample window as every mode measures it: rates per second over `window` seconds,
+    /// p50 and p99 from the window's latencies (`LatencyHistogram.quantile`, the one place
+    /// percentiles are computed), and its Prometheus buckets when it had requests: `buckets`
+    /// where they were counted exactly (the proxy), else from the histogram (the simulator).
+    public init(window: Double, requests: Double, errors: Double, active: Int, latencies: LatencyHistogram,
+                buckets: LatencyWindow? = nil) {
+        self.init(rps: requests / window, active: active,
+                  p50: latencies.quantile(0.5), p99: latencies.quantile(0.99), errors: errors / window,
+                  latency: latencies.total == 0 ? nil : buckets ?? LatencyWindow(latencies))
+    }
+
+    /// Several endpoints' loads as one: rates and requests in flight summed, p50 and p99
+    /// averaged by each one's share of the requests (an estimate: percentiles do not add up,
+    /// and a mesh-wide histogram is not kept). The one place such totals are summed: a
+    /// service's row, a zone's row and the header all read it.
+    public static func total(_ loads: some Sequence<EndpointLoad>) -> EndpointLoad {
+        var total = EndpointLoad()
+        for load in loads {
+            total.rps += load.rps; total.active += load.active; total.errors += load.errors
+            total.p50 += load.p50 * load.rps; total.p99 += load.p99 * load.rps
+        }
+        if total.rps > 0 { total.p50 /= total.rps; total.p99 /= total.rps }
+        return total
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -39,6 +71,8 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
         balancer = try c.decodeIfPresent(BalancerView.self, forKey: .balancer)
         checks = try c.decodeIfPresent([CheckMark].self, forKey: .checks)
         outlier = try c.decodeIfPresent(OutlierRecord.self, forKey: .outlier)
+        codes = try c.decodeIfPresent(StatusClasses.self, forKey: .codes)
+        connections = try c.decodeIfPresent(Int.self, forKey: .connections, in: RecordedRange.active)
         tls = try c.decodeIfPresent(EndpointTLS.self, forKey: .tls)
     }
 }

@@ -67,6 +67,8 @@ final class StrictOrigin: Sendable {
     var requests: [Request] { state.withLockedValue { $0.requests } }
     var connections: Int { state.withLockedValue { $0.connections } }
     var closedConnections: Int { state.withLockedValue { $0.closedConnections } }
+    /// Requests waiting for `releaseHeld()`.
+    var heldCount: Int { state.withLockedValue { $0.held.count } }
 
     /// Answers the requests told to wait (`.held`).
     func releaseHeld() {
