@@ -250,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "MeshTLSTests",
             dependencies: [
-                "MeshTLS", "MeshProxy", "MeshProbe", "MeshCore", "MeshTestSupport", "MeshRun", "MeshConfig", "MeshSession",
+                "MeshTLS", "MeshProxy", "MeshProbe", "MeshCore", "MeshTestSupport", "MeshRun", "MeshConfig", "MeshSession", "MeshOutput",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -40,6 +40,17 @@ public struct AdminClient: Sendable {
         self.base = base; self.token = token; self.tls = tls
     }
 
+    /// The one client, for the process's life. A refused connection fails the request at once
+    /// (AsyncHTTPClient would retry it until the deadline): ctl says so, a webhook is logged.
+    /// Redirects are not followed: an answer is what the admin API or the webhook said.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(3)
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// Sends one request and waits for the whole answer, at most `timeout` seconds. Throws
     /// `AdminClientError.timeout` when that passes, another error when there is no answer.
     public func send(_ method: String, _ path: String, body: String? = nil, timeout: Double = 10) throws -> Answer {
@@ -51,7 +62,7 @@ public struct AdminClient: Sendable {
         let deadline = NIODeadline.now() + .nanoseconds(MeshDuration.nanoseconds(timeout))
         let response: HTTPClient.Response
         do {
-            response = try HTTPClient.shared.execute(request: request, deadline: deadline).wait()
+            response = try Self.http.execute(request: request, deadline: deadline).wait()
         } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout].contains(error) {
             throw AdminClientError.timeout
         }

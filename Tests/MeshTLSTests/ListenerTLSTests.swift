@@ -41,7 +41,8 @@ import Testing
         let web = try scratch.issue("web"), client = try scratch.issue("client")
         let endpoint = try EchoEndpoint()
         let server = try ServerTLS.load(.init(certificate: web.certificate, key: web.key, clientCA: web.ca))
-        let proxy = try await TLSProxy(endpoints: [endpoint.port], server: server)
+        let log = scratch.path + "/access.log"
+        let proxy = try await TLSProxy(endpoints: [endpoint.port], server: server, accessLog: log)
         let url = "https://localhost:\(proxy.port)/"
         let good = try await blocking {
             try Tools.run("curl", ["-sS", "--cacert", web.ca, "--cert", client.certificate, "--key", client.key,
@@ -54,6 +55,12 @@ import Testing
         }.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(xfcc == "By=spiffe://mesh-top.local/ns/default/sa/web;Hash=\(hash);Subject=\"CN=client,O=mesh-top\";"
                 + "URI=spiffe://mesh-top.local/ns/default/sa/client;DNS=localhost")
+        // The access log names the client by its certificate (Envoy's DOWNSTREAM_PEER_URI_SAN).
+        let lines = try await Self.waitFor(1) {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        let entry = try JSONSerialization.jsonObject(with: Data((lines.first ?? "{}").utf8)) as? [String: Any]
+        #expect(entry?["downstream_peer_uri_san"] as? String == "spiffe://mesh-top.local/ns/default/sa/client", "\(lines)")
         // No client certificate.
         let none = try await blocking { try Tools.run("curl", ["-sS", "--cacert", web.ca, url]) }
         #expect(none.status != 0)

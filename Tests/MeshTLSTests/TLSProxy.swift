@@ -1,4 +1,5 @@
 import MeshCore
+import MeshOutput
 import MeshProxy
 import MeshTLS
 import NIOConcurrencyHelpers
@@ -13,10 +14,13 @@ final class TLSProxy: Sendable {
     let port: Int
     let failures = NIOLockedValueBox<[(Int32?, String)]>([])
 
-    init(endpoints: [Int], mode: ProxyConfiguration.Mode = .http, server: ServerTLS? = nil, client: ClientTLS? = nil) async throws {
+    /// `accessLog`: a JSON access log written there.
+    init(endpoints: [Int], mode: ProxyConfiguration.Mode = .http, server: ServerTLS? = nil, client: ClientTLS? = nil,
+         accessLog: String? = nil) async throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var config = ProxyConfiguration(listen: "127.0.0.1:0", mode: mode)
         config.retries = 0
+        if let accessLog { config.accessLog = AccessLog(service: "web", format: .json, writer: try LineWriter(path: accessLog)) }
         proxy = ServiceProxy(configuration: config, group: group, serverTLS: server, upstreamTLS: client)
         var routes: [Int32: SocketAddress] = [:]
         for (i, port) in endpoints.enumerated() { routes[Int32(i)] = try SocketAddress(ipAddress: "127.0.0.1", port: port) }

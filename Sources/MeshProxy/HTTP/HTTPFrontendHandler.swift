@@ -62,6 +62,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var logOpen = false
     /// `ip:port` of the client.
     var clientAddress: [UInt8] = []
+    /// The verified client certificate's identity, for the access log.
+    var clientPeer: [UInt8]?
 
     init(loop: LoopContext) {
         self.loop = loop
@@ -123,6 +125,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let tls = event as? DownstreamTLSEstablished {
             clientCert = tls.forwardedClientCert
+            if logging { clientPeer = tls.client.map { Array($0.name.utf8) } }
             return makeHeadTail(context.channel.allocator)
         }
         guard let event = event as? ChannelEvent, event == .inputClosed else { return }

@@ -195,12 +195,12 @@ final class LoopContext {
     }
 
     /// Adds `entry`'s line; a full buffer goes to the writer at once, the rest at the next tick.
-    func log(_ entry: AccessLogEntry, client: [UInt8]) {
+    func log(_ entry: AccessLogEntry, client: [UInt8], peer: [UInt8]? = nil) {
         guard let log = config.accessLog else { return }
         let slot = Int(entry.slot)
         let known = slot >= 0 && slot < upstreamHosts.count
         log.append(entry, client: client, upstream: known ? upstreamHosts[slot] : nil,
-                   endpoint: known ? endpointNames[slot] : nil, to: &logBuffer)
+                   endpoint: known ? endpointNames[slot] : nil, tls: serverTLS != nil, peer: peer, to: &logBuffer)
         if logBuffer.count >= Self.logBufferLimit { flushLog() }
     }
 
