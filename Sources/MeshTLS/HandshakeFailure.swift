@@ -17,6 +17,12 @@ public enum HandshakeFailure {
         return reason(text: "\(error)")
     }
 
+    /// Whether the error is a TLS alert from the peer (BoringSSL's `…_ALERT_…` reasons), not
+    /// a connection that merely closed.
+    public static func isAlert(_ error: any Error) -> Bool {
+        (error is BoringSSLError || error is NIOSSLError) && "\(error)".contains("_ALERT_")
+    }
+
     /// The last `:REASON_CODE` of an OpenSSL-style error string, else the text itself.
     static func reason(text: String) -> String {
         if text.contains("eofDuringHandshake") { return "the peer closed the connection during the handshake" }

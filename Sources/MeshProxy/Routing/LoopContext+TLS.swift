@@ -23,11 +23,17 @@ extension LoopContext {
             case .failure(let error):
                 channel.close(promise: nil)
                 self.counters[Int(slot)].connectErrors &+= 1
-                self.counters[Int(slot)].handshakeFailures &+= 1
-                self.handshakeHook?(slot, HandshakeFailure.reason(error))
+                self.handshakeFailed(slot, error)
                 done(.failure(error))
             }
         }
+    }
+
+    /// Counts a failed handshake with the endpoint on `slot` and reports it.
+    func handshakeFailed(_ slot: Int32, _ error: any Error) {
+        ensure(slot)
+        counters[Int(slot)].handshakeFailures &+= 1
+        handshakeHook?(slot, HandshakeFailure.reason(error))
     }
 
     /// The TLS handlers a new client connection starts with, when the listener serves TLS.
