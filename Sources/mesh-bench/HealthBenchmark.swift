@@ -29,6 +29,8 @@ struct HealthBenchmark: ParsableCommand {
         var openCPUShare: Double, failures: [String: Int]
         /// Checks per second as nginx counted them (requests for HTTP, connections for TCP).
         var arrivedPerSecond: Double
+        /// The checker's own account of keeping up: checks started late, and the latest lag.
+        var load: HealthCheckerLoad
     }
 
     struct ReferenceRun {
@@ -66,6 +68,7 @@ struct HealthBenchmark: ParsableCommand {
         print("  latency p50 / p99:              \(Measure.format(Measure.median(results.map(\.p50)) * 1e6, 0)) / \(Measure.format(Measure.median(results.map(\.p99)) * 1e6, 0)) µs")
         print("  runs (CPU %): " + results.map { Measure.format($0.cpuShare * 100) }.joined(separator: ", "))
         let failures = results.reduce(into: [String: Int]()) { sum, run in sum.merge(run.failures, uniquingKeysWith: +) }
+        print("  behind: " + results.map { "\($0.load.lateChecks) of \($0.load.connectsStarted) connects late, \($0.load.waiting) waiting, lag \(Measure.format($0.load.lag * 1000)) ms" }.joined(separator: "; "))
         print("  failed checks: " + (failures.isEmpty ? "none" : failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
         if !references.isEmpty {
             let reference = Measure.median(references.map(\.cpuShare))
@@ -96,11 +99,12 @@ struct HealthBenchmark: ParsableCommand {
         let cpu2 = Measure.cpuTime(), wall2 = Measure.now()
         let counted2 = try nginx.counters()
         let window = try control.submit { tally.value.summary() }.wait()
+        let load = try checker.load().wait()
         try checker.shutdown().wait()
 
         return Run(cpuShare: (cpu2 - cpu1) / (wall2 - wall1), checksPerSecond: Double(window.checks) / (wall2 - wall1),
                    p50: window.p50, p99: window.p99, openCPUShare: (cpu1 - cpu0) / (wall1 - wall0), failures: window.failures,
-                   arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1))
+                   arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1), load: load)
     }
 
     /// HAProxy checking the same targets: started, given one and a half intervals to spread its
