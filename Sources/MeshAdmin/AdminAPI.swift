@@ -142,6 +142,7 @@ public final class AdminAPI: Sendable {
     /// The `weight` of a `{"weight": N}` body, or which part of the body is wrong.
     private static func weight(in body: [UInt8]) -> Result<Int, BodyError> {
         guard !body.isEmpty else { return .failure(BodyError(message: "body: expected {\"weight\": N}, got nothing")) }
+        // Not JSON: answered with the 400 below.
         guard (try? JSONSerialization.jsonObject(with: Data(body))) is [String: Any] else {
             return .failure(BodyError(message: "body: not a JSON object (expected {\"weight\": N})"))
         }

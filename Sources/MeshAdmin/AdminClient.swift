@@ -16,6 +16,7 @@ public struct AdminClient: Sendable {
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         /// The `error` of a `{"error": "..."}` answer.
         public var error: String? {
+            // Not every refusal has a JSON body: then there is no message to show.
             (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["error"] as? String
         }
     }
@@ -31,6 +32,7 @@ public struct AdminClient: Sendable {
     /// Sends one request and waits for the whole answer, at most `timeout` seconds.
     public func send(_ method: String, _ path: String, body: String? = nil, timeout: Double = 10) throws -> Answer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // The request's outcome is what the caller hears; a group with nothing left on it stops anyway.
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
         let done = loop.makePromise(of: Answer.self)

@@ -1,4 +1,5 @@
 import Glibc
+public import Logging
 import MeshCore
 public import NIOCore
 import NIOHTTP1
@@ -24,15 +25,22 @@ public final class AdminServer: Sendable {
     public static let defaultIdleTimeout = 60.0
 
     /// Binds and serves `api` (call from outside any event loop); throws one line when the
-    /// address is taken or unusable. `idleTimeout` in seconds (see `AdminHandler`).
-    public static func start(_ api: AdminAPI, host: String, port: Int,
-                             idleTimeout: Double = defaultIdleTimeout) throws(AdminServerError) -> AdminServer {
+    /// address is taken or unusable. `idleTimeout` in seconds (see `AdminHandler`). Errors of
+    /// the listener once it runs (out of file descriptors, say) go to `logger`.
+    public static func start(_ api: AdminAPI, host: String, port: Int, idleTimeout: Double = defaultIdleTimeout,
+                             logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() }))
+        throws(AdminServerError) -> AdminServer {
         let idle = TimeAmount.nanoseconds(MeshDuration.nanoseconds(idleTimeout))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         do {
             let channel = try ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ListenerErrorLogger(listener: "admin API \(listen)", logger: logger))
+                    }
+                }
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -43,6 +51,7 @@ public final class AdminServer: Sendable {
                 .bind(host: host, port: port).wait()
             return AdminServer(channel: channel, group: group, api: api)
         } catch {
+            // A group with nothing on it: its shutdown has nothing to fail on.
             try? group.syncShutdownGracefully()
             throw AdminServerError(describe(error, listen: listen))
         }
@@ -51,6 +60,7 @@ public final class AdminServer: Sendable {
     /// Closes the listener and every admin connection (long polls included).
     public func stop() {
         api.close()
+        // On the way out: a listener already closed, or a group already down, is what we want.
         try? channel.close().wait()
         try? group.syncShutdownGracefully()
     }

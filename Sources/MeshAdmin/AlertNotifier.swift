@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 public import MeshConfig
 public import MeshCore
 
@@ -16,17 +17,18 @@ public final class AlertNotifier: @unchecked Sendable {
     }
 
     private let targets: [NotifyTarget]
-    private let onFailure: @Sendable (String) -> Void
+    private let logger: Logger
     // Touched only on `queue`.
     private let queue = DispatchQueue(label: "mesh-top.notify")
     private var firing: [String: Firing] = [:]
     private var failed: Set<URL> = []
     private var timer: (any DispatchSourceTimer)?
 
-    /// `onFailure`: one line the first time a webhook cannot be reached (it keeps being tried).
-    public init(targets: [NotifyTarget], onFailure: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// A webhook that fails is logged at `warning` the first time (it keeps being tried, each
+    /// failure at `debug`), and at `notice` when it takes alerts again.
+    public init(targets: [NotifyTarget], logger: Logger) {
         self.targets = targets
-        self.onFailure = onFailure
+        self.logger = logger
         guard targets.contains(where: { $0.format == .alertmanager }) else { return }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Self.resendInterval, repeating: Self.resendInterval)
@@ -87,15 +89,15 @@ public final class AlertNotifier: @unchecked Sendable {
         do {
             let answer = try AdminClient(host: host, port: port).send("POST", path, body: body, timeout: 5)
             guard (200..<300).contains(answer.status) else { return complain(url, "answered \(answer.status)") }
-            failed.remove(url)
+            if failed.remove(url) != nil { logger.notice("notify: \(url.absoluteString) takes alerts again") }
         } catch {
-            complain(url, "cannot be reached")
+            complain(url, "cannot be reached (\(error))")
         }
     }
 
     private func complain(_ url: URL, _ what: String) {
-        guard failed.insert(url).inserted else { return }
-        onFailure("notify: \(url.absoluteString) \(what); alerts will keep being sent to it")
+        let line: Logger.Message = "notify: \(url.absoluteString) \(what); alerts will keep being sent to it"
+        if failed.insert(url).inserted { logger.warning(line) } else { logger.debug(line) }
     }
 
     // MARK: Bodies
@@ -120,6 +122,7 @@ public final class AlertNotifier: @unchecked Sendable {
             if change.state == .resolved { alert["endsAt"] = iso.string(from: Date()) }
             return alert
         }
+        // Strings only: JSONSerialization cannot fail on them.
         let data = (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self)
     }
@@ -127,6 +130,7 @@ public final class AlertNotifier: @unchecked Sendable {
     private static func encode(_ event: MeshEvent) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every event encodes (recordings hold the same lines).
         return (try? encoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -1,8 +1,16 @@
 import MeshCore
 import MeshSession
 
-/// `/metrics` in the Prometheus text exposition format (0.0.4): per endpoint and per service,
-/// from the session's state (gauges: the last sample window) and its running totals (counters).
+/// `/metrics` in the Prometheus text exposition format (0.0.4), named as Prometheus' own
+/// guidance asks (prometheus.io/docs/practices/naming, /instrumentation): counters end in
+/// `_total`, units are base units (seconds), and rates and quantiles are left to queries over
+/// the counters and the latency histogram (`rate()`, `histogram_quantile()`). Per endpoint and
+/// per service, from the session's state (gauges) and its running totals (counters).
+/// `promtool check metrics` prints nothing for it.
+///
+/// Why not swift-prometheus: its registry holds live counters that code updates as things
+/// happen; ours are a function of the session's state and totals at scrape time (the same in
+/// run, demo and replay), which a writer of the exposition format says directly.
 enum PrometheusText {
     static func render(_ state: MeshState, totals: RunSummary) -> String {
         var out = Exposition()
@@ -12,22 +20,35 @@ enum PrometheusText {
         func labels(_ e: (service: Service, endpoint: Endpoint, ref: EndpointRef)) -> [(String, String)] {
             [("service", e.service.name), ("endpoint", e.endpoint.id), ("zone", e.endpoint.zone)]
         }
+        let row = { (e: (service: Service, endpoint: Endpoint, ref: EndpointRef)) in totals.rows[e.ref] ?? RunSummary.Row() }
 
-        out.family("mesh_endpoint_requests_total", "counter", "Requests the endpoint answered since the session started.")
-        for e in endpoints { out.sample(labels(e), (totals.rows[e.ref]?.requests ?? 0).rounded()) }
-        out.family("mesh_endpoint_errors_total", "counter", "Requests to the endpoint that failed since the session started.")
-        for e in endpoints { out.sample(labels(e), (totals.rows[e.ref]?.errors ?? 0).rounded()) }
+        out.family("mesh_build_info", "gauge", "Always 1: the version of mesh-top serving these metrics.")
+        out.sample([("version", MeshTopVersion.string)], 1)
+
+        out.family("mesh_endpoint_requests_total", "counter", "Requests (HTTP) or connections (TCP) the endpoint finished since the session started.")
+        for e in endpoints { out.sample(labels(e), row(e).requests.rounded()) }
+        out.family("mesh_endpoint_errors_total", "counter", "Requests or connections to the endpoint that failed (5xx, connect failure, reset, timeout).")
+        for e in endpoints { out.sample(labels(e), row(e).errors.rounded()) }
+        out.family("mesh_endpoint_responses_total", "counter", "HTTP responses for the endpoint by status class.")
+        for e in endpoints {
+            guard let codes = row(e).codes else { continue }
+            for (i, code) in StatusClasses.labels.enumerated() { out.sample(labels(e) + [("code", code)], Double(codes[i])) }
+        }
         out.family("mesh_endpoint_state_changes_total", "counter", "Times the endpoint changed state.")
-        for e in endpoints { out.sample(labels(e), Double(totals.rows[e.ref]?.stateChanges ?? 0)) }
-        out.family("mesh_endpoint_requests_per_second", "gauge", "Request rate over the last sample window.")
-        for e in endpoints { out.sample(labels(e), e.endpoint.load.rps) }
-        out.family("mesh_endpoint_errors_per_second", "gauge", "Failed requests per second over the last sample window.")
-        for e in endpoints { out.sample(labels(e), e.endpoint.load.errors) }
-        out.family("mesh_endpoint_active", "gauge", "Requests or connections in flight.")
-        for e in endpoints { out.sample(labels(e), Double(e.endpoint.load.active)) }
+        for e in endpoints { out.sample(labels(e), Double(row(e).stateChanges)) }
+        out.family("mesh_endpoint_active_requests", "gauge", "HTTP requests to the endpoint in flight.")
+        for e in endpoints where !e.service.isTCP { out.sample(labels(e), Double(e.endpoint.load.active)) }
+        out.family("mesh_endpoint_active_connections", "gauge", "Connections open to the endpoint (relayed TCP connections; pooled HTTP ones included).")
+        for e in endpoints {
+            if e.service.isTCP {
+                out.sample(labels(e), Double(e.endpoint.load.active))
+            } else if let connections = e.endpoint.load.connections {
+                out.sample(labels(e), Double(connections))
+            }
+        }
         out.family("mesh_endpoint_latency_seconds", "histogram", "Latency of the endpoint's requests since the session started.")
         for e in endpoints {
-            let row = totals.rows[e.ref] ?? RunSummary.Row()
+            let row = row(e)
             var cumulative: UInt64 = 0
             for (i, count) in row.latencyBuckets.enumerated() {
                 cumulative += count
@@ -37,10 +58,6 @@ enum PrometheusText {
             out.sample(labels(e), row.latencySum, suffix: "_sum")
             out.sample(labels(e), Double(cumulative), suffix: "_count")
         }
-        out.family("mesh_endpoint_latency_p50_seconds", "gauge", "Median latency over the last sample window.")
-        for e in endpoints { out.sample(labels(e), e.endpoint.load.p50) }
-        out.family("mesh_endpoint_latency_p99_seconds", "gauge", "99th percentile latency over the last sample window.")
-        for e in endpoints { out.sample(labels(e), e.endpoint.load.p99) }
         out.family("mesh_endpoint_weight", "gauge", "Operator weight.")
         for e in endpoints { out.sample(labels(e), Double(e.endpoint.weight)) }
         out.family("mesh_endpoint_state", "gauge", "1 for the endpoint's current state, 0 for the others.")
@@ -51,16 +68,18 @@ enum PrometheusText {
         }
 
         let service = { (s: Service) in [("service", s.name)] }
-        out.family("mesh_service_requests_total", "counter", "Requests the service's endpoints answered.")
+        let rows = { (s: Service) in s.endpoints.map { totals.rows[EndpointRef(service: s.name, endpoint: $0.id)] ?? RunSummary.Row() } }
+        out.family("mesh_service_requests_total", "counter", "Requests or connections the service's endpoints finished.")
+        for s in state.services { out.sample(service(s), rows(s).reduce(0) { $0 + $1.requests }.rounded()) }
+        out.family("mesh_service_errors_total", "counter", "Requests or connections to the service's endpoints that failed.")
+        for s in state.services { out.sample(service(s), rows(s).reduce(0) { $0 + $1.errors }.rounded()) }
+        out.family("mesh_service_responses_total", "counter", "HTTP responses of the service's endpoints by status class.")
         for s in state.services {
-            out.sample(service(s), s.endpoints.reduce(0) { $0 + (totals.rows[EndpointRef(service: s.name, endpoint: $1.id)]?.requests ?? 0) }.rounded())
+            let codes = rows(s).compactMap(\.codes)
+            guard !codes.isEmpty else { continue }
+            let sum = codes.reduce(StatusClasses()) { $0.adding($1) }
+            for (i, code) in StatusClasses.labels.enumerated() { out.sample(service(s) + [("code", code)], Double(sum[i])) }
         }
-        out.family("mesh_service_errors_total", "counter", "Requests to the service's endpoints that failed.")
-        for s in state.services {
-            out.sample(service(s), s.endpoints.reduce(0) { $0 + (totals.rows[EndpointRef(service: s.name, endpoint: $1.id)]?.errors ?? 0) }.rounded())
-        }
-        out.family("mesh_service_requests_per_second", "gauge", "Request rate over the last sample window.")
-        for s in state.services { out.sample(service(s), s.load.rps) }
         out.family("mesh_service_endpoints", "gauge", "Endpoints registered.")
         for s in state.services { out.sample(service(s), Double(s.endpoints.count)) }
         out.family("mesh_service_healthy_endpoints", "gauge", "Endpoints passing their checks.")
@@ -70,7 +89,8 @@ enum PrometheusText {
         out.family("mesh_service_failover", "gauge", "1 while traffic has left the service's preferred zone.")
         for s in state.services { out.sample(service(s), s.failoverZone == nil ? 0 : 1) }
 
-        out.family("ALERTS", "gauge", "Alerts now firing, as Prometheus names them.")
+        // Prometheus' own ALERTS series is the rule evaluator's: ours is named apart.
+        out.family("mesh_alerts", "gauge", "Alerts now firing (1), with Prometheus' ALERTS labels.")
         for alert in state.alerts {
             out.sample([("alertname", alert.name), ("alertstate", "firing"), ("severity", alert.severity.rawValue),
                         ("subject", alert.subject)], 1)
@@ -122,4 +142,9 @@ enum PrometheusText {
             return String(value)
         }
     }
+}
+
+extension Service {
+    /// TCP services count connections; everything else (HTTP, the demo's services) requests.
+    var isTCP: Bool { proto == "tcp" }
 }

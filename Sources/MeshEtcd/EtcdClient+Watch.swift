@@ -20,10 +20,12 @@ extension EtcdClient {
         let member = cluster.members[index]
         let request = WatchCreate(create_request: .init(key: Self.base64(prefix), range_end: Self.prefixEnd(prefix),
                                                         start_revision: watch.revision + 1, progress_notify: true))
+        // Our own request type: encoding it cannot fail.
         let body = (try? JSONEncoder().encode(request)).map(Array.init) ?? []
         let loop = transport.group.next()
         let opened = loop.makePromise(of: Void.self)
         let stream = transport.stream("/v3/watch", body: body, to: member, connectTimeout: timeout) { line in
+            // A line that is not a watch answer (a keep-alive, say) carries nothing to apply.
             guard let answer = try? JSONDecoder().decode(WatchAnswer.self, from: Data(line)) else { return }
             if let error = answer.error {
                 throw EtcdError("etcd watch at \(member): \(error.message ?? error.error ?? "error")", kind: .answered(status: 500))

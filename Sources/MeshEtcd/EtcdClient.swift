@@ -96,6 +96,7 @@ public final class EtcdClient: Sendable {
     func call<Request: Encodable, Response: Decodable & Sendable>(
         _ path: String, _ request: Request, as: Response.Type
     ) -> EventLoopFuture<Response> {
+        // Our own request types: encoding them cannot fail.
         let body = (try? JSONEncoder().encode(request)).map(Array.init) ?? []
         let loop = transport.group.next()
         let answer = loop.makePromise(of: Response.self)

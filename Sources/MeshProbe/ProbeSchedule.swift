@@ -89,6 +89,7 @@ final class ProbeSchedule: NIOScheduledCallbackHandler {
         guard at < armedAt else { return }
         timer?.cancel()
         armedAt = at
+        // Fails only on a loop that is shutting down, and its checks with it.
         timer = try? eventLoop.assumeIsolated().scheduleCallback(at: .uptimeNanoseconds(UInt64(max(at, 0))), handler: self)
     }
 

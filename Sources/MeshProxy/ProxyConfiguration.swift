@@ -30,6 +30,8 @@ public struct ProxyConfiguration: Sendable {
     public var upstreamIdleTimeout: Double
     /// Seconds a graceful stop waits for requests in flight.
     public var drainTimeout: Double
+    /// One line per request or connection; nil (the default) keeps the request path as it is.
+    public var accessLog: AccessLog?
 
     public init(listen: String, mode: Mode = .http, hashOn: HashOn? = nil, retries: Int = 2,
                 connectTimeout: Double = 1, requestTimeout: Double = 15, clientHeadTimeout: Double = 30,

@@ -1,3 +1,4 @@
+public import Logging
 public import MeshCore
 public import NIOCore
 import NIOConcurrencyHelpers
@@ -9,6 +10,7 @@ import NIOPosix
 public final class ServiceProxy: Sendable {
     public let configuration: ProxyConfiguration
     private let group: any EventLoopGroup
+    private let logger: Logger
     private let state: NIOLockedValueBox<State>
 
     struct LoopHandle: Sendable {
@@ -19,16 +21,20 @@ public final class ServiceProxy: Sendable {
     private struct State {
         var routes: [Int32: SocketAddress] = [:]
         var hosts = HostSet.empty
+        var names: [Int32: String] = [:]
         var picker: any UpstreamPicker
         var outcomeHook: (@Sendable () -> (Int32, Bool) -> Void)?
         var loops: [LoopHandle] = []
         var channel: (any Channel)?
     }
 
-    /// `picker` is copied to every loop, each copy then living on its own.
-    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker()) {
+    /// `picker` is copied to every loop, each copy then living on its own. The listener's
+    /// errors once it runs go to `logger`.
+    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker(),
+                logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.configuration = configuration
         self.group = group
+        self.logger = logger
         state = NIOLockedValueBox(State(picker: picker))
     }
 
@@ -55,6 +61,7 @@ public final class ServiceProxy: Sendable {
             eventLoop.submit {
                 let context = LoopContext(eventLoop: eventLoop, config: config, picker: snapshot.picker)
                 context.setRoutes(snapshot.routes, hosts: snapshot.hosts)
+                context.setNames(snapshot.names)
                 context.outcomeHook = snapshot.outcomeHook?()
                 context.startTicker()
                 return LoopHandle(eventLoop: eventLoop, context: NIOLoopBound(context, eventLoop: eventLoop))
@@ -134,9 +141,13 @@ public final class ServiceProxy: Sendable {
 
     private func makeBootstrap(_ loops: [LoopHandle]) -> ServerBootstrap {
         let mode = configuration.mode
+        let errors = ListenerErrorLogger(listener: "listener \(configuration.listen)", logger: logger)
         return ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(errors) }
+            }
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             // A TCP relay reads nothing until its endpoint is connected.
             .childChannelOption(ChannelOptions.autoRead, value: mode == .http)
@@ -158,12 +169,16 @@ public final class ServiceProxy: Sendable {
 
     /// Replaces the endpoint addresses (by slot) and the eligible hosts, on every loop.
     @discardableResult
-    public func updateRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) -> EventLoopFuture<Void> {
+    /// `names`: the endpoints' names by slot, for the access log.
+    public func updateRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet, names: [Int32: String] = [:]) -> EventLoopFuture<Void> {
         let loops = state.withLockedValue { s in
-            s.routes = routes; s.hosts = hosts
+            s.routes = routes; s.hosts = hosts; s.names = names
             return s.loops
         }
-        return onEveryLoop(loops) { $0.setRoutes(routes, hosts: hosts) }
+        return onEveryLoop(loops) {
+            $0.setRoutes(routes, hosts: hosts)
+            $0.setNames(names)
+        }
     }
 
     /// Replaces the balancer (e.g. another algorithm); each loop gets its own copy.

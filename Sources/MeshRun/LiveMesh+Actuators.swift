@@ -8,7 +8,12 @@ extension LiveMesh {
     func publish(service s: Int, hosts: HostSet) {
         guard s < proxies.count, let proxy = proxies[s] else { return }
         let table = routes[s]
-        try? proxy.updateRoutes(table, hosts: hosts).wait()
+        // The access log names endpoints; without one the loops need no names.
+        var names: [Int32: String] = [:]
+        if proxy.configuration.accessLog != nil {
+            for slot in table.keys { names[slot] = engine.ref(service: s, slot: slot)?.endpoint }
+        }
+        logFailure("\(proxy.configuration.listen): routing to the new host set") { try proxy.updateRoutes(table, hosts: hosts, names: names).wait() }
     }
 
     /// Applies an endpoint's change of state to its connections, process and checks.
@@ -21,24 +26,26 @@ extension LiveMesh {
             checker.pause(service: s, slot: slot)
             consulProbes.pause(change.endpoint)
             supervisor.kill(change.endpoint)
-            if let proxy { try? proxy.kill(slot: slot).wait() }
+            if let proxy { logFailure("kill \(change.endpoint): closing its connections") { try proxy.kill(slot: slot).wait() } }
         case .draining:
             // Drained after a kill (another instance's later word): running and checked again.
             if change.from == .killed { revive(change.endpoint, service: s, slot: slot) }
-            if let proxy { try? proxy.drain(slot: slot).wait() }
+            if let proxy { logFailure("drain \(change.endpoint)") { try proxy.drain(slot: slot).wait() } }
         case .drained:
             // Drained because idle: nothing to close. Drained by the timeout: close what is left.
-            if let proxy, change.reason.hasPrefix("drain timeout") { try? proxy.kill(slot: slot).wait() }
+            if let proxy, change.reason.hasPrefix("drain timeout") {
+                logFailure("drain timeout of \(change.endpoint): closing its connections") { try proxy.kill(slot: slot).wait() }
+            }
         default:
             guard change.from.isAdministrative else { return }
             if change.from == .killed { revive(change.endpoint, service: s, slot: slot) }
-            if let proxy { try? proxy.restore(slot: slot).wait() }
+            if let proxy { logFailure("restore \(change.endpoint)") { try proxy.restore(slot: slot).wait() } }
         }
     }
 
     /// A killed endpoint comes back: its process (when this instance runs it) and its checks.
     private func revive(_ ref: EndpointRef, service s: Int, slot: Int32) {
-        try? supervisor.start(ref)
+        logFailure("\(ref): its process cannot be started again") { try supervisor.start(ref) }
         checker.resume(service: s, slot: slot)
         consulProbes.resume(ref)
     }
@@ -47,8 +54,12 @@ extension LiveMesh {
     func sample(window: Double, now: Double) {
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
-            let counters = proxies[s].flatMap { proxy in try? proxy.collect().wait() } ?? [:]
-            let views = proxies[s].flatMap { proxy in try? proxy.balancerViews().wait() } ?? [:]
+            var counters: [Int32: EndpointCounters] = [:]
+            var views: [Int32: BalancerView] = [:]
+            if let proxy = proxies[s] {
+                logFailure("\(service.name): collecting counters") { counters = try proxy.collect().wait() }
+                logFailure("\(service.name): collecting balancer views") { views = try proxy.balancerViews().wait() }
+            }
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }

@@ -44,7 +44,8 @@ extension LiveMesh {
             case .registered(let service, let endpoint):
                 mirror(service: service, endpoint: endpoint, now: now)
             case .deregistered(let ref, let reason):
-                // Never one of our mesh.yaml's: the mirror keeps those in etcd instead.
+                // Never one of our mesh.yaml's: the mirror keeps those in etcd instead. One we no
+                // longer have (deregistered here meanwhile) is already gone: nothing to log.
                 try? engine.deregister(ref, reason: reason, now: now)
             case .word(let command):
                 words[command.target, default: [:]][SharedWord.aspect(of: command.action)] = command

@@ -1,7 +1,9 @@
 public import Foundation
+public import Logging
 public import MeshConfig
 public import MeshCore
 public import MeshEtcd
+import MeshOutput
 import MeshProbe
 import MeshProxy
 public import MeshSession
@@ -41,16 +43,20 @@ public final class LiveMesh: Playback {
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
     private let onEvent: (MeshEvent) -> Void
+    /// mesh-top's own log: what goes wrong on the data plane, with processes and with etcd.
+    let logger: Logger
 
     /// Binds every listener, starts supervised processes and checks; throws one line on failure
     /// (port in use, unresolvable address, a command that cannot start, no etcd), having undone
     /// the rest. With `registry`, joins the shared mesh there as `instance` (`announce` says
-    /// why start-up waits, when it does).
+    /// why start-up waits, when it does; `logger` hears what goes wrong once it runs).
     public init(config: MeshConfig, name: String, threads: Int, logDirectory: URL, registry: EtcdCluster? = nil,
                 instance: String = "mesh-top", announce: @escaping @Sendable (String) -> Void = { _ in },
+                logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() }),
                 onEvent: @escaping (MeshEvent) -> Void) throws {
         self.config = config
         self.onEvent = onEvent
+        self.logger = logger
         self.instance = registry == nil ? nil : instance
         let mesh = LiveMesh.mesh(of: config, name: name, instance: self.instance)
         engine = MeshEngine(mesh: mesh, policies: Dictionary(config.services.map { ($0.name, $0.policy) },
@@ -58,7 +64,7 @@ public final class LiveMesh: Playback {
         engine.alertRules = config.alerts
         engine.instance = self.instance
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        supervisor = Supervisor(logDirectory: logDirectory)
+        supervisor = Supervisor(logDirectory: logDirectory, logger: logger)
         do {
             try start()
             if let registry { try join(registry, as: instance, announce: announce) }
@@ -88,7 +94,7 @@ public final class LiveMesh: Playback {
         }
         do {
             shared = try SharedMesh(cluster: registry, group: group, inbox: inbox, name: instance,
-                                    admin: config.admin.description, configured: configured, announce: announce)
+                                    admin: config.admin.description, configured: configured, announce: announce, logger: logger)
         } catch {
             throw LiveError("--registry \(registry): \(error)")
         }
@@ -138,8 +144,17 @@ public final class LiveMesh: Playback {
             proxyConfig.maxHeadBytes = service.limits.maxHeaderBytes
             proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
             proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
+            if let log = service.accessLog {
+                let writer: LineWriter
+                do {
+                    writer = log.isStandardOutput ? .standardOutput : try LineWriter(path: log.path)
+                } catch {
+                    throw LiveError("\(service.name): access_log \(error)")
+                }
+                proxyConfig.accessLog = AccessLog(service: service.name, format: log.format == .json ? .json : .text, writer: writer)
+            }
             let proxy = ServiceProxy(configuration: proxyConfig, group: group,
-                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1))
+                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1), logger: logger)
             let outcomes = inbox
             let service = s
             // Only failures and the first success after one matter to consecutive-failure
@@ -199,6 +214,7 @@ public final class LiveMesh: Playback {
             engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now)
         }
         for (ref, status) in exits {
+            logger.warning("\(ref): process exited with status \(status); restore starts it again", metadata: ["log": "\(supervisor.logFile(ref).path)"])
             engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
         }
         applyConsulChecks(now: now)
@@ -241,11 +257,17 @@ public final class LiveMesh: Playback {
     /// Stops listeners, checks and supervised processes.
     public func shutdown() {
         shared?.stop()
-        for proxy in proxies.compactMap({ $0 }) { try? proxy.stop().wait() }
-        if let checker { _ = try? checker.shutdown().wait() }
-        if let consulProbes { _ = try? consulProbes.shutdown().wait() }
+        // On the way out, everything is closed whatever fails; what fails is logged.
+        for proxy in proxies.compactMap({ $0 }) { logFailure("stopping \(proxy.configuration.listen)") { try proxy.stop().wait() } }
+        if let checker { logFailure("stopping health checks") { try checker.shutdown().wait() } }
+        if let consulProbes { logFailure("stopping Consul checks") { try consulProbes.shutdown().wait() } }
         supervisor.stopAll()
-        try? group.syncShutdownGracefully()
+        logFailure("stopping the event loops") { try group.syncShutdownGracefully() }
+    }
+
+    /// Runs `body`; an error is logged (what was being done, and why it failed), not thrown.
+    func logFailure(_ what: @autoclosure () -> String, _ body: () throws -> Void) {
+        do { try body() } catch { logger.error("\(what()): \(error)") }
     }
 }
 

@@ -17,9 +17,13 @@ struct LoadMeter {
         }
         let latency = requests == 0 ? nil : LatencyWindow(buckets: buckets.map { UInt32(clamping: $0) },
                                                           sum: max(0, counters.latencySum - before.latencySum))
+        var codes = counters.codes
+        for i in codes.counts.indices { codes.counts[i] = codes.counts[i] &- min(before.codes.counts[i], codes.counts[i]) }
+        let http = counters.codes.counts.contains { $0 > 0 }
         return EndpointLoad(rps: Double(requests) / window, active: counters.active,
                             p50: Self.quantile(0.5, buckets), p99: Self.quantile(0.99, buckets),
-                            errors: Double(errors) / window, latency: latency)
+                            errors: Double(errors) / window, latency: latency,
+                            codes: http ? codes : nil, connections: counters.connections)
     }
 
     /// Interpolated inside the bucket where the rank falls; 0 with no requests.

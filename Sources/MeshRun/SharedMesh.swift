@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeshCore
 import MeshEtcd
 import NIOConcurrencyHelpers
@@ -25,6 +26,7 @@ final class SharedMesh: Sendable {
     private let loop: any EventLoop
     private let inbox: LiveInbox
     private let box: NIOLockedValueBox<State>
+    private let logger: Logger
 
     private struct State {
         var mirror: SharedMirror
@@ -49,8 +51,9 @@ final class SharedMesh: Sendable {
     /// (posted to the inbox for the first step), publishes `configured` (mesh.yaml's endpoints)
     /// and starts following. Throws one line when no member answers or the name stays taken.
     init(cluster: EtcdCluster, group: any EventLoopGroup, inbox: LiveInbox, name: String, admin: String?,
-         configured: [(service: String, endpoint: Endpoint)], announce: @Sendable (String) -> Void) throws {
+         configured: [(service: String, endpoint: Endpoint)], announce: @Sendable (String) -> Void, logger: Logger) throws {
         client = EtcdClient(cluster: cluster, group: group)
+        self.logger = logger
         self.name = name
         loop = group.next()
         self.inbox = inbox
@@ -74,6 +77,7 @@ final class SharedMesh: Sendable {
             try EventLoopFuture.andAllSucceed(entries.map { create($0.0, $0.1, lease: lease) }, on: loop).wait()
             follow(after: snapshot.revision)
         } catch {
+            // Start-up failed and says why; a lease that cannot be revoked runs out in leaseTTL.
             _ = try? client.revoke(lease: lease).wait()
             throw error
         }
@@ -97,6 +101,7 @@ final class SharedMesh: Sendable {
                 throw EtcdError("another instance named '\(name)' is up (etcd holds \(key) under a live lease): give each instance its own --instance")
             }
             if !announced {
+                logger.notice("etcd: waiting for \(key) to be let go: an earlier run of '\(name)' that died, or another instance of that name")
                 announce("waiting for etcd to let go of \(key): an earlier run of '\(name)' that died, or another instance of that name")
                 announced = true
             }
@@ -162,6 +167,8 @@ final class SharedMesh: Sendable {
         let bounded = loop.makePromise(of: Void.self)
         goodbye.cascade(to: bounded)
         loop.scheduleTask(in: .seconds(3)) { bounded.succeed(()) }
+        // Bounded: a goodbye etcd did not take leaves with the lease, which runs out.
+        goodbye.whenFailure { self.logger.warning("etcd: cannot say goodbye (the lease runs out instead): \($0)") }
         _ = try? bounded.futureResult.wait()
     }
 
@@ -330,12 +337,19 @@ final class SharedMesh: Sendable {
         }
     }
 
+    /// The events pane hears of an outage once; the log hears of each failure (after the
+    /// first, at `debug`: a long outage is one warning, not one per retry).
     private func trouble(_ text: String) {
         let new = box.withLockedValue { s in
             defer { s.trouble = s.trouble ?? text }
             return s.trouble == nil && !s.stopped
         }
-        if new { inbox.postShared([.notice("etcd: \(text); serving on what is known")]) }
+        if new {
+            logger.warning("etcd: \(text); serving on what is known")
+            inbox.postShared([.notice("etcd: \(text); serving on what is known")])
+        } else {
+            logger.debug("etcd: \(text)")
+        }
     }
 
     private func recovered() {
@@ -343,13 +357,17 @@ final class SharedMesh: Sendable {
             defer { s.trouble = nil }
             return s.trouble
         }
-        if was != nil { inbox.postShared([.notice("etcd is back; the shared mesh is in step again")]) }
+        if was != nil {
+            logger.notice("etcd is back; the shared mesh is in step again")
+            inbox.postShared([.notice("etcd is back; the shared mesh is in step again")])
+        }
     }
 
     static func encode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         // The same entry gives the same bytes: a copy written again is no change.
         encoder.outputFormatting = [.sortedKeys]
+        // Our own plain records: encoding them cannot fail.
         return (try? encoder.encode(value)).map(Array.init) ?? []
     }
 

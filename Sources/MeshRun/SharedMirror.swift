@@ -120,6 +120,7 @@ struct SharedMirror {
     private func isOurs(_ pair: EtcdKeyValue) -> Bool {
         switch SharedKey(path: pair.key) {
         case .health(let name, _)?: name == me
+        // A record that does not decode (another version's, or damaged) is nobody's we know.
         case .registry?: configured[pair.key] == nil && (try? JSONDecoder().decode(SharedEntry.self, from: Data(pair.value)))?.instance == me
         default: false
         }
@@ -143,6 +144,7 @@ struct SharedMirror {
         seen[pair.key] = pair.value
         switch key {
         case .instance(let name):
+            // Records that do not decode (another version's, or damaged) are skipped, not applied.
             guard name != me, let record = try? JSONDecoder().decode(SharedInstance.self, from: Data(pair.value)) else { return }
             if instances.updateValue(record, forKey: name) == nil {
                 outcome.changes.append(.instance(InstanceChange(instance: name, action: .joined, admin: record.admin)))
@@ -188,6 +190,7 @@ struct SharedMirror {
                 outcome.changes.append(.deregistered(ref, reason: nil))
                 return
             }
+            // An entry that did not decode was never applied: nothing to take back.
             guard let previous, let entry = try? JSONDecoder().decode(SharedEntry.self, from: Data(previous)),
                   entry.instance != me else { return }
             if lost.contains(entry.instance) || (!left.contains(entry.instance) && instances[entry.instance] == nil) {

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import MeshCore
 
 /// Starts, kills (SIGKILL, for real) and restarts the processes of supervised endpoints
@@ -19,9 +20,11 @@ public final class Supervisor: @unchecked Sendable {
     private var commands: [EndpointRef: String] = [:]
     private var running: [EndpointRef: pid_t] = [:]
     private let children = ChildProcesses()
+    private let logger: Logger
 
-    public init(logDirectory: URL) {
+    public init(logDirectory: URL, logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.logDirectory = logDirectory
+        self.logger = logger
         children.onExit = { [weak self] pid, status in self?.exited(pid, status: status) }
     }
 
@@ -49,9 +52,10 @@ public final class Supervisor: @unchecked Sendable {
         guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         do {
-            _ = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
+            let pid = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
                 self.lock.withLock { self.running[ref] = pid }
             }
+            logger.info("\(ref): started `\(command)` as process \(pid), output to \(logFile(ref).path)")
         } catch {
             throw SupervisorError("\(ref): \(error)")
         }

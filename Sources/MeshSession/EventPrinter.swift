@@ -1,26 +1,30 @@
-public import Foundation
+import Foundation
 public import MeshCore
+public import MeshOutput
 
 /// Headless output: one JSON object per line on stdout for every event (a recording's line),
-/// and a summary of what happened for the end.
+/// and a summary of what happened for the end. Lines reach the pipe or file within
+/// `LineWriter.flushInterval` (SPEC: within 100 ms in real time); at `--speed max` they go out
+/// in batches.
 public final class EventPrinter {
     private let encoder: JSONEncoder
-    private let output: UnsafeMutablePointer<FILE>
+    private let output: LineWriter
     public private(set) var summary = RunSummary()
 
-    /// Writes to `output`, or to standard output (its own buffered stream on fd 1).
-    public init(output: UnsafeMutablePointer<FILE>? = nil) {
-        self.output = output ?? fdopen(STDOUT_FILENO, "w")
+    /// Writes to `output`, or to standard output.
+    public init(output: LineWriter = .standardOutput) {
+        self.output = output
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     public func print(_ event: MeshEvent) {
         summary.count(event)
+        // Every event type encodes (the recorder writes the same lines); none is lost here.
         guard var data = try? encoder.encode(event) else { return }
         data.append(0x0A)
-        _ = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, output) }
+        data.withUnsafeBytes { output.write($0) }
     }
 
-    public func flush() { fflush(output) }
+    public func flush() { output.flush() }
 }

@@ -9,6 +9,8 @@ public struct RunSummary: Sendable {
         /// Requests per latency bucket of `LatencyWindow.bounds` (+1 above), and their sum.
         public var latencyBuckets = [UInt64](repeating: 0, count: LatencyWindow.bounds.count + 1)
         public var latencySum: Double = 0
+        /// Responses by status class; nil while no sample had any (TCP, older recordings).
+        public var codes: StatusClasses?
 
         public init() {}
     }
@@ -30,6 +32,7 @@ public struct RunSummary: Sendable {
                 rows[entry.endpoint, default: Row()].requests += entry.load.rps * window
                 rows[entry.endpoint, default: Row()].errors += entry.load.errors * window
                 if let latency = entry.load.latency { rows[entry.endpoint, default: Row()].add(latency) }
+                if let codes = entry.load.codes { rows[entry.endpoint, default: Row()].codes = (rows[entry.endpoint]?.codes ?? StatusClasses()).adding(codes) }
             }
         case .endpointState(let change):
             rows[change.endpoint, default: Row()].stateChanges += 1

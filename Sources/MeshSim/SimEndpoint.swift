@@ -58,7 +58,9 @@ public struct SimEndpoint: Sendable {
                                 p50: histogram.quantile(0.5), p99: histogram.quantile(0.99),
                                 errors: Double(errors) / window,
                                 latency: histogram.total == 0 ? nil : LatencyWindow(histogram),
-                                checks: checks.isEmpty ? nil : checks)
+                                checks: checks.isEmpty ? nil : checks,
+                                // Simulated answers: 200, or 503 for a failure.
+                                codes: requests == 0 ? nil : StatusClasses([0, UInt64(requests - errors), 0, 0, UInt64(errors)]))
         requests = 0; errors = 0; histogram.reset(); checks.removeAll(keepingCapacity: true)
         return load
     }

@@ -11,10 +11,10 @@ struct MemoryBenchmark: ParsableCommand {
     )
 
     @Option(help: "Endpoints.") var endpoints = 10_000
-    @Option(help: "Balancer.") var balancer = "maglev"
+    @Option(help: "Balancer.") var balancer = BalancerKind.maglev
 
     func run() throws {
-        guard let kind = BalancerKind(rawValue: balancer) else { throw ValidationError("unknown balancer \(balancer)") }
+        let kind = balancer
         let before = mesh_heap_bytes()
         let mesh = MeshState(name: "memory", services: [Service(name: "big", balancer: kind, zones: ["a", "b"],
             endpoints: (0..<endpoints).map { Endpoint(id: "endpoint-\($0)", address: "10.0.\($0 / 250).\($0 % 250):8080",
@@ -32,7 +32,7 @@ struct MemoryBenchmark: ParsableCommand {
         }
         let used = mesh_heap_bytes() - before
         _ = picker.pick(hash: 1)
-        print("\(endpoints) endpoints (\(balancer)), state with full sparklines, health, outlier and balancer:")
+        print("\(endpoints) endpoints (\(balancer.rawValue)), state with full sparklines, health, outlier and balancer:")
         print("  \(used / endpoints) bytes per endpoint   (target ≤ 1024)")
         withExtendedLifetime(engine) {}
     }

@@ -1,4 +1,5 @@
-import ArgumentParser
+public import ArgumentParser
+public import MeshCore
 
 @main
 struct MeshBench: ParsableCommand {
@@ -10,3 +11,7 @@ struct MeshBench: ParsableCommand {
                       RenderBenchmark.self, IdleDashboardBenchmark.self, MemoryBenchmark.self]
     )
 }
+
+/// `--balancer` and `--algorithm` take the names mesh.yaml uses; ArgumentParser lists them in
+/// help, completions and the error for any other.
+extension BalancerKind: ExpressibleByArgument {}

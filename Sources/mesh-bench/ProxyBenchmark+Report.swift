@@ -29,6 +29,11 @@ extension ProxyBenchmark {
                          added50, added99))
         }
         print(String(format: "direct backend -c1: p50 %.0f µs, p99 %.0f µs", median(direct50) * 1e6, median(direct99) * 1e6))
+        if names.contains("mesh+log") {
+            print(String(format: "access log: req/s %.2f×, CPU µs/req %.2f× of mesh-top without one (median of the runs' ratios)",
+                         pairedRatio(rps["mesh+log"] ?? [], rps["mesh-top"] ?? []),
+                         pairedRatio(cpu["mesh+log"] ?? [], cpu["mesh-top"] ?? [])))
+        }
     }
 
     func pad(_ text: String, _ width: Int = 8) -> String {

@@ -17,6 +17,8 @@ struct ProxyBenchmark: ParsableCommand {
     @Option(help: "Folder of the reference configs (default: ../shared/baseline from the package root).")
     var baseline: String?
     @Flag(help: "mesh-top's proxy appends X-Forwarded-For (the references do not).") var forwardedFor = false
+    @Flag(help: "Also run a second mesh-top proxy with an access log (and request IDs), to show what one costs.")
+    var accessLog = false
 
     struct Target {
         let name: String
@@ -68,9 +70,16 @@ struct ProxyBenchmark: ParsableCommand {
                         "--backend", "127.0.0.1:18082", "--threads", String(threads)] + (forwardedFor ? ["--forwarded-for"] : [])
         let mesh = try start("mesh-top", Bundle.main.executablePath ?? self_, meshArgs, port: 18092)
 
-        let proxies = [Target(name: "HAProxy", port: 18090, process: haproxy),
+        var proxies = [Target(name: "HAProxy", port: 18090, process: haproxy),
                        Target(name: "nginx", port: 18091, process: nginx),
                        Target(name: "mesh-top", port: 18092, process: mesh)]
+        if accessLog {
+            var logged = meshArgs
+            logged[2] = "127.0.0.1:18093"
+            logged += ["--access-log", scratch.appendingPathComponent("access.log").path]
+            proxies.append(Target(name: "mesh+log", port: 18093,
+                                  process: try start("mesh-top+log", Bundle.main.executablePath ?? self_, logged, port: 18093)))
+        }
         let direct = Target(name: "direct", port: 18081, process: nil)
 
         print("warming up…")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshCore
+import MeshOutput
 import MeshProxy
 import NIOCore
 import NIOPosix
@@ -17,17 +18,26 @@ struct ProxyServe: ParsableCommand {
     @Option(name: .customLong("backend"), help: "An endpoint address, host:port (repeatable).") var backends: [String] = []
     @Option(help: "Event-loop threads.") var threads = 1
     @Flag(help: "Append X-Forwarded-For to requests.") var forwardedFor = false
+    @Option(help: "Write an access log (text) here.") var accessLog: String?
 
     func run() throws {
         var config = ProxyConfiguration(listen: listen)
         config.forwardedFor = forwardedFor
+        if let accessLog {
+            do {
+                config.accessLog = AccessLog(service: "bench", format: .text, writer: try LineWriter(path: accessLog))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let proxy = ServiceProxy(configuration: config, group: group)
         do {
             var routes: [Int32: SocketAddress] = [:]
             for (i, text) in backends.enumerated() { routes[Int32(i)] = try ServiceProxy.resolve(text, what: "backend") }
             let hosts = HostSet(hosts: routes.keys.sorted().map { HostSet.Host(slot: $0, weight: 1, key: UInt64($0)) })
-            try proxy.updateRoutes(routes, hosts: hosts).wait()
+            let names = Dictionary(uniqueKeysWithValues: routes.keys.map { ($0, "b\($0)") })
+            try proxy.updateRoutes(routes, hosts: hosts, names: names).wait()
             let bound = try proxy.start().wait()
             print("mesh-top proxy listening on \(bound)")
         } catch {

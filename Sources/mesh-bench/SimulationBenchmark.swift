@@ -15,7 +15,7 @@ struct SimulationBenchmark: ParsableCommand {
     @Option(help: "Endpoints in the simulated service.") var endpoints = 10
     @Option(help: "Mesh seconds simulated per run.") var seconds = 20.0
     @Option(help: "Offered requests per second (mesh time).") var rps = 100_000.0
-    @Option(help: "Balancer.") var balancer = "p2c-ewma"
+    @Option(help: "Balancer.") var balancer = BalancerKind.p2cEWMA
 
     func run() throws {
         let rows = (1...endpoints).map { "      - {id: e\($0), latency: {p50: 5ms, p99: 20ms}, error_rate: 0.001}" }
@@ -24,7 +24,7 @@ struct SimulationBenchmark: ParsableCommand {
             seed: 1
             services:
               - name: bench
-                balancer: \(balancer)
+                balancer: \(balancer.rawValue)
                 endpoints:
             \(rows.joined(separator: "\n"))
             traffic:
@@ -40,7 +40,7 @@ struct SimulationBenchmark: ParsableCommand {
             rates.append(Double(sim.requestsSimulated) / wall)
             cpuRates.append(Double(sim.requestsSimulated) / cpu)
         }
-        print("simulated requests/s (\(endpoints) endpoints, \(balancer), \(runs) runs of \(Int(seconds * rps)) requests)")
+        print("simulated requests/s (\(endpoints) endpoints, \(balancer.rawValue), \(runs) runs of \(Int(seconds * rps)) requests)")
         print("  median per wall second: \(Measure.format(Measure.median(rates) / 1e6, 2)) M/s")
         print("  median per CPU second:  \(Measure.format(Measure.median(cpuRates) / 1e6, 2)) M/s   (target ≥ 1.00 M/s)")
         print("  runs: " + rates.map { Measure.format($0 / 1e6, 2) }.joined(separator: ", "))

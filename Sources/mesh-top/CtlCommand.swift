@@ -5,7 +5,7 @@ struct CtlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
         abstract: "Control a running mesh-top through its admin API: status, events, drain, kill, restore, weight.",
-        discussion: "The admin API is on 127.0.0.1:9901 unless mesh.yaml's admin: or --admin says otherwise. Mutating commands send --token (or MESH_TOP_TOKEN) when set.",
+        discussion: "Where the admin API is: --admin, else the admin: of --config mesh.yaml, else MESH_TOP_ADMIN, else the admin: of ./mesh.yaml when there is one, else 127.0.0.1:9901. Mutating commands send the token the same way (--token, --config's token:, MESH_TOP_TOKEN, ./mesh.yaml's).",
         subcommands: [CtlStatusCommand.self, CtlEventsCommand.self, CtlDrainCommand.self, CtlKillCommand.self,
                       CtlRestoreCommand.self, CtlWeightCommand.self]
     )

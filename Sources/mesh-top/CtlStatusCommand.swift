@@ -22,6 +22,7 @@ struct CtlStatusCommand: ParsableCommand {
             } catch {
                 throw CommandError("the admin API sent a mesh this mesh-top cannot read: \(error)")
             }
+            // The session's name is optional (an older mesh-top sends none).
             let session = (try? JSONDecoder().decode(Session.self, from: Data(answer.body)))?.session
             print(Self.table(state, session: session), terminator: "")
             if explain { print(Self.explanation(state), terminator: "") }

@@ -32,17 +32,26 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             var scenario = try loadScenario()
             if let seed { scenario.seed = seed }
-            let options = try session.resolved()
-            let speed = try pace.resolved()
+            let options = session.resolved()
+            let speed = pace.resolved()
             if let d = options.duration { scenario.duration = d }
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
-            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: scenario.notify, source: "demo", mesh: Simulator.mesh(of: scenario))
+            let logger = try session.logging.logger(headless: session.headless, besides: Self.directory(of: self.scenario))
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: scenario.notify, source: "demo",
+                                            mesh: Simulator.mesh(of: scenario), logger: logger)
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .demo, source: scenario.name, speed: speed, duration: scenario.duration,
-                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
+                refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
+                logger: logger))
         }
+    }
+
+    /// Where a session's default log goes: beside its file, or here.
+    static func directory(of file: String?) -> URL {
+        file.map { URL(fileURLWithPath: $0).deletingLastPathComponent() }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
     /// The built-in tour, a scenario, or a run config's shape: the file's content decides.
@@ -51,6 +60,7 @@ struct DemoCommand: ParsableCommand {
             try simulation.refuseWithoutRunConfig("the built-in tour")
             return try BuiltInScenario.scenario()
         }
+        // Unreadable: detected as a config, whose loader then names the file and why.
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         switch FileKind.detect(path: path, text: text) {
         case .recording:

@@ -1,3 +1,4 @@
+import Logging
 import MeshAdmin
 import MeshConfig
 import MeshCore
@@ -14,14 +15,10 @@ final class EventSinks {
     private(set) var failure: String?
     var onFailure: () -> Void = {}
 
-    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = []) {
+    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = [], logger: Logger) {
         printer = headless ? EventPrinter() : nil
         self.journal = journal ? EventJournal() : nil
-        // A webhook that cannot be reached is worth a line in a headless run; the dashboard
-        // owns the terminal, so there it stays quiet and keeps trying.
-        notifier = notify.isEmpty ? nil : AlertNotifier(targets: notify) { line in
-            if headless { Stderr.line("mesh-top: \(line)") }
-        }
+        notifier = notify.isEmpty ? nil : AlertNotifier(targets: notify, logger: logger)
     }
 
     func record(to path: String?, header: RecordingHeader) throws {

@@ -1,13 +1,22 @@
 import ArgumentParser
 import CMeshGuard
 import Foundation
+import MeshCore
+import MeshOutput
 
 @main
 struct MeshTop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mesh-top",
         abstract: "Watch and steer a service mesh: registry, load balancer, health checker and dashboard in one.",
-        discussion: "Without a command, mesh-top runs the built-in demo.",
+        discussion: """
+            Without a command, mesh-top runs the built-in demo.
+
+            Exit status: 0 done (the end of a demo or replay, --duration, q, or a first SIGINT, SIGTERM or SIGHUP, with the dashboard as headless); 1 an error, said in one line (a file that is wrong, a port in use, an admin API that refuses); 64 a command line mesh-top cannot use (an unknown option, a value out of range); 128 + n a second signal n, which stops at once.
+
+            NO_COLOR set means --theme mono. Shell completions: mesh-top --generate-completion-script bash|zsh|fish.
+            """,
+        version: MeshTopVersion.string,
         subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, CtlCommand.self, ValidateCommand.self],
         defaultSubcommand: DemoCommand.self
     )
@@ -22,12 +31,22 @@ struct MeshTop: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            LineWriter.flushAll()
         } catch {
+            LineWriter.flushAll()
             let code = exitCode(for: error)
             // Help, version and our own exit codes (their message is already out) go as before.
             if code == .success || error is ExitCode { exit(withError: error) }
-            Stderr.line("mesh-top: \(message(for: error)) (see mesh-top --help)")
+            Stderr.line("mesh-top: \(oneLine(message(for: error))) (see mesh-top --help)")
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// ArgumentParser lists many values one per line (`- trace`); a usage error stays one line.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let items = lines.filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        let prose = lines.filter { !$0.hasPrefix("- ") }.joined(separator: " ")
+        return items.isEmpty ? prose : prose + " " + items.joined(separator: ", ")
     }
 }

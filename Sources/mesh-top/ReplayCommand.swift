@@ -23,15 +23,17 @@ struct ReplayCommand: ParsableCommand {
             if let line = loaded.truncatedAtLine {
                 Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying the \(loaded.events.count) events before it")
             }
-            let options = try session.resolved()
-            let speed = try pace.resolved()
+            let options = session.resolved()
+            let speed = pace.resolved()
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
-            let sinks = EventSinks(headless: session.headless, journal: admin != nil)
+            let logger = try session.logging.logger(headless: session.headless, besides: DemoCommand.directory(of: recording))
+            let sinks = EventSinks(headless: session.headless, journal: admin != nil, logger: logger)
             let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 mode: .replay, source: loaded.header.mesh.name, speed: speed,
                 duration: [options.duration, playback.end].compactMap { $0 }.min(), refresh: options.refresh, mono: options.mono,
-                ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin))
+                ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
+                logger: logger))
         }
     }
 }

@@ -15,8 +15,9 @@ struct RunCommand: ParsableCommand {
         discussion: "Supervised endpoints (command:) log to .mesh-top/logs/ beside the config. The dashboard's d, x, r, + and - act on real connections and processes."
     )
 
-    @Option(help: ArgumentHelp("The mesh to run.", valueName: "mesh.yaml"))
-    var config: String
+    @Option(help: ArgumentHelp("The mesh to run (default: ./mesh.yaml when there is one).", valueName: "mesh.yaml"),
+            completion: .file(extensions: ["yaml", "yml"]))
+    var config: String?
 
     @OptionGroup var session: SessionOptions
 
@@ -36,8 +37,12 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let mesh = try MeshConfig.load(path: config)
-            let options = try session.resolved()
+            guard let config = config ?? (FileManager.default.fileExists(atPath: "mesh.yaml") ? "mesh.yaml" : nil) else {
+                throw CommandError("no --config given and no mesh.yaml here: name the mesh to run (mesh-top run --config FILE)")
+            }
+            var mesh = try MeshConfig.load(path: config)
+            try Self.placeAccessLogs(&mesh, besides: URL(fileURLWithPath: config).deletingLastPathComponent(), headless: session.headless)
+            let options = session.resolved()
             if let threads, !(1...Self.maxThreads).contains(threads) {
                 throw CommandError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
             }
@@ -56,19 +61,40 @@ struct RunCommand: ParsableCommand {
 
             let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
             let header = LiveMesh.mesh(of: mesh, name: name, instance: cluster == nil ? nil : me)
-            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run", mesh: header)
+            let logger = try session.logging.logger(headless: session.headless, besides: URL(fileURLWithPath: config).deletingLastPathComponent())
+            let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run",
+                                            mesh: header, logger: logger)
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, registry: cluster, instance: me, announce: { Stderr.line("mesh-top: \($0)") },
-                                    onEvent: sinks.accept)
+                                    logger: logger, onEvent: sinks.accept)
             defer { live.shutdown() }
             let outcome = Result {
                 try SessionLauncher.run(live, sinks: sinks, settings: .init(
                     mode: .live, source: name, speed: 1, duration: options.duration,
                     refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless,
-                    mouse: !session.noMouse, admin: admin))
+                    mouse: !session.noMouse, admin: admin, logger: logger))
             }
             GracefulStop.drain(live)
             try outcome.get()
+        }
+    }
+
+    /// Access logs relative to mesh.yaml's directory; `-` (stdout) only where stdout is not the
+    /// dashboard's.
+    static func placeAccessLogs(_ mesh: inout MeshConfig, besides directory: URL, headless: Bool) throws(CommandError) {
+        for i in mesh.services.indices {
+            guard var log = mesh.services[i].accessLog else { continue }
+            if log.isStandardOutput {
+                guard headless else {
+                    throw CommandError("\(mesh.services[i].name): access_log: - writes to stdout, which the dashboard draws on: use --headless, or a file")
+                }
+                continue
+            }
+            if !log.path.hasPrefix("/") { log.path = directory.appendingPathComponent(log.path).path }
+            let parent = (log.path as NSString).deletingLastPathComponent
+            // A directory that cannot be made shows as the log's own error when it is opened.
+            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            mesh.services[i].accessLog = log
         }
     }
 

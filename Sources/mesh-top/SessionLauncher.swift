@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MeshAdmin
 import MeshConfig
 import MeshCore
@@ -21,6 +22,8 @@ enum SessionLauncher {
         var mouse = true
         /// Serve the admin API while the session runs.
         var admin: AdminSettings? = nil
+        /// mesh-top's own log.
+        var logger: Logger
     }
 
     static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
@@ -40,7 +43,7 @@ enum SessionLauncher {
             let api = AdminAPI(control: SessionControl(runner: runner), journal: journal, token: admin.token,
                                address: admin.address.description)
             do {
-                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port)
+                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, logger: settings.logger)
             } catch {
                 throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
             }
@@ -67,11 +70,9 @@ enum SessionLauncher {
                                                      mouse: settings.mouse) }
             runner.submit(.stop)
             runner.waitUntilStopped()
-            // Stopped by a signal: the terminal is restored; exit as shells expect (128 + n).
-            if case .signal(let n) = try outcome.get() {
-                if let failure = sinks.failure { throw CommandError(failure) }
-                throw ExitCode(128 + n)
-            }
+            // A first SIGINT, SIGTERM or SIGHUP is a stop asked for, as in a headless run: the
+            // terminal is restored and the exit status is 0 (a second signal stops at once, 128 + n).
+            _ = try outcome.get()
         }
         if let failure = sinks.failure { throw CommandError(failure) }
     }

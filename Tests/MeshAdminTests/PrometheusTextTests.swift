@@ -17,7 +17,8 @@ import Testing
             .init(endpoint: EndpointRef(service: "web", endpoint: "web-1"), load: EndpointLoad(
                 rps: 50, active: 3, p50: 0.01, p99: 0.2, errors: 1,
                 // 100 requests: 60 at ≤5 ms, 39 at ≤25 ms, 1 above 10 s.
-                latency: LatencyWindow(buckets: [0, 0, 0, 60, 0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 1], sum: 12.5))),
+                latency: LatencyWindow(buckets: [0, 0, 0, 60, 0, 39, 0, 0, 0, 0, 0, 0, 0, 0, 1], sum: 12.5),
+                codes: StatusClasses([0, 97, 1, 0, 2]), connections: 4)),
         ])))
         state.apply(sample)
         summary.count(sample)
@@ -39,13 +40,27 @@ import Testing
         // 50 rps over the 2 s since the start, then 10 over 1 s.
         #expect(lines.contains(#"mesh_endpoint_requests_total{service="web",endpoint="web-1",zone="a"} 110"#))
         #expect(lines.contains(#"mesh_endpoint_errors_total{service="web",endpoint="web-1",zone="a"} 2"#))
-        #expect(lines.contains(#"mesh_endpoint_active{service="web",endpoint="web-1",zone="a"} 0"#))
-        #expect(lines.contains(#"mesh_endpoint_latency_p99_seconds{service="web",endpoint="web-1",zone="a"} 0"#))
+        #expect(lines.contains(#"mesh_endpoint_active_requests{service="web",endpoint="web-1",zone="a"} 0"#))
+        #expect(lines.contains(#"mesh_endpoint_responses_total{service="web",endpoint="web-1",zone="a",code="2xx"} 97"#))
+        #expect(lines.contains(#"mesh_endpoint_responses_total{service="web",endpoint="web-1",zone="a",code="5xx"} 2"#))
+        #expect(lines.contains(#"mesh_service_responses_total{service="web",code="3xx"} 1"#))
+        #expect(lines.contains(#"mesh_build_info{version="\#(MeshTopVersion.string)"} 1"#))
+        // Rates and quantiles are the queries' to make, from the counters and the histogram.
+        #expect(!text.contains("per_second") && !text.contains("p99"))
         #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="web-1",zone="a",state="healthy"} 1"#))
         #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="web-1",zone="a",state="unhealthy"} 0"#))
         #expect(lines.contains(#"mesh_endpoint_state{service="web",endpoint="odd \"quoted\" \\ name",zone="a",state="ejected"} 1"#))
         #expect(lines.contains(#"mesh_service_requests_total{service="web"} 110"#))
         #expect(lines.contains(#"mesh_service_healthy_endpoints{service="web"} 1"#))
+    }
+
+    @Test func alertsAreNotNamedLikePrometheusOwn() {
+        var (state, totals) = sample()
+        state.apply(MeshEvent(seq: 3, t: 4, body: .alert(AlertChange(name: "panic", severity: .critical, state: .firing,
+                                                                      subject: "web", value: 1))))
+        let text = PrometheusText.render(state, totals: totals)
+        #expect(text.contains(#"mesh_alerts{alertname="panic",alertstate="firing",severity="critical",subject="web"} 1"#), "\(text)")
+        #expect(!text.contains("ALERTS{"))
     }
 
     @Test func latencyIsACumulativeHistogramOverTheWholeSession() {

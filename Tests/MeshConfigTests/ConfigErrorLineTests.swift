@@ -27,7 +27,7 @@ import Testing
         Case(yaml: "admn: 127.0.0.1:9901\nservices: []\n", error:
             "mesh.yaml:1: admn: unknown key 'admn' (did you mean 'admin'?)"),
         Case(yaml: web("    colour: blue\n"), error:
-            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits)"),
+            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits, access_log)"),
         Case(yaml: web("    limits: {max_header_bytes: 10}\n"), error:
             "mesh.yaml:4: services[0].limits.max_header_bytes: must be at least 1024, got 10"),
         Case(yaml: web("    limits: {max_chunk_line_bytes: 1000000}\n"), error:

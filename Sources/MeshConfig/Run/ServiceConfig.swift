@@ -18,12 +18,14 @@ public struct ServiceConfig: Sendable, Equatable {
     public var policy: ServicePolicy
     /// The HTTP listener's size limits and upstream idle timeout.
     public var limits: ProxyLimits
+    /// One line per request or connection, when set.
+    public var accessLog: AccessLogConfig?
 
     public init(name: String, listen: HostPort? = nil, protocol: ServiceProtocol = .http,
                 endpoints: [EndpointConfig] = [], fromRegistrations: Bool = false,
-                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits()) {
+                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits(), accessLog: AccessLogConfig? = nil) {
         self.name = name; self.listen = listen; self.protocol = `protocol`; self.endpoints = endpoints
-        self.fromRegistrations = fromRegistrations; self.policy = policy; self.limits = limits
+        self.fromRegistrations = fromRegistrations; self.policy = policy; self.limits = limits; self.accessLog = accessLog
     }
 
     /// The registry's view of this service, endpoints in state `unknown`.
@@ -34,7 +36,7 @@ public struct ServiceConfig: Sendable, Equatable {
 }
 
 extension ServiceConfig {
-    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits"]
+    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits", "access_log"]
 
     init(_ field: Field) throws(ConfigError) {
         let map = try field.object(Self.keys)
@@ -52,6 +54,10 @@ extension ServiceConfig {
         if let f = map["limits"] {
             guard `protocol` == .http else { throw f.error("limits is only used by protocol http") }
             limits = try ProxyLimits(f)
+        }
+        if let f = map["access_log"] {
+            guard listen != nil else { throw f.error("access_log needs listen: (it logs what the listener proxies)") }
+            accessLog = try AccessLogConfig(f)
         }
         // A TCP service is checked by connecting unless told otherwise.
         policy = try PolicyReader.policy(map, defaultCheck: `protocol` == .tcp ? .tcp : .http, http: `protocol` == .http)

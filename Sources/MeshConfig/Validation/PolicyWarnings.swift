@@ -8,6 +8,7 @@ enum PolicyWarnings {
     /// slow start is for round robin and least request; mesh-top's covers every balancer that
     /// weighs hosts, but not ring-hash and Maglev, where each step of a ramp would move keys.
     static func warnings(yaml: String, file: String) -> [String] {
+        // Warnings only: a file that does not parse gets its error from the loader.
         guard let root = (try? Yams.compose(yaml: yaml)) ?? nil,
               case .sequence(let services)? = root.mapping?["services"] else { return [] }
         var out: [String] = []

@@ -95,6 +95,7 @@ extension MeshEngine {
             }
         }
         checkDeadline = next
+        // Each was found registered just above: deregistering it cannot be refused.
         for (ref, reason) in reap { try? deregister(ref, reason: reason, now: now) }
     }
 

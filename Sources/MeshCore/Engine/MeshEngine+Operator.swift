@@ -69,6 +69,7 @@ extension MeshEngine {
         case .weight:
             guard endpoint.weight != command.weight else { return false }
         }
+        // A refusal here means only that the word does not apply to this endpoint now.
         return (try? operate(command, now: now)) != nil
     }
 }

@@ -16,12 +16,19 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     public var checks: [CheckMark]?
     /// Passive outlier detection's record of the endpoint; nil when the service has none.
     public var outlier: OutlierRecord?
+    /// The window's HTTP responses by status class; nil for TCP and for recordings made before
+    /// they were kept.
+    public var codes: StatusClasses?
+    /// Connections open to the endpoint at the end of the window (pooled ones included); nil
+    /// where the source does not know (demo, older recordings). For TCP, `active` is the same.
+    public var connections: Int?
 
     public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
                 latency: LatencyWindow? = nil, balancer: BalancerView? = nil, checks: [CheckMark]? = nil,
-                outlier: OutlierRecord? = nil) {
+                outlier: OutlierRecord? = nil, codes: StatusClasses? = nil, connections: Int? = nil) {
         self.rps = rps; self.active = active; self.p50 = p50; self.p99 = p99; self.errors = errors
         self.latency = latency; self.balancer = balancer; self.checks = checks; self.outlier = outlier
+        self.codes = codes; self.connections = connections
     }
 
     public static let idle = EndpointLoad()
@@ -37,5 +44,7 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
         balancer = try c.decodeIfPresent(BalancerView.self, forKey: .balancer)
         checks = try c.decodeIfPresent([CheckMark].self, forKey: .checks)
         outlier = try c.decodeIfPresent(OutlierRecord.self, forKey: .outlier)
+        codes = try c.decodeIfPresent(StatusClasses.self, forKey: .codes)
+        connections = try c.decodeIfPresent(Int.self, forKey: .connections, in: RecordedRange.active)
     }
 }

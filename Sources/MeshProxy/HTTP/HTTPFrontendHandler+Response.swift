@@ -9,6 +9,7 @@ extension HTTPFrontendHandler {
 
     func responseHead(_ head: ResponseHead, bytes: ByteBuffer, from conn: UpstreamConnection) -> AfterHead {
         guard upstream === conn else { return .stop }
+        if logging { logEntry.upstreamDone = .now() }
         let killed = loop.modes[Int(slot)] == .killed
         let nextAttempt = exchange.retry.used + 1
         let action = exchange.responseHead(head, endpointKilled: killed) {
@@ -58,6 +59,7 @@ extension HTTPFrontendHandler {
     /// down the pipeline as one `writeAndFlush` (the common response is one write).
     @inline(__always)
     func writeClient(_ bytes: ByteBuffer) {
+        if logging { logEntry.bytesSent += bytes.readableBytes }
         if let held = heldWrite { context?.write(wrapOutboundOut(held), promise: nil) }
         heldWrite = bytes
         clientNeedsFlush = true
@@ -72,6 +74,7 @@ extension HTTPFrontendHandler {
     func upstreamClosed(_ conn: UpstreamConnection) {
         guard upstream === conn else { return }
         upstream = nil
+        if logging { logEntry.flags.insert(.upstreamConnectionTermination) }
         apply(exchange.upstreamClosed())
         process()
     }
@@ -79,6 +82,7 @@ extension HTTPFrontendHandler {
     /// The origin's response broke a rule of RFC 9112.
     func invalidResponse(_ conn: UpstreamConnection, _ violation: HTTP1Violation) {
         guard upstream === conn else { return }
+        if logging { logEntry.flags.insert(.upstreamProtocolError) }
         apply(exchange.invalidResponse(violation))
         process()
     }
@@ -86,12 +90,14 @@ extension HTTPFrontendHandler {
     func upstreamTimedOut(_ conn: UpstreamConnection) {
         guard upstream === conn else { return }
         if slot >= 0 { loop.counters[Int(slot)].timeouts &+= 1 }
+        if logging { logEntry.flags.insert(.upstreamRequestTimeout) }
         apply(exchange.upstreamTimedOut())
         process()
     }
 
     func tunnelClosed() {
         upstream = nil
+        if logging { logEnd(status: 101) }
         apply(exchange.tunnelClosed())
     }
 
@@ -106,14 +112,18 @@ extension HTTPFrontendHandler {
             dispatch()
         case .retry:
             finishAttempt(success: false)
+            // The line says why the request failed in the end, not why an attempt did.
+            if logging { logEntry.flags = [] }
             dropUpstream()
             dispatch()
         case .respond(let reply):
             finishAttempt(success: false)
             dropUpstream()
             respondLocally(reply)
+            if logging { logEnd(status: reply.status) }
         case .complete(let reuse, let closeClient):
             let now = finishAttempt(success: exchange.status < 500)
+            if logging { logEnd(status: exchange.status) }
             if let conn = upstream {
                 upstream = nil
                 loop.release(conn, reusable: reuse, now: now ?? .now())
@@ -127,6 +137,7 @@ extension HTTPFrontendHandler {
             }
         case .abort:
             finishAttempt(success: false)
+            if logging { logEnd(status: exchange.status) }
             dropUpstream()
             closing = true
             // What was passed on goes out first: the client sees the response cut short.
@@ -142,11 +153,12 @@ extension HTTPFrontendHandler {
     // MARK: Ending attempts and exchanges
 
     /// Accounts for the attempt in progress, if any; the time it ended.
+    /// `status`: the attempt's (by default the exchange's, which a failed attempt set to 502-504).
     @discardableResult
-    func finishAttempt(success: Bool, report: Bool = true) -> NIODeadline? {
+    func finishAttempt(success: Bool, report: Bool = true, status: Int? = nil) -> NIODeadline? {
         guard slot >= 0 else { return nil }
         defer { slot = -1 }
-        return loop.finished(slot, since: attemptStarted, success: success, report: report)
+        return loop.finished(slot, since: attemptStarted, success: success, report: report, status: status ?? exchange.status)
     }
 
     /// Lets go of the current attempt's connection without a response (client gone, retried).

@@ -50,10 +50,20 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     /// Tells a connect callback whether it still concerns the current attempt.
     var generation: UInt32 = 0
 
+    // MARK: Access log (only with `access_log:`)
+
+    let logging: Bool
+    var logEntry = AccessLogEntry()
+    /// An exchange has begun and its line is not written yet.
+    var logOpen = false
+    /// `ip:port` of the client.
+    var clientAddress: [UInt8] = []
+
     init(loop: LoopContext) {
         self.loop = loop
         reader = HTTP1Reader(limits: loop.config.limits)
         exchange = HTTPExchange(retries: loop.config.retries)
+        logging = loop.config.accessLog != nil
         sent.reserveCapacity(4)
     }
 
@@ -69,6 +79,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func channelActive(context: ChannelHandlerContext) {
         loop.frontends.add(self)
         clientIP = context.remoteAddress?.ipAddress
+        if logging, let ip = clientIP { clientAddress = Array("\(ip):\(context.remoteAddress?.port ?? 0)".utf8) }
         if let ip = clientIP {
             clientIPHash = StableHash.hash(ip)
             if loop.config.forwardedFor {
@@ -114,7 +125,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         loop.frontends.remove(self)
         if exchange.state != .idle && exchange.state != .closed {
             // The client left: not the endpoint's fault, so no outcome is reported.
-            finishAttempt(success: true, report: false)
+            finishAttempt(success: true, report: false, status: 0)
+            if logging { logEnd(status: exchange.state == .streamingResponse ? exchange.status : 0, flags: .downstreamConnectionTermination) }
         }
         exchange.closing()
         closing = true
@@ -172,6 +184,10 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             request = try reader.readRequestHead(watching: loop.hashRule.name)
         } catch {
             headDeadline = .distantFuture
+            if logging {
+                logRejected()
+                logEntry.flags.insert(.downstreamProtocolError)
+            }
             apply(exchange.requestRejected(error))
             return false
         }
@@ -205,6 +221,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         } else {
             sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil))
         }
+        if logging {
+            let methodEnd = bytes.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: " ")) } ?? 0
+            logBegin(RequestHeadView(bytes: bytes, length: head.length, methodEnd: methodEnd, targetStart: head.targetStart,
+                                     targetEnd: head.targetEnd, isHTTP10: head.isHTTP10))
+        }
         apply(exchange.requestHead(head, bodyComplete: reader.bodyComplete))
     }
 
@@ -214,10 +235,18 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func dispatch() {
         let chosen = retrySlot >= 0 ? retrySlot : loop.pick(hash: hash, attempt: exchange.retry.used, tried: tried)
         retrySlot = -1
-        guard let picked = chosen else { return apply(exchange.noEndpoint()) }
+        guard let picked = chosen else {
+            if logging { logEntry.flags.insert(exchange.retry.used == 0 ? .noHealthyUpstream : .upstreamRetryLimitExceeded) }
+            return apply(exchange.noEndpoint())
+        }
         slot = picked
         tried |= LoopContext.bit(picked)
         attemptStarted = .now()
+        if logging {
+            logEntry.slot = picked
+            logEntry.attemptStart = attemptStarted
+            logEntry.upstreamDone = .distantFuture
+        }
         loop.started(picked)
         if let conn = loop.takeIdle(picked, now: attemptStarted) {
             attach(conn)
@@ -239,6 +268,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
                 self.attach(conn)
                 self.process()
             case .failure:
+                if self.logging { self.logEntry.flags.insert(.upstreamConnectionFailure) }
                 self.apply(self.exchange.connectFailed())
                 self.process()
             }
@@ -260,6 +290,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             while let slice = try reader.readBody() {
                 conn.write(slice)
                 upstreamNeedsFlush = true
+                if logging { logEntry.bytesReceived += slice.readableBytes }
                 guard exchange.retry.replayable else { continue }
                 sentBytes += slice.readableBytes
                 if sentBytes > Self.replayLimit {
@@ -270,6 +301,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
                 }
             }
         } catch {
+            if logging { logEntry.flags.insert(.downstreamProtocolError) }
             return apply(exchange.requestBodyInvalid(error))
         }
         if reader.bodyComplete { exchange.requestBodyComplete() }
@@ -304,6 +336,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     func headTimedOut() {
         headDeadline = .distantFuture
+        if logging, exchange.state == .idle { logRejected() }
         apply(exchange.headTimedOut())
     }
 

@@ -1,4 +1,4 @@
-import MeshCore
+public import MeshCore
 
 /// Per-endpoint traffic counters. Each event loop keeps its own; the control plane sums them.
 public struct EndpointCounters: Sendable, Equatable {
@@ -17,6 +17,10 @@ public struct EndpointCounters: Sendable, Equatable {
     public var latencySum: Double = 0
     /// Counts per bucket of `latencyBounds`, plus one for larger latencies.
     public var latencyBuckets: [UInt64] = Array(repeating: 0, count: EndpointCounters.latencyBounds.count + 1)
+    /// HTTP responses by status class (the endpoint's, or the 502/503/504 the proxy gave for it).
+    public var codes = StatusClasses()
+    /// Connections open to the endpoint now (HTTP: pooled ones included), set when collected.
+    public var connections = 0
 
     public init() {}
 
@@ -31,5 +35,7 @@ public struct EndpointCounters: Sendable, Equatable {
         requests += other.requests; errors += other.errors; connectErrors += other.connectErrors
         timeouts += other.timeouts; active += other.active; latencySum += other.latencySum
         for i in latencyBuckets.indices { latencyBuckets[i] += other.latencyBuckets[i] }
+        codes.add(other.codes)
+        connections += other.connections
     }
 }

@@ -149,6 +149,7 @@ extension LoopContext {
     /// upstream connections.
     private func tick() {
         let now = NIODeadline.now()
+        flushLog()
         closeExpiredIdle(now: now)
         for registry in upstreams {
             for conn in registry.elements where conn.isBusy && conn.deadline < now {
@@ -184,6 +185,7 @@ extension LoopContext {
         stopping = true
         ticker?.cancel()
         ticker = nil
+        defer { flushLog() }
         for frontend in frontends.elements { frontend.context?.close(promise: nil) }
         for registry in relays { for relay in registry.elements { relay.close() } }
         for slot in idle.indices { idle[slot].removeAll() }

@@ -1,5 +1,6 @@
 import MeshCore
 import NIOCore
+import MeshOutput
 import NIOPosix
 
 /// Everything one event loop needs to route, pool and count, owned by that loop alone: the request
@@ -33,6 +34,15 @@ final class LoopContext {
     var ticker: RepeatedTask?
     /// A graceful stop has begun: no connection outlives its current request.
     var stopping = false
+    // MARK: Access log (only with `config.accessLog`)
+
+    /// Lines not yet handed to the log's writer.
+    var logBuffer: [UInt8] = []
+    /// Per slot, `ip:port` and the endpoint's name, as the log writes them.
+    var upstreamHosts: [[UInt8]?] = []
+    var endpointNames: [[UInt8]?] = []
+    /// Request IDs' randomness: one seed per loop, no system call per request.
+    var random = SeededRandom(seed: UInt64.random(in: 0...UInt64.max))
     lazy var bootstrap: ClientBootstrap = ClientBootstrap(group: eventLoop)
         .connectTimeout(.nanoseconds(Int64(config.connectTimeout * 1e9)))
         .channelOption(ChannelOptions.allowRemoteHalfClosure, value: config.mode == .tcp)
@@ -63,6 +73,8 @@ final class LoopContext {
         idle += Array(repeating: [], count: extra)
         upstreams += Array(repeating: Registry(), count: extra)
         relays += Array(repeating: Registry(), count: extra)
+        upstreamHosts += Array(repeating: nil, count: extra)
+        endpointNames += Array(repeating: nil, count: extra)
     }
 
     func setRoutes(_ routes: [Int32: SocketAddress], hosts: HostSet) {
@@ -71,6 +83,9 @@ final class LoopContext {
             let new = routes[Int32(slot)]
             if new != addresses[slot] {
                 addresses[slot] = new
+                if config.accessLog != nil {
+                    upstreamHosts[slot] = new.flatMap { a in a.ipAddress.map { Array("\($0):\(a.port ?? 0)".utf8) } }
+                }
                 // Pooled connections go to the old address: drop them.
                 closeIdle(Int32(slot))
             }
@@ -121,14 +136,16 @@ final class LoopContext {
 
     /// Ends one attempt on `slot`: counters, balancer feedback and the outcome hook. Returns the
     /// time it ended.
+    /// `status`: the HTTP status the attempt ended with (0: none, as for TCP).
     @inline(__always) @discardableResult
-    func finished(_ slot: Int32, since start: NIODeadline, success: Bool, report: Bool = true) -> NIODeadline {
+    func finished(_ slot: Int32, since start: NIODeadline, success: Bool, report: Bool = true, status: Int = 0) -> NIODeadline {
         let now = NIODeadline.now()
         let latency = Double((now - start).nanoseconds) / 1e9
         let i = Int(slot)
         counters[i].active -= 1
         counters[i].requests &+= 1
         if !success { counters[i].errors &+= 1 }
+        if status != 0 { counters[i].codes.count(status: status) }
         counters[i].record(latency: latency)
         picker.requestFinished(slot: slot, latency: latency, now: Double(now.uptimeNanoseconds) / 1e9)
         if report, let hook = outcomeHook { hook(slot, success) }
@@ -147,8 +164,37 @@ final class LoopContext {
     func snapshot() -> [Int32: EndpointCounters] {
         var out: [Int32: EndpointCounters] = [:]
         for (i, c) in counters.enumerated() where addresses[i] != nil || c.requests > 0 || c.active > 0 {
+            var c = c
+            c.connections = config.mode == .tcp ? relays[i].count : upstreams[i].count
             out[Int32(i)] = c
         }
         return out
+    }
+
+    // MARK: Access log
+
+    /// The endpoints' names by slot, for the access log.
+    func setNames(_ names: [Int32: String]) {
+        guard config.accessLog != nil else { return }
+        for slot in names.keys { ensure(slot) }
+        for slot in endpointNames.indices { endpointNames[slot] = names[Int32(slot)].map { Array($0.utf8) } }
+    }
+
+    /// Adds `entry`'s line; a full buffer goes to the writer at once, the rest at the next tick.
+    func log(_ entry: AccessLogEntry, client: [UInt8]) {
+        guard let log = config.accessLog else { return }
+        let slot = Int(entry.slot)
+        let known = slot >= 0 && slot < upstreamHosts.count
+        log.append(entry, client: client, upstream: known ? upstreamHosts[slot] : nil,
+                   endpoint: known ? endpointNames[slot] : nil, to: &logBuffer)
+        if logBuffer.count >= Self.logBufferLimit { flushLog() }
+    }
+
+    static let logBufferLimit = 16 * 1024
+
+    func flushLog() {
+        guard let log = config.accessLog, !logBuffer.isEmpty else { return }
+        logBuffer.withUnsafeBytes { log.writer.write($0) }
+        logBuffer.removeAll(keepingCapacity: true)
     }
 }

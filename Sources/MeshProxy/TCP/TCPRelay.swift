@@ -27,8 +27,15 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     /// Bytes the client sent before the endpoint was connected (NIO can deliver them, and the
     /// client's half-close, even with autoRead off); written out once connected.
     private var early: [ByteBuffer] = []
+    // Access log (only with `access_log:`): one line per connection.
+    private let logging: Bool
+    private var logEntry = AccessLogEntry()
+    private var clientAddress: [UInt8] = []
 
-    init(loop: LoopContext) { self.loop = loop }
+    init(loop: LoopContext) {
+        self.loop = loop
+        logging = loop.config.accessLog != nil
+    }
 
     // MARK: Client side
 
@@ -38,12 +45,18 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     func handlerRemoved(context: ChannelHandlerContext) { client = nil }
 
     func channelActive(context: ChannelHandlerContext) {
+        if logging {
+            logEntry = .starting()
+            if let ip = context.remoteAddress?.ipAddress { clientAddress = Array("\(ip):\(context.remoteAddress?.port ?? 0)".utf8) }
+        }
         connectNext(hash: loop.hashRule.kind == .clientIP ? StableHash.hash(context.remoteAddress?.ipAddress ?? "") : 0)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let upstreamHandler else { return early.append(unwrapInboundIn(data)) }
-        upstreamHandler.write(unwrapInboundIn(data))
+        let bytes = unwrapInboundIn(data)
+        if logging { logEntry.bytesReceived += bytes.readableBytes }
+        guard let upstreamHandler else { return early.append(bytes) }
+        upstreamHandler.write(bytes)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -84,12 +97,18 @@ final class TCPRelay: ChannelInboundHandler, Registered {
 
     private func connectNext(hash: UInt64) {
         guard let picked = loop.pick(hash: hash, attempt: attempts, tried: tried) else {
+            if logging { logEntry.flags.insert(attempts == 0 ? .noHealthyUpstream : .upstreamRetryLimitExceeded) }
             close()
             return
         }
         slot = picked
         tried |= LoopContext.bit(picked)
         started = .now()
+        if logging {
+            logEntry.slot = picked
+            logEntry.attemptStart = started
+            logEntry.retries = attempts
+        }
         loop.started(picked)
         loop.relays[Int(picked)].add(self)
         let handler = TCPUpstreamHandler(relay: self)
@@ -97,6 +116,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
             switch result {
             case .success(let channel):
                 guard !self.closed else { channel.close(promise: nil); return }
+                if self.logging { self.logEntry.upstreamDone = .now() }
                 self.upstream = channel
                 self.upstreamHandler = handler
                 for bytes in self.early { handler.write(bytes) }
@@ -108,6 +128,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
                     if let client = self.client { self.setAutoRead(client.channel, true) }
                 }
             case .failure:
+                if self.logging { self.logEntry.flags.insert(.upstreamConnectionFailure) }
                 self.loop.relays[Int(picked)].remove(self)
                 self.loop.finished(picked, since: self.started, success: false)
                 self.slot = -1
@@ -118,7 +139,10 @@ final class TCPRelay: ChannelInboundHandler, Registered {
         }
     }
 
-    func upstreamRead(_ data: NIOAny) { client?.write(data, promise: nil) }
+    func upstreamRead(_ bytes: ByteBuffer) {
+        if logging { logEntry.bytesSent += bytes.readableBytes }
+        client?.write(wrapOutboundOut(bytes), promise: nil)
+    }
 
     /// The endpoint's connection is gone for good: the relay and its upstream handler let go
     /// of each other.
@@ -172,6 +196,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     private func settle() {
         guard !closed else { return }
         closed = true
+        if logging { loop.log(logEntry, client: clientAddress) }
         if slot >= 0 {
             loop.relays[Int(slot)].remove(self)
             loop.finished(slot, since: started, success: true, report: false)
@@ -229,7 +254,7 @@ final class TCPUpstreamHandler: ChannelInboundHandler {
         relay.upstreamRemoved()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) { relay.upstreamRead(data) }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { relay.upstreamRead(unwrapInboundIn(data)) }
     func channelReadComplete(context: ChannelHandlerContext) { relay.upstreamReadComplete() }
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         relay.upstreamWritabilityChanged(context.channel.isWritable)

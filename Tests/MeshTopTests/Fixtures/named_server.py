@@ -17,6 +17,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
+        # What mesh-top's proxy passed on, for the request-ID tests.
+        self.send_header("X-Seen-Request-Id", self.headers.get("X-Request-Id", "-"))
         self.end_headers()
         self.wfile.write(body)
 

@@ -34,11 +34,15 @@ struct Executable {
 
     init(url: URL) { self.url = url }
 
-    /// Runs with `arguments` in `directory`, waits, and returns the exit status and both streams.
-    func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// Runs with `arguments` in `directory` (with `environment` added to ours), waits, and
+    /// returns the exit status and both streams.
+    func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

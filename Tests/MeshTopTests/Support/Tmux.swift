@@ -83,6 +83,9 @@ struct Tmux {
 
     func screen() throws -> String { try run(["capture-pane", "-t", session, "-p"]) }
 
+    /// The screen with its SGR escape sequences (colours and attributes) as the terminal got them.
+    func screenWithEscapes() throws -> String { try run(["capture-pane", "-t", session, "-p", "-e"]) }
+
     func resize(columns: Int, rows: Int) throws {
         try run(["resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"])
     }

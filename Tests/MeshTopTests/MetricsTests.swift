@@ -1,0 +1,53 @@
+import Foundation
+import MeshTestSupport
+import Testing
+
+/// `/metrics` of the real binary as Prometheus users expect it: `promtool check metrics` says
+/// nothing at all (no error, no lint remark), and the series a dashboard's queries need are
+/// there (README: rps, error ratio and p99 per endpoint).
+@Suite struct MetricsTests {
+    static var promtool: String? {
+        ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile)
+    }
+
+    /// What promtool says of `text` (stdout and stderr), and its exit status.
+    static func check(_ text: String, promtool: String) throws -> (status: Int32, said: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, said)
+    }
+
+    @Test func promtoolSaysNothingOfADemosMetrics() throws {
+        guard let promtool = Self.promtool else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("promtool is not installed (apt-get install -y prometheus); CI must have it")
+            } else {
+                print("skipped: promtool is not installed (apt-get install -y prometheus)")
+            }
+            return
+        }
+        let mesh = try RunningMesh(demoAtSpeed: 20)
+        defer { mesh.stop() }
+        var text = ""
+        #expect(try mesh.waitFor(60) {
+            text = try mesh.http("GET", "/metrics").body
+            return text.contains("mesh_endpoint_responses_total{") && text.contains("mesh_alerts{")
+        }, "responses by class and a firing alert: \(text)")
+        let (status, said) = try Self.check(text, promtool: promtool)
+        #expect(status == 0 && said.isEmpty, "promtool: \(said)")
+        #expect(text.contains(#"code="2xx""#) && text.contains("mesh_build_info{version="))
+        #expect(text.contains("mesh_endpoint_active_requests{"))
+        #expect(!text.split(separator: "\n").contains { $0.hasPrefix("ALERTS") || $0.hasPrefix("# TYPE ALERTS") },
+                "Prometheus' own series name stays Prometheus'")
+    }
+}
