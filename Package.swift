@@ -43,18 +43,28 @@ let package = Package(
 
         // Lines to files and pipes that arrive within 50 ms without a system call per line: the
         // headless event stream, access logs and mesh-top's own log.
-        .target(name: "MeshOutput", swiftSettings: strict),
+        .target(
+            name: "MeshOutput",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
 
-        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock. Pure.
+        // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock, and
+        // the demo's playback. Pure; linked only where demo needs it.
         .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
 
-        // Where events come from and go to: recordings, replay, the demo and live sessions.
-        .target(name: "MeshSession", dependencies: ["MeshCore", "MeshConfig", "MeshSim", "MeshOutput"], swiftSettings: strict),
+        // Driving a session (pacing, the handle others hold), recordings, replay, headless output.
+        .target(
+            name: "MeshSession",
+            dependencies: ["MeshCore", "MeshConfig", "MeshOutput", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
 
         // A small client for etcd's v3 HTTP gateway: leases, put, delete, range, watch.
         .target(
             name: "MeshEtcd",
             dependencies: [
+                "MeshCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -67,7 +77,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshOutput", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshOutput", "CMeshGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -81,7 +91,7 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession",
+                "MeshCore", "MeshConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -128,9 +138,10 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshOutput", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshOutput", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -141,8 +152,9 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "CAllocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -170,10 +182,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MeshSimTests", dependencies: ["MeshSim", "MeshConfig"], swiftSettings: strict),
-        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshSession", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MeshSessionTests",
-            dependencies: ["MeshSession", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MeshSession", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -191,8 +203,9 @@ let package = Package(
         .testTarget(
             name: "MeshAdminTests",
             dependencies: [
-                "MeshAdmin", "MeshCore", "MeshSession", "MeshTestSupport",
+                "MeshAdmin", "MeshCore", "MeshTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

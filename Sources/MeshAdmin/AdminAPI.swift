@@ -1,18 +1,17 @@
 import Foundation
 import MeshConfig
-import MeshCore
-import MeshSession
+public import MeshCore
 import NIOCore
 import NIOHTTP1
 
-/// The admin API's routes (SPEC "Admin API"): state, events, operator actions, alerts and
-/// metrics of whatever session `control` drives. Transport-free: a request in, a future answer
+/// The admin API's routes (README "What you can do"): state, events, operator actions, alerts
+/// and metrics of whatever session it holds (live, demo or replay answer the same routes). Transport-free: a request in, a future answer
 /// out, so the routes are tested without sockets and served by `AdminServer`.
 public final class AdminAPI: Sendable {
     /// The longest `wait=` honoured by `/v1/events`.
     static let maxWait = 300.0
 
-    private let control: any MeshControl
+    private let session: any SessionHandle
     private let journal: EventJournal
     private let token: String?
     private let consul: ConsulAPI
@@ -20,12 +19,12 @@ public final class AdminAPI: Sendable {
     /// `token`: when set, mutating routes need it (`Authorization: Bearer T`, `X-Consul-Token`
     /// or `?token=`). `address`: where the API listens (`host:port`), which Consul's status
     /// routes give as the leader's.
-    public init(control: any MeshControl, journal: EventJournal, token: String?, address: String? = nil) {
-        self.control = control
+    public init(session: any SessionHandle, journal: EventJournal, token: String?, address: String? = nil) {
+        self.session = session
         self.journal = journal
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         var node = ConsulNode(id: UUID().uuidString.lowercased(), serverAddress: address ?? "127.0.0.1:8300")
-        if let listen = address.flatMap(HostPort.init) {
+        if let listen = address.flatMap({ HostPort($0) }) {
             // Listening on every address: this machine's own is the one to give.
             if listen.isWildcard || listen.host == "localhost" {
                 node.serverAddress = HostPort(host: "127.0.0.1", port: listen.port).description
@@ -33,7 +32,7 @@ public final class AdminAPI: Sendable {
                 node.address = listen.host
             }
         }
-        consul = ConsulAPI(control: control, journal: journal, node: node)
+        consul = ConsulAPI(session: session, journal: journal, node: node)
     }
 
     /// Answers every long poll now (the session is ending).
@@ -51,13 +50,13 @@ public final class AdminAPI: Sendable {
             return request.only(.GET, on: loop) { .json(["status": "ok"]) }
         case (_, 1) where path[0] == "metrics":
             return request.only(.GET, on: loop) {
-                .text(PrometheusText.render(self.control.currentState(), totals: self.journal.totals()),
+                .text(PrometheusText.render(self.session.snapshot().state, totals: self.journal.totals()),
                       contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         case (_, 2) where path[0] == "v1" && path[1] == "mesh":
-            return request.only(.GET, on: loop) { .json(MeshSnapshot(state: self.control.currentState(), session: self.control.session)) }
+            return request.only(.GET, on: loop) { .json(MeshSnapshot(self.session.snapshot())) }
         case (_, 2) where path[0] == "v1" && path[1] == "alerts":
-            return request.only(.GET, on: loop) { .json(self.control.currentState().alerts) }
+            return request.only(.GET, on: loop) { .json(self.session.snapshot().state.alerts) }
         case (_, 2) where path[0] == "v1" && path[1] == "events":
             guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
             return events(request, loop)
@@ -117,7 +116,7 @@ public final class AdminAPI: Sendable {
         }
         let command = OperatorCommand(action: action, target: target, by: "api", weight: weight)
         let answered = loop.makePromise(of: AdminResponse.self)
-        control.operate(command) { refusal in
+        session.submit(.operate(command)) { refusal in
             guard let refusal else {
                 return answered.succeed(.json(Done(endpoint: target.description, action: action.rawValue, weight: command.weight)))
             }

@@ -2,12 +2,13 @@ import Foundation
 public import Logging
 public import MeshConfig
 public import MeshCore
+import NIOConcurrencyHelpers
 
 /// Sends alerts to `notify:` webhooks as they fire and resolve: Alertmanager's
 /// `POST /api/v2/alerts` shape (firing alerts re-sent every `resendInterval`, because Alertmanager
 /// resolves an alert it stops hearing about), or the `alert` event itself as JSON. Posting
 /// happens on its own queue: the engine never waits for a webhook.
-public final class AlertNotifier: @unchecked Sendable {
+public final class AlertNotifier: Sendable {
     /// Alertmanager resolves after `resolve_timeout` (5m by default) without news.
     public static let resendInterval = 60.0
 
@@ -16,25 +17,25 @@ public final class AlertNotifier: @unchecked Sendable {
         var startsAt: Date
     }
 
+    /// What is firing and which webhooks failed (said once each).
+    private struct State {
+        var firing: [String: Firing] = [:]
+        var failed: Set<URL> = []
+        var stopped = false
+    }
+
     private let targets: [NotifyTarget]
     private let logger: Logger
-    // Touched only on `queue`.
+    /// Posts one at a time, in the order the alerts came.
     private let queue = DispatchQueue(label: "mesh-top.notify")
-    private var firing: [String: Firing] = [:]
-    private var failed: Set<URL> = []
-    private var timer: (any DispatchSourceTimer)?
+    private let state = NIOLockedValueBox(State())
 
     /// A webhook that fails is logged at `warning` the first time (it keeps being tried, each
     /// failure at `debug`), and at `notice` when it takes alerts again.
     public init(targets: [NotifyTarget], logger: Logger) {
         self.targets = targets
         self.logger = logger
-        guard targets.contains(where: { $0.format == .alertmanager }) else { return }
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + Self.resendInterval, repeating: Self.resendInterval)
-        timer.setEventHandler { [weak self] in self?.resendFiring() }
-        timer.resume()
-        self.timer = timer
+        if targets.contains(where: { $0.format == .alertmanager }) { scheduleResend() }
     }
 
     /// Takes every event; only `alert` events are sent.
@@ -47,7 +48,7 @@ public final class AlertNotifier: @unchecked Sendable {
     public func stop(waiting seconds: Double = 3) {
         let done = DispatchSemaphore(value: 0)
         queue.async {
-            self.timer?.cancel()
+            self.state.withLockedValue { $0.stopped = true }
             done.signal()
         }
         _ = done.wait(timeout: .now() + seconds)
@@ -61,9 +62,9 @@ public final class AlertNotifier: @unchecked Sendable {
         switch change.state {
         case .firing:
             startsAt = Date()
-            firing[key] = Firing(change: change, startsAt: startsAt)
+            state.withLockedValue { $0.firing[key] = Firing(change: change, startsAt: startsAt) }
         case .resolved:
-            startsAt = firing.removeValue(forKey: key)?.startsAt ?? Date()
+            startsAt = state.withLockedValue { $0.firing.removeValue(forKey: key)?.startsAt } ?? Date()
         }
         for target in targets {
             switch target.format {
@@ -75,9 +76,19 @@ public final class AlertNotifier: @unchecked Sendable {
         }
     }
 
+    /// Every `resendInterval`, on the queue, until stopped.
+    private func scheduleResend() {
+        queue.asyncAfter(deadline: .now() + Self.resendInterval) { [weak self] in
+            guard let self, !self.state.withLockedValue({ $0.stopped }) else { return }
+            self.resendFiring()
+            self.scheduleResend()
+        }
+    }
+
     private func resendFiring() {
+        let firing = state.withLockedValue { Array($0.firing.values) }
         guard !firing.isEmpty else { return }
-        let body = Self.alertmanagerBody(firing.values.map { ($0.change, $0.startsAt) })
+        let body = Self.alertmanagerBody(firing.map { ($0.change, $0.startsAt) })
         for target in targets where target.format == .alertmanager { post(body, to: target.webhook) }
     }
 
@@ -89,7 +100,7 @@ public final class AlertNotifier: @unchecked Sendable {
         do {
             let answer = try AdminClient(host: host, port: port).send("POST", path, body: body, timeout: 5)
             guard (200..<300).contains(answer.status) else { return complain(url, "answered \(answer.status)") }
-            if failed.remove(url) != nil { logger.notice("notify: \(url.absoluteString) takes alerts again") }
+            if state.withLockedValue({ $0.failed.remove(url) }) != nil { logger.notice("notify: \(url.absoluteString) takes alerts again") }
         } catch {
             complain(url, "cannot be reached (\(error))")
         }
@@ -97,7 +108,7 @@ public final class AlertNotifier: @unchecked Sendable {
 
     private func complain(_ url: URL, _ what: String) {
         let line: Logger.Message = "notify: \(url.absoluteString) \(what); alerts will keep being sent to it"
-        if failed.insert(url).inserted { logger.warning(line) } else { logger.debug(line) }
+        if state.withLockedValue({ $0.failed.insert(url).inserted }) { logger.warning(line) } else { logger.debug(line) }
     }
 
     // MARK: Bodies

@@ -10,7 +10,7 @@ extension ConsulAPI {
         case id(String)
     }
 
-    func catalog() -> ConsulCatalog { ConsulCatalog(control.currentState(), node: node) }
+    func catalog() -> ConsulCatalog { ConsulCatalog(session.snapshot().state, node: node) }
 
     /// A read Consul does not block on (the agent's, status): `GET`, answered now; its query
     /// parameters are checked as every read's.
@@ -42,7 +42,7 @@ extension ConsulAPI {
             if let looked, looked == mark, !over {
                 return journal.waitForPublish(after: published, until: deadline, on: loop).flatMap { attempt(looked) }
             }
-            let state = control.currentState()
+            let state = session.snapshot().state
             var response = AdminResponse.json(answer(ConsulCatalog(state, node: node)))
             let now = index.index(of: key, answer: response.body)
             guard query.index == 0 || now > query.index || over else {
@@ -73,7 +73,7 @@ extension ConsulAPI {
         let hash = request.query["hash"] ?? ""
         let deadline = NIODeadline.now() + .nanoseconds(Int64(ConsulIndex.timeout(wait: query.wait) * 1e9))
         @Sendable func attempt() -> EventLoopFuture<AdminResponse> {
-            let state = control.currentState()
+            let state = session.snapshot().state
             let catalog = ConsulCatalog(state, node: node)
             guard let instance = catalog.instance(id) else {
                 return loop.makeSucceededFuture(.error(.notFound, "unknown service ID: \(id)"))

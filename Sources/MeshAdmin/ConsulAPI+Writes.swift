@@ -75,7 +75,7 @@ extension ConsulAPI {
             return loop.makeSucceededFuture(.error(.badRequest, error.message))
         }
         let answered = loop.makePromise(of: AdminResponse.self)
-        control.registry(command) { refusal in
+        session.submit(.registry(command)) { refusal in
             guard let refusal else {
                 return answered.succeed(AdminResponse(status: .ok, contentType: "application/json", body: []))
             }

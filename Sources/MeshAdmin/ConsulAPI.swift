@@ -3,7 +3,7 @@ import MeshCore
 import NIOCore
 import NIOHTTP1
 
-/// Consul's agent, catalog, health and status routes (SPEC "Admin API"), with Consul's JSON
+/// Consul's agent, catalog, health and status routes (the README's table of Consul routes), with Consul's JSON
 /// shapes, check model and blocking queries, so that Consul client libraries register with
 /// mesh-top and discover through it unchanged. mesh-top is the one node of datacenter `dc1`
 /// and the leader of its one-member cluster. Writes go through the session like an operator's
@@ -23,7 +23,7 @@ import NIOHTTP1
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
 /// queries, Connect, events, transactions.
 struct ConsulAPI: Sendable {
-    let control: any MeshControl
+    let session: any SessionHandle
     let journal: EventJournal
     let node: ConsulNode
     let index = ConsulIndex()

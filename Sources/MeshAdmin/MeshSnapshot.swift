@@ -4,9 +4,11 @@ public import MeshCore
 /// client can tell recorded history from a mesh it can steer.
 public struct MeshSnapshot: Encodable, Sendable {
     public var state: MeshState
-    public var session: String
+    public var session: SessionMode
 
-    public init(state: MeshState, session: String) { self.state = state; self.session = session }
+    public init(state: MeshState, session: SessionMode) { self.state = state; self.session = session }
+
+    init(_ snapshot: SessionSnapshot) { self.init(state: snapshot.state, session: snapshot.mode) }
 
     private enum Keys: String, CodingKey { case session }
 

@@ -1,5 +1,4 @@
 import MeshCore
-import MeshSession
 
 /// `/metrics` in the Prometheus text exposition format (0.0.4), named as Prometheus' own
 /// guidance asks (prometheus.io/docs/practices/naming, /instrumentation): counters end in

@@ -38,7 +38,7 @@ struct ServiceEntry: Encodable, Sendable {
     /// `Weights` are the endpoint's: `Passing` is its weight now, `Warning` the registration's
     /// (as `Passing` when it gave none). `Meta.zone` carries the zone.
     init(id: String, service: String, endpoint: Endpoint, datacenter: String? = nil) {
-        let address = endpoint.address.flatMap(HostPort.init)
+        let address = endpoint.address.flatMap { HostPort($0) }
         self.id = id
         self.service = service
         tags = endpoint.tags

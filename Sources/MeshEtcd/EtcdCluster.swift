@@ -1,10 +1,8 @@
+public import MeshCore
+
 /// `etcd://HOST:PORT[,HOST:PORT...]`: the members mesh-top may talk to, tried in order.
 public struct EtcdCluster: Sendable, Equatable, CustomStringConvertible {
-    public struct Member: Sendable, Equatable, CustomStringConvertible {
-        public var host: String
-        public var port: Int
-        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-    }
+    public typealias Member = HostPort
 
     public var members: [Member]
 
@@ -19,7 +17,7 @@ public struct EtcdCluster: Sendable, Equatable, CustomStringConvertible {
         var members: [Member] = []
         for part in list {
             let text = part.hasSuffix("/") ? part.dropLast() : part
-            guard let member = Self.member(String(text)) else {
+            guard let member = HostPort(String(text)) else {
                 throw EtcdError("--registry '\(url)': '\(text)' is not HOST:PORT")
             }
             members.append(member)
@@ -28,18 +26,4 @@ public struct EtcdCluster: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "etcd://" + members.map(\.description).joined(separator: ",") }
-
-    private static func member(_ text: String) -> Member? {
-        let host: Substring, port: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = text[text.index(after: text.startIndex)..<close]
-            port = text[text.index(after: close)...].dropFirst()
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            host = text[..<colon]
-            port = text[text.index(after: colon)...]
-        }
-        guard !host.isEmpty, !host.contains("/"), let n = Int(port), (1...65535).contains(n) else { return nil }
-        return Member(host: String(host), port: n)
-    }
 }

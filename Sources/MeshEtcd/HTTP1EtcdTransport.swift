@@ -1,4 +1,5 @@
 import Foundation
+public import MeshCore
 public import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,6 +1,6 @@
 @preconcurrency import Dispatch
 import Glibc
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Lines to a file or a pipe that arrive within `flushInterval` of being written, without a
 /// system call per line: the headless event stream, access logs, mesh-top's own log.
@@ -10,6 +10,9 @@ import Synchronization
 /// goes out at once. A crash or SIGKILL loses at most the last `flushInterval` of lines. This is
 /// Envoy's access-log model (a buffer flushed by a timer, `file_flush_interval_msec`, or when
 /// full), with a shorter interval because `| jq` readers follow the stream live.
+///
+/// `@unchecked Sendable` only for `timer` (a Dispatch source, which is thread-safe but not
+/// marked `Sendable`), set once in init; everything that changes is behind a lock box.
 public final class LineWriter: @unchecked Sendable {
     /// How long a line may wait in the buffer.
     public static let flushInterval = 0.05
@@ -28,9 +31,9 @@ public final class LineWriter: @unchecked Sendable {
     public let name: String
     private let fd: Int32
     private let ownsDescriptor: Bool
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
     /// Held across a flush.
-    private let writing = Mutex(())
+    private let writing = NIOLockedValueBox(())
     // Set once in init; Dispatch sources are thread-safe.
     private let timer: any DispatchSourceTimer
 
@@ -49,11 +52,11 @@ public final class LineWriter: @unchecked Sendable {
         timer.schedule(deadline: .now() + Self.flushInterval, repeating: Self.flushInterval, leeway: .milliseconds(5))
         timer.setEventHandler { [weak self] in self?.flush() }
         timer.resume()
-        Self.registry.withLock { $0[ObjectIdentifier(self)] = Weak(writer: self) }
+        Self.registry.withLockedValue { $0[ObjectIdentifier(self)] = Weak(writer: self) }
     }
 
     deinit {
-        Self.registry.withLock { $0[ObjectIdentifier(self)] = nil }
+        Self.registry.withLockedValue { $0[ObjectIdentifier(self)] = nil }
         timer.cancel()
         flush()
         if ownsDescriptor { _ = Glibc.close(fd) }
@@ -65,18 +68,18 @@ public final class LineWriter: @unchecked Sendable {
 
     /// Writes out every writer's lines: on the way out, where no timer fires again.
     public static func flushAll() {
-        for writer in registry.withLock({ $0.values.compactMap(\.writer) }) { writer.flush() }
+        for writer in registry.withLockedValue({ $0.values.compactMap(\.writer) }) { writer.flush() }
     }
 
     private struct Weak { weak var writer: LineWriter? }
-    private static let registry = Mutex<[ObjectIdentifier: Weak]>([:])
+    private static let registry = NIOLockedValueBox<[ObjectIdentifier: Weak]>([:])
 
     /// One timer queue for every writer.
     private static let queue = DispatchQueue(label: "mesh-top.output")
 
     /// Appends bytes that end with a newline (or several whole lines).
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        let full = state.withLock { s -> Bool in
+        let full = state.withLockedValue { s -> Bool in
             guard !s.closed else { return false }
             s.buffer.append(contentsOf: bytes.bindMemory(to: UInt8.self))
             return s.buffer.count >= Self.bufferLimit
@@ -93,8 +96,8 @@ public final class LineWriter: @unchecked Sendable {
     public func flush() {
         // Taken and written under `writing`, so that a buffer taken first goes out first;
         // writers only wait for `state`, never for the disk or the pipe.
-        writing.withLock { _ in
-            let pending = state.withLock { s -> [UInt8]? in
+        writing.withLockedValue { _ in
+            let pending = state.withLockedValue { s -> [UInt8]? in
                 guard !s.buffer.isEmpty else { return nil }
                 defer { s.buffer.removeAll(keepingCapacity: true) }
                 return s.buffer
@@ -105,7 +108,7 @@ public final class LineWriter: @unchecked Sendable {
 
     /// The first write error, as one line; nil while all went out.
     public var failure: String? {
-        state.withLock { $0.failure }.map { "\(name): write failed: \(String(cString: strerror($0)))" }
+        state.withLockedValue { $0.failure }.map { "\(name): write failed: \(String(cString: strerror($0)))" }
     }
 
     /// Writes `bytes` whole (a write to a pipe may take only part). A failed write closes the
@@ -118,7 +121,7 @@ public final class LineWriter: @unchecked Sendable {
                 if n > 0 { offset += n; continue }
                 if n < 0, errno == EINTR { continue }
                 let code = n == 0 ? EIO : errno
-                state.withLock { s in
+                state.withLockedValue { s in
                     if s.failure == nil { s.failure = code }
                     s.closed = true
                     s.buffer.removeAll()

@@ -61,28 +61,16 @@ extension ServiceProxy {
 // MARK: Addresses
 
 extension ServiceProxy {
-    /// `host:port` or `[v6]:port` to a socket address; a `ProxyError` naming `what` otherwise.
+    /// `host:port` or `[v6]:port` (`HostPort`, port 0 allowed: a listener on any free port) to
+    /// a socket address; a `ProxyError` naming `what` otherwise.
     public static func resolve(_ text: String, what: String = "address") throws -> SocketAddress {
-        let host: String
-        let portText: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
-                throw ProxyError("\(what) '\(text)': expected [v6-address]:port")
-            }
-            host = String(text[text.index(after: text.startIndex)..<close])
-            portText = text[text.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { throw ProxyError("\(what) '\(text)': expected host:port") }
-            host = String(text[..<colon])
-            portText = text[text.index(after: colon)...]
-        }
-        guard let port = Int(portText), (0...65535).contains(port), !host.isEmpty else {
-            throw ProxyError("\(what) '\(text)': expected host:port with a port from 0 to 65535")
+        guard let address = HostPort(text, ports: HostPort.listenPorts) else {
+            throw ProxyError("\(what) '\(text)': expected host:port (or [v6-address]:port) with a port from 0 to 65535")
         }
         do {
-            return try SocketAddress.makeAddressResolvingHost(host, port: port)
+            return try SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
         } catch {
-            throw ProxyError("\(what) '\(text)': cannot resolve host '\(host)'")
+            throw ProxyError("\(what) '\(text)': cannot resolve host '\(address.host)'")
         }
     }
 

@@ -30,7 +30,8 @@ public final class ServiceProxy: Sendable {
 
     /// `picker` is copied to every loop, each copy then living on its own. The listener's
     /// errors once it runs go to `logger`.
-    public init(configuration: ProxyConfiguration, group: any EventLoopGroup, picker: any UpstreamPicker = RoundRobinPicker(),
+    public init(configuration: ProxyConfiguration, group: any EventLoopGroup,
+                picker: any UpstreamPicker = Balancer(kind: .roundRobin, seed: 1),
                 logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.configuration = configuration
         self.group = group
@@ -178,20 +179,6 @@ public final class ServiceProxy: Sendable {
         return onEveryLoop(loops) {
             $0.setRoutes(routes, hosts: hosts)
             $0.setNames(names)
-        }
-    }
-
-    /// Replaces the balancer (e.g. another algorithm); each loop gets its own copy.
-    @discardableResult
-    public func replacePicker(_ picker: any UpstreamPicker) -> EventLoopFuture<Void> {
-        let (loops, hosts) = state.withLockedValue { s in
-            s.picker = picker
-            return (s.loops, s.hosts)
-        }
-        return onEveryLoop(loops) { context in
-            var copy = picker
-            copy.update(hosts)
-            context.picker = copy
         }
     }
 

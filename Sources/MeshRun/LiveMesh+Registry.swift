@@ -4,29 +4,29 @@ import MeshProbe
 import MeshProxy
 import NIOCore
 
-/// Registrations on the real data plane: a registered endpoint gets a route and probes (the
-/// service's own check, or the HTTP and TCP checks its registration brings); a deregistered
-/// one loses both.
+/// Registrations on the real data plane: the engine registers, and its `attach` gives the
+/// endpoint a route and probes (the service's own check, or the HTTP and TCP checks its
+/// registration brings); its `detach` takes both away.
 extension LiveMesh {
     /// A command of the registry API (Consul's agent API, here): applied, and shared through
     /// etcd (by the events it causes) when the mesh is.
     public func registry(_ command: RegistryCommand) -> OperatorError? {
+        defer { settle() }
         guard case .register(let service, var endpoint, _) = command else {
-            return .refusal { () throws(OperatorError) in try engine.apply(command, now: now) }
+            return .refusal { () throws(OperatorError) in carryOut(try engine.apply(command, now: now)) }
         }
-        let resolved: (HostPort, SocketAddress)
+        let ref = EndpointRef(service: service, endpoint: endpoint.id)
         switch resolve(service: service, endpoint) {
-        case .success(let address): resolved = address
+        case .success(let address): joining[ref] = address
         case .failure(let error): return error
         }
+        defer { joining.removeAll() }
         endpoint.owner = instance
         if let refusal = OperatorError.refusal(of: { () throws(OperatorError) in
-            try engine.apply(.register(service: service, endpoint: endpoint, replaceChecks: command.replacesChecks), now: now)
+            carryOut(try engine.apply(.register(service: service, endpoint: endpoint, replaceChecks: command.replacesChecks), now: now))
         }) {
             return refusal
         }
-        let ref = EndpointRef(service: service, endpoint: endpoint.id)
-        attach(ref, at: resolved)
         adoptWords(on: ref)
         return nil
     }
@@ -37,7 +37,7 @@ extension LiveMesh {
             guard let (probe, status, output) = consulProbes.outcome(of: result),
                   let (s, slot) = engine.locate(probe.ref),
                   engine.state.endpoint(probe.ref)?.registration?.checks.indices.contains(probe.index) == true else { continue }
-            engine.checkResult(service: s, slot: slot, check: probe.index, status: status, output: output, now: now)
+            carryOut(engine.checkResult(service: s, slot: slot, check: probe.index, status: status, output: output, now: now))
         }
     }
 
@@ -54,8 +54,9 @@ extension LiveMesh {
     }
 
     /// A (newly) registered endpoint on the data plane: its route, and its probes.
-    func attach(_ ref: EndpointRef, at address: (HostPort, SocketAddress)) {
-        guard let (s, slot) = engine.locate(ref), let registered = engine.state.endpoint(ref) else { return }
+    func attach(_ target: EndpointSlot, at address: (HostPort, SocketAddress)) {
+        let (ref, s, slot) = (target.ref, target.service, target.slot)
+        guard let registered = engine.state.endpoint(ref) else { return }
         // A service first heard of here has no listener: it is in the registry only.
         while routes.count <= s { routes.append([:]); meters.append(LoadMeter()); proxies.append(nil) }
         routes[s][slot] = address.1
@@ -71,21 +72,14 @@ extension LiveMesh {
         } else {
             consulProbes.start(checks, of: ref)
         }
-        // Registered again while killed: it stays killed, and unchecked.
-        if registered.state == .killed {
-            checker.pause(service: s, slot: slot)
-            consulProbes.pause(ref)
-        }
     }
 
     /// A deregistration, whoever caused it (the API, a check critical for too long, the ID
     /// registered again elsewhere, another instance): its probes and route go.
-    func withdraw(_ change: RegistryChange) {
-        let ref = EndpointRef(service: change.service, endpoint: change.endpoint.id)
-        consulProbes.stop(ref)
-        guard let (s, slot) = engine.locate(ref) else { return }
-        checker.remove(service: s, slot: slot)
-        if s < routes.count { routes[s][slot] = nil }
+    func detach(_ target: EndpointSlot) {
+        consulProbes.stop(target.ref)
+        checker.remove(service: target.service, slot: target.slot)
+        if target.service < routes.count { routes[target.service][target.slot] = nil }
     }
 }
 

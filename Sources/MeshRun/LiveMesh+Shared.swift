@@ -46,18 +46,18 @@ extension LiveMesh {
             case .deregistered(let ref, let reason):
                 // Never one of our mesh.yaml's: the mirror keeps those in etcd instead. One we no
                 // longer have (deregistered here meanwhile) is already gone: nothing to log.
-                try? engine.deregister(ref, reason: reason, now: now)
+                if let output = try? engine.deregister(ref, reason: reason, now: now) { carryOut(output) }
             case .word(let command):
                 words[command.target, default: [:]][SharedWord.aspect(of: command.action)] = command
-                engine.adopt(command, now: now)
+                carryOut(engine.adopt(command, now: now))
             case .unsaid(let ref):
                 words[ref] = nil
             case .instance(let change):
-                engine.recordInstance(change, now: now)
+                carryOut(engine.recordInstance(change, now: now))
             case .view(let view):
-                engine.recordView(view, now: now)
+                carryOut(engine.recordView(view, now: now))
             case .notice(let text):
-                engine.recordFault(Fault(action: "registry", target: "etcd", detail: text), now: now)
+                carryOut(engine.recordFault(Fault(action: "registry", target: "etcd", detail: text), now: now))
             }
         }
     }
@@ -66,15 +66,13 @@ extension LiveMesh {
     /// here stays in the registry without a route, and says why.
     private func mirror(service: String, endpoint: Endpoint, now: Double) {
         let ref = EndpointRef(service: service, endpoint: endpoint.id)
-        let address: (HostPort, SocketAddress)?
         switch resolve(service: service, endpoint) {
-        case .success(let resolved): address = resolved
+        case .success(let resolved): joining[ref] = resolved
         case .failure(let why):
-            address = nil
-            engine.recordFault(Fault(action: "registry", target: ref.description, detail: "not routed here: \(why)"), now: now)
+            carryOut(engine.recordFault(Fault(action: "registry", target: ref.description, detail: "not routed here: \(why)"), now: now))
         }
-        engine.mirror(service: service, endpoint: endpoint, now: now)
-        if let address { attach(ref, at: address) }
+        carryOut(engine.mirror(service: service, endpoint: endpoint, now: now))
+        joining.removeAll()
         adoptWords(on: ref)
     }
 
@@ -85,6 +83,6 @@ extension LiveMesh {
         let wasSharing = sharing
         sharing = false
         defer { sharing = wasSharing }
-        for aspect in [SharedKey.Aspect.weight, .hold] { if let command = said[aspect] { engine.adopt(command, now: now) } }
+        for aspect in [SharedKey.Aspect.weight, .hold] { if let command = said[aspect] { carryOut(engine.adopt(command, now: now)) } }
     }
 }

@@ -6,14 +6,14 @@ public import MeshEtcd
 import MeshOutput
 import MeshProbe
 import MeshProxy
-public import MeshSession
 import NIOCore
 import NIOPosix
 
 /// `mesh-top run`: the engine on real sockets. Proxies forward real traffic, probes check real
 /// backends, supervised endpoints are real processes. The session runner's thread is the
-/// control thread: it drains what the event loops report, ticks the engine, samples the
-/// proxies' counters, and applies the engine's decisions back to the data plane.
+/// control thread: it hands what the event loops report to the engine, ticks it, samples the
+/// proxies' counters, and carries out the engine's effects on the data plane
+/// (`LiveMesh+Actuator`).
 public final class LiveMesh: Playback {
     public let config: MeshConfig
     public let engine: MeshEngine
@@ -39,10 +39,16 @@ public final class LiveMesh: Playback {
     var sharing = true
     /// Check results since the last sample, for the samples' marks (the detail pane's history).
     var checkMarks: [EndpointRef: [CheckMark]] = [:]
+    /// Where a registration under way routes to, resolved before the engine hears of it, for
+    /// its `attach`.
+    var joining: [EndpointRef: (HostPort, SocketAddress)] = [:]
+    /// What the effects of this step asked of the event loops: waited for once, at the end of
+    /// the step, so that what the engine decided is in place before anyone is answered.
+    var submitted: [(what: String, done: EventLoopFuture<Void>)] = []
     let clock = RealClock()
     var lastSample: Double = 0
     public let sampleInterval: Double = 1
-    private let onEvent: (MeshEvent) -> Void
+    let onEvent: (MeshEvent) -> Void
     /// mesh-top's own log: what goes wrong on the data plane, with processes and with etcd.
     let logger: Logger
 
@@ -98,7 +104,7 @@ public final class LiveMesh: Playback {
         } catch {
             throw LiveError("--registry \(registry): \(error)")
         }
-        engine.recordInstance(InstanceChange(instance: instance, action: .joined, admin: config.admin.description), now: 0)
+        carryOut(engine.recordInstance(InstanceChange(instance: instance, action: .joined, admin: config.admin.description), now: 0))
         for service in engine.state.services {
             for endpoint in service.endpoints {
                 shared?.view(EndpointRef(service: service.name, endpoint: endpoint.id), endpoint.state)
@@ -115,12 +121,6 @@ public final class LiveMesh: Playback {
         }
         consulProbes = ConsulProbes(group: group, resultsOn: resultsLoop) { inbox.postConsulCheck($0) }
         supervisor.onExit = { ref, status in inbox.postExit(ref, status: status) }
-        engine.onEvent = { [unowned self] event in
-            self.onEvent(event)
-            self.actuate(event)
-            self.share(event)
-        }
-        engine.onHostSet = { [unowned self] s, hosts in self.publish(service: s, hosts: hosts) }
 
         var checks: [HealthTarget] = []
         for (s, service) in config.services.enumerated() {
@@ -184,12 +184,13 @@ public final class LiveMesh: Playback {
             }
         }
         for target in checks { checker.add(target) }
-        engine.start(now: clock.now)
+        carryOut(engine.start(now: clock.now))
+        settle()
     }
 
     // MARK: Playback
 
-    public var mode: String { "LIVE" }
+    public var mode: SessionMode { .live }
     /// Mesh time the control thread has reached (wall time since start, as it steps).
     public private(set) var now: Double = 0
     public var state: MeshState {
@@ -203,23 +204,24 @@ public final class LiveMesh: Playback {
         let now = min(t, clock.now)
         self.now = now
         let (checks, outcomes, exits) = inbox.take()
+        defer { settle() }
         for check in checks {
-            engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now)
+            carryOut(engine.healthCheck(service: check.service, slot: check.slot, passed: check.passed, now: now))
             if let ref = engine.ref(service: check.service, slot: check.slot) {
                 checkMarks[ref, default: []].append(CheckMark(t: (now * 1e6).rounded() / 1e6, passed: check.passed,
                                                               latency: (check.latency * 1e6).rounded() / 1e6))
             }
         }
         for outcome in outcomes {
-            engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now)
+            carryOut(engine.requestFinished(service: outcome.service, slot: outcome.slot, success: outcome.success, now: now))
         }
         for (ref, status) in exits {
             logger.warning("\(ref): process exited with status \(status); restore starts it again", metadata: ["log": "\(supervisor.logFile(ref).path)"])
-            engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now)
+            carryOut(engine.recordFault(Fault(action: "exit", target: ref.description, detail: "process exited with status \(status)"), now: now))
         }
         applyConsulChecks(now: now)
         applyShared(now: now)
-        engine.tick(now: now)
+        carryOut(engine.tick(now: now))
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)
             lastSample = now
@@ -229,7 +231,8 @@ public final class LiveMesh: Playback {
     public func seek(to t: Double) -> String? { "live: time cannot be moved" }
 
     public func operate(_ command: OperatorCommand) -> OperatorError? {
-        .refusal { () throws(OperatorError) in try engine.operate(command, now: now) }
+        defer { settle() }
+        return .refusal { () throws(OperatorError) in carryOut(try engine.operate(command, now: now)) }
     }
 
     /// Graceful stop of every listener, as HAProxy's soft-stop: no new connections; requests in

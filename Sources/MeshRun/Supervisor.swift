@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import MeshCore
+import NIOConcurrencyHelpers
 
 /// Starts, kills (SIGKILL, for real) and restarts the processes of supervised endpoints
 /// (`command:` in mesh.yaml). Each runs in a process group of its own, so a kill reaches the
@@ -8,19 +9,27 @@ public import MeshCore
 /// never the terminal. They never outlive mesh-top: `stopAll` on the way out, SIGKILL to every
 /// group from the crash and hard-stop handlers, and PR_SET_PDEATHSIG if mesh-top is killed
 /// outright (see `ChildProcesses`).
-public final class Supervisor: @unchecked Sendable {
+public final class Supervisor: Sendable {
     /// Where each endpoint's output goes: `<logDirectory>/<service>.<endpoint>.log`.
     public let logDirectory: URL
-    /// An endpoint's process ended on its own (not by `kill`): (endpoint, exit status).
-    public var onExit: (@Sendable (EndpointRef, Int32) -> Void)?
     /// How long `stopAll` lets processes end on SIGTERM before SIGKILL.
     public static let stopGrace = 1.0
 
-    private let lock = NSLock()
-    private var commands: [EndpointRef: String] = [:]
-    private var running: [EndpointRef: pid_t] = [:]
+    private struct State {
+        var commands: [EndpointRef: String] = [:]
+        var running: [EndpointRef: pid_t] = [:]
+        var onExit: (@Sendable (EndpointRef, Int32) -> Void)?
+    }
+
+    private let state = NIOLockedValueBox(State())
     private let children = ChildProcesses()
     private let logger: Logger
+
+    /// An endpoint's process ended on its own (not by `kill`): (endpoint, exit status).
+    public var onExit: (@Sendable (EndpointRef, Int32) -> Void)? {
+        get { state.withLockedValue { $0.onExit } }
+        set { state.withLockedValue { $0.onExit = newValue } }
+    }
 
     public init(logDirectory: URL, logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.logDirectory = logDirectory
@@ -32,13 +41,13 @@ public final class Supervisor: @unchecked Sendable {
 
     /// Remembers how to start an endpoint and starts it.
     public func supervise(_ ref: EndpointRef, command: String) throws {
-        lock.withLock { commands[ref] = command }
+        state.withLockedValue { $0.commands[ref] = command }
         try start(ref)
     }
 
     public func isRunning(_ ref: EndpointRef) -> Bool { pid(ref) != nil }
 
-    public func pid(_ ref: EndpointRef) -> Int32? { lock.withLock { running[ref] } }
+    public func pid(_ ref: EndpointRef) -> Int32? { state.withLockedValue { $0.running[ref] } }
 
     public func logFile(_ ref: EndpointRef) -> URL {
         logDirectory.appendingPathComponent("\(ref.service).\(ref.endpoint).log")
@@ -46,14 +55,14 @@ public final class Supervisor: @unchecked Sendable {
 
     /// Starts the endpoint's process unless it runs already.
     public func start(_ ref: EndpointRef) throws {
-        guard let command = lock.withLock({ commands[ref] }), !isRunning(ref) else { return }
+        guard let command = state.withLockedValue({ $0.commands[ref] }), !isRunning(ref) else { return }
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let log = open(logFile(ref).path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         do {
             let pid = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
-                self.lock.withLock { self.running[ref] = pid }
+                self.state.withLockedValue { $0.running[ref] = pid }
             }
             logger.info("\(ref): started `\(command)` as process \(pid), output to \(logFile(ref).path)")
         } catch {
@@ -63,10 +72,10 @@ public final class Supervisor: @unchecked Sendable {
 
     /// Reports a process that ended unless `kill` ended it.
     private func exited(_ pid: pid_t, status: Int32) {
-        let ref = lock.withLock { () -> EndpointRef? in
-            guard let ref = running.first(where: { $0.value == pid })?.key else { return nil }
-            running[ref] = nil
-            return ref
+        let (ref, onExit) = state.withLockedValue { s -> (EndpointRef?, (@Sendable (EndpointRef, Int32) -> Void)?) in
+            guard let ref = s.running.first(where: { $0.value == pid })?.key else { return (nil, nil) }
+            s.running[ref] = nil
+            return (ref, s.onExit)
         }
         // Exit status, or 128 + signal as shells report it.
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
@@ -75,16 +84,16 @@ public final class Supervisor: @unchecked Sendable {
 
     /// SIGKILL to the endpoint's process group.
     public func kill(_ ref: EndpointRef) {
-        guard let pid = lock.withLock({ running.removeValue(forKey: ref) }) else { return }
+        guard let pid = state.withLockedValue({ $0.running.removeValue(forKey: ref) }) else { return }
         Foundation.kill(-pid, SIGKILL)
     }
 
     /// Stops every process (on exit): SIGTERM to each group, SIGKILL to what is left after
     /// `stopGrace`, as HAProxy's master does with its workers.
     public func stopAll() {
-        let pids = lock.withLock { () -> [pid_t] in
-            defer { running.removeAll() }
-            return Array(running.values)
+        let pids = state.withLockedValue { s -> [pid_t] in
+            defer { s.running.removeAll() }
+            return Array(s.running.values)
         }
         for pid in pids { Foundation.kill(-pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(Self.stopGrace)

@@ -4,8 +4,8 @@ public import MeshOutput
 
 /// Headless output: one JSON object per line on stdout for every event (a recording's line),
 /// and a summary of what happened for the end. Lines reach the pipe or file within
-/// `LineWriter.flushInterval` (SPEC: within 100 ms in real time); at `--speed max` they go out
-/// in batches.
+/// `LineWriter.flushInterval` (the README promises 50 ms in real time); at `--speed max` they
+/// go out in batches.
 public final class EventPrinter {
     private let encoder: JSONEncoder
     private let output: LineWriter

@@ -1,6 +1,6 @@
 public import MeshCore
 
-/// Replay mode: a recording's events through the reducer. History is read-only.
+/// Replay mode: a recording's events through `MeshState.apply`. History is read-only.
 public final class ReplayPlayback: Playback {
     public private(set) var cursor: ReplayCursor
     public let onEvent: (MeshEvent) -> Void
@@ -12,7 +12,7 @@ public final class ReplayPlayback: Playback {
         self.onEvent = onEvent
     }
 
-    public var mode: String { "REPLAY" }
+    public var mode: SessionMode { .replay }
     public var now: Double { cursor.state.time }
     public var state: MeshState { cursor.state }
     public var end: Double? { cursor.duration }

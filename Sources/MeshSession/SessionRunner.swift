@@ -1,43 +1,57 @@
-public import Foundation
+import Foundation
 public import MeshCore
+import NIOConcurrencyHelpers
 
-/// Drives a playback in mesh time under a pacer, on one thread, and publishes snapshots for the
-/// dashboard. The dashboard never waits for the engine (it reads the last snapshot) and the
-/// engine never waits for the dashboard (commands are queued).
-public final class SessionRunner: @unchecked Sendable {
-    public enum Command: Sendable {
-        /// `reply` (on the driving thread): nil once applied, or why it was refused.
-        case operate(OperatorCommand, reply: (@Sendable (OperatorError?) -> Void)? = nil)
-        /// A registry change from the Consul-compatible API; `reply` as for `operate`.
-        case registry(RegistryCommand, reply: (@Sendable (OperatorError?) -> Void)? = nil)
-        case togglePause
-        case speed(faster: Bool)
-        case seek(by: Double)
-        case stop
+/// Drives a playback in mesh time under a pacer, on one thread, and publishes snapshots through
+/// its `handle`, the one thing the dashboard, the admin API and the executable hold. The
+/// dashboard never waits for the engine (it reads the last snapshot) and the engine never waits
+/// for the dashboard (commands are queued).
+///
+/// Not `Sendable`: only the driving thread (the one in `run()`) touches the playback and the
+/// pacer; everything shared lives in the handle, behind its lock.
+public final class SessionRunner {
+    /// The session as other threads hold it: the latest snapshot, and a queue of commands.
+    public final class Handle: SessionHandle, Sendable {
+        struct Queued {
+            var command: SessionCommand
+            var reply: (@Sendable (OperatorError?) -> Void)?
+        }
 
-        /// An input of the session (what the mesh is told), as opposed to how it is played.
-        var isInput: Bool {
-            switch self {
-            case .operate, .registry: true
-            case .togglePause, .speed, .seek, .stop: false
+        struct Shared {
+            var commands: [Queued] = []
+            var isOver = false
+            var latest: SessionSnapshot
+        }
+
+        let shared: NIOLockedValueBox<Shared>
+        let stopped = DispatchSemaphore(value: 0)
+
+        init(_ snapshot: SessionSnapshot) { shared = NIOLockedValueBox(Shared(latest: snapshot)) }
+
+        public func snapshot() -> SessionSnapshot { shared.withLockedValue { $0.latest } }
+
+        /// Queues a command; once the session is over, an input is refused at once.
+        public func submit(_ command: SessionCommand, reply: (@Sendable (OperatorError?) -> Void)?) {
+            let accepted = shared.withLockedValue { s -> Bool in
+                guard !s.isOver else { return false }
+                s.commands.append(Queued(command: command, reply: reply))
+                return true
             }
+            if !accepted { Self.refuse(Queued(command: command, reply: reply)) }
+        }
+
+        /// Blocks until `run()` has returned (after `.stop`, or at the end).
+        public func waitUntilStopped() {
+            stopped.wait()
+            stopped.signal()
+        }
+
+        static func refuse(_ queued: Queued) {
+            if queued.command.isInput { queued.reply?(.readOnly("the session has ended")) }
         }
     }
 
-    public struct Snapshot: Sendable {
-        public var state: MeshState
-        public var mode: String
-        /// nil: max.
-        public var speed: Double?
-        public var paused: Bool
-        public var finished: Bool
-        /// The answer to the last command, for the footer.
-        public var message: String?
-        /// Counts messages, so that the same refusal twice shows twice.
-        public var messageID = 0
-    }
-
-    // Touched only by the driving thread.
+    public let handle: Handle
     private let playback: any Playback
     private var pacer: Pacer
     private let end: Double?
@@ -54,13 +68,6 @@ public final class SessionRunner: @unchecked Sendable {
     public var onPublish: (@Sendable (UInt64) -> Void)?
     private var publishedSeq: UInt64?
 
-    // Shared with the dashboard, under the lock.
-    private let lock = NSLock()
-    private let stopped = DispatchSemaphore(value: 0)
-    private var commands: [Command] = []
-    private var isOver = false
-    private var latest: Snapshot
-
     /// `duration` ends the session earlier than the playback's own end (never later: a replay
     /// ends with its recording); `stopAtEnd` for headless runs.
     public init(playback: any Playback, speed: Double?, duration: Double? = nil, stopAtEnd: Bool) {
@@ -68,62 +75,73 @@ public final class SessionRunner: @unchecked Sendable {
         end = [duration, playback.end].compactMap { $0 }.min()
         self.stopAtEnd = stopAtEnd
         pacer = Pacer(speed: speed, mesh: playback.now, wall: SessionRunner.wallClock())
-        latest = Snapshot(state: playback.state, mode: playback.mode, speed: speed, paused: false, finished: false, message: nil)
+        handle = Handle(SessionSnapshot(state: playback.state, mode: playback.mode, speed: speed, end: end))
     }
 
-    /// Queues a command; once the session is over, an operator command is refused at once.
-    public func submit(_ command: Command) {
-        let accepted = lock.withLock { () -> Bool in
-            guard !isOver else { return false }
-            commands.append(command)
-            return true
-        }
-        if !accepted { Self.refuse(command) }
+    /// The handle's, for the code that made the runner.
+    public func submit(_ command: SessionCommand, reply: (@Sendable (OperatorError?) -> Void)? = nil) {
+        handle.submit(command, reply: reply)
     }
 
-    public func snapshot() -> Snapshot { lock.withLock { latest } }
+    public func snapshot() -> SessionSnapshot { handle.snapshot() }
 
-    /// Blocks until `run()` has returned (after `.stop`, or at the end).
-    public func waitUntilStopped() {
-        stopped.wait()
-        stopped.signal()
+    public func waitUntilStopped() { handle.waitUntilStopped() }
+
+    /// Runs on a thread of its own, which owns the runner from then on (8 MiB of stack, as
+    /// deep scenarios need); the caller keeps to the handle (and `submit`, `snapshot`).
+    @discardableResult
+    public func start(name: String = "mesh-top session") -> Handle {
+        // Handed over whole: after this, only the new thread drives the playback and the pacer.
+        nonisolated(unsafe) let runner = self
+        let thread = Thread { runner.run() }
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+        return handle
     }
 
-    /// Runs until the end (when `stopAtEnd`) or until `.stop`.
+    /// Runs until the end (when `stopAtEnd`) or until `.stop`, on the calling thread.
     public func run() {
         defer {
             // Nobody waits forever for an answer: what is still queued is refused.
-            let left = lock.withLock { () -> [Command] in
-                isOver = true
-                defer { commands.removeAll() }
-                return commands
+            let left = handle.shared.withLockedValue { s -> [Handle.Queued] in
+                s.isOver = true
+                defer { s.commands.removeAll() }
+                return s.commands
             }
-            left.forEach(Self.refuse)
-            stopped.signal()
+            left.forEach(Handle.refuse)
+            handle.stopped.signal()
         }
         var lastPublish = -1.0
         while true {
             var message: String?
-            let pending = lock.withLock { () -> [Command] in defer { commands.removeAll() }; return commands }
+            let pending = handle.shared.withLockedValue { s -> [Handle.Queued] in
+                defer { s.commands.removeAll() }
+                return s.commands
+            }
             var replies: [() -> Void] = []
             // An input during a seek waits until the playback is there: it happens at the mesh
             // time the operator sees, not somewhere on the way.
-            var waiting: [Command] = []
-            for (i, command) in pending.enumerated() {
-                if case .stop = command {
+            var waiting: [Handle.Queued] = []
+            for (i, queued) in pending.enumerated() {
+                if case .stop = queued.command {
                     publish(message: message, answered: true)
                     replies.forEach { $0() }
                     // Left for the refusal on the way out.
-                    lock.withLock { commands.insert(contentsOf: waiting + pending[(i + 1)...], at: 0) }
+                    let left = waiting + pending[(i + 1)...]
+                    handle.shared.withLockedValue { $0.commands.insert(contentsOf: left, at: 0) }
                     return
                 }
-                if seekTarget != nil, command.isInput {
-                    waiting.append(command)
+                if seekTarget != nil, queued.command.isInput {
+                    waiting.append(queued)
                     continue
                 }
-                message = apply(command, replies: &replies) ?? message
+                message = apply(queued, replies: &replies) ?? message
             }
-            if !waiting.isEmpty { lock.withLock { commands.insert(contentsOf: waiting, at: 0) } }
+            if !waiting.isEmpty {
+                let held = waiting
+                handle.shared.withLockedValue { $0.commands.insert(contentsOf: held, at: 0) }
+            }
             // Answered only once what they did is in the published snapshot: a read that
             // follows an answer sees it.
             var answered = pending.count > waiting.count
@@ -152,17 +170,17 @@ public final class SessionRunner: @unchecked Sendable {
     }
 
     /// Applies a command; its answer goes into `replies`, to be given once published.
-    private func apply(_ command: Command, replies: inout [() -> Void]) -> String? {
+    private func apply(_ queued: Handle.Queued, replies: inout [() -> Void]) -> String? {
         let wall = SessionRunner.wallClock()
-        switch command {
-        case .operate(let c, let reply):
+        switch queued.command {
+        case .operate(let c):
             let refusal = playback.operate(c)
-            if let reply { replies.append { reply(refusal) } }
+            if let reply = queued.reply { replies.append { reply(refusal) } }
             // Who was refused: the dashboard also shows what the admin API was told.
-            return refusal.map { c.by == "keyboard" ? $0.description : "\(c.by): \($0.description)" }
-        case .registry(let c, let reply):
+            return refusal.map { c.by == OperatorCommand.keyboard ? $0.description : "\(c.by): \($0.description)" }
+        case .registry(let c):
             let refusal = playback.registry(c)
-            if let reply { replies.append { reply(refusal) } }
+            if let reply = queued.reply { replies.append { reply(refusal) } }
             // Registrations come from programs, not the operator: no footer message.
             return nil
         case .togglePause:
@@ -202,26 +220,20 @@ public final class SessionRunner: @unchecked Sendable {
     /// `answered`: commands were handled, so their message (or none) replaces the last one.
     private func publish(message: String?, answered: Bool, finished: Bool = false) {
         let state = playback.state
-        lock.withLock {
-            latest.state = state
-            latest.speed = pacer.speed
-            latest.paused = pacer.paused
-            latest.finished = finished
+        let (speed, paused) = (pacer.speed, pacer.paused)
+        handle.shared.withLockedValue { s in
+            s.latest.state = state
+            s.latest.speed = speed
+            s.latest.paused = paused
+            s.latest.finished = finished
             if answered {
-                latest.message = message
-                if message != nil { latest.messageID += 1 }
+                s.latest.message = message
+                if message != nil { s.latest.messageID += 1 }
             }
         }
         if state.seq != publishedSeq {
             publishedSeq = state.seq
             onPublish?(state.seq)
-        }
-    }
-
-    private static func refuse(_ command: Command) {
-        switch command {
-        case .operate(_, let reply), .registry(_, let reply): reply?(.readOnly("the session has ended"))
-        default: break
         }
     }
 

@@ -1,5 +1,5 @@
 public import MeshConfig
-public import MeshCore
+import MeshCore
 
 /// A simulated endpoint: how it answers, what the timeline has done to it, and what it served
 /// in the current sample window.
@@ -15,6 +15,8 @@ public struct SimEndpoint: Sendable {
     public var partitioned = false
     public var addedLatency: Double = 0
     public var addedErrorRate: Double = 0
+    /// Deregistered: no longer checked (its slot is never reused).
+    var detached = false
 
     /// When its queue of work empties, if no more arrives (a single-server queue at `capacity`).
     var busyUntil: Double = 0
@@ -54,13 +56,11 @@ public struct SimEndpoint: Sendable {
 
     /// The window's load, then a fresh window.
     mutating func takeLoad(window: Double) -> EndpointLoad {
-        let load = EndpointLoad(rps: Double(requests) / window, active: inFlight,
-                                p50: histogram.quantile(0.5), p99: histogram.quantile(0.99),
-                                errors: Double(errors) / window,
-                                latency: histogram.total == 0 ? nil : LatencyWindow(histogram),
-                                checks: checks.isEmpty ? nil : checks,
-                                // Simulated answers: 200, or 503 for a failure.
-                                codes: requests == 0 ? nil : StatusClasses([0, UInt64(requests - errors), 0, 0, UInt64(errors)]))
+        var load = EndpointLoad(window: window, requests: Double(requests), errors: Double(errors), active: inFlight,
+                                latencies: histogram)
+        load.checks = checks.isEmpty ? nil : checks
+        // Simulated answers: 200, or 503 for a failure.
+        load.codes = requests == 0 ? nil : StatusClasses([0, UInt64(requests - errors), 0, 0, UInt64(errors)])
         requests = 0; errors = 0; histogram.reset(); checks.removeAll(keepingCapacity: true)
         return load
     }

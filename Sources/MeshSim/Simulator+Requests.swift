@@ -34,7 +34,7 @@ extension Simulator {
             endpoints[s][i].requests += 1
             endpoints[s][i].errors += 1
             endpoints[s][i].histogram.record(failedAfter)
-            engine.requestFinished(service: s, slot: slot, success: false, now: now)
+            carryOut(engine.requestFinished(service: s, slot: slot, success: false, now: now))
             if retriesLeft > 0 && mayRetry(s) {
                 route(service: s, retriesLeft: retriesLeft - 1, avoiding: slot)
             } else {
@@ -77,7 +77,7 @@ extension Simulator {
         if !success { endpoints[s][i].errors += 1 }
         endpoints[s][i].histogram.record(latency)
         balancers[s].requestFinished(slot: slot, latency: latency, now: now)
-        engine.requestFinished(service: s, slot: slot, success: success, now: now)
+        carryOut(engine.requestFinished(service: s, slot: slot, success: success, now: now))
         // Simulated requests are idempotent GETs: a failed answer is retried elsewhere.
         if !success && event.retriesLeft > 0 && mayRetry(s) {
             route(service: s, retriesLeft: event.retriesLeft - 1, avoiding: slot)
@@ -95,10 +95,10 @@ extension Simulator {
     }
 
     func check(service s: Int, slot: Int32) {
-        // Deregistered endpoints are no longer checked.
-        guard engine.ref(service: s, slot: slot) != nil else { return }
-        let health = policies[s].health
         let i = Int(slot)
+        // Deregistered endpoints are no longer checked.
+        guard !endpoints[s][i].detached else { return }
+        let health = policies[s].health
         var passed = endpoints[s][i].isUp
         // A crashed process refuses at once; a partitioned one never answers.
         var took = endpoints[s][i].crashed ? Self.refusedAfter : health.timeout
@@ -109,7 +109,7 @@ extension Simulator {
             took = min(answer, health.timeout)
         }
         endpoints[s][i].checks.append(CheckMark(t: (now * 1e6).rounded() / 1e6, passed: passed, latency: (took * 1e6).rounded() / 1e6))
-        engine.healthCheck(service: s, slot: slot, passed: passed, now: now)
+        carryOut(engine.healthCheck(service: s, slot: slot, passed: passed, now: now))
         queue.schedule(SimEvent(time: now + health.interval, order: 0, kind: .healthCheck,
                                 service: Int32(s), slot: slot, success: true, value: 0))
     }
@@ -146,6 +146,6 @@ extension Simulator {
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }
-        engine.recordSample(entries, services: serviceSamples(window: window), now: now)
+        carryOut(engine.recordSample(entries, services: serviceSamples(window: window), now: now))
     }
 }

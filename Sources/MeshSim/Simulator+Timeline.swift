@@ -6,7 +6,7 @@ extension Simulator {
     func perform(_ step: TimelineStep) {
         let targets = endpoints(of: step.target)
         // Recorded first, so the events pane shows the cause before its effects.
-        engine.recordFault(step.fault, now: now)
+        carryOut(engine.recordFault(step.fault, now: now))
         switch step.action {
         case .crash:
             for (s, slot) in targets { crash(service: s, slot: slot) }
@@ -38,7 +38,7 @@ extension Simulator {
             try? register(config, in: name)
         case .deregister:
             for (s, slot) in targets {
-                if let ref = engine.ref(service: s, slot: slot) { try? engine.deregister(ref, now: now) }
+                if let ref = engine.ref(service: s, slot: slot), let output = try? engine.deregister(ref, now: now) { carryOut(output) }
             }
         }
     }

@@ -5,11 +5,17 @@ import Foundation
 /// A simulated mesh on a virtual clock: traffic generators send requests that the real balancer
 /// routes to simulated endpoints; their outcomes feed the real outlier detector, and active
 /// checks feed the real health tracker, all through the engine. Deterministic for a seed.
+///
+/// The simulated world is its own (endpoints' latencies, the timeline's faults); every decision
+/// about the mesh is the engine's, whose effects it carries out as the live mesh does on real
+/// sockets (`Simulator+Actuator`).
 public final class Simulator {
     public let scenario: Scenario
     /// Cadence of `sample` events.
     public let sampleInterval: Double
     public let engine: MeshEngine
+    /// Every event the engine emits, as it happens (recorder, headless printer).
+    public var onEvent: (MeshEvent) -> Void = { _ in }
     public private(set) var now: Double = 0
     /// Requests routed so far (retries count again), for the benchmark.
     public internal(set) var requestsSimulated = 0
@@ -29,6 +35,9 @@ public final class Simulator {
     var window: [ServiceSample]
     /// Index into `scenario.traffic` -> service index.
     let trafficService: [Int]
+    /// How the endpoint a registration under way adds answers (its scenario config), for the
+    /// engine's `attach`; a registration through the API answers with the defaults.
+    var joining: [EndpointRef: SimulatedEndpointConfig] = [:]
     static let tickInterval = 0.1
 
     public init(scenario: Scenario, sampleInterval: Double = 1) {
@@ -47,7 +56,6 @@ public final class Simulator {
         retriesInFlight = inFlight
         window = scenario.services.map { ServiceSample(service: $0.name, rps: 0, retries: 0, errors: 0) }
         trafficService = scenario.traffic.map { t in scenario.services.firstIndex { $0.name == t.service } ?? -1 }
-        engine.onHostSet = { [unowned self] s, hosts in self.balancers[s].update(hosts) }
     }
 
     /// The starting mesh as the dashboard and a recording's header show it.
@@ -58,7 +66,7 @@ public final class Simulator {
 
     /// Publishes the first plans and schedules everything due; call once the listeners are set.
     public func start() {
-        engine.start(now: 0)
+        carryOut(engine.start(now: 0))
         for s in endpoints.indices {
             for slot in endpoints[s].indices { scheduleFirstCheck(service: s, slot: Int32(slot)) }
         }
@@ -87,20 +95,14 @@ public final class Simulator {
         return handled
     }
 
-    /// An operator command in demo mode: the engine's effect, plus the simulated process dying
-    /// on kill and starting again on restore.
+    /// An operator command in demo mode, as the engine decides it (a kill stops the simulated
+    /// process, a restore starts it again).
     public func operate(_ command: OperatorCommand) throws(OperatorError) {
-        let before = engine.state.endpoint(command.target)?.state
-        try engine.operate(command, now: now)
-        guard let (s, slot) = engine.locate(command.target) else { return }
-        switch command.action {
-        case .kill: crash(service: s, slot: slot)
-        case .restore where before == .killed: endpoints[s][Int(slot)].crashed = false
-        default: break
-        }
+        carryOut(try engine.operate(command, now: now))
     }
 
-    /// The endpoint's process dies: it refuses new connections and its open ones are reset.
+    /// The endpoint's process dies (the timeline's `crash`): it refuses new connections and its
+    /// open ones are reset.
     func crash(service s: Int, slot: Int32) {
         endpoints[s][Int(slot)].crashed = true
         queue.resetCompletions(service: Int32(s), slot: slot, at: now)
@@ -122,7 +124,7 @@ public final class Simulator {
         case .timeline:
             perform(scenario.timeline[Int(event.value)])
         case .tick:
-            engine.tick(now: now)
+            carryOut(engine.tick(now: now))
             queue.schedule(SimEvent(time: now + Self.tickInterval, order: 0, kind: .tick, service: 0, slot: 0, success: true, value: 0))
         case .sample:
             sample()

@@ -21,13 +21,15 @@ struct MemoryBenchmark: ParsableCommand {
                                                       zone: $0 % 2 == 0 ? "a" : "b") })])
         let engine = MeshEngine(mesh: mesh, policies: ["big": ServicePolicy(balancer: kind, zones: ["a", "b"])])
         var picker = Balancer(kind: kind, seed: 1)
-        engine.onHostSet = { _, hosts in picker.update(hosts) }
-        engine.start(now: 0)
-        for slot in engine.slots(ofService: 0) { engine.healthCheck(service: 0, slot: slot, passed: true, now: 1) }
+        func publish(_ output: MeshEngine.Output) {
+            for case .publish(_, let hosts) in output.effects { picker.update(hosts) }
+        }
+        publish(engine.start(now: 0))
+        for slot in engine.slots(ofService: 0) { publish(engine.healthCheck(service: 0, slot: slot, passed: true, now: 1)) }
         // A minute of samples, so every sparkline is full.
         let refs = engine.state.services[0].endpoints.map { EndpointRef(service: "big", endpoint: $0.id) }
         for t in 0..<Endpoint.historyLength {
-            engine.recordSample(refs.map { LoadSample.Entry(endpoint: $0, load: EndpointLoad(rps: 10, active: 1, p50: 0.01, p99: 0.05)) },
+            _ = engine.recordSample(refs.map { LoadSample.Entry(endpoint: $0, load: EndpointLoad(rps: 10, active: 1, p50: 0.01, p99: 0.05)) },
                                 now: Double(2 + t))
         }
         let used = mesh_heap_bytes() - before

@@ -5,7 +5,7 @@ import MeshCore
 import MeshSession
 import MeshSim
 
-/// `mesh-bench replay`: events per second through the reducer, recording parse speed, and the
+/// `mesh-bench replay`: events per second through `MeshState.apply`, recording parse speed, and the
 /// time to seek to the end of a one-hour recording.
 struct ReplayBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,7 +40,7 @@ struct ReplayBenchmark: ParsableCommand {
         }
         let n = Double(recording.events.count)
         print("one-hour recording: \(recording.events.count) events, \(data.count / 1024) KiB, recorded in \(Measure.format(recordTime, 2)) s")
-        print("  replay through the reducer: \(Measure.format(n / Measure.median(apply) / 1e6, 2)) M events/s   (target ≥ 1.00)")
+        print("  replay through MeshState.apply: \(Measure.format(n / Measure.median(apply) / 1e6, 2)) M events/s   (target ≥ 1.00)")
         print("  parse JSON lines:           \(Measure.format(n / Measure.median(parse) / 1e6, 2)) M events/s, \(Measure.format(Double(data.count) / Measure.median(parse) / 1e6)) MB/s")
         print("  seek to the end:            \(Measure.format(Measure.median(seekEnd) * 1000, 2)) ms   (target ≤ 50 ms)")
         print("  seek back to the middle:    \(Measure.format(Measure.median(seekBack) * 1000, 2)) ms")

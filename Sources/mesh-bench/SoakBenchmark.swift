@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshCore
+import NIOConcurrencyHelpers
 
 /// `mesh-bench soak`: `mesh-top run` (the real binary) in front of one good and four faulty
 /// origins under sustained load, with its resident memory read before, during and after each
@@ -139,10 +140,9 @@ struct SoakBenchmark: ParsableCommand {
 }
 
 /// The largest RSS a sampler thread has seen.
-final class Peak: @unchecked Sendable {
-    private let lock = NSLock()
-    private var largest: Int
-    init(_ start: Int) { largest = start }
-    func see(_ value: Int) { lock.withLock { largest = max(largest, value) } }
-    var value: Int { lock.withLock { largest } }
+final class Peak: Sendable {
+    private let largest: NIOLockedValueBox<Int>
+    init(_ start: Int) { largest = NIOLockedValueBox(start) }
+    func see(_ value: Int) { largest.withLockedValue { $0 = max($0, value) } }
+    var value: Int { largest.withLockedValue { $0 } }
 }

@@ -1,20 +1,20 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The clients of `mesh-bench soak`: blocking sockets on threads of their own, each sending
 /// requests to the soak's services by their weights, reading each answer to its end or to the
 /// close, counting how they ended.
-final class SoakLoad: @unchecked Sendable {
+final class SoakLoad: Sendable {
     enum Ending: String, CaseIterable { case ok = "200", badGateway = "502", timeout = "504", other, cut }
 
     private let ports: [SoakOrigin: Int]
-    private let lock = NSLock()
-    private var endings: [Ending: Int] = [:]
+    private let endings = NIOLockedValueBox<[Ending: Int]>([:])
 
     init(ports: [SoakOrigin: Int]) { self.ports = ports }
 
     /// Runs `clients` threads for `seconds`; returns how the requests ended.
     func run(clients: Int, seconds: Double) -> [Ending: Int] {
-        lock.withLock { endings = [:] }
+        endings.withLockedValue { $0 = [:] }
         let deadline = Date().addingTimeInterval(seconds)
         let done = DispatchGroup()
         for index in 0..<clients {
@@ -25,7 +25,7 @@ final class SoakLoad: @unchecked Sendable {
             }.start()
         }
         done.wait()
-        return lock.withLock { endings }
+        return endings.withLockedValue { $0 }
     }
 
     private func client(_ index: Int, until deadline: Date) {
@@ -44,7 +44,7 @@ final class SoakLoad: @unchecked Sendable {
                 ? "POST /soak/\(n) HTTP/1.1\r\nHost: soak\r\nContent-Length: 512\r\n\r\n" + String(repeating: "p", count: 512)
                 : "GET /soak/\(n) HTTP/1.1\r\nHost: soak\r\n\r\n"
             let (ending, reusable) = socket.exchange(request)
-            lock.withLock { endings[ending, default: 0] += 1 }
+            endings.withLockedValue { $0[ending, default: 0] += 1 }
             kept = kind == .good && reusable ? socket : (kind == .good ? nil : kept)
         }
     }
@@ -67,14 +67,10 @@ final class SoakSocket {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else { close(fd); return nil }
+        let rc = Loopback.connect(fd, port: port)
+        // No close here: a class whose init fails once every property is set still runs its
+        // deinit, which closes `fd` (closing twice could close a descriptor reused meanwhile).
+        guard rc == 0 else { return nil }
     }
 
     deinit { close(fd) }

@@ -1,5 +1,6 @@
 import Foundation
 import MeshConfig
+import MeshCore
 
 /// Where the admin API listens and the token its mutating routes need.
 struct AdminSettings {

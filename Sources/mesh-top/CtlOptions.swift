@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeshAdmin
 import MeshConfig
+import MeshCore
 
 /// `--admin ADDR --token T` (or `--config mesh.yaml`), shared by every `ctl` command, and the
 /// requests they send.

@@ -20,8 +20,8 @@ struct CtlWeightCommand: ParsableCommand {
         }
     }
 
-    /// One whole number in `Endpoint.weightRange`, or one line saying what is wrong (the API's
-    /// own words for a range error).
+    /// One whole number in `Endpoint.weightRange`, or one line saying what is wrong (the
+    /// engine's own words for a range error, as the API would answer).
     static func parse(_ words: [String]) throws(CommandError) -> Int {
         let range = Endpoint.weightRange
         guard let text = words.first else {
@@ -32,7 +32,7 @@ struct CtlWeightCommand: ParsableCommand {
         }
         guard words.count == 1 else { throw CommandError("weight: expected one number, got '\(words.joined(separator: " "))'") }
         guard let n = Int(text) else { throw CommandError("weight: '\(text)' is not a whole number") }
-        guard range.contains(n) else { throw CommandError("weight must be \(range.lowerBound)...\(range.upperBound), got \(n)") }
+        guard range.contains(n) else { throw CommandError(OperatorError.badWeight(n).description) }
         return n
     }
 }

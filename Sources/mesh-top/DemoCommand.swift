@@ -42,7 +42,7 @@ struct DemoCommand: ParsableCommand {
                                             mesh: Simulator.mesh(of: scenario), logger: logger)
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
-                mode: .demo, source: scenario.name, speed: speed, duration: scenario.duration,
+                speed: speed, duration: scenario.duration,
                 refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
                 logger: logger))
         }

@@ -2,7 +2,7 @@ public import ArgumentParser
 import Foundation
 public import Logging
 import MeshOutput
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// `--log FILE --log-level L`: where mesh-top's own log goes (what went wrong while the
 /// dashboard owned the terminal: webhooks, supervised processes, etcd, listeners).
@@ -50,19 +50,19 @@ struct LogStream: TextOutputStream, Sendable {
 /// quietly (the dashboard owns the terminal); `--log FILE` fails at start with one line.
 final class LazyLog: Sendable {
     private let path: String
-    private let writer = Mutex<Result<LineWriter, LineWriterError>?>(nil)
+    private let writer = NIOLockedValueBox<Result<LineWriter, LineWriterError>?>(nil)
 
     init(path: String, eager: Bool) throws {
         self.path = path
         if eager {
             let opened = Result { () throws(LineWriterError) in try Self.open(path) }
-            writer.withLock { $0 = opened }
+            writer.withLockedValue { $0 = opened }
             if case .failure(let error) = opened { throw CommandError("--log \(error)") }
         }
     }
 
     func write(_ line: String) {
-        let writer = writer.withLock { w -> LineWriter? in
+        let writer = writer.withLockedValue { w -> LineWriter? in
             if w == nil { w = Result { () throws(LineWriterError) in try Self.open(path) } }
             return try? w?.get()
         }

@@ -3,7 +3,7 @@ import MeshCore
 import MeshSession
 import MeshTUI
 
-/// `mesh-top replay RECORDING.jsonl`: play a recording back through the same reducer.
+/// `mesh-top replay RECORDING.jsonl`: play a recording back through `MeshState.apply`.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -30,7 +30,7 @@ struct ReplayCommand: ParsableCommand {
             let sinks = EventSinks(headless: session.headless, journal: admin != nil, logger: logger)
             let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
-                mode: .replay, source: loaded.header.mesh.name, speed: speed,
+                speed: speed,
                 duration: [options.duration, playback.end].compactMap { $0 }.min(), refresh: options.refresh, mono: options.mono,
                 ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
                 logger: logger))

@@ -70,7 +70,7 @@ struct RunCommand: ParsableCommand {
             defer { live.shutdown() }
             let outcome = Result {
                 try SessionLauncher.run(live, sinks: sinks, settings: .init(
-                    mode: .live, source: name, speed: 1, duration: options.duration,
+                    speed: 1, duration: options.duration,
                     refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless,
                     mouse: !session.noMouse, admin: admin, logger: logger))
             }

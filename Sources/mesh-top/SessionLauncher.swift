@@ -9,10 +9,9 @@ import MeshTUI
 
 /// Runs a playback either headless (events on stdout, summary on stderr) or behind the dashboard.
 /// Events reach the printer and the recorder through `EventSinks`, set up before the playback.
+/// The runner's handle is what the dashboard, the admin API and the signals hold.
 enum SessionLauncher {
     struct Settings {
-        var mode: SessionStatus.Mode
-        var source: String
         var speed: Double?
         var duration: Double?
         var refresh: Double
@@ -32,15 +31,16 @@ enum SessionLauncher {
         }
         let runner = SessionRunner(playback: playback, speed: settings.speed, duration: settings.duration,
                                    stopAtEnd: settings.headless)
-        sinks.onFailure = { runner.submit(.stop) }
+        let session = runner.handle
+        sinks.onFailure = { session.submit(.stop) }
         // Taken before the admin API answers, so that a session seen running takes its signals
         // (the dashboard arms its own with the terminal).
-        let signals = settings.headless ? SignalWatch { runner.submit(.stop) } : nil
+        let signals = settings.headless ? SignalWatch { session.submit(.stop) } : nil
         defer { signals?.cancel() }
         let server = try settings.admin.map { admin throws(CommandError) in
             let journal = sinks.journal ?? EventJournal()
             runner.onPublish = { journal.published(seq: $0) }
-            let api = AdminAPI(control: SessionControl(runner: runner), journal: journal, token: admin.token,
+            let api = AdminAPI(session: session, journal: journal, token: admin.token,
                                address: admin.address.description)
             do {
                 return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, logger: settings.logger)
@@ -61,15 +61,12 @@ enum SessionLauncher {
                 Stderr.line(summary.table(for: runner.snapshot().state))
             }
         } else {
-            let engineThread = Thread { runner.run() }
-            engineThread.stackSize = 8 << 20
-            engineThread.start()
-            let source = SessionSource(runner: runner, settings: settings)
-            let outcome = Result { try Dashboard.run(source: source, refresh: settings.refresh,
+            runner.start()
+            let outcome = Result { try Dashboard.run(session: session, refresh: settings.refresh,
                                                      theme: settings.mono ? .mono : .default, ascii: settings.ascii,
                                                      mouse: settings.mouse) }
-            runner.submit(.stop)
-            runner.waitUntilStopped()
+            session.submit(.stop)
+            session.waitUntilStopped()
             // A first SIGINT, SIGTERM or SIGHUP is a stop asked for, as in a headless run: the
             // terminal is restored and the exit status is 0 (a second signal stops at once, 128 + n).
             _ = try outcome.get()

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func healthzAndMesh() throws {
-        let api = AdminAPI(control: FakeControl(), journal: EventJournal(), token: nil)
+        let api = AdminAPI(session: FakeSession(), journal: EventJournal(), token: nil)
         #expect(try ask(api, .GET, "/healthz").status == .ok)
         let mesh = try ask(api, .GET, "/v1/mesh")
         #expect(mesh.status == .ok && mesh.contentType == "application/json")
@@ -35,8 +35,8 @@ import Testing
     }
 
     @Test func operatorActionsAnswerWithTheEngineVerdict() throws {
-        let control = FakeControl()
-        let api = AdminAPI(control: control, journal: EventJournal(), token: nil)
+        let control = FakeSession()
+        let api = AdminAPI(session: control, journal: EventJournal(), token: nil)
         let drained = try ask(api, .POST, "/v1/endpoints/web/web-1/drain")
         #expect(drained.status == .ok)
         #expect(control.commands.last == OperatorCommand(action: .drain, target: EndpointRef(service: "web", endpoint: "web-1"), by: "api"))
@@ -54,8 +54,8 @@ import Testing
     }
 
     @Test func weightBodiesAreCheckedFieldByField() throws {
-        let control = FakeControl()
-        let api = AdminAPI(control: control, journal: EventJournal(), token: nil)
+        let control = FakeSession()
+        let api = AdminAPI(session: control, journal: EventJournal(), token: nil)
         let ok = try ask(api, .PUT, "/v1/endpoints/web/web-1/weight", body: #"{"weight": 250}"#)
         #expect(ok.status == .ok)
         #expect(control.commands.last?.weight == 250)
@@ -82,8 +82,8 @@ import Testing
     }
 
     @Test func aTokenGuardsMutatingRoutesOnly() throws {
-        let control = FakeControl()
-        let api = AdminAPI(control: control, journal: EventJournal(), token: "s3cret")
+        let control = FakeSession()
+        let api = AdminAPI(session: control, journal: EventJournal(), token: "s3cret")
         #expect(try ask(api, .GET, "/v1/mesh").status == .ok)
         #expect(try ask(api, .POST, "/v1/endpoints/web/web-1/kill").status == .unauthorized)
         #expect(try ask(api, .POST, "/v1/endpoints/web/web-1/kill", token: "guess").status == .forbidden)
@@ -98,7 +98,7 @@ import Testing
 
     @Test func eventsAfterASequenceNumber() throws {
         let journal = EventJournal()
-        let api = AdminAPI(control: FakeControl(), journal: journal, token: nil)
+        let api = AdminAPI(session: FakeSession(), journal: journal, token: nil)
         for seq in 1...5 { journal.append(Self.change(seq: UInt64(seq))) }
         let answer = try ask(api, .GET, "/v1/events?since=3")
         let events = try JSONDecoder().decode([MeshEvent].self, from: Data(answer.body))
@@ -111,7 +111,7 @@ import Testing
 
     @Test func aLongPollWakesOnTheNextEventAndTimesOutEmpty() throws {
         let journal = EventJournal()
-        let api = AdminAPI(control: FakeControl(), journal: journal, token: nil)
+        let api = AdminAPI(session: FakeSession(), journal: journal, token: nil)
         journal.append(Self.change(seq: 1))
         let waiting = api.respond(to: AdminRequest(method: .GET, uri: "/v1/events?since=1&wait=60s"), on: group.next())
         Thread.sleep(forTimeInterval: 0.1)
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func unknownRoutesAndMethods() throws {
-        let api = AdminAPI(control: FakeControl(), journal: EventJournal(), token: nil)
+        let api = AdminAPI(session: FakeSession(), journal: EventJournal(), token: nil)
         let missing = try ask(api, .GET, "/v2/everything")
         #expect(missing.status == .notFound)
         #expect(try errorText(missing) == "no route GET /v2/everything")

@@ -14,7 +14,7 @@ import Testing
     /// `idle` for a server that must also answer: long enough that a loaded machine reads the
     /// request (sent at once) before it runs out.
     func start(_ journal: EventJournal = EventJournal(), idle: Double = Self.idle) throws -> (AdminServer, Int) {
-        let server = try AdminServer.start(AdminAPI(control: FakeControl(), journal: journal, token: nil),
+        let server = try AdminServer.start(AdminAPI(session: FakeSession(), journal: journal, token: nil),
                                            host: "127.0.0.1", port: 0, idleTimeout: idle)
         return (server, try #require(server.localAddress?.port))
     }

@@ -8,7 +8,7 @@ import Testing
 /// The admin API on a real socket: keep-alive, pipelining, long polls, limits, start-up errors.
 @Suite struct AdminServerTests {
     func start(_ journal: EventJournal = EventJournal(), token: String? = nil) throws -> (AdminServer, Int) {
-        let server = try AdminServer.start(AdminAPI(control: FakeControl(), journal: journal, token: token), host: "127.0.0.1", port: 0)
+        let server = try AdminServer.start(AdminAPI(session: FakeSession(), journal: journal, token: token), host: "127.0.0.1", port: 0)
         return (server, try #require(server.localAddress?.port))
     }
 
@@ -66,7 +66,7 @@ import Testing
         let (server, port) = try start()
         defer { server.stop() }
         #expect {
-            _ = try AdminServer.start(AdminAPI(control: FakeControl(), journal: EventJournal(), token: nil), host: "127.0.0.1", port: port)
+            _ = try AdminServer.start(AdminAPI(session: FakeSession(), journal: EventJournal(), token: nil), host: "127.0.0.1", port: port)
         } throws: { error in
             (error as? AdminServerError)?.description == "admin API: cannot listen on 127.0.0.1:\(port): address already in use"
         }

@@ -10,8 +10,8 @@ import Testing
 @Suite struct ConsulAPITests {
     let helper = AdminAPITests()
 
-    func api(_ control: EngineControl, token: String? = nil) -> AdminAPI {
-        AdminAPI(control: control, journal: control.journal, token: token)
+    func api(_ control: EngineSession, token: String? = nil) -> AdminAPI {
+        AdminAPI(session: control, journal: control.journal, token: token)
     }
 
     func register(_ api: AdminAPI, _ body: String, query: String = "") throws -> AdminResponse {
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func aDefinitionReadsBackAsConsulShowsIt() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = api(control)
         // Lower-case keys, as python-consul sends them; Consul's snake_case aliases; a key Consul
         // does not know.
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func badDefinitionsNameTheFieldAndRegisterNothing() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = api(control)
         let before = control.currentState()
         let cases: [(String, String)] = [
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func anIDNamesOneInstanceAcrossTheAgent() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = api(control, token: "t")
         func put(_ uri: String, _ body: String = "") throws -> AdminResponse { try helper.ask(api, .PUT, uri, body: body, token: "t") }
         func services() throws -> [String: String] {
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func reRegisteringKeepsCheckStatusesAndUnnamedChecks() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = api(control)
         #expect(try register(api, #"{"Name": "api", "ID": "a-1", "Port": 9101, "Checks": [{"TTL": "30s", "CheckID": "beat"}, {"TTL": "30s", "CheckID": "disk"}]}"#).status == .ok)
         #expect(try helper.ask(api, .PUT, "/v1/agent/check/pass/beat").status == .ok)

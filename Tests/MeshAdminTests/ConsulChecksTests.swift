@@ -25,12 +25,12 @@ import Testing
         }
     }
 
-    func state(_ control: EngineControl, _ id: String, in service: String = "api") -> EndpointState? {
+    func state(_ control: EngineSession, _ id: String, in service: String = "api") -> EndpointState? {
         control.currentState().endpoint(EndpointRef(service: service, endpoint: id))?.state
     }
 
     @Test func ttlReportsSetTheStatusAtOnce() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101, "Weights": {"Passing": 10, "Warning": 1}, "Check": {"TTL": "30s"}}"#).status == .ok)
         #expect(try status(api, "service:api-1") == "critical")
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func onlyTTLChecksTakeReports() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101, "Check": {"HTTP": "http://127.0.0.1:9101/", "Interval": "10s"}}"#).status == .ok)
         let refused = try helper.ask(api, .PUT, "/v1/agent/check/pass/service:api-1")
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func anInstanceIsItsWorstCheck() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101, "Checks": [{"TTL": "30s", "Status": "passing"}, {"TCP": "127.0.0.1:9101", "Interval": "5s"}]}"#).status == .ok)
         #expect(state(control, "api-1") == .unknown)
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func runsGoThroughConsulsThresholds() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         #expect(try consul.register(api, #"""
             {"Name": "api", "ID": "api-1", "Port": 9101, "Check": {"HTTP": "http://127.0.0.1:9101/", "Interval": "5s",
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func aLapsedTTLIsCriticalAndALongCriticalInstanceIsDeregistered() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101, "Check": {"TTL": "10s", "DeregisterCriticalServiceAfter": "20s"}}"#).status == .ok)
         #expect(try helper.ask(api, .PUT, "/v1/agent/check/pass/service:api-1?note=ok").status == .ok)
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func maintenanceIsDrainWithConsulsMaintenanceCheck() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         let web1 = EndpointRef(service: "web", endpoint: "web-1")
         #expect(try passingIDs(api, "web") == ["web-1"])

@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func passingAndRepeatedTagsFilterAsConsul() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         #expect(try ids(try helper.ask(api, .GET, "/v1/health/service/web")) == ["web-1", "web-2"])
         for passing in ["passing", "passing=1", "passing=true", "passing=T"] {
@@ -63,8 +63,8 @@ import Testing
     }
 
     @Test func theRoutesToolsCall() throws {
-        let control = EngineControl()
-        let api = AdminAPI(control: control, journal: control.journal, token: nil, address: "127.0.0.1:9911")
+        let control = EngineSession()
+        let api = AdminAPI(session: control, journal: control.journal, token: nil, address: "127.0.0.1:9911")
         #expect(String(decoding: try helper.ask(api, .GET, "/v1/status/leader").body, as: UTF8.self) == "\"127.0.0.1:9911\"\n")
         #expect(try helper.json(try helper.ask(api, .GET, "/v1/status/peers")) as? [String] == ["127.0.0.1:9911"])
         let me = try consul.object(try helper.ask(api, .GET, "/v1/agent/self"))
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func indexZeroAnswersAtOnceAndTheIndexIsNeverZero() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         for path in ["/v1/health/service/web", "/v1/health/service/nosuch", "/v1/catalog/services", "/v1/catalog/service/web",
                      "/v1/catalog/nodes", "/v1/health/checks/web", "/v1/health/state/any"] {
@@ -126,13 +126,13 @@ import Testing
     }
 
     @Test func aBlockingQueryAnswersWhenItsAnswerChangesAndTheIndexOnlyGrows() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         let first = try helper.ask(api, .GET, "/v1/health/service/api")
         let index = try #require(header(first, "X-Consul-Index").flatMap { UInt64($0) })
         let waiting = api.respond(to: AdminRequest(method: .GET, uri: "/v1/health/service/api?index=\(index)&wait=60s"), on: helper.group.next())
         // Another service's change leaves it waiting; a registration in api answers it.
-        control.operate(OperatorCommand(action: .drain, target: EndpointRef(service: "web", endpoint: "web-1"), by: "t")) { _ in }
+        control.submit(.operate(OperatorCommand(action: .drain, target: EndpointRef(service: "web", endpoint: "web-1"), by: "t")))
         Thread.sleep(forTimeInterval: 0.3)
         #expect(!answered(waiting))
         let started = Date()
@@ -179,14 +179,14 @@ import Testing
     }
 
     @Test func agentServiceBlocksOnItsContentHash() throws {
-        let control = EngineControl()
+        let control = EngineSession()
         let api = consul.api(control)
         let first = try helper.ask(api, .GET, "/v1/agent/service/web-1")
         let hash = try #require(header(first, "X-Consul-ContentHash"))
         let waiting = api.respond(to: AdminRequest(method: .GET, uri: "/v1/agent/service/web-1?hash=\(hash)&wait=60s"), on: helper.group.next())
         Thread.sleep(forTimeInterval: 0.2)
         #expect(!answered(waiting))
-        control.operate(OperatorCommand(action: .weight, target: EndpointRef(service: "web", endpoint: "web-1"), by: "t", weight: 7)) { _ in }
+        control.submit(.operate(OperatorCommand(action: .weight, target: EndpointRef(service: "web", endpoint: "web-1"), by: "t", weight: 7)))
         let changed = try waiting.wait()
         #expect(header(changed, "X-Consul-ContentHash") != hash)
         #expect(((try consul.object(changed))["Weights"] as? [String: Int])?["Passing"] == 7)

@@ -1,7 +1,6 @@
 import Foundation
 @testable import MeshAdmin
 import MeshCore
-import MeshSession
 import Testing
 
 /// `/metrics` text: the series a scrape needs, label values escaped, and (with promtool, as CI

@@ -3,7 +3,8 @@ import Testing
 import MeshCore
 @testable import MeshConfig
 
-/// SPEC.md's own examples are the contract: they must parse to exactly what they say.
+/// The examples of mesh-top's specification, copied here, are the contract: they must parse to
+/// exactly what they say.
 @Suite struct SpecExampleTests {
     static let meshYAML = """
     admin: 127.0.0.1:9901            # admin API, Consul-compatible API and /metrics

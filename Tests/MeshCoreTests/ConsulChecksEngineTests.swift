@@ -6,7 +6,7 @@ import Testing
 @Suite struct ConsulChecksEngineTests {
     let base = EngineTests()
 
-    func registered(_ checks: [ServiceCheck], weight: Int = 100, warning: Int? = nil) throws -> (MeshEngine, EngineTests.Recorder) {
+    func registered(_ checks: [ServiceCheck], weight: Int = 100, warning: Int? = nil) throws -> (TestEngine, EngineTests.Recorder) {
         let (engine, recorder) = base.engine(zones: [])
         base.checkAll(engine, passing: ["a1", "a2", "b1", "b2"], at: 1)
         let endpoint = Endpoint(id: "c1", address: "127.0.0.1:9001", weight: weight,
@@ -15,7 +15,7 @@ import Testing
         return (engine, recorder)
     }
 
-    func weight(_ engine: MeshEngine, _ id: String) -> UInt32? {
+    func weight(_ engine: TestEngine, _ id: String) -> UInt32? {
         guard let (_, slot) = engine.locate(base.ref(id)) else { return nil }
         return engine.hostSet(ofService: 0).groups.flatMap(\.hosts).first { $0.slot == slot }?.weight
     }

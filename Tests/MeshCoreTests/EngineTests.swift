@@ -4,29 +4,30 @@ import Testing
 @Suite struct EngineTests {
     /// web: a1, a2 in zone a; b1, b2 in zone b. Checks need 2 passes to rise, 3 failures to fall.
     func engine(zones: [String] = ["a", "b"], outlier: OutlierPolicy? = OutlierPolicy(),
-                panic: Double = 50) -> (MeshEngine, Recorder) {
+                panic: Double = 50) -> (TestEngine, Recorder) {
         let mesh = MeshState(name: "t", services: [Service(name: "web", endpoints: [
             Endpoint(id: "a1", zone: "a"), Endpoint(id: "a2", zone: "a"),
             Endpoint(id: "b1", zone: "b"), Endpoint(id: "b2", zone: "b"),
         ])])
         let policy = ServicePolicy(balancer: .roundRobin, outlier: outlier, panicThreshold: panic, drainTimeout: 30, zones: zones)
-        let engine = MeshEngine(mesh: mesh, policies: ["web": policy])
-        let recorder = Recorder()
-        engine.onEvent = { recorder.events.append($0) }
-        engine.onHostSet = { _, set in recorder.hostSets.append(set) }
+        let engine = TestEngine(MeshEngine(mesh: mesh, policies: ["web": policy]))
         engine.start(now: 0)
-        return (engine, recorder)
+        return (engine, engine.recorder)
     }
 
-    final class Recorder {
+    /// What the engine produced, in order: a test actuator.
+    final class Recorder: MeshActuator {
         var events: [MeshEvent] = []
-        var hostSets: [HostSet] = []
+        var effects: [MeshEffect] = []
+        var hostSets: [HostSet] { effects.compactMap { if case .publish(_, let hosts) = $0 { hosts } else { nil } } }
         func of(_ type: String) -> [MeshEvent] { events.filter { $0.type == type } }
+        func record(_ event: MeshEvent) { events.append(event) }
+        func perform(_ effect: MeshEffect) { effects.append(effect) }
     }
 
     func ref(_ id: String) -> EndpointRef { EndpointRef(service: "web", endpoint: id) }
 
-    func checkAll(_ engine: MeshEngine, passing: Set<String>, at now: Double) {
+    func checkAll(_ engine: TestEngine, passing: Set<String>, at now: Double) {
         for id in ["a1", "a2", "b1", "b2"] {
             let (s, slot) = engine.locate(ref(id))!
             engine.healthCheck(service: s, slot: slot, passed: passing.contains(id), now: now)

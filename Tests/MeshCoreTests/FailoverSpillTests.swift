@@ -4,20 +4,18 @@ import Testing
 /// Failover events follow the spill between zones, not only its start and end.
 @Suite struct FailoverSpillTests {
     /// Zone a with ten endpoints, zone b with five; one check decides an endpoint's health.
-    func engine() -> (MeshEngine, EngineTests.Recorder) {
+    func engine() -> (TestEngine, EngineTests.Recorder) {
         let endpoints = (0..<10).map { Endpoint(id: "a\($0)", zone: "a") } + (0..<5).map { Endpoint(id: "b\($0)", zone: "b") }
         let mesh = MeshState(name: "t", services: [Service(name: "web", endpoints: endpoints)])
         let health = HealthPolicy(healthyThreshold: 1, unhealthyThreshold: 1)
         let policy = ServicePolicy(balancer: .roundRobin, health: health, outlier: nil, panicThreshold: 0, zones: ["a", "b"])
-        let engine = MeshEngine(mesh: mesh, policies: ["web": policy])
-        let recorder = EngineTests.Recorder()
-        engine.onEvent = { recorder.events.append($0) }
+        let engine = TestEngine(MeshEngine(mesh: mesh, policies: ["web": policy]))
         engine.start(now: 0)
         for e in endpoints { check(engine, e.id, passed: true, at: 1) }
-        return (engine, recorder)
+        return (engine, engine.recorder)
     }
 
-    func check(_ engine: MeshEngine, _ id: String, passed: Bool, at now: Double) {
+    func check(_ engine: TestEngine, _ id: String, passed: Bool, at now: Double) {
         let (s, slot) = engine.locate(EndpointRef(service: "web", endpoint: id))!
         engine.healthCheck(service: s, slot: slot, passed: passed, now: now)
     }

@@ -7,25 +7,28 @@ import Testing
 @Suite(.serialized) struct GracefulStopTests {
     @Test func requestInFlightIsAnsweredAndNewConnectionsAreRefused() async throws {
         // The origin answers /held only when the test says so: the request is in flight for sure.
-        let h = try await OriginHarness.start { request in
+        // The proxy's own timeouts (15 s request, 30 s head) must not end what the test holds open.
+        let h = try await OriginHarness.start(answer: { request in
             request.path == "/held" ? .held("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nheld") : OriginHarness.ok(request)
-        }
+        }, configure: { $0.requestTimeout = 600; $0.clientHeadTimeout = 600 })
         let port = h.port
+        // Generous read timeouts: on a loaded machine the steps below can take minutes, and the
+        // held answer only comes once they are done.
         async let slow = blocking {
-            let client = try RawClient(port: port, timeout: 30)
+            let client = try RawClient(port: port, timeout: 600)
             client.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
             let response = try client.readResponse()
             return (response, client.isClosedByPeer())
         }
         // An idle keep-alive client, and one part way through its head.
         let idle = try await blocking {
-            let client = try RawClient(port: port, timeout: 30)
+            let client = try RawClient(port: port, timeout: 600)
             client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try client.readResponse()
             return Handed(client)
         }
         let partial = try await blocking {
-            let client = try RawClient(port: port, timeout: 30)
+            let client = try RawClient(port: port, timeout: 600)
             client.send("GET /late HTTP/1.1\r\n")
             return Handed(client)
         }
@@ -49,14 +52,17 @@ import Testing
         await h.stop()
     }
 
+    /// A request the origin never answers (`/hang`): whether the proxy then closed its connection.
+    static func hangUntilClosed(port: Int) throws -> Bool {
+        let client = try RawClient(port: port, timeout: 10)
+        client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
+        return client.isClosedByPeer()
+    }
+
     @Test func whatOutlivesTheTimeoutIsClosed() async throws {
         let h = try await ProxyHarness.start(backends: ["b0"])
         let port = h.port
-        async let hung = blocking {
-            let client = try RawClient(port: port, timeout: 10)
-            client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
-            return client.isClosedByPeer()
-        }
+        async let hung = blocking { try Self.hangUntilClosed(port: port) }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
         try await h.proxy.stopGracefully(timeout: 0.2).get()
         #expect(try await hung)
@@ -66,11 +72,7 @@ import Testing
     @Test func stopCutsAGracefulStopShort() async throws {
         let h = try await ProxyHarness.start(backends: ["b0"])
         let port = h.port
-        async let hung = blocking {
-            let client = try RawClient(port: port, timeout: 10)
-            client.send("GET /hang HTTP/1.1\r\nHost: t\r\n\r\n")
-            return client.isClosedByPeer()
-        }
+        async let hung = blocking { try Self.hangUntilClosed(port: port) }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
         let graceful = h.proxy.stopGracefully(timeout: 3600)
         try await h.proxy.stop().get()

@@ -1,4 +1,5 @@
 import Foundation
+import MeshCore
 import MeshEtcd
 import MeshTestSupport
 import NIOCore

@@ -71,7 +71,7 @@ import Testing
         let config = try MeshConfig.parse(yaml: yaml, file: "live-lb.yaml")
         let live = try LiveMesh(config: config, name: "live-lb", threads: 1, logDirectory: dir, onEvent: { _ in })
         let runner = SessionRunner(playback: live, speed: 1, stopAtEnd: false)
-        Thread { runner.run() }.start()
+        runner.start()
         return Mesh(live: live, runner: runner, port: port)
     }
 

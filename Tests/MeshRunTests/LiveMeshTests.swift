@@ -22,7 +22,6 @@ import Testing
     struct Mesh {
         var live: LiveMesh
         var runner: SessionRunner
-        var thread: Thread
         var events: Events
         var port: Int
 
@@ -61,9 +60,8 @@ import Testing
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("live-\(UUID().uuidString)")
         let live = try LiveMesh(config: config, name: "live", threads: 1, logDirectory: logs, onEvent: events.append)
         let runner = SessionRunner(playback: live, speed: 1, stopAtEnd: false)
-        let thread = Thread { runner.run() }
-        thread.start()
-        return Mesh(live: live, runner: runner, thread: thread, events: events, port: port)
+        runner.start()
+        return Mesh(live: live, runner: runner, events: events, port: port)
     }
 
     func waitFor(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {

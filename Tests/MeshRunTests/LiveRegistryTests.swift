@@ -18,7 +18,7 @@ import Testing
 
     func send(_ mesh: LiveMeshTests.Mesh, _ command: RegistryCommand) -> OperatorError? {
         let answers = Answers()
-        mesh.runner.submit(.registry(command) { answers.add($0) })
+        mesh.runner.submit(.registry(command)) { answers.add($0) }
         _ = live.waitFor(5) { !answers.all.isEmpty }
         return answers.all.first ?? .readOnly("no answer")
     }

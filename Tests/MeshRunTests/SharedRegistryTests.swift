@@ -27,7 +27,7 @@ import Testing
         }
         func send(_ command: RegistryCommand) -> OperatorError? {
             let answer = LiveRegistryTests.Answers()
-            runner.submit(.registry(command) { answer.add($0) })
+            runner.submit(.registry(command)) { answer.add($0) }
             let deadline = Date().addingTimeInterval(5)
             while answer.all.isEmpty, Date() < deadline { usleep(20_000) }
             return answer.all.first ?? .readOnly("no answer")
@@ -78,7 +78,7 @@ import Testing
         let mesh = try LiveMesh(config: config, name: "shared", threads: 1, logDirectory: logs,
                                 registry: try EtcdCluster(url: registry), instance: name, onEvent: events.append)
         let runner = SessionRunner(playback: mesh, speed: 1, stopAtEnd: false)
-        Thread { runner.run() }.start()
+        runner.start()
         return Instance(mesh: mesh, runner: runner, events: events)
     }
 

@@ -43,7 +43,7 @@ import MeshSim
         #expect(recording.events == live)
         #expect(stateChanges(live).contains { $0.to == .unhealthy })
 
-        // Replayed through the reducer, every intermediate state matches the live run's.
+        // Replayed through the read model, every intermediate state matches the live run's.
         var replayed: [EndpointState] = []
         let playback = ReplayPlayback(recording: recording) { event in
             if case .endpointState(let c) = event.body { replayed.append(c.to) }

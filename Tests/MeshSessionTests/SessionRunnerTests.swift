@@ -2,6 +2,7 @@ import Foundation
 import MeshConfig
 import MeshCore
 import MeshSession
+import MeshSim
 import Testing
 
 /// Operator commands through the runner get an answer, always: applied, refused, or refused
@@ -21,13 +22,12 @@ import Testing
 
     @Test func commandsAreAnsweredAppliedOrRefused() throws {
         let runner = try runner()
-        let thread = Thread { runner.run() }
-        thread.start()
+        runner.start()
         let answers = Answers()
         let a1 = EndpointRef(service: "checkout", endpoint: "checkout-a1")
-        runner.submit(.operate(OperatorCommand(action: .kill, target: a1, by: "api")) { answers.add($0) })
-        runner.submit(.operate(OperatorCommand(action: .drain, target: a1, by: "api")) { answers.add($0) })
-        runner.submit(.operate(OperatorCommand(action: .kill, target: EndpointRef(service: "checkout", endpoint: "zz"), by: "api")) { answers.add($0) })
+        runner.submit(.operate(OperatorCommand(action: .kill, target: a1, by: "api"))) { answers.add($0) }
+        runner.submit(.operate(OperatorCommand(action: .drain, target: a1, by: "api"))) { answers.add($0) }
+        runner.submit(.operate(OperatorCommand(action: .kill, target: EndpointRef(service: "checkout", endpoint: "zz"), by: "api"))) { answers.add($0) }
         let deadline = Date().addingTimeInterval(10)
         while answers.all.count < 3, Date() < deadline { usleep(10_000) }
         runner.submit(.stop)
@@ -43,7 +43,7 @@ import Testing
         runner.submit(.stop)
         runner.run()
         let answers = Answers()
-        runner.submit(.operate(OperatorCommand(action: .drain, target: EndpointRef(service: "checkout", endpoint: "checkout-a1"), by: "api")) { answers.add($0) })
+        runner.submit(.operate(OperatorCommand(action: .drain, target: EndpointRef(service: "checkout", endpoint: "checkout-a1"), by: "api"))) { answers.add($0) }
         #expect(answers.all == [.readOnly("the session has ended")])
     }
 
@@ -51,12 +51,11 @@ import Testing
     /// twice (the dashboard shows each).
     @Test func refusalsSayWhoAndCount() throws {
         let runner = try runner()
-        let thread = Thread { runner.run() }
-        thread.start()
+        runner.start()
         defer { runner.submit(.stop); runner.waitUntilStopped() }
         let answers = Answers()
         let a1 = EndpointRef(service: "checkout", endpoint: "checkout-a1")
-        runner.submit(.operate(OperatorCommand(action: .restore, target: a1, by: "api")) { answers.add($0) })
+        runner.submit(.operate(OperatorCommand(action: .restore, target: a1, by: "api"))) { answers.add($0) }
         var deadline = Date().addingTimeInterval(10)
         while runner.snapshot().messageID == 0, Date() < deadline { usleep(10_000) }
         #expect(runner.snapshot().message?.hasPrefix("api: cannot restore checkout/checkout-a1") == true, "\(String(describing: runner.snapshot().message))")
@@ -89,15 +88,14 @@ extension SessionRunnerTests {
         let runner = try runner()
         let published = Answers()
         runner.onPublish = { _ in published.add(nil) }
-        let thread = Thread { runner.run() }
-        thread.start()
+        runner.start()
         defer { runner.submit(.stop); runner.waitUntilStopped() }
         let seen = SeenStates()
         for i in 0..<20 {
             let endpoint = Endpoint(id: "c-\(i)", address: "127.0.0.1:9001", registration: Registration())
-            runner.submit(.registry(.register(service: "checkout", endpoint: endpoint)) { [runner] refusal in
-                seen.add(refusal == nil && runner.snapshot().state.endpoint(EndpointRef(service: "checkout", endpoint: "c-\(i)")) != nil)
-            })
+            runner.submit(.registry(.register(service: "checkout", endpoint: endpoint))) { [session = runner.handle] refusal in
+                seen.add(refusal == nil && session.snapshot().state.endpoint(EndpointRef(service: "checkout", endpoint: "c-\(i)")) != nil)
+            }
         }
         let deadline = Date().addingTimeInterval(10)
         while seen.count < 20, Date() < deadline { usleep(10_000) }

@@ -25,13 +25,11 @@ import Testing
 
     /// Runs `runner` on a thread; true when it returned within `seconds` of `.stop`.
     func stops(_ runner: SessionRunner, after delay: Double, within seconds: Double) -> Bool {
-        let thread = Thread { runner.run() }
-        thread.stackSize = 8 << 20
-        thread.start()
+        let session = runner.start()
         Thread.sleep(forTimeInterval: delay)
-        runner.submit(.stop)
+        session.submit(.stop)
         let returned = DispatchSemaphore(value: 0)
-        Thread { runner.waitUntilStopped(); returned.signal() }.start()
+        Thread { session.waitUntilStopped(); returned.signal() }.start()
         return returned.wait(timeout: .now() + seconds) == .success
     }
 
@@ -74,11 +72,12 @@ import Testing
         let recording = try Recording.load(path: path)
         let playback = ReplayPlayback(recording: recording)
         let runner = SessionRunner(playback: playback, speed: nil, duration: 1e6, stopAtEnd: true)
+        let session = runner.start()
         let done = DispatchSemaphore(value: 0)
-        Thread { runner.run(); done.signal() }.start()
+        Thread { session.waitUntilStopped(); done.signal() }.start()
         #expect(done.wait(timeout: .now() + 30) == .success, "ended with the recording")
-        #expect(runner.snapshot().finished)
-        if done.wait(timeout: .now()) != .success { runner.submit(.stop) }
+        #expect(session.snapshot().finished)
+        if done.wait(timeout: .now()) != .success { session.submit(.stop) }
     }
 }
 

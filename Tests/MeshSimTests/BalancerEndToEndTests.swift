@@ -31,7 +31,7 @@ import MeshCore
     func run(_ scenario: Scenario, to t: Double) -> [MeshEvent] {
         let sim = Simulator(scenario: scenario)
         var events: [MeshEvent] = []
-        sim.engine.onEvent = { events.append($0) }
+        sim.onEvent = { events.append($0) }
         sim.start()
         sim.advance(to: t)
         return events

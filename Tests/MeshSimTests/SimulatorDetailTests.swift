@@ -31,7 +31,7 @@ import MeshCore
     func samples(_ scenario: Scenario, until t: Double) -> [LoadSample] {
         let simulator = Simulator(scenario: scenario)
         var samples: [LoadSample] = []
-        simulator.engine.onEvent = { if case .sample(let s) = $0.body { samples.append(s) } }
+        simulator.onEvent = { if case .sample(let s) = $0.body { samples.append(s) } }
         simulator.start()
         simulator.advance(to: t)
         return samples

@@ -32,7 +32,7 @@ import MeshCore
     func run(_ scenario: Scenario, to t: Double) -> (Simulator, [MeshEvent]) {
         let sim = Simulator(scenario: scenario)
         var events: [MeshEvent] = []
-        sim.engine.onEvent = { events.append($0) }
+        sim.onEvent = { events.append($0) }
         sim.start()
         sim.advance(to: t)
         return (sim, events)

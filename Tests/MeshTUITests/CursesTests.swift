@@ -166,8 +166,8 @@ import Testing
         let terminal = FakeTerminal(input: fdopen(fds[0], "r"))
         let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
         defer { screen.close() }
-        let source = RecordingSource()
-        var loop = DashboardLoop(source: source, screen: screen, refresh: 0.05, view: DashboardView())
+        let source = RecordingSession()
+        var loop = DashboardLoop(session: source, screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .quit)
         #expect(source.commands == [.operate(.drain, Fixtures.ref("checkout", "checkout-a2"), weight: nil)])
         #expect(loop.view.selection == .endpoint(Fixtures.ref("checkout", "checkout-b1")))
@@ -183,7 +183,7 @@ import Testing
         // To the process, not this thread: test threads may block SIGTERM.
         kill(getpid(), SIGTERM)
         for _ in 0..<200 where TerminalGuard.pendingSignal == nil { usleep(5000) }
-        var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
+        var loop = DashboardLoop(session: RecordingSession(), screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .signal(SIGTERM))
         screen.close()
         #expect(terminal.bytes.hasSuffix("\u{1B}[?1049l\u{1B}[23;0;0t") || terminal.bytes.contains("\u{1B}[?1049l"),
@@ -194,7 +194,7 @@ import Testing
         let terminal = FakeTerminal()  // /dev/null: every read is end of file
         let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
         defer { screen.close() }
-        var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
+        var loop = DashboardLoop(session: RecordingSession(), screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .inputClosed)
     }
 
@@ -281,8 +281,8 @@ import Testing
         let terminal = self.terminal(typing: "jj/\u{1B}[200~web-2\rjust proxy it xy\u{1B}[201~\rq")
         let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
         defer { screen.close() }
-        let source = RecordingSource()
-        var loop = DashboardLoop(source: source, screen: screen, refresh: 0.05, view: DashboardView())
+        let source = RecordingSession()
+        var loop = DashboardLoop(session: source, screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .quit)
         #expect(source.commands.isEmpty)
         #expect(loop.view.filter == "web-2 just proxy it xy")
@@ -296,8 +296,8 @@ import Testing
         let terminal = self.terminal(typing: "jjxy")
         let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
         defer { screen.close() }
-        let source = RecordingSource()
-        var loop = DashboardLoop(source: source, screen: screen, refresh: 0.05, view: DashboardView())
+        let source = RecordingSession()
+        var loop = DashboardLoop(session: source, screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .inputClosed)
         #expect(source.commands.isEmpty, "the typed-ahead y confirmed a kill")
         #expect(loop.view.confirmation?.action == .kill)
@@ -313,7 +313,7 @@ import Testing
         let terminal = self.terminal(typing: "\u{1B}[<0;12;\(y + 1)M\u{1B}[<0;12;\(y + 1)mq")
         let screen = try CursesScreen(theme: .default, term: "xterm-256color", output: terminal.output, input: terminal.input)
         defer { screen.close() }
-        var loop = DashboardLoop(source: RecordingSource(), screen: screen, refresh: 0.05, view: DashboardView())
+        var loop = DashboardLoop(session: RecordingSession(), screen: screen, refresh: 0.05, view: DashboardView())
         #expect(loop.run() == .quit)
         #expect(loop.view.selection == .endpoint(Fixtures.ref("checkout", "checkout-b1")))
     }
@@ -352,14 +352,19 @@ import Testing
     }
 }
 
-/// A source that serves the fixture mesh and remembers what it was told.
-final class RecordingSource: DashboardSource, @unchecked Sendable {
+/// A session that serves the fixture mesh and remembers what it was told. `@unchecked`: what
+/// it received is only touched under its lock.
+final class RecordingSession: SessionHandle, @unchecked Sendable {
     private let lock = NSLock()
-    private var received: [DashboardCommand] = []
+    private var received: [SessionCommand] = []
 
-    var commands: [DashboardCommand] { lock.withLock { received.filter { $0 != .quit } } }
+    var commands: [SessionCommand] { lock.withLock { received.filter { $0 != .stop } } }
 
-    func snapshot() -> (MeshState, SessionStatus) { (Fixtures.mesh(), Fixtures.demo) }
+    func snapshot() -> SessionSnapshot {
+        SessionSnapshot(state: Fixtures.mesh(), mode: Fixtures.demo.mode, speed: Fixtures.demo.speed, end: Fixtures.demo.duration)
+    }
 
-    func perform(_ command: DashboardCommand) { lock.withLock { received.append(command) } }
+    func submit(_ command: SessionCommand, reply: (@Sendable (OperatorError?) -> Void)?) {
+        lock.withLock { received.append(command) }
+    }
 }

@@ -180,3 +180,10 @@ enum Fixtures {
         return MeshState(name: "large", services: list)
     }
 }
+
+extension SessionCommand {
+    /// What a key sends for an operator action: the command, by the keyboard.
+    static func operate(_ action: OperatorAction, _ target: EndpointRef, weight: Int?) -> SessionCommand {
+        .operate(OperatorCommand(action: action, target: target, by: OperatorCommand.keyboard, weight: weight))
+    }
+}

@@ -6,7 +6,7 @@ import Testing
 @Suite struct KeyScriptTests {
     struct Run {
         var view = DashboardView()
-        var commands: [DashboardCommand] = []
+        var commands: [SessionCommand] = []
         let state: MeshState
         let status: SessionStatus
 
@@ -83,7 +83,7 @@ import Testing
         #expect(run.view.confirmation == nil)
         #expect(run.footer.contains("replay"))
         run.type(" ]")
-        #expect(run.commands == [.togglePause, .seek(seconds: 10)])
+        #expect(run.commands == [.togglePause, .seek(by: 10)])
     }
 
     @Test func liveRefusesSeekAndFreezesOnSpace() {
@@ -141,6 +141,22 @@ import Testing
         run.press(.escape)
         #expect(run.view.filter.isEmpty)
         #expect(run.topology().contains("checkout-a1"))
+    }
+
+    /// The dashboard goes by the engine's rules: an ejected endpoint is restored (as through
+    /// the admin API and `ctl`), an unhealthy one is refused in the engine's words.
+    @Test func restoreFollowsTheEngineRules() {
+        var run = Run()
+        let ejected = Fixtures.ref("payments", "pay-a1")
+        #expect(run.state.endpoint(ejected)?.state == .ejected)
+        run.type("/ejected")
+        run.press(.enter)
+        run.type("jr")
+        #expect(run.commands == [.operate(.restore, ejected, weight: nil)])
+        run.press(.escape)
+        run.type("gjr")
+        #expect(run.commands.count == 1)
+        #expect(run.footer.contains("cannot restore checkout/checkout-a1: it is unhealthy"))
     }
 
     @Test func filterByStateAndNoMatch() {
@@ -202,9 +218,9 @@ import Testing
     @Test func playbackKeysBecomeCommands() {
         var run = Run()
         run.type(" <>[]")
-        #expect(run.commands == [.togglePause, .speed(faster: false), .speed(faster: true), .seek(seconds: -10), .seek(seconds: 10)])
+        #expect(run.commands == [.togglePause, .speed(faster: false), .speed(faster: true), .seek(by: -10), .seek(by: 10)])
         run.type("q")
-        #expect(run.commands.last == .quit)
+        #expect(run.commands.last == .stop)
     }
 
     @Test func helpOpensAndQClosesItWithoutQuitting() {

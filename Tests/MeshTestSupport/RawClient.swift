@@ -28,7 +28,10 @@ public final class RawClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let rc = Loopback.withAddress(port, host: host) { connect(fd, $0, $1) }
-        guard rc == 0 else { close(fd); throw Failure.connect }
+        // No close here: a class whose init throws once every property is set still runs its
+        // deinit, which closes `fd`; a second close could close a socket NIO has reused the
+        // number for, which NIO traps on.
+        guard rc == 0 else { throw Failure.connect }
     }
 
     deinit { close(fd) }

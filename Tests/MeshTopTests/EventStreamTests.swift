@@ -2,8 +2,8 @@ import Foundation
 import MeshTestSupport
 import Testing
 
-/// The headless event stream reaches whoever reads it while mesh-top runs (SPEC: within 100 ms
-/// in real time), not when it exits: a reader on a pipe, and a file that SIGKILL leaves behind.
+/// The headless event stream reaches whoever reads it while mesh-top runs (the README: within
+/// 50 ms in real time), not when it exits: a reader on a pipe, and a file that SIGKILL leaves behind.
 /// Each session makes a few hundred bytes at most before the line the test waits for, far
 /// below one stdio buffer, so a block-buffered stdout would show nothing at all.
 @Suite struct EventStreamTests {

@@ -3,7 +3,7 @@ import MeshCore
 
 /// Reads `alerts:` and `notify:`, which run configs and scenarios share.
 enum AlertReader {
-    /// `alerts:` absent means SPEC's defaults; `alerts: []` means none.
+    /// `alerts:` absent means the default rules (`AlertRule.defaults`); `alerts: []` means none.
     /// - Parameter services: the file's service names, to catch a selector naming none of them.
     static func alerts(_ field: Field?, services: Set<String>) throws(ConfigError) -> [AlertRule] {
         guard let field else { return AlertRule.defaults }

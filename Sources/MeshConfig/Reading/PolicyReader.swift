@@ -22,7 +22,8 @@ enum PolicyReader {
             guard let hashOn = HashOn(text) else {
                 throw f.error("bad hash_on '\(text)' (expected header:NAME, client-ip or path)")
             }
-            // Kept even for balancers that do not hash: SPEC's own example pairs it with p2c-ewma.
+            // Kept even for balancers that do not hash: the documented mesh.yaml example pairs it with p2c-ewma
+            // (`SpecExampleTests`).
             if case .header = hashOn, !http { throw f.error("hash_on \(text) needs protocol http") }
             if hashOn == .path, !http { throw f.error("hash_on path needs protocol http") }
             policy.hashOn = hashOn

@@ -38,7 +38,7 @@ public struct AlertRule: Sendable, Equatable {
         self.holdFor = holdFor; self.within = within; self.severity = severity
     }
 
-    /// SPEC.md's alerts, in force when a file has no `alerts:` section.
+    /// The alerts in force when a file has no `alerts:` section (README "Alerts").
     public static let defaults: [AlertRule] = [
         AlertRule(name: "low-success", selector: .service("*"), condition: .threshold(.successRate, .less, 99),
                   holdFor: 30, severity: .critical),

@@ -1,5 +1,6 @@
-/// Decides when alert rules start and stop holding (SPEC "Alerts"). The engine asks it after
-/// every sample, over the state its events built, and emits what it answers as `alert` events,
+/// Decides when alert rules start and stop holding (README "Alerts"; the rules in force by
+/// default are `AlertRule.defaults`). The engine asks it after every sample, over the state
+/// its events built, and emits what it answers as `alert` events,
 /// so an alert fires once and resolves once, in live runs, demos and (recorded) replays alike.
 ///
 /// A rate or latency needs traffic to mean anything: a subject with no requests in the window
@@ -31,8 +32,8 @@ struct AlertWatch {
     /// a first verdict: drains, kills, restores and what follows them (drained, the checks of a
     /// restarted process coming back from `unknown`) are planned work, not flaps, as Nagios'
     /// scheduled downtime and Consul's maintenance mode keep planned work from raising alerts.
-    mutating func noteStateChange(_ change: StateChange, at t: Double) {
-        guard longestWindow > 0, change.isFlap else { return }
+    mutating func noteStateChange(_ change: StateChange, byOperator: Bool, at t: Double) {
+        guard longestWindow > 0, change.isFlap(byOperator: byOperator) else { return }
         changes[change.endpoint, default: []].append(t)
     }
 

@@ -9,7 +9,12 @@ extension MeshEngine {
 
     /// One run of an HTTP or TCP check (index `check` in the registration), through Consul's
     /// thresholds. Killed endpoints are not checked.
-    public func checkResult(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) {
+    public func checkResult(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) -> Output {
+        run(service: s, slot: slot, check: c, status: status, output: output, now: now)
+        return finish()
+    }
+
+    private func run(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) {
         guard let runtime = services[s].slots[Int(slot)], runtime.hold != .killed, c < runtime.checks.count,
               let moved = services[s].slots[Int(slot)]?.checks[c].record(status) else { return }
         setCheck(s, slot, c, to: moved, output: output, now: now)
@@ -28,8 +33,8 @@ extension MeshEngine {
     func simulatedRun(service s: Int, slot: Int32, passed: Bool, now: Double) {
         guard let runtime = services[s].slots[Int(slot)] else { return }
         for c in runtime.checks.indices where runtime.checks[c].kind != .ttl {
-            checkResult(service: s, slot: slot, check: c, status: passed ? .passing : .critical,
-                        output: passed ? "check passed" : "check failed", now: now)
+            run(service: s, slot: slot, check: c, status: passed ? .passing : .critical,
+                output: passed ? "check passed" : "check failed", now: now)
         }
     }
 
@@ -95,8 +100,7 @@ extension MeshEngine {
             }
         }
         checkDeadline = next
-        // Each was found registered just above: deregistering it cannot be refused.
-        for (ref, reason) in reap { try? deregister(ref, reason: reason, now: now) }
+        for (ref, reason) in reap { remove(ref, reason: reason, now: now) }
     }
 
     /// Consul's words for a lapsed TTL, with the last report's output (`CheckTTL.getExpiredOutput`).

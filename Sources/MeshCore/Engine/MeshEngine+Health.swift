@@ -4,27 +4,33 @@ extension MeshEngine {
     /// that a restore knows how they are.
     /// An endpoint judged by its registration's Consul checks takes the result as a run of each
     /// of its HTTP and TCP checks (a demo's simulated check stands in for them).
-    public func healthCheck(service s: Int, slot: Int32, passed: Bool, now: Double) {
-        guard var runtime = services[s].slots[Int(slot)], runtime.hold != .killed else { return }
-        guard runtime.checks.isEmpty else { return simulatedRun(service: s, slot: slot, passed: passed, now: now) }
+    public func healthCheck(service s: Int, slot: Int32, passed: Bool, now: Double) -> Output {
+        guard var runtime = services[s].slots[Int(slot)], runtime.hold != .killed else { return finish() }
+        guard runtime.checks.isEmpty else {
+            simulatedRun(service: s, slot: slot, passed: passed, now: now)
+            return finish()
+        }
         let before = runtime.health.status
         let verdict = runtime.health.record(passed: passed)
         services[s].slots[Int(slot)] = runtime
-        guard verdict != nil else { return }
+        guard verdict != nil else { return finish() }
         let policy = services[s].policy.health
         let reason = passed
             ? (before == .unhealthy && policy.healthyThreshold > 1 ? "\(policy.healthyThreshold) checks passed" : "check passed")
             : "\(policy.unhealthyThreshold) checks failed"
         refresh(s, slot, reason: reason, now: now)
+        return finish()
     }
 
-    /// One proxied (or simulated) request's outcome, for passive outlier detection.
-    public func requestFinished(service s: Int, slot: Int32, success: Bool, now: Double) {
-        guard services[s].outlier != nil, services[s].slots[Int(slot)]?.hold == EndpointRuntime.Hold.none else { return }
-        guard let ejection = services[s].outlier?.record(slot: slot, success: success, now: now) else { return }
+    /// One proxied (or simulated) request's outcome, for passive outlier detection. On the
+    /// request path: nothing to say (the usual case) costs no allocation.
+    public func requestFinished(service s: Int, slot: Int32, success: Bool, now: Double) -> Output {
+        guard services[s].outlier != nil, services[s].slots[Int(slot)]?.hold == EndpointRuntime.Hold.none,
+              let ejection = services[s].outlier?.record(slot: slot, success: success, now: now) else { return Output() }
         services[s].slots[Int(slot)]?.ejectedUntil = ejection.until
         let seconds = MeshDuration.format(ejection.until - now)
         refresh(s, slot, reason: "\(ejection.failures) consecutive failures: ejected for \(seconds)", now: now)
+        return finish()
     }
 
     func expireEjections(_ s: Int, now: Double) {
@@ -42,6 +48,7 @@ extension MeshEngine {
             guard case .draining(let since)? = services[s].slots[slot]?.hold, now - since >= timeout else { continue }
             services[s].slots[slot]?.hold = .drained
             refresh(s, Int32(slot), reason: "drain timeout: remaining requests closed", now: now)
+            if let target = target(s, Int32(slot)) { effect(.resetConnections(target)) }
         }
     }
 }

@@ -3,12 +3,13 @@
 extension MeshEngine {
     /// Adds (or replaces) an endpoint of a service, creating the service if needed. The
     /// endpoint's registration checks, if any, judge it from now on instead of `health:`.
-    public func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, now: Double) {
-        register(service: name, endpoint: endpoint, policy: policy, keeping: .none, now: now)
+    public func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, now: Double) -> Output {
+        add(service: name, endpoint: endpoint, policy: policy, keeping: .none, now: now)
+        return finish()
     }
 
     /// `hold`: an operator's drain or kill the endpoint keeps from an earlier registration.
-    func register(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, keeping hold: EndpointRuntime.Hold, now: Double) {
+    func add(service name: String, endpoint: Endpoint, policy: ServicePolicy? = nil, keeping hold: EndpointRuntime.Hold, now: Double) {
         var endpoint = endpoint
         let s: Int
         if let existing = serviceIndex(name) {
@@ -29,15 +30,21 @@ extension MeshEngine {
         }
         endpoint.state = runtime.shownState
         endpoint.since = now
-        if let slot = services[s].slotByID[endpoint.id] {
+        let slot: Int32
+        if let existing = services[s].slotByID[endpoint.id] {
+            slot = existing
             services[s].slots[Int(slot)] = runtime
         } else {
-            let slot = Int32(services[s].slots.count)
+            slot = Int32(services[s].slots.count)
             services[s].slotByID[endpoint.id] = slot
             services[s].slots.append(runtime)
             services[s].outlier?.add(slot: slot)
         }
         emit(.registry(RegistryChange(action: .registered, service: name, endpoint: endpoint)), at: now)
+        let target = EndpointSlot(ref: EndpointRef(service: name, endpoint: endpoint.id), service: s, slot: slot)
+        effect(.attach(target))
+        // Registered again while killed: it stays killed, and unchecked.
+        if hold == .killed { effect(.pauseChecks(target)) }
         replan(s, now: now)
     }
 
@@ -45,7 +52,7 @@ extension MeshEngine {
     /// took), as that instance last wrote it: added, or replaced whole. The operator's hold on
     /// it here stays: the operator's word travels on its own, and a copy written again (the
     /// owner restarted, its lease was renewed) is not a restore.
-    public func mirror(service name: String, endpoint: Endpoint, now: Double) {
+    public func mirror(service name: String, endpoint: Endpoint, now: Double) -> Output {
         var endpoint = endpoint
         let ref = EndpointRef(service: name, endpoint: endpoint.id)
         var hold = EndpointRuntime.Hold.none
@@ -53,16 +60,21 @@ extension MeshEngine {
             hold = runtime.hold
             if hold != .none { endpoint.maintenance = state.endpoint(ref)?.maintenance }
         }
-        register(service: name, endpoint: endpoint, keeping: hold, now: now)
+        add(service: name, endpoint: endpoint, keeping: hold, now: now)
+        return finish()
     }
 
-    /// Removes an endpoint; its slot stays empty so other slots keep their numbers. The event
-    /// goes out first, while the driver can still find the endpoint's slot.
-    public func deregister(_ ref: EndpointRef, reason: String? = nil, now: Double) throws(OperatorError) {
-        guard let (s, slot) = locate(ref), let endpoint = state.endpoint(ref) else {
-            throw OperatorError.unknownEndpoint(ref)
-        }
+    /// Removes an endpoint; its slot stays empty so other slots keep their numbers.
+    public func deregister(_ ref: EndpointRef, reason: String? = nil, now: Double) throws(OperatorError) -> Output {
+        guard locate(ref) != nil, state.endpoint(ref) != nil else { throw OperatorError.unknownEndpoint(ref) }
+        remove(ref, reason: reason, now: now)
+        return finish()
+    }
+
+    func remove(_ ref: EndpointRef, reason: String? = nil, now: Double) {
+        guard let (s, slot) = locate(ref), let endpoint = state.endpoint(ref) else { return }
         emit(.registry(RegistryChange(action: .deregistered, service: ref.service, endpoint: endpoint, reason: reason)), at: now)
+        effect(.detach(EndpointSlot(ref: ref, service: s, slot: slot)))
         services[s].slots[Int(slot)] = nil
         services[s].slotByID[ref.endpoint] = nil
         services[s].outlier?.remove(slot: slot)
@@ -70,14 +82,19 @@ extension MeshEngine {
     }
 
     /// A command of the registry API, applied whole or refused with nothing changed.
-    public func apply(_ command: RegistryCommand, now: Double) throws(OperatorError) {
+    public func apply(_ command: RegistryCommand, now: Double) throws(OperatorError) -> Output {
+        try carryOut(command, now: now)
+        return finish()
+    }
+
+    private func carryOut(_ command: RegistryCommand, now: Double) throws(OperatorError) {
         switch command {
         case .register(let service, let endpoint, let replaceChecks):
             try registerInstance(endpoint, in: service, replaceChecks: replaceChecks, now: now)
         case .deregister(let id):
             guard let ref = state.ref(consulID: id), let endpoint = state.endpoint(ref) else { throw .unknownID(id) }
             guard endpoint.registration != nil else { throw .configured(id: id, ref) }
-            try deregister(ref, now: now)
+            remove(ref, now: now)
         case .updateCheck(let id, let status, let output):
             guard let (ref, check) = state.check(id) else { throw .unknownCheck(id) }
             guard check.kind == .ttl else { throw .notTTL(id, check.kind) }
@@ -90,12 +107,12 @@ extension MeshEngine {
             // As Consul's: enabling twice, or disabling what is not in maintenance, changes nothing.
             if enable {
                 guard runtime.hold == .none else { return }
-                try operate(OperatorCommand(action: .drain, target: ref, by: "consul", reason: reason), now: now)
+                try carryOut(OperatorCommand(action: .drain, target: ref, by: "consul", reason: reason), now: now)
             } else {
                 switch runtime.hold {
                 case .none: return
                 case .killed: throw .notApplicable(ref, .killed, "end maintenance of")
-                case .draining, .drained: try operate(OperatorCommand(action: .restore, target: ref, by: "consul"), now: now)
+                case .draining, .drained: try carryOut(OperatorCommand(action: .restore, target: ref, by: "consul"), now: now)
                 }
             }
         }
@@ -137,8 +154,8 @@ extension MeshEngine {
         if hold != .none { endpoint.maintenance = replaced?.maintenance }
         // The same ID under another service: that instance moves here.
         for (id, ref) in state.consulIDs() where id == endpoint.id && ref.service != name {
-            try deregister(ref, reason: "registered again as \(name)/\(endpoint.id)", now: now)
+            remove(ref, reason: "registered again as \(name)/\(endpoint.id)", now: now)
         }
-        register(service: name, endpoint: endpoint, keeping: hold, now: now)
+        add(service: name, endpoint: endpoint, keeping: hold, now: now)
     }
 }

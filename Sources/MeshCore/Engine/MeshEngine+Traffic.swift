@@ -1,5 +1,5 @@
-/// Who gets traffic: re-plans a service after any change and tells the data plane, and turns
-/// changes of plan into `failover` and `panic` events.
+/// Who gets traffic: re-plans a service after any change, publishes its new host set as an
+/// effect, and turns changes of plan into `failover` and `panic` events.
 extension MeshEngine {
     func replan(_ s: Int, now: Double) {
         let service = state.services[s]
@@ -16,7 +16,7 @@ extension MeshEngine {
         let previous = services[s].plan
         services[s].plan = plan
         services[s].replanAt = warming ? min(plan.nextChange ?? .infinity, services[s].warmUntil) : plan.nextChange
-        if previous?.hosts != plan.hosts { onHostSet?(s, plan.hosts) }
+        if previous?.hosts != plan.hosts { effect(.publish(service: s, hosts: plan.hosts)) }
         announce(s, from: previous, to: plan, now: now)
     }
 

@@ -1,16 +1,17 @@
-/// The engine: turns what happened (check results, request outcomes, operator commands, the
-/// passing of time) into events, applies them through the reducer, and publishes to the data
-/// plane the host set each service may route to. Every mode runs this same engine; only the
-/// driver calling it differs (simulator, real sockets, none for replay).
+/// The engine: the one interpreter of what happens to the mesh (check results, request
+/// outcomes, operator commands, registrations, TTLs and the passing of time). Each input
+/// returns an `Output`: the events it emitted, already applied to `state` (`MeshState.apply`), and
+/// the effects the data plane must carry out (a host set to publish, connections to drain or
+/// reset, a process to stop or start, checks to pause). Every mode runs this same engine; only
+/// the `MeshActuator` carrying out its output differs (the simulator, the live mesh), and a
+/// replay needs none: its events were recorded.
 ///
-/// Not thread-safe: one driver owns it (the demo thread, or the control event loop in `run`).
+/// Not thread-safe: one driver owns it (the session's thread, in demo and `run`).
 public final class MeshEngine {
     public private(set) var state: MeshState
     var services: [ServiceRuntime]
-    /// Every event, as it happens (recorder, headless printer, admin API feed).
-    public var onEvent: ((MeshEvent) -> Void)?
-    /// A service's new host set, for the balancers of the data plane (service index, set).
-    public var onHostSet: ((Int, HostSet) -> Void)?
+    /// What the input under way has produced so far (`finish()` hands it back).
+    var output = Output()
     /// How often a keyframe goes into the event stream, so a replay can seek cheaply.
     public var keyframeInterval: Double = 10
     private var lastKeyframe: Double = 0
@@ -46,14 +47,15 @@ public final class MeshEngine {
         }
     }
 
-    /// Publishes the first plans; call once the driver listens.
-    public func start(now: Double) {
+    /// The first plans: every service's first host set.
+    public func start(now: Double) -> Output {
         lastKeyframe = now
         for s in services.indices {
             let health = services[s].policy.health
             if health.kind != .none { services[s].warmUntil = now + health.interval + health.timeout }
             replan(s, now: now)
         }
+        return finish()
     }
 
     // MARK: Naming
@@ -89,17 +91,17 @@ public final class MeshEngine {
 
     // MARK: Events
 
-    /// Applies an event to the state and hands it to the listeners.
+    /// Applies an event to the state and adds it to the output.
     func emit(_ body: MeshEvent.Body, at now: Double) {
         // Microseconds are plenty, and keep recordings short and readable.
         let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
         state.apply(event)
-        if case .endpointState(let change) = body { alertWatch.noteStateChange(change, at: now) }
-        onEvent?(event)
+        output.events.append(event)
     }
 
-    /// Re-derives the shown state of one endpoint and emits the change, if any.
-    func refresh(_ s: Int, _ slot: Int32, reason: String, now: Double) {
+    /// Re-derives the shown state of one endpoint and emits the change, if any. `byOperator`:
+    /// an operator's command caused it (planned work, never a flap).
+    func refresh(_ s: Int, _ slot: Int32, reason: String, byOperator: Bool = false, now: Double) {
         guard let runtime = services[s].slots[Int(slot)],
               let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }) else { return }
         let old = state.services[s].endpoints[i].state, new = runtime.shownState
@@ -110,13 +112,17 @@ public final class MeshEngine {
         if new.isEligible && !old.isEligible || new == .healthy && old == .unknown {
             services[s].slots[Int(slot)]?.eligibleSince = now
         }
-        emit(.endpointState(StateChange(endpoint: EndpointRef(service: services[s].name, endpoint: runtime.id),
-                                        from: old, to: new, reason: reason)), at: now)
+        let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
+        let change = StateChange(endpoint: ref, from: old, to: new, reason: reason)
+        emit(.endpointState(change), at: now)
+        alertWatch.noteStateChange(change, byOperator: byOperator, at: now)
+        output.effects += Self.effects(from: old, to: new, of: EndpointSlot(ref: ref, service: s, slot: slot))
         replan(s, now: now)
     }
 
-    /// Time passes: ejections end, drains time out, slow start ramps, keyframes are written.
-    public func tick(now: Double) {
+    /// Time passes: TTLs run out, ejections end, drains time out, slow start ramps, keyframes
+    /// are written.
+    public func tick(now: Double) -> Output {
         expireChecks(now: now)
         for s in services.indices {
             expireEjections(s, now: now)
@@ -131,10 +137,11 @@ public final class MeshEngine {
             frame.log = []
             emit(.keyframe(frame), at: now)
         }
+        return finish()
     }
 
     /// The driver's per-endpoint load over the last window, as a `sample` event.
-    public func recordSample(_ entries: [LoadSample.Entry], services clients: [ServiceSample]? = nil, now: Double) {
+    public func recordSample(_ entries: [LoadSample.Entry], services clients: [ServiceSample]? = nil, now: Double) -> Output {
         emit(.sample(LoadSample(endpoints: entries, services: clients)), at: now)
         // A draining endpoint whose sampled load shows nothing in flight is drained.
         for s in services.indices {
@@ -145,17 +152,25 @@ public final class MeshEngine {
             }
         }
         for change in alertWatch.evaluate(state, now: now) { emit(.alert(change), at: now) }
+        return finish()
     }
 
     /// A simulated-world or operator note for the events pane and recordings.
-    public func recordFault(_ fault: Fault, now: Double) { emit(.fault(fault), at: now) }
+    public func recordFault(_ fault: Fault, now: Double) -> Output {
+        emit(.fault(fault), at: now)
+        return finish()
+    }
 
     /// An instance of the shared mesh joined, left or was lost.
-    public func recordInstance(_ change: InstanceChange, now: Double) { emit(.instance(change), at: now) }
+    public func recordInstance(_ change: InstanceChange, now: Double) -> Output {
+        emit(.instance(change), at: now)
+        return finish()
+    }
 
     /// Another instance's view of an endpoint; ignored when the endpoint is not known here.
-    public func recordView(_ view: ViewChange, now: Double) {
-        guard let endpoint = state.endpoint(view.endpoint), endpoint.views?[view.instance] != view.state else { return }
+    public func recordView(_ view: ViewChange, now: Double) -> Output {
+        guard let endpoint = state.endpoint(view.endpoint), endpoint.views?[view.instance] != view.state else { return finish() }
         emit(.view(view), at: now)
+        return finish()
     }
 }

@@ -2,7 +2,7 @@
 public struct OperatorCommand: Codable, Sendable, Equatable {
     public var action: OperatorAction
     public var target: EndpointRef
-    /// `keyboard`, `api`, `scenario`, ...
+    /// `keyboard`, `api`, `scenario`, `consul`, ...
     public var by: String
     /// The new weight, for `weight`.
     public var weight: Int?
@@ -10,6 +10,9 @@ public struct OperatorCommand: Codable, Sendable, Equatable {
     public var reason: String?
     /// Where: the instance of a shared mesh it was given to (`--instance`); nil outside one.
     public var instance: String?
+
+    /// `by` for the dashboard's keys: its own refusals need no name in the footer.
+    public static let keyboard = "keyboard"
 
     public init(action: OperatorAction, target: EndpointRef, by: String, weight: Int? = nil, reason: String? = nil,
                 instance: String? = nil) {

@@ -11,10 +11,11 @@ public struct StateChange: Codable, Sendable, Equatable {
 }
 
 extension StateChange {
-    /// A change of health verdict (healthy, unhealthy, ejected) that nobody planned: not into
-    /// or out of an operator state, not an operator's restore, not a first verdict on an
-    /// endpoint that was `unknown` (new, or restarted by the operator).
-    public var isFlap: Bool {
-        !from.isAdministrative && !to.isAdministrative && from != .unknown && !reason.hasPrefix("operator ")
+    /// A change of health verdict (healthy, unhealthy, ejected) that nobody planned: not caused
+    /// by an operator's command (`byOperator`, which the engine knows: the reason's words are
+    /// for people), not into or out of an operator state, not a first verdict on an endpoint
+    /// that was `unknown` (new, or restarted by the operator).
+    public func isFlap(byOperator: Bool) -> Bool {
+        !byOperator && !from.isAdministrative && !to.isAdministrative && from != .unknown
     }
 }

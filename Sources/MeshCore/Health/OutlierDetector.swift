@@ -9,7 +9,7 @@
 /// - A success resets the endpoint's run of failures. Results that arrive while it is ejected
 ///   (requests still in flight) are ignored, and the run starts from zero when it comes back.
 /// - The n-th ejection lasts `baseEjection × n`, capped at `max(baseEjection, maxEjection)`
-///   (SPEC: `base_ejection × n`, capped). n stops growing once `baseEjection × n` reaches the
+///   (mesh.yaml's `outlier:`: `base_ejection × n`, capped). n stops growing once `baseEjection × n` reaches the
 ///   cap, as Envoy's ejection multiplier does (`outlier_detection_impl.cc`, `ejectHost`), so
 ///   an endpoint that failed a hundred times is not punished for a hundred periods more.
 /// - Cap: an ejection happens only if, with it, at most `maxEjectionPercent` of the service's

@@ -6,8 +6,8 @@
 /// - Routable: not draining, drained or killed, and weight > 0. Others get no traffic and are
 ///   left out of every percentage (weight 0 is an operator's soft drain, so it is treated alike).
 /// - Up: `healthy`. When the whole service has no healthy endpoint, `unknown` ones stand in
-///   for healthy (the SPEC's "unless the service has healthy endpoints" is per service, not
-///   per zone): a fresh mesh serves before its first checks without a panic.
+///   for healthy (a rule of the service, not of each zone): a fresh mesh serves before its
+///   first checks without a panic.
 /// - Counted, the base of every percentage: routable endpoints except `unknown` ones while they
 ///   do not stand in, so registering new endpoints neither dilutes a zone into spilling nor
 ///   trips panic before they are even checked.
@@ -17,7 +17,7 @@
 ///   back again a moment later.
 ///
 /// Panic: below `panicThreshold` percent healthy over the whole service (strictly below, as
-/// Envoy and the SPEC's "under" say), every routable endpoint, whatever its health, takes
+/// Envoy's `healthy_panic_threshold` says), every routable endpoint, whatever its health, takes
 /// traffic in one group. 0 disables it. A service with nothing counted is not in panic.
 ///
 /// Zones (when `policy.zones` is not empty): listed zones in order, then zones not listed, by

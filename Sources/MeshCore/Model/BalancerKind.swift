@@ -1,4 +1,5 @@
-/// The balancing algorithms of SPEC.md, by their config names.
+/// The balancing algorithms, by their names in mesh.yaml's `balancer:` (each one's reference:
+/// `MeshCore.docc/Balancers.md`).
 public enum BalancerKind: String, Codable, Sendable, CaseIterable {
     case roundRobin = "round-robin"
     case weightedRoundRobin = "weighted-round-robin"

@@ -33,6 +33,31 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
 
     public static let idle = EndpointLoad()
 
+    /// One sample window as every mode measures it: rates per second over `window` seconds,
+    /// p50 and p99 from the window's latencies (`LatencyHistogram.quantile`, the one place
+    /// percentiles are computed), and its Prometheus buckets when it had requests: `buckets`
+    /// where they were counted exactly (the proxy), else from the histogram (the simulator).
+    public init(window: Double, requests: Double, errors: Double, active: Int, latencies: LatencyHistogram,
+                buckets: LatencyWindow? = nil) {
+        self.init(rps: requests / window, active: active,
+                  p50: latencies.quantile(0.5), p99: latencies.quantile(0.99), errors: errors / window,
+                  latency: latencies.total == 0 ? nil : buckets ?? LatencyWindow(latencies))
+    }
+
+    /// Several endpoints' loads as one: rates and requests in flight summed, p50 and p99
+    /// averaged by each one's share of the requests (an estimate: percentiles do not add up,
+    /// and a mesh-wide histogram is not kept). The one place such totals are summed: a
+    /// service's row, a zone's row and the header all read it.
+    public static func total(_ loads: some Sequence<EndpointLoad>) -> EndpointLoad {
+        var total = EndpointLoad()
+        for load in loads {
+            total.rps += load.rps; total.active += load.active; total.errors += load.errors
+            total.p50 += load.p50 * load.rps; total.p99 += load.p99 * load.rps
+        }
+        if total.rps > 0 { total.p50 /= total.rps; total.p99 /= total.rps }
+        return total
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         rps = try c.decode(Double.self, forKey: .rps, in: RecordedRange.rate)

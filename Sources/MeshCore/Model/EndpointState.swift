@@ -1,4 +1,4 @@
-/// The states of SPEC.md, as shown to the operator. `drained` is what a draining endpoint becomes
+/// The states an endpoint shows the operator (dashboard, `ctl status`, `/v1/mesh`, recordings). `drained` is what a draining endpoint becomes
 /// once its in-flight work is done or `drain_timeout` has passed.
 public enum EndpointState: String, Codable, Sendable, CaseIterable {
     case unknown, healthy, unhealthy, ejected, draining, drained, killed

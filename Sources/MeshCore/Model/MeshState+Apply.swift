@@ -1,4 +1,5 @@
-/// The reducer: the one place where events become state.
+/// The read model's one way in: an event becomes state here and nowhere else (the engine
+/// applies each event it emits, a replay each event it reads).
 extension MeshState {
     public mutating func apply(_ event: MeshEvent) {
         seq = event.seq

@@ -1,5 +1,8 @@
-/// Everything the dashboard, the admin API and a keyframe show: the mesh as the events made it.
-/// Only `apply(_:)` changes it, so live runs, demos and replays agree by construction.
+/// Everything the dashboard, the admin API and a keyframe show: the mesh as the events made it,
+/// the read model of a session. `apply(_:)` builds it from events alone, so live runs, demos
+/// and replays show the same mesh for the same events. The decisions are not here: they are
+/// `MeshEngine`'s, from state of its own (health counters, holds, ejections, check timers) that
+/// no event rebuilds, which is why a replay shows a mesh but cannot steer it.
 public struct MeshState: Codable, Sendable, Equatable {
     /// How many notable events the state keeps for the events pane.
     public static let logLength = 200

@@ -32,16 +32,8 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
 
     public func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
 
-    /// Load summed over endpoints; latencies averaged by each endpoint's share of the requests.
-    public var load: EndpointLoad {
-        var total = EndpointLoad()
-        for e in endpoints {
-            total.rps += e.load.rps; total.active += e.load.active; total.errors += e.load.errors
-            total.p50 += e.load.p50 * e.load.rps; total.p99 += e.load.p99 * e.load.rps
-        }
-        if total.rps > 0 { total.p50 /= total.rps; total.p99 /= total.rps }
-        return total
-    }
+    /// Load summed over endpoints (`EndpointLoad.total`).
+    public var load: EndpointLoad { .total(endpoints.lazy.map(\.load)) }
 
     /// The service as its clients see it: requests (not attempts) and the failures they got,
     /// with the endpoints' latencies and requests in flight.

@@ -1,4 +1,4 @@
-/// Plays a list of events through the reducer, forwards or by seeking to any time. Seeking starts
+/// Plays a list of events through `MeshState.apply`, forwards or by seeking to any time. Seeking starts
 /// from the nearest keyframe at or before the target, so its cost is bounded by the keyframe
 /// cadence, not by the length of the recording.
 public struct ReplayCursor: Sendable {

@@ -66,6 +66,19 @@ public struct LatencyHistogram: Sendable, Equatable {
         sum += other.sum
     }
 
+    /// What was recorded since `earlier` (an earlier copy of the same running histogram): one
+    /// window of a histogram that only grows, as the proxy's counters do.
+    public func since(_ earlier: LatencyHistogram) -> LatencyHistogram {
+        var window = self
+        window.total = 0
+        for i in counts.indices {
+            window.counts[i] = counts[i] &- min(earlier.counts[i], counts[i])
+            window.total += Int(window.counts[i])
+        }
+        window.sum = max(0, sum - earlier.sum)
+        return window
+    }
+
     /// Every non-empty bucket: its middle value in seconds and its count.
     public func forEachBucket(_ body: (Double, UInt32) -> Void) {
         guard total > 0 else { return }

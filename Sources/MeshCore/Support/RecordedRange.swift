@@ -1,5 +1,5 @@
 /// The range of every number a recording carries (and the admin API's mesh, which is the same
-/// JSON), checked as it is decoded: a hand-edited or damaged file cannot hand the reducer, the
+/// JSON), checked as it is decoded: a hand-edited or damaged file cannot hand `MeshState.apply`, the
 /// dashboard or the run summary a value their arithmetic would trap on. `docs/limits.md` lists
 /// them beside the config's.
 public enum RecordedRange {

@@ -13,9 +13,11 @@ public struct EndpointCounters: Sendable, Equatable {
     public var timeouts: UInt64 = 0
     /// Requests in flight or relayed connections open now.
     public var active: Int = 0
-    /// Sum of latencies in seconds, for a mean.
-    public var latencySum: Double = 0
-    /// Counts per bucket of `latencyBounds`, plus one for larger latencies.
+    /// Every finished request's latency, in the histogram the simulator keeps too: p50 and p99
+    /// come from it in every mode (`LatencyHistogram.quantile`).
+    public var latency = LatencyHistogram()
+    /// Counts per bucket of `latencyBounds`, plus one for larger latencies: `/metrics`' buckets,
+    /// counted exactly.
     public var latencyBuckets: [UInt64] = Array(repeating: 0, count: EndpointCounters.latencyBounds.count + 1)
     /// HTTP responses by status class (the endpoint's, or the 502/503/504 the proxy gave for it).
     public var codes = StatusClasses()
@@ -25,15 +27,16 @@ public struct EndpointCounters: Sendable, Equatable {
     public init() {}
 
     @inline(__always)
-    mutating func record(latency: Double) {
-        latencySum += latency
-        latencyBuckets[LatencyWindow.bucket(of: latency)] &+= 1
+    mutating func record(latency seconds: Double) {
+        latency.record(seconds)
+        latencyBuckets[LatencyWindow.bucket(of: seconds)] &+= 1
     }
 
     /// Adds another loop's counters to these.
     public mutating func add(_ other: EndpointCounters) {
         requests += other.requests; errors += other.errors; connectErrors += other.connectErrors
-        timeouts += other.timeouts; active += other.active; latencySum += other.latencySum
+        timeouts += other.timeouts; active += other.active
+        latency.merge(other.latency)
         for i in latencyBuckets.indices { latencyBuckets[i] += other.latencyBuckets[i] }
         codes.add(other.codes)
         connections += other.connections

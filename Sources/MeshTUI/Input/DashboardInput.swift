@@ -1,9 +1,9 @@
 public import MeshCore
 
-/// Keys to UI changes and engine commands: a pure function, so every key script is a unit test
-/// and drawing never changes state (gitui, htop).
+/// Keys to UI changes and the session's commands: a pure function, so every key script is a
+/// unit test and drawing never changes state (gitui, htop). `q` is `.stop`.
 public func handleKey(_ key: Key, view: DashboardView, state: MeshState, status: SessionStatus)
-    -> (view: DashboardView, commands: [DashboardCommand]) {
+    -> (view: DashboardView, commands: [SessionCommand]) {
     var input = DashboardInput(view: view, state: state, status: status)
     input.handle(key)
     return (input.view, input.commands)
@@ -13,7 +13,7 @@ struct DashboardInput {
     var view: DashboardView
     let state: MeshState
     let status: SessionStatus
-    var commands: [DashboardCommand] = []
+    var commands: [SessionCommand] = []
 
     /// Rows a page key moves: the handler does not know the terminal height.
     static let page = 10
@@ -46,7 +46,7 @@ struct DashboardInput {
         }
         guard let binding = KeyBinding.binding(for: key) else { return }
         guard binding.modes.contains(status.mode) else {
-            let modes = SessionStatus.Mode.allCases.filter(binding.modes.contains).map(\.rawValue).joined(separator: " and ")
+            let modes = SessionMode.allCases.filter(binding.modes.contains).map(\.rawValue).joined(separator: " and ")
             return refuse(status.mode == .replay && KeyBinding.changesMesh.contains(binding.action)
                 ? "replay shows recorded history: \(binding.name) is not possible"
                 : "\(binding.name) works in \(modes) only")
@@ -82,8 +82,8 @@ struct DashboardInput {
             }
         case .slower: commands.append(.speed(faster: false))
         case .faster: commands.append(.speed(faster: true))
-        case .seekBack: commands.append(.seek(seconds: -DashboardInput.seekStep))
-        case .seekForward: commands.append(.seek(seconds: DashboardInput.seekStep))
+        case .seekBack: commands.append(.seek(by: -DashboardInput.seekStep))
+        case .seekForward: commands.append(.seek(by: DashboardInput.seekStep))
         case .graph:
             view.graph.toggle()
             view.inspecting = false
@@ -95,7 +95,7 @@ struct DashboardInput {
                 refuse("select an endpoint to inspect")
             }
         case .help: view.helpVisible = true
-        case .quit: commands.append(.quit)
+        case .quit: commands.append(.stop)
         }
     }
 
@@ -190,26 +190,20 @@ struct DashboardInput {
         return (ref, endpoint)
     }
 
+    /// The engine's own rules (`OperatorCommand.refusal(given:)`) say what applies, so a
+    /// refusal here reads as the admin API's and `ctl`'s.
     private mutating func operate(_ action: OperatorAction) {
         guard let (ref, endpoint) = selectedEndpoint() else {
             return refuse("select an endpoint to \(action.rawValue) (Enter expands a service)")
         }
-        switch action {
-        case .drain where endpoint.state == .draining || endpoint.state == .drained:
-            return refuse("\(ref) is already \(endpoint.state.rawValue)")
-        case .kill where endpoint.state == .killed:
-            return refuse("\(ref) is already killed")
-        case .restore where !endpoint.state.isAdministrative:
-            return refuse("\(ref) is \(endpoint.state.rawValue): only drained or killed endpoints are restored")
-        default:
-            break
-        }
+        let command = OperatorCommand(action: action, target: ref, by: OperatorCommand.keyboard)
+        if let refusal = command.refusal(given: endpoint.state) { return refuse(refusal.description) }
         let dangerous = KeyBinding.table.first { $0.action == (action == .kill ? .kill : .drain) }?.dangerous ?? false
         if action == .kill && dangerous {
             view.confirmation = .init(action: action, target: ref)
             return
         }
-        commands.append(.operate(action, ref, weight: nil))
+        commands.append(.operate(command))
         view.notice = .init("\(action.rawValue) \(ref)")
     }
 
@@ -220,7 +214,7 @@ struct DashboardInput {
         guard weight != endpoint.weight else {
             return refuse("\(ref) weight is already \(weight == range.lowerBound ? "at its minimum" : "at its maximum") (\(weight))")
         }
-        commands.append(.operate(.weight, ref, weight: weight))
+        commands.append(.operate(OperatorCommand(action: .weight, target: ref, by: OperatorCommand.keyboard, weight: weight)))
         view.notice = .init("weight \(ref) \(endpoint.weight) \(view.ascii ? "->" : "→") \(weight)")
     }
 
@@ -228,7 +222,7 @@ struct DashboardInput {
         if case .wheel = key { return }
         view.confirmation = nil
         if key == .char("y") || key == .char("Y") {
-            commands.append(.operate(confirm.action, confirm.target, weight: nil))
+            commands.append(.operate(OperatorCommand(action: confirm.action, target: confirm.target, by: OperatorCommand.keyboard)))
             view.notice = .init("\(confirm.action.rawValue) \(confirm.target)")
         } else {
             view.notice = .init("\(confirm.action.rawValue) \(confirm.target) cancelled")

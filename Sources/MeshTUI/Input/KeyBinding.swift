@@ -1,3 +1,5 @@
+public import MeshCore
+
 /// Everything a key can make the dashboard do.
 public enum DashboardAction: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
@@ -15,14 +17,14 @@ public struct KeyBinding: Sendable {
     /// Asks for confirmation naming its target before anything happens.
     public var dangerous: Bool
     /// Session modes where the key works; elsewhere it explains why not.
-    public var modes: Set<SessionStatus.Mode>
+    public var modes: Set<SessionMode>
     /// Keys as the hint bar writes them, or nil to leave the binding to the help screen.
     public var hint: String?
     /// Which hints a narrow hint bar keeps: lower first (the `?` screen always has them all).
     public var priority: Int
 
     public init(_ keys: [Key], _ action: DashboardAction, _ name: String, _ description: String,
-                dangerous: Bool = false, modes: Set<SessionStatus.Mode> = Set(SessionStatus.Mode.allCases),
+                dangerous: Bool = false, modes: Set<SessionMode> = Set(SessionMode.allCases),
                 hint: String? = nil, priority: Int = 5) {
         self.keys = keys; self.action = action; self.name = name; self.description = description
         self.dangerous = dangerous; self.modes = modes; self.hint = hint; self.priority = priority
@@ -31,8 +33,8 @@ public struct KeyBinding: Sendable {
     /// Operator actions change the mesh: a recording's history cannot be changed.
     public static let changesMesh: Set<DashboardAction> = [.drain, .kill, .restore, .weightUp, .weightDown]
 
-    private static let played: Set<SessionStatus.Mode> = [.demo, .replay]
-    private static let steerable: Set<SessionStatus.Mode> = [.live, .demo]
+    private static let played: Set<SessionMode> = [.demo, .replay]
+    private static let steerable: Set<SessionMode> = [.live, .demo]
 
     public static let table: [KeyBinding] = [
         KeyBinding([.up, .char("k")], .moveUp, "up", "previous row", hint: "↑↓", priority: 6),
@@ -46,7 +48,7 @@ public struct KeyBinding: Sendable {
                    modes: steerable, hint: "d", priority: 1),
         KeyBinding([.char("x")], .kill, "kill", "out at once, connections reset",
                    dangerous: true, modes: steerable, hint: "x", priority: 1),
-        KeyBinding([.char("r")], .restore, "restore", "drained or killed back into rotation",
+        KeyBinding([.char("r")], .restore, "restore", "drained/killed/ejected back in rotation",
                    modes: steerable, hint: "r", priority: 1),
         KeyBinding([.char("+"), .char("=")], .weightUp, "weight+", "weight +10",
                    modes: steerable, hint: "+-", priority: 5),

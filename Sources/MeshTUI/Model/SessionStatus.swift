@@ -1,17 +1,8 @@
+public import MeshCore
+
 /// Where the mesh on screen comes from and how time moves for it: the engine's side of the header.
 public struct SessionStatus: Sendable, Equatable {
-    public enum Mode: String, Sendable, CaseIterable {
-        /// `mesh-top run`: real sockets, wall-clock time. History cannot be paused or sought.
-        case live
-        /// `mesh-top demo`: simulated endpoints on a virtual clock.
-        case demo
-        /// `mesh-top replay`: a recording played back. What happened cannot be changed.
-        case replay
-
-        public var label: String { rawValue.uppercased() }
-    }
-
-    public var mode: Mode
+    public var mode: SessionMode
     /// Mesh seconds per wall second; `.infinity` for `--speed max`.
     public var speed: Double
     public var paused: Bool
@@ -27,9 +18,18 @@ public struct SessionStatus: Sendable, Equatable {
     /// Counts the engine's messages, so the same refusal twice is shown twice.
     public var messageID: Int = 0
 
-    public init(mode: Mode, speed: Double = 1, paused: Bool = false, source: String = "",
+    public init(mode: SessionMode, speed: Double = 1, paused: Bool = false, source: String = "",
                 duration: Double? = nil, finished: Bool = false) {
         self.mode = mode; self.speed = speed; self.paused = paused; self.source = source
         self.duration = duration; self.finished = finished
+    }
+
+    /// A session's snapshot as the header shows it (its source is the mesh's name: the
+    /// scenario's, the recording's or the config file's).
+    public init(_ snapshot: SessionSnapshot) {
+        self.init(mode: snapshot.mode, speed: snapshot.speed ?? .infinity, paused: snapshot.paused,
+                  source: snapshot.state.name, duration: snapshot.end, finished: snapshot.finished)
+        message = snapshot.message
+        messageID = snapshot.messageID
     }
 }

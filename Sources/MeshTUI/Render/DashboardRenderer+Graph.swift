@@ -13,14 +13,7 @@ extension DashboardRenderer {
 
     mutating func drawGraph(_ layout: TopologyLayout, top: Int, height: Int) {
         let focused = view.focus == .topology
-        let listHeight = max(0, height - 1)
-        let selected = layout.index(of: view.selection, in: state) ?? layout.rows.indices.first { layout.isSelectable($0) }
-        let scroll = scrollKeeping(selected, rows: layout.rows.count, height: listHeight)
-        topologyScroll = scroll
-        shownSelection = selected.flatMap { layout.selection(at: $0, in: state) }
-        hits.panes.append((0..<cols, top..<(top + height), .topology))
-
-        let position = layout.rows.count > listHeight ? "row \(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : ""
+        let (selected, scroll, listHeight, position) = placeTopologyRows(layout, top: top, height: height)
         let title = "GRAPH  service \(glyphs.arrow) zone \(glyphs.arrow) endpoint, edges as wide as their share of traffic"
         drawBar(Format.fit(title, cols - CharacterWidth.of(position) - 4, ascii: glyphs.ascii),
                 y: top, x: 0, width: cols, focused: focused, right: position)

@@ -1,3 +1,5 @@
+import MeshCore
+
 /// Screens drawn over or instead of the dashboard: help, and "terminal too small".
 extension DashboardRenderer {
     mutating func drawTooSmall() {
@@ -54,8 +56,8 @@ extension DashboardRenderer {
                            style: CellStyle(available ? .normal : .muted, bold: true), limit: inner)
             x = max(x + 1, left + 24)
             var modes = ""
-            if first.modes.count < SessionStatus.Mode.allCases.count {
-                modes = SessionStatus.Mode.allCases.filter(first.modes.contains).map(\.rawValue).joined(separator: "/")
+            if first.modes.count < SessionMode.allCases.count {
+                modes = SessionMode.allCases.filter(first.modes.contains).map(\.rawValue).joined(separator: "/")
                 buffer.putRight(modes, right: inner, y: y, style: CellStyle(.muted))
             }
             let limit = inner - CharacterWidth.of(modes) - 1

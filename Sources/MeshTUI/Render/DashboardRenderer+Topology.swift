@@ -2,19 +2,26 @@ import MeshCore
 
 /// The topology pane: column titles, then only the rows that fit.
 extension DashboardRenderer {
-    mutating func drawTopology(_ layout: TopologyLayout, top: Int, height: Int) {
-        let columns = TopologyColumns(cols: cols)
-        let focused = view.focus == .topology
+    /// What both views of the pane (rows, graph) start with: the selected row (the first
+    /// selectable one when nothing is), scrolled into view under a title line, and the pane's
+    /// hit area. `position` is "row N/M" when the rows do not all fit.
+    mutating func placeTopologyRows(_ layout: TopologyLayout, top: Int, height: Int)
+        -> (selected: Int?, scroll: Int, listHeight: Int, position: String) {
         let listHeight = max(0, height - 1)
         let selected = layout.index(of: view.selection, in: state) ?? layout.rows.indices.first { layout.isSelectable($0) }
-
         let scroll = scrollKeeping(selected, rows: layout.rows.count, height: listHeight)
         topologyScroll = scroll
         shownSelection = selected.flatMap { layout.selection(at: $0, in: state) }
-
         hits.panes.append((0..<cols, top..<(top + height), .topology))
-        drawColumnTitles(columns, y: top, focused: focused, position: layout.rows.count > listHeight
-            ? "row \(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : "")
+        let position = layout.rows.count > listHeight ? "row \(min(layout.rows.count, (selected ?? 0) + 1))/\(layout.rows.count)" : ""
+        return (selected, scroll, listHeight, position)
+    }
+
+    mutating func drawTopology(_ layout: TopologyLayout, top: Int, height: Int) {
+        let columns = TopologyColumns(cols: cols)
+        let focused = view.focus == .topology
+        let (selected, scroll, listHeight, position) = placeTopologyRows(layout, top: top, height: height)
+        drawColumnTitles(columns, y: top, focused: focused, position: position)
         if layout.rows.isEmpty {
             let why = view.filter.isEmpty ? "no services registered yet" : "nothing matches /\(view.filter)"
             buffer.put("  " + why, x: 0, y: top + 1, style: CellStyle(.muted))
@@ -122,15 +129,9 @@ extension DashboardRenderer {
             x = buffer.put(service.failoverZone == nil ? " preferred" : " down", x: x, y: y,
                            style: CellStyle(service.failoverZone == nil ? .muted : .bad), limit: columns.nameWidth - 1)
         }
-        var load = EndpointLoad(), count = 0, healthy = 0, weighted50 = 0.0, weighted99 = 0.0
-        for e in service.endpoints where e.zone == zone {
-            count += 1
-            if e.state == .healthy { healthy += 1 }
-            load.rps += e.load.rps; load.active += e.load.active; load.errors += e.load.errors
-            weighted50 += e.load.p50 * e.load.rps; weighted99 += e.load.p99 * e.load.rps
-        }
-        if load.rps > 0 { load.p50 = weighted50 / load.rps; load.p99 = weighted99 / load.rps }
-        drawMetrics(load, y: y, columns: columns, muted: true, bold: false)
+        let inZone = service.endpoints.filter { $0.zone == zone }
+        let count = inZone.count, healthy = inZone.lazy.filter { $0.state == .healthy }.count
+        drawMetrics(.total(inZone.lazy.map(\.load)), y: y, columns: columns, muted: true, bold: false)
         if let c = columns.column(.load) {
             let role: ColorRole = count == 0 ? .muted : healthy == count ? .good : healthy == 0 ? .bad : .warn
             buffer.put("\(healthy)/\(count) up", x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)

@@ -1,7 +1,7 @@
 import MeshCore
 
-/// Whole-mesh numbers for the header, in one pass over every endpoint: requests and failures as
-/// clients saw them (retries are their own figure), latency as the endpoints answered.
+/// Whole-mesh numbers for the header: requests and failures as clients saw them (retries are
+/// their own figure), latency as the endpoints answered (`EndpointLoad.total`).
 struct MeshTotals {
     var endpoints = 0
     var healthy = 0
@@ -14,20 +14,15 @@ struct MeshTotals {
     var p99 = 0.0
 
     init(_ state: MeshState) {
-        var weighted = 0.0, attempts = 0.0
         for service in state.services {
-            for e in service.endpoints {
-                endpoints += 1
-                if e.state == .healthy { healthy += 1 }
-                attempts += e.load.rps
-                weighted += e.load.p99 * e.load.rps
-            }
+            endpoints += service.endpoints.count
+            healthy += service.healthyCount
             let client = service.clientLoad
             rps += client.rps
             errors += client.errors
             if let traffic = service.traffic { retries = (retries ?? 0) + traffic.retries }
         }
-        p99 = attempts > 0 ? weighted / attempts : 0
+        p99 = EndpointLoad.total(state.services.lazy.flatMap(\.endpoints).map(\.load)).p99
     }
 
     /// Nil before any traffic: no requests, no success rate.

@@ -1,6 +1,6 @@
 import CNcursesw
 import Foundation
-import MeshCore
+public import MeshCore
 
 /// The interactive dashboard: snapshot, render, copy to the terminal, read keys, repeat.
 public enum Dashboard {
@@ -19,7 +19,7 @@ public enum Dashboard {
     /// way out; stderr is held back while curses owns the screen and written out afterwards.
     /// `mouse`: clicks and the wheel, where the terminal reports them (`--no-mouse`: false).
     @discardableResult
-    public static func run(source: some DashboardSource, refresh: Double = 0.5, theme: Theme = .default,
+    public static func run(session: some SessionHandle, refresh: Double = 0.5, theme: Theme = .default,
                            ascii: Bool = false, mouse: Bool = true) throws -> Exit {
         TerminalGuard.install()
         // Once the loop is over, a stop signal (say, while the session shuts down) stops at once.
@@ -28,21 +28,21 @@ public enum Dashboard {
         defer { TerminalGuard.releaseStderr() }
         let screen = try CursesScreen(theme: theme, mouse: mouse)
         defer { screen.close() }
-        var loop = DashboardLoop(source: source, screen: screen, refresh: refresh,
+        var loop = DashboardLoop(session: session, screen: screen, refresh: refresh,
                                  view: DashboardView(theme: theme, ascii: ascii || !screen.unicode))
         let exit = loop.run()
-        source.perform(.quit)
+        session.submit(.stop)
         return exit
     }
 
     /// The same, on a thread of its own, for callers in async code (curses blocks while it waits
     /// for keys, which must not hold a cooperative thread).
     @discardableResult
-    public static func run(source: some DashboardSource, refresh: Double = 0.5, theme: Theme = .default,
+    public static func run(session: some SessionHandle, refresh: Double = 0.5, theme: Theme = .default,
                            ascii: Bool = false, mouse: Bool = true) async throws -> Exit {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Exit, any Error>) in
             let thread = Thread {
-                continuation.resume(with: Result { try run(source: source, refresh: refresh, theme: theme, ascii: ascii, mouse: mouse) })
+                continuation.resume(with: Result { try run(session: session, refresh: refresh, theme: theme, ascii: ascii, mouse: mouse) })
             }
             thread.name = "mesh-top dashboard"
             thread.start()
@@ -51,8 +51,8 @@ public enum Dashboard {
 }
 
 /// The loop itself, apart from setup and teardown.
-struct DashboardLoop<Source: DashboardSource> {
-    let source: Source
+struct DashboardLoop<Session: SessionHandle> {
+    let session: Session
     let screen: CursesScreen
     let refresh: Double
     var view: DashboardView
@@ -69,10 +69,11 @@ struct DashboardLoop<Source: DashboardSource> {
     /// How long a footer notice stays before the key hints come back.
     static var noticeSeconds: Double { 4 }
 
-    init(source: Source, screen: CursesScreen, refresh: Double, view: DashboardView) {
-        self.source = source; self.screen = screen; self.view = view
+    init(session: Session, screen: CursesScreen, refresh: Double, view: DashboardView) {
+        self.session = session; self.screen = screen; self.view = view
         self.refresh = refresh.isFinite && refresh > 0 ? refresh : 0.5
-        (state, status) = source.snapshot()
+        let snapshot = session.snapshot()
+        (state, status) = (snapshot.state, SessionStatus(snapshot))
         seenMessage = status.messageID
         seenSeq = state.seq
     }
@@ -145,8 +146,8 @@ struct DashboardLoop<Source: DashboardSource> {
         let (next, commands) = handleKey(key, view: view, state: state, status: status)
         view = next
         for command in commands {
-            if command == .quit { return true }
-            source.perform(command)
+            if command == .stop { return true }
+            session.submit(command)
         }
         if !commands.isEmpty && !view.frozen { takeSnapshot() }
         return false
@@ -155,14 +156,15 @@ struct DashboardLoop<Source: DashboardSource> {
     /// The engine's latest state. A new message from it (a refusal), and operator actions
     /// someone else took (the admin API, `mesh-top ctl`), become the footer's notice.
     private mutating func takeSnapshot() {
-        (state, status) = source.snapshot()
+        let snapshot = session.snapshot()
+        (state, status) = (snapshot.state, SessionStatus(snapshot))
         if let message = status.message, status.messageID != seenMessage {
             view.notice = .init(message, warning: true)
         }
         seenMessage = status.messageID
         for event in state.log.reversed() {
             guard event.seq > seenSeq else { break }
-            if case .operatorCommand(let c) = event.body, c.by != "keyboard" {
+            if case .operatorCommand(let c) = event.body, c.by != OperatorCommand.keyboard {
                 let weight = c.action == .weight ? " \(c.weight.map(String.init) ?? "?")" : ""
                 view.notice = .init("\(c.action.rawValue) \(c.target)\(weight) by \(c.by)")
                 break

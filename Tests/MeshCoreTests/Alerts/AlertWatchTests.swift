@@ -56,10 +56,10 @@ import Testing
         var watch = AlertWatch(rules: [AlertRule(name: "flapping", selector: .endpoint("*"),
                                                  condition: .threshold(.stateChanges, .greater, 4), within: 60, severity: .warning)])
         for (t, to) in [(1.0, EndpointState.unhealthy), (2, .healthy), (3, .unhealthy), (4, .healthy)] {
-            watch.noteStateChange(flip(to), at: t)
+            watch.noteStateChange(flip(to), byOperator: false, at: t)
         }
         #expect(watch.evaluate(mesh(), now: 5).isEmpty)
-        watch.noteStateChange(flip(.unhealthy), at: 6)
+        watch.noteStateChange(flip(.unhealthy), byOperator: false, at: 6)
         let fired = watch.evaluate(mesh(), now: 7)
         #expect(fired == [AlertChange(name: "flapping", severity: .warning, state: .firing, subject: "web/w1", value: 5)])
         // A minute later the early changes have left the window.
@@ -75,22 +75,25 @@ import Testing
     @Test func operatorCausedChangesAreNotFlaps() {
         var watch = AlertWatch(rules: [AlertRule(name: "flapping", selector: .endpoint("*"),
                                                  condition: .threshold(.stateChanges, .greater, 1), within: 60, severity: .warning)])
+        // (change, whether the engine says an operator's command caused it)
         let planned = [
-            flip(.draining, from: .healthy, "operator drain by api"),
-            flip(.drained, from: .draining, "drained: no requests in flight"),
-            flip(.killed, from: .drained, "operator kill by keyboard"),
-            flip(.unknown, from: .killed, "operator restore by keyboard"),
-            flip(.healthy, from: .unknown, "check passed"),
-            flip(.healthy, from: .ejected, "operator restore by keyboard"),
+            (flip(.draining, from: .healthy, "operator drain by api"), true),
+            (flip(.drained, from: .draining, "drained: no requests in flight"), false),
+            (flip(.killed, from: .drained, "operator kill by keyboard"), true),
+            (flip(.unknown, from: .killed, "operator restore by keyboard"), true),
+            (flip(.healthy, from: .unknown, "check passed"), false),
+            (flip(.healthy, from: .ejected, "operator restore by keyboard"), true),
         ]
-        for (i, change) in planned.enumerated() {
-            #expect(!change.isFlap, "\(change.from)→\(change.to) counted as a flap")
-            watch.noteStateChange(change, at: Double(i))
+        for (i, (change, byOperator)) in planned.enumerated() {
+            #expect(!change.isFlap(byOperator: byOperator), "\(change.from)→\(change.to) counted as a flap")
+            watch.noteStateChange(change, byOperator: byOperator, at: Double(i))
         }
         #expect(watch.evaluate(mesh(), now: 10).isEmpty)
+        // The cause decides, not the words: an ejection ending on its own is a change of verdict.
+        #expect(flip(.healthy, from: .ejected, "operator restore by keyboard").isFlap(byOperator: false))
         // The same endpoint failing and passing on its own is.
-        watch.noteStateChange(flip(.unhealthy), at: 11)
-        watch.noteStateChange(flip(.healthy, "2 checks passed"), at: 12)
+        watch.noteStateChange(flip(.unhealthy), byOperator: false, at: 11)
+        watch.noteStateChange(flip(.healthy, "2 checks passed"), byOperator: false, at: 12)
         #expect(watch.evaluate(mesh(), now: 13).map(\.name) == ["flapping"])
     }
 
@@ -103,13 +106,12 @@ import Testing
 
     @Test func theEngineEmitsAlertEventsFromItsSamples() {
         let mesh = MeshState(name: "t", services: [Service(name: "web", endpoints: [Endpoint(id: "w1")])])
-        let engine = MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(health: HealthPolicy(kind: .none))])
+        let engine = TestEngine(MeshEngine(mesh: mesh, policies: ["web": ServicePolicy(health: HealthPolicy(kind: .none))]))
         engine.alertRules = [AlertRule(name: "busy", selector: .endpoint("web/*"), condition: .threshold(.rps, .greater, 10), severity: .info)]
-        var alerts: [AlertChange] = []
-        engine.onEvent = { if case .alert(let a) = $0.body { alerts.append(a) } }
         engine.start(now: 0)
         engine.recordSample([.init(endpoint: web, load: EndpointLoad(rps: 50))], now: 1)
         engine.recordSample([.init(endpoint: web, load: EndpointLoad(rps: 2))], now: 2)
+        let alerts = engine.recorder.events.compactMap { if case .alert(let a) = $0.body { a } else { nil } }
         #expect(alerts.map(\.state) == [.firing, .resolved])
         #expect(engine.state.alerts.isEmpty)
     }

@@ -132,7 +132,7 @@ import Testing
     }
 
     /// Over random runs of failures, successes and time: every ejection lasts base × n capped,
-    /// where n is one more than the count the detector reports just before it (SPEC's rule and
+    /// where n is one more than the count the detector reports just before it (the `outlier:` rule and
     /// the decay rule above, checked together), and an ejection always ends on time.
     @Test(arguments: 0..<20 as Range<UInt64>)
     func backOffFollowsTheRuleOverRandomRuns(seed: UInt64) {

@@ -51,18 +51,6 @@ enum ConsulLibrary: String {
     }
 
     private func run(_ arguments: [String]) throws -> Executable.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Executable.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                 stderr: String(decoding: stderr, as: UTF8.self))
+        try Executable(url: URL(fileURLWithPath: Self.python)).run(arguments, environment: environment)
     }
 }

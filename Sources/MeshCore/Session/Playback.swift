@@ -1,10 +1,8 @@
-public import MeshCore
-
-/// Where a session's events come from: a simulation, a recording, or (later) live sockets.
-/// The runner paces it; the dashboard and the headless printer only see its state.
+/// Where a session's events come from: a simulation (demo), live sockets (`run`) or a
+/// recording (replay). The session runner paces it on one thread; the dashboard and the admin
+/// API only see its state, through the runner's `SessionHandle`.
 public protocol Playback: AnyObject {
-    /// `DEMO`, `REPLAY`, `LIVE`.
-    var mode: String { get }
+    var mode: SessionMode { get }
     var now: Double { get }
     var state: MeshState { get }
     /// Mesh time at which it ends, if it does.

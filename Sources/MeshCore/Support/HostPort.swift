@@ -1,14 +1,21 @@
-/// An address as written in mesh.yaml: `host:port`, or `[v6]:port` for IPv6.
+/// An address as mesh-top reads it everywhere (mesh.yaml, `--admin`, `--registry`, Consul
+/// registrations, listeners): `host:port`, or `[v6]:port` for IPv6. The one parser of them.
 public struct HostPort: Sendable, Hashable, CustomStringConvertible {
+    /// Ports something can be reached at.
+    public static let ports = 1...65535
+    /// Ports a listener may ask for: 0 takes any free one (tests, ephemeral listeners).
+    public static let listenPorts = 0...65535
+
     /// Host name or IP, without brackets.
     public var host: String
-    /// 1...65535.
+    /// Within `ports` (or `listenPorts` where parsed so).
     public var port: Int
 
     public init(host: String, port: Int) { self.host = host; self.port = port }
 
-    /// Parses `host:port` / `[::1]:port`; nil for anything else (no port, port out of range, spaces).
-    public init?(_ text: String) {
+    /// Parses `host:port` / `[::1]:port` with a port in `ports`; nil for anything else (no
+    /// port, port out of range, spaces, characters no host name has).
+    public init?(_ text: String, ports: ClosedRange<Int> = HostPort.ports) {
         let host: Substring, port: Substring
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return nil }
@@ -25,7 +32,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
             guard host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }) else { return nil }
         }
         guard !host.isEmpty, !port.isEmpty, port.allSatisfy(\.isASCII), port.allSatisfy(\.isNumber),
-              port.count <= 5, let number = Int(port), (1...65535).contains(number) else { return nil }
+              port.count <= 5, let number = Int(port), ports.contains(number) else { return nil }
         self.init(host: String(host), port: number)
     }
 
@@ -42,18 +49,5 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     /// Whether two listeners would fight over the same port.
     public func collides(with other: HostPort) -> Bool {
         port == other.port && (host == other.host || isWildcard || other.isWildcard)
-    }
-}
-
-extension Field {
-    /// A `host:port` address with a message saying what is wrong with it.
-    func address() throws(ConfigError) -> HostPort {
-        let s = try text()
-        if let address = HostPort(s) { return address }
-        let port = s.split(separator: ":").last.flatMap { Int($0) }
-        if s.contains(":"), let port, !(1...65535).contains(port) {
-            throw error("bad address '\(s)': port \(port) is outside 1...65535")
-        }
-        throw error("bad address '\(s)' (expected host:port, or [::1]:port for IPv6)")
     }
 }

@@ -1,5 +1,4 @@
 public import MeshCore
-public import MeshSim
 public import MeshConfig
 
 /// Demo mode: a simulation advanced on a virtual clock. Seeking forward runs the simulation
@@ -30,12 +29,12 @@ public final class DemoPlayback: Playback {
 
     private static func makeSimulator(_ scenario: Scenario, onEvent: @escaping (MeshEvent) -> Void) -> Simulator {
         let simulator = Simulator(scenario: scenario)
-        simulator.engine.onEvent = onEvent
+        simulator.onEvent = onEvent
         simulator.start()
         return simulator
     }
 
-    public var mode: String { "DEMO" }
+    public var mode: SessionMode { .demo }
     public var now: Double { simulator.now }
     public var state: MeshState {
         var s = simulator.engine.state
@@ -63,7 +62,7 @@ public final class DemoPlayback: Playback {
                 continue
             }
             if let until = quietUntil, simulator.now >= until {
-                simulator.engine.onEvent = onEvent
+                simulator.onEvent = onEvent
                 quietUntil = nil
             }
             if stop >= t || budget <= 0 { return }
