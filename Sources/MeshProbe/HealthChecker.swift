@@ -23,13 +23,28 @@ public final class HealthChecker: Sendable {
 
     private let lanes: [Lane]
 
+    /// At most this many connects in flight per event loop by default; more wait their turn.
+    /// Enough for ten thousand checks a second of round trips up to 25 ms, and under Linux's
+    /// default listen backlog (`somaxconn`, 4096) of a server all targets may share.
+    public static let defaultMaxConnecting = 256
+
+    /// `maxConnecting`: connects in flight per event loop, past which checks wait in order (their
+    /// timeouts counted from when they start), as HAProxy's `tune.max-checks-per-thread`.
     public init(group: any EventLoopGroup, resultsOn resultsLoop: any EventLoop,
+                maxConnecting: Int = HealthChecker.defaultMaxConnecting,
                 onResult: @escaping @Sendable (HealthCheckResult) -> Void) {
         lanes = group.makeIterator().map { loop in
             Lane(eventLoop: loop,
-                 probes: .makeBoxSendingValue(ProbeLoop(eventLoop: loop, resultsLoop: resultsLoop, onResult: onResult),
+                 probes: .makeBoxSendingValue(ProbeLoop(eventLoop: loop, resultsLoop: resultsLoop, maxConnecting: maxConnecting,
+                                                        onResult: onResult),
                                               eventLoop: loop))
         }
+    }
+
+    /// Whether the checker keeps up with its schedule, summed over its loops.
+    public func load() -> EventLoopFuture<HealthCheckerLoad> {
+        let loads = lanes.map { lane in lane.eventLoop.submit { lane.probes.value.load } }
+        return EventLoopFuture.whenAllSucceed(loads, on: lanes[0].eventLoop).map { $0.reduce(HealthCheckerLoad(), +) }
     }
 
     /// Starts checking a target, replacing any with the same (service, slot).

@@ -1,4 +1,5 @@
 import MeshCore
+import MeshTLS
 import NIOCore
 import NIOPosix
 
@@ -6,12 +7,16 @@ import NIOPosix
 /// kept-alive connection. Never leaves its loop, so it needs no lock. Its timer is an entry in the
 /// loop's `ProbeSchedule`, at the next moment of interest: the running check's deadline or the next
 /// check, whichever comes first.
+///
+/// A check that needs a new connection first takes a place among its loop's connects in flight
+/// (`ProbeLoop.admit`); when there is none it waits its turn, and its timeout counts from when it
+/// starts connecting, so the checker's own backlog never fails an endpoint.
 final class Probe {
     let target: HealthTarget
     private let home: ProbeLoop
     private let request: ByteBuffer
     private let timeout: TimeAmount
-    private let interval: Double
+    let interval: Double
 
     /// This probe's place in its loop's schedule.
     private var slot: Int32 = 0
@@ -24,11 +29,17 @@ final class Probe {
     static let firstPoll = TimeAmount.milliseconds(1)
     private(set) var isActive = false
     private var checking = false
+    /// Holds one of the loop's places for connects in flight.
+    private var connecting = false
+    /// Due and waiting for a place to connect; `waitTicket` tells this wait from an older one
+    /// still in the loop's queue.
+    private(set) var waitTicket: UInt64 = 0
+    private(set) var isWaiting = false
     /// Bumped by every check and by stop, so a late connect completion knows it is stale.
     private var checkID: UInt64 = 0
     private var started = NIODeadline.now()
     private var deadline = NIODeadline.now()
-    private var nextCheck = NIODeadline.now()
+    private(set) var nextCheck = NIODeadline.now()
     /// This check went out on a kept-alive connection: if the server had closed it meanwhile,
     /// one retry on a fresh connection is not the endpoint's fault.
     private var reused = false
@@ -59,6 +70,8 @@ final class Probe {
 
     func stop() {
         isActive = false
+        isWaiting = false
+        endConnect()
         checking = false
         checkID &+= 1
         ticket = 0
@@ -85,7 +98,36 @@ final class Probe {
             closeConnection()
             finish(passed: false, detail: CheckFailure.timeout, now: now)
         }
-        if now >= nextCheck { begin(now: now) } else { arm(at: nextCheck) }
+        guard now >= nextCheck else { return arm(at: nextCheck) }
+        guard !isWaiting else { return }
+        if needsConnection {
+            guard home.admit(self, now: now) else {
+                isWaiting = true
+                waitTicket = home.nextWaitTicket()
+                return home.wait(self)
+            }
+            connecting = true
+        }
+        begin(now: now)
+    }
+
+    /// A place to connect came free for this waiting probe (the loop has counted it taken).
+    func admitted(now: NIODeadline) {
+        isWaiting = false
+        connecting = true
+        begin(now: now)
+    }
+
+    /// This check opens a connection: every TCP check, and an HTTP check without a live one.
+    private var needsConnection: Bool {
+        target.policy.kind == .tcp || !(channel?.isActive ?? false)
+    }
+
+    /// Gives back this probe's place among the connects in flight, if it holds one.
+    private func endConnect() {
+        guard connecting else { return }
+        connecting = false
+        home.release()
     }
 
     // MARK: A check
@@ -97,7 +139,7 @@ final class Probe {
         deadline = now + timeout
         nextCheck = now + Self.amount(interval * (0.9 + 0.2 * home.unit()))
         retried = false
-        if target.policy.kind == .tcp, case .socket(let address) = target.address {
+        if target.policy.kind == .tcp, target.tls == nil, case .socket(let address) = target.address {
             // Its own timer: the first look at the connect (which the deadline bounds).
             switch TCPConnect.start(to: address) {
             case .pending(let connect):
@@ -152,9 +194,15 @@ final class Probe {
     }
 
     private func connected(_ result: Result<any Channel, any Error>, id: UInt64) {
+        if id == checkID { endConnect() }
         switch result {
         case .success(let connection):
             guard isActive, checking, id == checkID else { return connection.close(promise: nil) }
+            if let tls = target.tls {
+                return tls.secure(connection, host: target.serverName).assumeIsolated().whenComplete { secured in
+                    self.secured(secured, connection, id: id)
+                }
+            }
             if target.policy.kind == .http {
                 channel = connection
                 connection.writeAndFlush(request, promise: nil)
@@ -165,6 +213,24 @@ final class Probe {
         case .failure(let error):
             guard isActive, checking, id == checkID else { return }
             finish(passed: false, detail: CheckFailure.reason(for: error), now: .now())
+        }
+    }
+
+    /// The handshake's end: the check goes on as over plain TCP, or fails saying why.
+    private func secured(_ result: Result<PeerIdentity?, any Error>, _ connection: any Channel, id: UInt64) {
+        guard isActive, checking, id == checkID else { return connection.close(promise: nil) }
+        switch result {
+        case .success:
+            if target.policy.kind == .http {
+                channel = connection
+                connection.writeAndFlush(request, promise: nil)
+            } else {
+                connection.close(promise: nil)
+                finish(passed: true, detail: nil, now: .now())
+            }
+        case .failure(let error):
+            connection.close(promise: nil)
+            finish(passed: false, detail: HandshakeFailure.reason(error), now: .now())
         }
     }
 
@@ -183,7 +249,10 @@ final class Probe {
         channel = nil
         guard checking else { return }
         if reused && !retried && !answered && .now() < deadline {
+            // The retry of a check already under way does not queue: it takes a place at once.
             retried = true
+            home.take()
+            connecting = true
             return connect()
         }
         finish(passed: false, detail: reason, now: .now())
@@ -194,6 +263,7 @@ final class Probe {
     /// Reports the check and waits for the next one.
     private func finish(passed: Bool, detail: String?, now: NIODeadline) {
         checking = false
+        endConnect()
         arm(at: nextCheck)
         let latency = Double((now - started).nanoseconds) / 1e9
         home.deliver(HealthCheckResult(service: target.service, slot: target.slot, passed: passed, detail: detail, latency: latency))

@@ -26,6 +26,11 @@ struct TCPConnect {
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .done(.failed(errno: errno)) }
         let pending = TCPConnect(fd: fd)
+        // No quick ACK, as HAProxy's plain TCP checks (`CONNECT_DELACK_ALWAYS` in its checks.c):
+        // the handshake's last ACK waits, the reset goes first, and the server never builds the
+        // connection at all (its SYN-ACK already proved it listens).
+        var off: Int32 = 0
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &off, socklen_t(MemoryLayout<Int32>.size))
         let rc = address.withSockAddr { pointer, size in connect(fd, pointer, socklen_t(size)) }
         if rc == 0 {
             pending.reset()
@@ -35,6 +40,13 @@ struct TCPConnect {
         guard code == EINPROGRESS || code == EINTR else {
             pending.reset()
             return .done(.failed(errno: code))
+        }
+        // On loopback and other near peers the handshake is over before connect returns: seen
+        // at once, the connection is reset before the server accepts it (as HAProxy's checks
+        // are), sparing both sides the accept, the wake-ups and the reset of a live socket.
+        if let outcome = pending.poll() {
+            pending.reset()
+            return .done(outcome)
         }
         return .pending(pending)
     }

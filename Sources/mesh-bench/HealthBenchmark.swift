@@ -22,6 +22,7 @@ struct HealthBenchmark: ParsableCommand {
     @Option(help: "Event-loop threads of the checker.") var threads = 1
     @Option(help: "Local nginx ports the targets are spread over.") var ports = "18081,18082"
     @Option(help: "Check type: http or tcp.") var kind = "http"
+    @Option(help: "Local port HAProxy's (unused) frontend listens on.") var haproxyPort = 18093
     @Flag(help: "Skip the HAProxy reference.") var noReference = false
 
     struct Run {
@@ -29,6 +30,8 @@ struct HealthBenchmark: ParsableCommand {
         var openCPUShare: Double, failures: [String: Int]
         /// Checks per second as nginx counted them (requests for HTTP, connections for TCP).
         var arrivedPerSecond: Double
+        /// The checker's own account of keeping up: checks started late, and the latest lag.
+        var load: HealthCheckerLoad
     }
 
     struct ReferenceRun {
@@ -66,13 +69,13 @@ struct HealthBenchmark: ParsableCommand {
         print("  latency p50 / p99:              \(Measure.format(Measure.median(results.map(\.p50)) * 1e6, 0)) / \(Measure.format(Measure.median(results.map(\.p99)) * 1e6, 0)) µs")
         print("  runs (CPU %): " + results.map { Measure.format($0.cpuShare * 100) }.joined(separator: ", "))
         let failures = results.reduce(into: [String: Int]()) { sum, run in sum.merge(run.failures, uniquingKeysWith: +) }
+        print("  behind: " + results.map { "\($0.load.lateChecks) of \($0.load.connectsStarted) connects late, \($0.load.waiting) waiting, lag \(Measure.format($0.load.lag * 1000)) ms" }.joined(separator: "; "))
         print("  failed checks: " + (failures.isEmpty ? "none" : failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
         if !references.isEmpty {
             let reference = Measure.median(references.map(\.cpuShare))
             let perCheck = share / Measure.median(results.map(\.arrivedPerSecond))
             let referencePerCheck = reference / Measure.median(references.map(\.arrivedPerSecond))
             print("  HAProxy (1 thread), same checks: \(Measure.format(reference * 100))% of a core, \(Measure.format(Measure.median(references.map(\.arrivedPerSecond)), 0)) checks/s arrived; runs " + references.map { Measure.format($0.cpuShare * 100) }.joined(separator: ", "))
-            // HAProxy's TCP checks reset the connection before nginx accepts it: nginx cannot count them.
             let perCheckRatio = referencePerCheck.isFinite && referencePerCheck > 0 ? Measure.format(perCheck / referencePerCheck, 2) + "×" : "n/a (not counted)"
             print("  mesh-top ÷ HAProxy: CPU \(Measure.format(share / reference, 2))×, CPU per check \(perCheckRatio)")
         }
@@ -96,17 +99,18 @@ struct HealthBenchmark: ParsableCommand {
         let cpu2 = Measure.cpuTime(), wall2 = Measure.now()
         let counted2 = try nginx.counters()
         let window = try control.submit { tally.value.summary() }.wait()
+        let load = try checker.load().wait()
         try checker.shutdown().wait()
 
         return Run(cpuShare: (cpu2 - cpu1) / (wall2 - wall1), checksPerSecond: Double(window.checks) / (wall2 - wall1),
                    p50: window.p50, p99: window.p99, openCPUShare: (cpu1 - cpu0) / (wall1 - wall0), failures: window.failures,
-                   arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1))
+                   arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1), load: load)
     }
 
     /// HAProxy checking the same targets: started, given one and a half intervals to spread its
     /// first checks, then measured for as long as ours.
     private func measureHAProxy(ports: [Int], interval: Double, timeout: Double, nginx: NginxBackends, kind: HealthPolicy.Kind) throws -> ReferenceRun {
-        let haproxy = try HAProxyChecks(targets: endpoints, ports: ports, kind: kind.rawValue, interval: interval, timeout: timeout, listen: 18093)
+        let haproxy = try HAProxyChecks(targets: endpoints, ports: ports, kind: kind.rawValue, interval: interval, timeout: timeout, listen: haproxyPort)
         defer { haproxy.stop() }
         Thread.sleep(forTimeInterval: interval * 1.5)
         let cpu1 = haproxy.cpuSeconds, wall1 = Measure.now(), counted1 = try nginx.counters()
@@ -116,9 +120,11 @@ struct HealthBenchmark: ParsableCommand {
                             arrivedPerSecond: Self.arrived(counted1, counted2, kind: kind) / (wall2 - wall1))
     }
 
-    /// Checks that reached nginx between two readings (less the status request itself).
+    /// Checks that reached nginx between two readings (less the status request itself): HTTP
+    /// requests served, or for TCP the connects this machine started (a TCP check resets its
+    /// connection as soon as it is up, before nginx accepts it; other load on the machine counts too).
     private static func arrived(_ a: NginxCounters, _ b: NginxCounters, kind: HealthPolicy.Kind) -> Double {
-        Double(kind == .http ? b.requests - a.requests - 1 : b.accepts - a.accepts - 1)
+        Double(kind == .http ? b.requests - a.requests - 1 : b.activeOpens - a.activeOpens - 1)
     }
 
     /// Ten thousand connections need more than the usual 1024 descriptors.

@@ -5,6 +5,9 @@ import Foundation
 struct NginxCounters {
     var accepts: Int
     var requests: Int
+    /// TCP connects this machine has started (`/proc/net/snmp` Tcp ActiveOpens): TCP checks
+    /// that end with a reset before nginx accepts them (HAProxy's, and ours) are counted here.
+    var activeOpens = 0
 
     /// Reads `http://127.0.0.1:port/nginx_status` on a plain blocking socket.
     static func read(port: Int) throws -> NginxCounters {
@@ -22,7 +25,17 @@ struct NginxCounters {
             guard n > 0 else { break }
             response += chunk[0..<n]
         }
-        return try parse(String(decoding: response, as: UTF8.self))
+        var counters = try parse(String(decoding: response, as: UTF8.self))
+        counters.activeOpens = activeOpens()
+        return counters
+    }
+
+    /// The `ActiveOpens` column of the `Tcp:` lines of `/proc/net/snmp`; 0 where there is none.
+    static func activeOpens() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/net/snmp", encoding: .utf8) else { return 0 }
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("Tcp:") }.map { $0.split(separator: " ") }
+        guard rows.count == 2, let column = rows[0].firstIndex(of: "ActiveOpens"), column < rows[1].count else { return 0 }
+        return Int(rows[1][column]) ?? 0
     }
 
     /// The line after "server accepts handled requests": `accepts handled requests`.

@@ -113,8 +113,9 @@ struct HealthCheckerTests {
         let open = results.filter { $0.slot == 0 }, shut = results.filter { $0.slot == 1 }
         #expect(!open.isEmpty && open.allSatisfy { $0.passed }, "\(open)")
         #expect(!shut.isEmpty && shut.allSatisfy { !$0.passed && $0.detail == "refused" })
-        // A TCP check connects anew every time and sends nothing.
-        #expect(server.counts.connections >= open.count && server.counts.requests == 0)
+        // A TCP check sends nothing and, as HAProxy's, resets as soon as the server answered the
+        // SYN: the server seldom even accepts it, and never more than once per check.
+        #expect(server.counts.connections <= open.count && server.counts.requests == 0)
         try await harness.stop()
         try await server.stop()
     }

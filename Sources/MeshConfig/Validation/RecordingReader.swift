@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Foundation
 public import MeshCore
 
@@ -15,33 +18,55 @@ public enum RecordingReader {
     }
 
     public static func read(_ data: Data, file: String) throws(ConfigError) -> Contents {
-        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
         let endsWithNewline = data.last == 0x0A
-        if endsWithNewline { lines.removeLast() }
-        guard let first = lines.first, !first.isEmpty else {
+        let firstEnd = data.firstIndex(of: 0x0A) ?? data.endIndex
+        guard firstEnd > data.startIndex else {
             throw ConfigError(file: file, line: 1, message: "empty recording (expected a header line)")
         }
-        let header = try self.header(Data(first), file: file)
+        let header = try self.header(Data(data[data.startIndex..<firstEnd]), file: file)
+        let result: Result<([MeshEvent], Int?), ConfigError> = data.withUnsafeBytes { bytes in
+            Result { () throws(ConfigError) in try readEvents(bytes, from: firstEnd - data.startIndex + 1, endsWithNewline: endsWithNewline, file: file) }
+        }
+        let (events, cutOff) = try result.get()
+        return Contents(header: header, events: events, cutOffLine: cutOff)
+    }
+
+    /// Every event line from byte `start` on: each through `JSONLineDecoder`, and again through
+    /// Foundation's `JSONDecoder` when that one declines, so a line's value or error is Foundation's.
+    private static func readEvents(_ bytes: UnsafeRawBufferPointer, from start: Int, endsWithNewline: Bool,
+                               file: String) throws(ConfigError) -> ([MeshEvent], Int?) {
+        var fast = JSONLineDecoder()
         let decoder = JSONDecoder()
         var events: [MeshEvent] = []
-        events.reserveCapacity(lines.count - 1)
-        var cutOff: Int?
-        for (index, raw) in lines.enumerated().dropFirst() {
-            let number = index + 1
-            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+        var at = start, number = 1
+        while at < bytes.count {
+            number += 1
+            let end = lineEnd(bytes, from: at)
+            let line = UnsafeRawBufferPointer(rebasing: bytes[at..<end])
+            let isLast = end >= bytes.count - (endsWithNewline ? 1 : 0)
+            at = end + 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if let event = try? fast.decode(MeshEvent.self, from: line) {
+                events.append(event)
+                continue
+            }
+            let raw = Data(line)
             do {
-                events.append(try decoder.decode(MeshEvent.self, from: Data(raw)))
+                events.append(try decoder.decode(MeshEvent.self, from: raw))
             } catch {
-                let isObject = (try? JSONSerialization.jsonObject(with: Data(raw))) is [String: Any]
-                if !isObject, index == lines.count - 1, !endsWithNewline {
-                    cutOff = number
-                    break
-                }
+                let isObject = (try? JSONSerialization.jsonObject(with: raw)) is [String: Any]
+                if !isObject, isLast, !endsWithNewline { return (events, number) }
                 throw isObject ? problem(error, file: file, line: number)
                                : ConfigError(file: file, line: number, message: "not a JSON object")
             }
         }
-        return Contents(header: header, events: events, cutOffLine: cutOff)
+        return (events, nil)
+    }
+
+    /// Where the line starting at `at` ends: its newline, or the end of the bytes.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from at: Int) -> Int {
+        guard let base = bytes.baseAddress, let found = memchr(base + at, 0x0A, bytes.count - at) else { return bytes.count }
+        return UnsafeRawPointer(found) - base
     }
 
     /// Line 1: the format and version this reader knows, a known source, an RFC 3339 start and

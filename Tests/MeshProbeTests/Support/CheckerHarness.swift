@@ -13,10 +13,10 @@ final class CheckerHarness: Sendable {
     private let results = NIOLockedValueBox<[(result: HealthCheckResult, at: Double)]>([])
     let started = CheckerHarness.now()
 
-    init() {
+    init(maxConnecting: Int = HealthChecker.defaultMaxConnecting) {
         let results = self.results
         let control = control.next()
-        checker = HealthChecker(group: group, resultsOn: control) { result in
+        checker = HealthChecker(group: group, resultsOn: control, maxConnecting: maxConnecting) { result in
             control.preconditionInEventLoop()
             results.withLockedValue { $0.append((result, CheckerHarness.now())) }
         }

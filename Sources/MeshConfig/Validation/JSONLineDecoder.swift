@@ -1,0 +1,438 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fast `Decoder` for one JSON line of a recording: the line is scanned once into a tape of
+/// tokens (RFC 8259 grammar), then the types' own `init(from:)` read it through keyed containers
+/// that look keys up in place. Nothing is materialised but the values asked for.
+///
+/// It is strict and small on purpose: anything it does not take in stride (an escaped string, a
+/// number where an integer is wanted written as `1.0`, a value out of range, a missing key, bad
+/// JSON) throws `Unsupported`, and the caller decodes that line again with Foundation's
+/// `JSONDecoder`, whose answer (value or error message) then stands. So it can only be faster,
+/// never more lenient or differently wrong. Why not Foundation for every line: about 9 MB/s
+/// on a recording, where opening an hour of a large mesh needs well over 100 MB/s.
+struct JSONLineDecoder {
+    /// Declined; `line` is where in this file, for whoever extends the decoder.
+    struct Unsupported: Error {
+        var line: Int
+        init(line: Int = #line) { self.line = line }
+    }
+
+    fileprivate enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
+
+    fileprivate struct Token {
+        var kind: Kind
+        /// The string has a backslash escape (taken by the fallback).
+        var escaped: Bool
+        /// Bytes of a scalar (a string's without quotes); a container's opening bracket.
+        var start: Int32
+        var end: Int32
+        /// The index of the token after this value (and, for a container, all it holds).
+        var next: Int32
+    }
+
+    /// The tape's capacity, kept from line to line.
+    private var capacity = 64
+
+    /// Decodes `T` from `line` (one JSON value, optionally surrounded by spaces).
+    mutating func decode<T: Decodable>(_ type: T.Type, from line: UnsafeRawBufferPointer) throws -> T {
+        guard line.count < Int(Int32.max) else { throw Unsupported() }
+        var tape: [Token] = []
+        tape.reserveCapacity(capacity)
+        var scanner = Scanner(bytes: line, tape: tape)
+        scanner.skipSpace()
+        try scanner.value()
+        scanner.skipSpace()
+        guard scanner.at == line.count else { throw Unsupported() }
+        capacity = max(capacity, scanner.tape.count)
+        let index = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        index.initialize(to: 0)
+        defer { index.deallocate() }
+        return try T(from: TapeDecoder(bytes: line, tape: scanner.tape, index: index))
+    }
+
+    // MARK: Tokenising
+
+    private struct Scanner {
+        let bytes: UnsafeRawBufferPointer
+        var tape: [Token]
+        var at = 0
+        var depth = 0
+
+        init(bytes: UnsafeRawBufferPointer, tape: [Token]) { self.bytes = bytes; self.tape = tape }
+
+        mutating func skipSpace() {
+            while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0D || bytes[at] == 0x0A { at += 1 }
+        }
+
+        mutating func value() throws {
+            guard at < bytes.count else { throw Unsupported() }
+            switch bytes[at] {
+            case UInt8(ascii: "{"): try container(close: UInt8(ascii: "}"), kind: .object)
+            case UInt8(ascii: "["): try container(close: UInt8(ascii: "]"), kind: .array)
+            case UInt8(ascii: "\""): try string()
+            case UInt8(ascii: "t"): try literal("true", .true)
+            case UInt8(ascii: "f"): try literal("false", .false)
+            case UInt8(ascii: "n"): try literal("null", .null)
+            default: try number()
+            }
+        }
+
+        private mutating func container(close: UInt8, kind: Kind) throws {
+            depth += 1
+            guard depth < 512 else { throw Unsupported() }
+            let index = tape.count
+            tape.append(Token(kind: kind, escaped: false, start: Int32(at), end: 0, next: 0))
+            at += 1
+            skipSpace()
+            if at < bytes.count, bytes[at] == close {
+                at += 1
+            } else {
+                while true {
+                    if kind == .object {
+                        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw Unsupported() }
+                        try string()
+                        // Keys are compared as written: an escaped one is Foundation's.
+                        guard !tape[tape.count - 1].escaped else { throw Unsupported() }
+                        skipSpace()
+                        guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw Unsupported() }
+                        at += 1
+                        skipSpace()
+                    }
+                    try value()
+                    skipSpace()
+                    guard at < bytes.count else { throw Unsupported() }
+                    if bytes[at] == UInt8(ascii: ",") {
+                        at += 1
+                        skipSpace()
+                    } else if bytes[at] == close {
+                        at += 1
+                        break
+                    } else {
+                        throw Unsupported()
+                    }
+                }
+            }
+            tape[index].end = Int32(at)
+            tape[index].next = Int32(tape.count)
+            depth -= 1
+        }
+
+        private mutating func string() throws {
+            at += 1
+            let start = at
+            var escaped = false, wide = false
+            while true {
+                guard at < bytes.count else { throw Unsupported() }
+                let byte = bytes[at]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte < 0x20 { throw Unsupported() }
+                if byte == UInt8(ascii: "\\") {
+                    // Only RFC 8259 §7's escapes; the value itself is then left to Foundation.
+                    escaped = true
+                    at += 1
+                    guard at < bytes.count, Self.escapes.contains(bytes[at]) else { throw Unsupported() }
+                    if bytes[at] == UInt8(ascii: "u") {
+                        guard at + 4 < bytes.count, (1...4).allSatisfy({ Self.isHex(bytes[at + $0]) }) else { throw Unsupported() }
+                    }
+                }
+                if byte >= 0x80 { wide = true }
+                at += 1
+            }
+            // Not UTF-8 anywhere, even in a value never read, is Foundation's to refuse.
+            if wide, String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self) == nil { throw Unsupported() }
+            tape.append(Token(kind: .string, escaped: escaped, start: Int32(start), end: Int32(at), next: Int32(tape.count + 1)))
+            at += 1
+        }
+
+        private static func isHex(_ b: UInt8) -> Bool { b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 6 }
+
+        private static let escapes: [UInt8] = Array("\"\\/bfnrtu".utf8)
+
+        private mutating func literal(_ word: StaticString, _ kind: Kind) throws {
+            let count = word.utf8CodeUnitCount
+            guard at + count <= bytes.count else { throw Unsupported() }
+            for i in 0..<count where bytes[at + i] != word.utf8Start[i] { throw Unsupported() }
+            tape.append(Token(kind: kind, escaped: false, start: Int32(at), end: Int32(at + count), next: Int32(tape.count + 1)))
+            at += count
+        }
+
+        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` (RFC 8259 §6).
+        private mutating func number() throws {
+            let start = at
+            func digits() throws {
+                let first = at
+                while at < bytes.count, bytes[at] &- 0x30 < 10 { at += 1 }
+                guard at > first else { throw Unsupported() }
+            }
+            if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard at < bytes.count else { throw Unsupported() }
+            if bytes[at] == UInt8(ascii: "0") { at += 1 } else { try digits() }
+            if at < bytes.count, bytes[at] == UInt8(ascii: ".") { at += 1; try digits() }
+            if at < bytes.count, bytes[at] | 0x20 == UInt8(ascii: "e") {
+                at += 1
+                if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+                try digits()
+            }
+            tape.append(Token(kind: .number, escaped: false, start: Int32(start), end: Int32(at), next: Int32(tape.count + 1)))
+        }
+    }
+
+    // MARK: Reading the tape
+
+    /// One decoder for the whole line: a nested value is decoded by pointing `index` at it for
+    /// the call, so decoding allocates no decoder per value.
+    fileprivate final class TapeDecoder: Decoder {
+        let bytes: UnsafeRawBufferPointer
+        let tape: [Token]
+        /// The value being decoded; behind a pointer, so moving it costs no exclusivity check.
+        private let current: UnsafeMutablePointer<Int>
+        var index: Int { current.pointee }
+        var codingPath: [any CodingKey] { [] }
+        var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+        init(bytes: UnsafeRawBufferPointer, tape: [Token], index: UnsafeMutablePointer<Int>) {
+            self.bytes = bytes; self.tape = tape; current = index
+        }
+
+        func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+            guard tape[index].kind == .object else { throw Unsupported() }
+            return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, object: index))
+        }
+
+        func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            guard tape[index].kind == .array else { throw Unsupported() }
+            return UnkeyedContainer(decoder: self, array: index)
+        }
+
+        func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleValue(decoder: self, at: index) }
+
+        /// Primitives by type identity (a cast to a protocol type would search conformances).
+        func value<T: Decodable>(_ type: T.Type, at i: Int) throws -> T {
+            if T.self == Double.self { return unsafeBitCast(try double(at: i), to: T.self) }
+            if T.self == Int.self { return unsafeBitCast(Int(try integer(at: i)), to: T.self) }
+            if T.self == String.self { return unsafeBitCast(try string(at: i), to: T.self) }
+            if T.self == Bool.self { return unsafeBitCast(try bool(at: i), to: T.self) }
+            if T.self == Float.self {
+                // As Foundation: read as a Double, then narrowed if within Float's range.
+                let d = try double(at: i)
+                guard abs(d) <= Double(Float.greatestFiniteMagnitude) else { throw Unsupported() }
+                return unsafeBitCast(Float(d), to: T.self)
+            }
+            if T.self == UInt64.self { return unsafeBitCast(try unsigned(at: i), to: T.self) }
+            if T.self == Int64.self { return unsafeBitCast(try integer(at: i), to: T.self) }
+            if T.self == Int32.self { return unsafeBitCast(try exactly(Int32.self, at: i), to: T.self) }
+            if T.self == UInt32.self { return unsafeBitCast(try exactly(UInt32.self, at: i), to: T.self) }
+            if T.self == UInt16.self { return unsafeBitCast(try exactly(UInt16.self, at: i), to: T.self) }
+            if T.self == Int16.self { return unsafeBitCast(try exactly(Int16.self, at: i), to: T.self) }
+            if T.self == UInt8.self { return unsafeBitCast(try exactly(UInt8.self, at: i), to: T.self) }
+            if T.self == Int8.self { return unsafeBitCast(try exactly(Int8.self, at: i), to: T.self) }
+            if T.self == UInt.self { return unsafeBitCast(UInt(try unsigned(at: i)), to: T.self) }
+            let saved = current.pointee
+            current.pointee = i
+            defer { current.pointee = saved }
+            return try T(from: self)
+        }
+
+        static func isPrimitive(_ type: Any.Type) -> Bool {
+            type == Double.self || type == Int.self || type == String.self || type == Bool.self || type == Float.self
+                || type == UInt64.self || type == Int64.self || type == Int32.self || type == UInt32.self || type == UInt16.self
+                || type == Int16.self || type == UInt8.self || type == Int8.self || type == UInt.self
+        }
+
+        private func exactly<I: FixedWidthInteger>(_ type: I.Type, at i: Int) throws -> I {
+            guard let v = I(exactly: try integer(at: i)) else { throw Unsupported() }
+            return v
+        }
+
+        func string(at i: Int) throws -> String {
+            let token = tape[i]
+            guard token.kind == .string, !token.escaped else { throw Unsupported() }
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
+            guard let text = String(validating: slice, as: UTF8.self) else { throw Unsupported() }
+            return text
+        }
+
+        func bool(at i: Int) throws -> Bool {
+            switch tape[i].kind {
+            case .true: true
+            case .false: false
+            default: throw Unsupported()
+            }
+        }
+
+        func double(at i: Int) throws -> Double {
+            let token = tape[i]
+            guard token.kind == .number else { throw Unsupported() }
+            let count = Int(token.end - token.start)
+            // Up to 63 digits through strtod on a NUL-terminated copy: correctly rounded, as Foundation.
+            guard count < 64 else { throw Unsupported() }
+            let value: Double? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+                for k in 0..<count { buffer[k] = CChar(bitPattern: bytes[Int(token.start) + k]) }
+                buffer[count] = 0
+                errno = 0
+                let value = strtod(buffer.baseAddress!, nil)
+                // Overflow and underflow (1e400, 1e-400) are Foundation's to judge.
+                return errno == ERANGE || !value.isFinite ? nil : value
+            }
+            guard let value else { throw Unsupported() }
+            return value
+        }
+
+        /// A plain integer (no fraction or exponent) that fits 64 bits.
+        func integer(at i: Int) throws -> Int64 {
+            let token = tape[i]
+            guard token.kind == .number else { throw Unsupported() }
+            var k = Int(token.start)
+            let negative = bytes[k] == UInt8(ascii: "-")
+            if negative { k += 1 }
+            var value: Int64 = 0
+            while k < Int(token.end) {
+                let digit = bytes[k] &- 0x30
+                guard digit < 10 else { throw Unsupported() }
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(Int64(digit))
+                guard !o1, !o2 else { throw Unsupported() }
+                value = sum
+                k += 1
+            }
+            return negative ? -value : value
+        }
+
+        func unsigned(at i: Int) throws -> UInt64 {
+            let value = try integer(at: i)
+            guard value >= 0 else { throw Unsupported() }
+            return UInt64(value)
+        }
+
+        /// The value's index under `key` in the object at `object`, by a walk over its keys.
+        func find(_ key: some CodingKey, in object: Int) -> Int? {
+            var child = object + 1
+            let end = Int(tape[object].next)
+            var name = key.stringValue
+            return name.withUTF8 { wanted in
+                while child < end {
+                    let k = tape[child]
+                    if !k.escaped, Int(k.end - k.start) == wanted.count,
+                       memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0 {
+                        return child + 1
+                    }
+                    child = Int(tape[child + 1].next)
+                }
+                return nil
+            }
+        }
+    }
+
+    fileprivate struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let decoder: TapeDecoder
+        let object: Int
+        var codingPath: [any CodingKey] { [] }
+
+        var allKeys: [Key] {
+            var keys: [Key] = []
+            var child = object + 1
+            while child < Int(decoder.tape[object].next) {
+                if let name = try? decoder.string(at: child), let key = Key(stringValue: name) { keys.append(key) }
+                child = Int(decoder.tape[child + 1].next)
+            }
+            return keys
+        }
+
+        func contains(_ key: Key) -> Bool { decoder.find(key, in: object) != nil }
+
+        func decodeNil(forKey key: Key) throws -> Bool {
+            guard let i = decoder.find(key, in: object) else { throw Unsupported() }
+            return decoder.tape[i].kind == .null
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            guard let i = decoder.find(key, in: object) else { throw Unsupported() }
+            return try decoder.value(type, at: i)
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard let i = decoder.find(key, in: object), decoder.tape[i].kind != .null else { return nil }
+            return try decoder.value(type, at: i)
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+            guard let i = decoder.find(key, in: object), decoder.tape[i].kind == .object else { throw Unsupported() }
+            return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, object: i))
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            guard let i = decoder.find(key, in: object), decoder.tape[i].kind == .array else { throw Unsupported() }
+            return UnkeyedContainer(decoder: decoder, array: i)
+        }
+
+        func superDecoder() throws -> any Decoder { throw Unsupported() }
+        func superDecoder(forKey key: Key) throws -> any Decoder { throw Unsupported() }
+    }
+
+    fileprivate struct UnkeyedContainer: UnkeyedDecodingContainer {
+        let decoder: TapeDecoder
+        let end: Int
+        var position: Int
+        var currentIndex = 0
+        var codingPath: [any CodingKey] { [] }
+
+        init(decoder: TapeDecoder, array: Int) {
+            self.decoder = decoder
+            end = Int(decoder.tape[array].next)
+            position = array + 1
+        }
+
+        var count: Int? { nil }
+        var isAtEnd: Bool { position >= end }
+
+        mutating func decodeNil() throws -> Bool {
+            guard !isAtEnd else { throw Unsupported() }
+            guard decoder.tape[position].kind == .null else { return false }
+            advance()
+            return true
+        }
+
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            guard !isAtEnd else { throw Unsupported() }
+            let value = try decoder.value(type, at: position)
+            advance()
+            return value
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+            guard !isAtEnd, decoder.tape[position].kind == .object else { throw Unsupported() }
+            defer { advance() }
+            return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, object: position))
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            guard !isAtEnd, decoder.tape[position].kind == .array else { throw Unsupported() }
+            defer { advance() }
+            return UnkeyedContainer(decoder: decoder, array: position)
+        }
+
+        func superDecoder() throws -> any Decoder { throw Unsupported() }
+
+        private mutating func advance() {
+            position = Int(decoder.tape[position].next)
+            currentIndex += 1
+        }
+    }
+
+    fileprivate struct SingleValue: SingleValueDecodingContainer {
+        let decoder: TapeDecoder
+        let at: Int
+        var codingPath: [any CodingKey] { [] }
+
+        func decodeNil() -> Bool { decoder.tape[at].kind == .null }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            // Decoding the value itself again would recurse: only primitives here.
+            guard TapeDecoder.isPrimitive(T.self) else { throw Unsupported() }
+            return try decoder.value(type, at: at)
+        }
+    }
+}

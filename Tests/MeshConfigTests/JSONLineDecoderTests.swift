@@ -1,0 +1,73 @@
+import Foundation
+import MeshCore
+import PropertyBased
+import Testing
+@testable import MeshConfig
+
+/// The fast line decoder may decline a line (then Foundation reads it) but must never accept a
+/// line Foundation refuses, nor read one differently.
+@Suite struct JSONLineDecoderTests {
+    static let demo: [String] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = (try? String(contentsOf: root.appendingPathComponent("demo/zone-outage.jsonl"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").dropFirst().map(String.init)
+    }()
+
+    /// Foundation's reading and the fast one; nil where a decoder refuses the line.
+    static func both(_ line: String) -> (foundation: MeshEvent?, fast: MeshEvent?) {
+        let foundation = try? JSONDecoder().decode(MeshEvent.self, from: Data(line.utf8))
+        var decoder = JSONLineDecoder()
+        let fast = Array(line.utf8).withUnsafeBytes { try? decoder.decode(MeshEvent.self, from: $0) }
+        return (foundation, fast)
+    }
+
+    @Test func everyLineOfTheDemoRecordingReadsAsFoundationReadsIt() throws {
+        try #require(Self.demo.count > 100)
+        for line in Self.demo {
+            let (foundation, fast) = Self.both(line)
+            #expect(foundation != nil)
+            #expect(fast == foundation, "\(line.prefix(120))")
+        }
+    }
+
+    @Test func oddButValidLinesAreReadTheSameOrDeclined() {
+        let lines = [
+            #"{"t":1.5e2,"type":"fault","action":"crash","target":"web/web-1","detail":""}"#,
+            #" { "t" : 0 , "seq" : 3 , "type" : "fault" , "action" : "crash" , "target" : "web/web-1" , "detail" : "a\"b" } "#,
+            #"{"t":1,"type":"fault","action":"crash","target":"web/wéb-1","detail":"\u00e9"}"#,
+            #"{"t":2.25,"seq":2,"type":"sample","endpoints":[],"services":null}"#,
+            #"{"t":2.25,"seq":2.0,"type":"sample","endpoints":[]}"#,
+            #"{"t":2.25,"seq":-2,"type":"sample","endpoints":[]}"#,
+            #"{"t":-0.0,"type":"sample","endpoints":[]}"#,
+            #"{"t":1,"type":"sample","endpoints":[],"t":2}"#,
+        ]
+        for line in lines {
+            let (foundation, fast) = Self.both(line)
+            #expect(fast == nil || fast == foundation, "\(line)")
+        }
+    }
+
+    static let hostile = ["", "0", "-", "1e400", "-1e400", "00", "01", "1.", ".5", "+1", "0x10", "NaN", "Infinity", "true", "null",
+                          "\"", "\\", "\\u12", "\u{0}", "\u{1F}", "é", "\u{FF}", "[", "]", "{", "}", ",", ":", "9223372036854775808",
+                          "-9223372036854775809", "1e-400", String(repeating: "9", count: 80), "\"web/web-1\"", "[]", "{}", "\\u00zz", "\\q"]
+
+    @Test func mutatedLinesAreNeverAcceptedWhereFoundationRefuses() async throws {
+        try #require(!Self.demo.isEmpty)
+        let edits = zip(Gen.int(in: 0...(Self.demo.count - 1)), Gen.int(in: 0...3000), Gen.int(in: 0...(Self.hostile.count - 1)), Gen.int(in: 0...2))
+        await propertyCheck(count: 1000, input: edits) { which, spot, value, kind in
+            var bytes = Array(Self.demo[which].utf8)
+            let at = spot % (bytes.count + 1)
+            // A lone 0xFF is never UTF-8: spliced in for the last pick.
+            let token = value == Self.hostile.count - 1 ? [0xFF] : Array(Self.hostile[value].utf8)
+            switch kind {
+            case 0: bytes.insert(contentsOf: token, at: at)
+            case 1: bytes.replaceSubrange(at..<min(bytes.count, at + max(1, token.count)), with: token)
+            default: bytes.removeSubrange(at..<min(bytes.count, at + 1 + value))
+            }
+            let foundation = try? JSONDecoder().decode(MeshEvent.self, from: Data(bytes))
+            var decoder = JSONLineDecoder()
+            let fast = bytes.withUnsafeBytes { try? decoder.decode(MeshEvent.self, from: $0) }
+            #expect(fast == nil || fast == foundation, "\(String(decoding: bytes.prefix(200), as: UTF8.self))")
+        }
+    }
+}
