@@ -8,7 +8,8 @@ struct MeshBench: ParsableCommand {
         abstract: "Benchmarks for mesh-top: medians of several runs, ratios against references.",
         subcommands: [SimulationBenchmark.self, ReplayBenchmark.self, BalancersBenchmark.self,
                       ProxyBenchmark.self, ProxyServe.self, SoakBenchmark.self, HealthBenchmark.self,
-                      RenderBenchmark.self, IdleDashboardBenchmark.self, MemoryBenchmark.self]
+                      RenderBenchmark.self, IdleDashboardBenchmark.self, MemoryBenchmark.self,
+                      ScaleBenchmark.self]
     )
 }
 
