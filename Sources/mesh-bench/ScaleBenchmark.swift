@@ -80,17 +80,22 @@ struct ScaleBenchmark: ParsableCommand {
         print("chart: \(svg)")
     }
 
-    /// Names every cost whose cost per unit of work grew more than 2x from the smallest mesh to the largest.
+    /// Names every cost whose cost per unit of work grew more than 2x from the smallest mesh to
+    /// the largest, or more than 1.5x over the last step (where caches and O(n log n) show).
     private func report(_ chart: ScaleChart) {
         guard chart.rows.count > 1, let first = chart.rows.first, let last = chart.rows.last else { return }
-        print("per unit of work (a pick or a change; an endpoint for the rest), \(last.endpoints) vs \(first.endpoints) endpoints:")
+        let before = chart.rows[chart.rows.count - 2]
+        print("cost per unit of work (a pick or a change; an endpoint for the rest), \(last.endpoints) endpoints vs "
+              + "\(first.endpoints), and vs \(before.endpoints):")
         var faster: [String] = []
         for series in chart.series {
-            let growth = series.values.last! / series.values.first!
-            print("  \(series.name): \(Measure.format(growth, 2))x")
-            if growth > 2 { faster.append(series.name) }
+            let values = series.values
+            let growth = values[values.count - 1] / values[0], step = values[values.count - 1] / values[values.count - 2]
+            print("  " + series.name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                  + lpad(Measure.format(growth, 2) + "x", 10) + lpad(Measure.format(step, 2) + "x", 10))
+            if growth > 2 || step > 1.5 { faster.append(series.name) }
         }
-        print(faster.isEmpty ? "nothing grows faster than the work" : "grows faster than the work: " + faster.joined(separator: ", "))
+        print(faster.isEmpty ? "nothing grows faster than the work" : "grows faster than the work: " + faster.joined(separator: "; "))
     }
 
     private func measure(_ n: Int, kinds: [BalancerKind]) throws -> Row {

@@ -66,7 +66,7 @@ struct ScaleChart {
             out += "<text x=\"\(f(x(v)))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(row.endpoints.formatted())</text>\n"
         }
         out += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">endpoints</text>\n"
-        out += "<text x=\"\(f(left + plotW + 8))\" y=\"\(f(y(0) - 6))\" fill=\"#555\">flat: grows with the work</text>\n"
+        out += "<text x=\"\(f(left + 6))\" y=\"\(f(y(0) - 6))\" fill=\"#555\">flat: grows with the work</text>\n"
         for (index, s) in series.enumerated() {
             let points = zip(xs, relative(s)).filter { $0.1.isFinite && $0.1 > 0 }
                 .map { "\(f(x($0.0))),\(f(y(log10($0.1))))" }.joined(separator: " ")
