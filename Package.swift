@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
@@ -46,6 +51,22 @@ let package = Package(
         .target(
             name: "MeshOutput",
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+
+        // TLS for every edge: certificate files checked and reloaded, the built-in CA, peer
+        // identities (SPIFFE URI SANs), X-Forwarded-Client-Cert, client handshakes.
+        .target(
+            name: "MeshTLS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: strict
         ),
 
@@ -77,7 +98,7 @@ let package = Package(
         .target(
             name: "MeshRun",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshOutput", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshProxy", "MeshProbe", "MeshEtcd", "MeshOutput", "MeshTLS", "CMeshGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -91,8 +112,10 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshProbe",
+                "MeshCore", "MeshConfig", "MeshProbe", "MeshTLS",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -115,7 +138,7 @@ let package = Package(
         .target(
             name: "MeshProbe",
             dependencies: [
-                "MeshCore", "MeshHTTP1",
+                "MeshCore", "MeshHTTP1", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -126,8 +149,9 @@ let package = Package(
         .target(
             name: "MeshProxy",
             dependencies: [
-                "MeshCore", "MeshHTTP1", "MeshOutput",
+                "MeshCore", "MeshHTTP1", "MeshOutput", "MeshTLS",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -138,10 +162,11 @@ let package = Package(
         .executableTarget(
             name: "MeshTop",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshOutput", "CMeshGuard",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshRun", "MeshTUI", "MeshAdmin", "MeshEtcd", "MeshOutput", "MeshTLS", "CMeshGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -152,7 +177,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "MeshTLS", "CAllocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -203,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "MeshAdminTests",
             dependencies: [
-                "MeshAdmin", "MeshCore", "MeshProbe", "MeshTestSupport",
+                "MeshAdmin", "MeshCore", "MeshProbe", "MeshTestSupport", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -220,6 +245,16 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeshTLSTests",
+            dependencies: [
+                "MeshTLS", "MeshProxy", "MeshProbe", "MeshCore", "MeshTestSupport", "MeshRun", "MeshConfig", "MeshSession", "MeshOutput",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],  // the Python endpoint the tests run, read through #filePath
             swiftSettings: strict
         ),
         .testTarget(

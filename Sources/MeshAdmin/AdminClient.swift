@@ -1,11 +1,13 @@
-import Foundation
+public import Foundation
+import AsyncHTTPClient
 import MeshCore
-public import NIOCore
+import NIOCore
 import NIOHTTP1
-import NIOPosix
+public import NIOSSL
 
-/// A small HTTP/1.1 client for the admin API (`mesh-top ctl`, tests): one request per
-/// connection, the answer read whole.
+/// mesh-top's client for what it calls out to over HTTP: the admin API (`mesh-top ctl`, tests)
+/// and alert webhooks. AsyncHTTPClient does the work (connections, TLS, HTTP/1.1 framing);
+/// this adds the bearer token and a blocking call for callers that are on no event loop.
 public struct AdminClient: Sendable {
     public struct Answer: Sendable {
         public var status: Int
@@ -21,87 +23,50 @@ public struct AdminClient: Sendable {
         }
     }
 
-    public var host: String
-    public var port: Int
+    /// `http://HOST:PORT` or `https://HOST:PORT`; request paths are appended.
+    public var base: String
     public var token: String?
+    /// For https: whom to trust and what to present; nil for the system's roots and no
+    /// client certificate.
+    public var tls: TLSConfiguration?
 
-    public init(host: String, port: Int, token: String? = nil) {
-        self.host = host; self.port = port; self.token = token
+    /// The admin API at `host:port`, over https when `tls` is given.
+    public init(host: String, port: Int, token: String? = nil, tls: TLSConfiguration? = nil) {
+        let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        self.init(base: (tls == nil ? "http://" : "https://") + authority, token: token, tls: tls)
     }
 
-    /// Sends one request and waits for the whole answer, at most `timeout` seconds.
+    public init(base: String, token: String? = nil, tls: TLSConfiguration? = nil) {
+        self.base = base; self.token = token; self.tls = tls
+    }
+
+    /// The one client, for the process's life. A refused connection fails the request at once
+    /// (AsyncHTTPClient would retry it until the deadline): ctl says so, a webhook is logged.
+    /// Redirects are not followed: an answer is what the admin API or the webhook said.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(3)
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// Sends one request and waits for the whole answer, at most `timeout` seconds. Throws
+    /// `AdminClientError.timeout` when that passes, another error when there is no answer.
     public func send(_ method: String, _ path: String, body: String? = nil, timeout: Double = 10) throws -> Answer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        // The request's outcome is what the caller hears; a group with nothing left on it stops anyway.
-        defer { try? group.syncShutdownGracefully() }
-        let loop = group.next()
-        let done = loop.makePromise(of: Answer.self)
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.seconds(3))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(AnswerReader(done: done))
-                }
-            }
-        let channel: any Channel
-        do {
-            channel = try bootstrap.connect(host: host, port: port).wait()
-        } catch {
-            done.fail(error)
-            throw error
-        }
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
-        headers.add(name: "Connection", value: "close")
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let bytes = Array((body ?? "").utf8)
-        if body != nil {
-            headers.add(name: "Content-Type", value: "application/json")
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+        let request = try HTTPClient.Request(url: base + path, method: HTTPMethod(rawValue: method), headers: headers,
+                                             body: body.map { .string($0) }, tlsConfiguration: tls)
+        let deadline = NIODeadline.now() + .nanoseconds(MeshDuration.nanoseconds(timeout))
+        let response: HTTPClient.Response
+        do {
+            response = try Self.http.execute(request: request, deadline: deadline).wait()
+        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout].contains(error) {
+            throw AdminClientError.timeout
         }
-        headers.add(name: "Content-Length", value: String(bytes.count))
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path, headers: headers)
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if !bytes.isEmpty {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: bytes))), promise: nil)
-        }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        let timer = loop.scheduleTask(in: .nanoseconds(MeshDuration.nanoseconds(timeout))) {
-            done.fail(AdminClientError.timeout)
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
-        return try done.futureResult.wait()
-    }
-
-    /// Reads one response into `done`; a connection closed before it is an error.
-    private final class AnswerReader: ChannelInboundHandler {
-        typealias InboundIn = HTTPClientResponsePart
-
-        private let done: EventLoopPromise<Answer>
-        private var answer: Answer?
-
-        init(done: EventLoopPromise<Answer>) { self.done = done }
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                answer = Answer(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: [])
-            case .body(var bytes):
-                answer?.body += bytes.readBytes(length: bytes.readableBytes) ?? []
-            case .end:
-                if let answer { done.succeed(answer) }
-                context.close(promise: nil)
-            }
-        }
-
-        func channelInactive(context: ChannelHandlerContext) {
-            done.fail(AdminClientError.closed)
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            done.fail(error)
-            context.close(promise: nil)
-        }
+        return Answer(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                      body: response.body.map { Array($0.readableBytesView) } ?? [])
     }
 }

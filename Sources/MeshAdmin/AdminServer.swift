@@ -1,9 +1,11 @@
 import Glibc
 public import Logging
 import MeshCore
+public import MeshTLS
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The admin API on its own listener (default 127.0.0.1:9901) and its own event loop, apart
 /// from the data plane's.
@@ -25,9 +27,12 @@ public final class AdminServer: Sendable {
     public static let defaultIdleTimeout = 60.0
 
     /// Binds and serves `api` (call from outside any event loop); throws one line when the
-    /// address is taken or unusable. `idleTimeout` in seconds (see `AdminHandler`). Errors of
-    /// the listener once it runs (out of file descriptors, say) go to `logger`.
-    public static func start(_ api: AdminAPI, host: String, port: Int, idleTimeout: Double = defaultIdleTimeout,
+    /// address is taken or unusable. `idleTimeout` in seconds (see `AdminHandler`). With `tls`
+    /// it serves HTTPS, asking for client certificates when `tls` has a client CA; a failed
+    /// handshake closes that connection only. Errors of the listener once it runs (out of file
+    /// descriptors, say) go to `logger`.
+    public static func start(_ api: AdminAPI, host: String, port: Int, tls: ServerTLS? = nil,
+                             idleTimeout: Double = defaultIdleTimeout,
                              logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() }))
         throws(AdminServerError) -> AdminServer {
         let idle = TimeAmount.nanoseconds(MeshDuration.nanoseconds(idleTimeout))
@@ -44,6 +49,10 @@ public final class AdminServer: Sendable {
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandlers(
+                                NIOSSLServerHandler(context: tls.context), DownstreamTLSHandler(server: tls.identity, onFailure: { _ in }))
+                        }
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                         try channel.pipeline.syncOperations.addHandler(AdminHandler(api: api, idleTimeout: idle))
                     }

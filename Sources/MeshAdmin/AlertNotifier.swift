@@ -2,7 +2,9 @@ import Foundation
 public import Logging
 public import MeshConfig
 public import MeshCore
+public import MeshTLS
 import NIOConcurrencyHelpers
+import NIOSSL
 
 /// Sends alerts to `notify:` webhooks as they fire and resolve: Alertmanager's
 /// `POST /api/v2/alerts` shape (firing alerts re-sent every `resendInterval`, because Alertmanager
@@ -25,16 +27,34 @@ public final class AlertNotifier: Sendable {
     }
 
     private let targets: [NotifyTarget]
+    /// Per webhook: its client, with the CA and client certificate of an https one read once at start.
+    private let clients: [URL: AdminClient]
     private let logger: Logger
     /// Posts one at a time, in the order the alerts came.
     private let queue = DispatchQueue(label: "mesh-top.notify")
     private let state = NIOLockedValueBox(State())
 
     /// A webhook that fails is logged at `warning` the first time (it keeps being tried, each
-    /// failure at `debug`), and at `notice` when it takes alerts again.
-    public init(targets: [NotifyTarget], logger: Logger) {
+    /// failure at `debug`), and at `notice` when it takes alerts again. Throws one line naming
+    /// the file when an https webhook's `ca`, `cert` or `key` is wrong.
+    public init(targets: [NotifyTarget], logger: Logger) throws(TLSError) {
         self.targets = targets
         self.logger = logger
+        var clients: [URL: AdminClient] = [:]
+        for target in targets {
+            var tls: TLSConfiguration?
+            if target.webhook.scheme?.lowercased() == "https" {
+                let settings = ClientTLS.Settings(ca: target.tls.ca, certificate: target.tls.cert, key: target.tls.key)
+                var config = try ClientTLS.configuration(settings).0
+                config.certificateVerification = .fullVerification  // the URL's host must be the certificate's
+                tls = config
+            }
+            let url = target.webhook
+            let base = "\(url.scheme ?? "http")://" + (url.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1")
+                + (url.port.map { ":\($0)" } ?? "")
+            clients[url] = AdminClient(base: base, tls: tls)
+        }
+        self.clients = clients
         if targets.contains(where: { $0.format == .alertmanager }) { scheduleResend() }
     }
 
@@ -93,12 +113,10 @@ public final class AlertNotifier: Sendable {
     }
 
     private func post(_ body: String, to url: URL) {
-        let host = url.host ?? "127.0.0.1"
-        let port = url.port ?? 80
         var path = url.path.isEmpty ? "/" : url.path
         if let query = url.query { path += "?" + query }
         do {
-            let answer = try AdminClient(host: host, port: port).send("POST", path, body: body, timeout: 5)
+            let answer = try (clients[url] ?? AdminClient(base: "http://127.0.0.1")).send("POST", path, body: body, timeout: 5)
             guard (200..<300).contains(answer.status) else { return complain(url, "answered \(answer.status)") }
             if state.withLockedValue({ $0.failed.remove(url) }) != nil { logger.notice("notify: \(url.absoluteString) takes alerts again") }
         } catch {

@@ -9,6 +9,8 @@ struct FramingFields {
     var lastIsChunked = false
     var connection = ConnectionTokens()
     var hasHopByHop = false
+    /// `X-Forwarded-Client-Cert`: only the proxy that checked a client certificate may set it.
+    var hasClientCert = false
     var hasUpgrade = false
     var hosts = 0
     /// Host values are checked in requests only: in a response the field means nothing.
@@ -68,6 +70,8 @@ struct FramingFields {
             readConnection(p, v0, v1)
         case 10 where Parser.equalsLower(p, n0, "keep-alive"), 16 where Parser.equalsLower(p, n0, "proxy-connection"):
             hasHopByHop = true
+        case 23 where Parser.equalsLower(p, n0, "x-forwarded-client-cert"):
+            hasClientCert = true
         case 14 where Parser.equalsLower(p, n0, "content-length"):
             guard contentLength == nil else { throw .repeatedContentLength }
             guard !Self.hasTab(p, after) else { throw .contentLength }

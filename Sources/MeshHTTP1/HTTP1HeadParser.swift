@@ -64,6 +64,7 @@ public enum HTTP1HeadParser {
         try checkTargetForm(p, head.targetStart, head.targetEnd)
         var fields = FramingFields(isRequest: true)
         head.watchedValue = try fields.read(p, from: i + 2, end: end, watching: watching)
+        head.hasClientCertHeader = fields.hasClientCert
         head.connection = fields.connection
         head.hasUpgradeHeader = fields.hasUpgrade
         head.hasHopByHopHeader = fields.hasHopByHop

@@ -12,6 +12,9 @@ public struct RequestHead: Sendable {
     public var hasUpgradeHeader = false
     /// `Keep-Alive` or `Proxy-Connection`: hop-by-hop, never forwarded.
     public var hasHopByHopHeader = false
+    /// An `X-Forwarded-Client-Cert` field: removed before forwarding (Envoy's `SANITIZE`),
+    /// replaced by the listener's own for a client with a verified certificate (`SANITIZE_SET`).
+    public var hasClientCertHeader = false
     /// Offsets of the value of the field the caller asked to watch, when present.
     public var watchedValue: Range<Int>?
 

@@ -1,4 +1,5 @@
 public import MeshCore
+public import MeshTLS
 public import NIOCore
 
 /// One endpoint to check: where it is and how (the service's `health:` policy).
@@ -14,20 +15,29 @@ public struct HealthTarget: Sendable {
     public var slot: Int32
     public var address: Address
     public var policy: HealthPolicy
+    /// The check speaks TLS, as the service's traffic to the endpoint does (`upstream_tls:`): a
+    /// failed handshake or an unexpected identity fails the check.
+    public var tls: ClientTLS?
 
-    public init(service: Int, slot: Int32, address: SocketAddress, policy: HealthPolicy) {
-        self.init(service: service, slot: slot, address: .socket(address), policy: policy)
+    public init(service: Int, slot: Int32, address: SocketAddress, policy: HealthPolicy, tls: ClientTLS? = nil) {
+        self.init(service: service, slot: slot, address: .socket(address), policy: policy, tls: tls)
     }
 
     /// An IP literal is taken as a socket address at once (no resolving, and TCP checks take
     /// their bare-socket path); a name is resolved at each connect.
-    public init(service: Int, slot: Int32, host: String, port: Int, policy: HealthPolicy) {
+    public init(service: Int, slot: Int32, host: String, port: Int, policy: HealthPolicy, tls: ClientTLS? = nil) {
         let address: Address = if let ip = try? SocketAddress(ipAddress: host, port: port) { .socket(ip) } else { .host(host, port: port) }
-        self.init(service: service, slot: slot, address: address, policy: policy)
+        self.init(service: service, slot: slot, address: address, policy: policy, tls: tls)
     }
 
-    public init(service: Int, slot: Int32, address: Address, policy: HealthPolicy) {
-        self.service = service; self.slot = slot; self.address = address; self.policy = policy
+    public init(service: Int, slot: Int32, address: Address, policy: HealthPolicy, tls: ClientTLS? = nil) {
+        self.service = service; self.slot = slot; self.address = address; self.policy = policy; self.tls = tls
+    }
+
+    /// The name to send as SNI: the host name, when the target has one.
+    var serverName: String? {
+        if case .host(let host, _) = address { return host }
+        return nil
     }
 
     var key: ProbeKey { ProbeKey(service: service, slot: slot) }

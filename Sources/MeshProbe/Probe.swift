@@ -1,4 +1,5 @@
 import MeshCore
+import MeshTLS
 import NIOCore
 import NIOPosix
 
@@ -138,7 +139,7 @@ final class Probe {
         deadline = now + timeout
         nextCheck = now + Self.amount(interval * (0.9 + 0.2 * home.unit()))
         retried = false
-        if target.policy.kind == .tcp, case .socket(let address) = target.address {
+        if target.policy.kind == .tcp, target.tls == nil, case .socket(let address) = target.address {
             // Its own timer: the first look at the connect (which the deadline bounds).
             switch TCPConnect.start(to: address) {
             case .pending(let connect):
@@ -197,6 +198,11 @@ final class Probe {
         switch result {
         case .success(let connection):
             guard isActive, checking, id == checkID else { return connection.close(promise: nil) }
+            if let tls = target.tls {
+                return tls.secure(connection, host: target.serverName).assumeIsolated().whenComplete { secured in
+                    self.secured(secured, connection, id: id)
+                }
+            }
             if target.policy.kind == .http {
                 channel = connection
                 connection.writeAndFlush(request, promise: nil)
@@ -207,6 +213,24 @@ final class Probe {
         case .failure(let error):
             guard isActive, checking, id == checkID else { return }
             finish(passed: false, detail: CheckFailure.reason(for: error), now: .now())
+        }
+    }
+
+    /// The handshake's end: the check goes on as over plain TCP, or fails saying why.
+    private func secured(_ result: Result<PeerIdentity?, any Error>, _ connection: any Channel, id: UInt64) {
+        guard isActive, checking, id == checkID else { return connection.close(promise: nil) }
+        switch result {
+        case .success:
+            if target.policy.kind == .http {
+                channel = connection
+                connection.writeAndFlush(request, promise: nil)
+            } else {
+                connection.close(promise: nil)
+                finish(passed: true, detail: nil, now: .now())
+            }
+        case .failure(let error):
+            connection.close(promise: nil)
+            finish(passed: false, detail: HandshakeFailure.reason(error), now: .now())
         }
     }
 

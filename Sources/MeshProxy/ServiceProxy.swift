@@ -1,6 +1,7 @@
 public import Logging
 public import MeshCore
 public import NIOCore
+public import MeshTLS
 import NIOConcurrencyHelpers
 import NIOPosix
 
@@ -11,14 +12,14 @@ public final class ServiceProxy: Sendable {
     public let configuration: ProxyConfiguration
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let state: NIOLockedValueBox<State>
+    let state: NIOLockedValueBox<State>
 
     struct LoopHandle: Sendable {
         let eventLoop: any EventLoop
         let context: NIOLoopBound<LoopContext>
     }
 
-    private struct State {
+    struct State {
         var routes: [Int32: SocketAddress] = [:]
         var hosts = HostSet.empty
         var names: [Int32: String] = [:]
@@ -26,17 +27,22 @@ public final class ServiceProxy: Sendable {
         var outcomeHook: (@Sendable () -> (Int32, Bool) -> Void)?
         var loops: [LoopHandle] = []
         var channel: (any Channel)?
+        var serverTLS: ServerTLS?
+        var upstreamTLS: ClientTLS?
+        var handshakeHook: (@Sendable (Int32?, String) -> Void)?
     }
 
-    /// `picker` is copied to every loop, each copy then living on its own. The listener's
-    /// errors once it runs go to `logger`.
+    /// `picker` is copied to every loop, each copy then living on its own. With `serverTLS` the
+    /// listener terminates TLS; with `upstreamTLS` connections to endpoints speak it. The
+    /// listener's errors once it runs go to `logger`.
     public init(configuration: ProxyConfiguration, group: any EventLoopGroup,
                 picker: any UpstreamPicker = Balancer(kind: .roundRobin, seed: 1),
+                serverTLS: ServerTLS? = nil, upstreamTLS: ClientTLS? = nil,
                 logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.configuration = configuration
         self.group = group
         self.logger = logger
-        state = NIOLockedValueBox(State(picker: picker))
+        state = NIOLockedValueBox(State(picker: picker, serverTLS: serverTLS, upstreamTLS: upstreamTLS))
     }
 
     // MARK: Lifecycle
@@ -64,6 +70,9 @@ public final class ServiceProxy: Sendable {
                 context.setRoutes(snapshot.routes, hosts: snapshot.hosts)
                 context.setNames(snapshot.names)
                 context.outcomeHook = snapshot.outcomeHook?()
+                context.serverTLS = snapshot.serverTLS
+                context.upstreamTLS = snapshot.upstreamTLS
+                context.handshakeHook = snapshot.handshakeHook
                 context.startTicker()
                 return LoopHandle(eventLoop: eventLoop, context: NIOLoopBound(context, eventLoop: eventLoop))
             }
@@ -158,6 +167,7 @@ public final class ServiceProxy: Sendable {
                         throw ProxyError("connection accepted on a loop the proxy does not know")
                     }
                     let loop = handle.context.value
+                    try channel.pipeline.syncOperations.addHandlers(loop.serverHandlers())
                     switch mode {
                     case .http: try channel.pipeline.syncOperations.addHandler(HTTPFrontendHandler(loop: loop))
                     case .tcp: try channel.pipeline.syncOperations.addHandler(TCPRelay(loop: loop))

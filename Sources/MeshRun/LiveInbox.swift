@@ -17,6 +17,21 @@ final class LiveInbox: Sendable {
         var consulChecks: [HealthCheckResult] = []
         var shared: [SharedChange] = []
         var checkerLoad: HealthCheckerLoad?
+        var handshakeFailures: [HandshakeFailureReport] = []
+    }
+
+    /// A failed TLS handshake: with an endpoint (`slot`), or with a client of the listener (nil).
+    struct HandshakeFailureReport: Sendable { var service: Int; var slot: Int32?; var reason: String }
+
+    func postHandshakeFailure(service: Int, slot: Int32?, reason: String) {
+        posted.withLockedValue { $0.handshakeFailures.append(HandshakeFailureReport(service: service, slot: slot, reason: reason)) }
+    }
+
+    func takeHandshakeFailures() -> [HandshakeFailureReport] {
+        posted.withLockedValue { p in
+            defer { p.handshakeFailures.removeAll() }
+            return p.handshakeFailures
+        }
     }
 
     private let posted = NIOLockedValueBox(Posted())

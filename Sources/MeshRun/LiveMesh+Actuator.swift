@@ -1,7 +1,9 @@
+import MeshConfig
 public import MeshCore
 import MeshProbe
 import MeshProxy
 import NIOCore
+import MeshTLS
 import NIOPosix
 
 /// The engine decides; these make it so on the real data plane: host sets and operator states
@@ -76,12 +78,17 @@ extension LiveMesh: MeshActuator {
     func sample(window: Double, now: Double) {
         let counting = proxies.map { $0?.collect() }
         let viewing = proxies.map { $0?.balancerViews() }
+        let peering = proxies.indices.map { s in tls.client(s) == nil ? nil : proxies[s]?.peerIdentities() }
         var entries: [LoadSample.Entry] = []
         for (s, service) in engine.state.services.enumerated() where s < proxies.count {
             var counters: [Int32: EndpointCounters] = [:]
             var views: [Int32: BalancerView] = [:]
             if let collected = counting[s] { logFailure("\(service.name): collecting counters") { counters = try collected.wait() } }
             if let viewed = viewing[s] { logFailure("\(service.name): collecting balancer views") { views = try viewed.wait() } }
+            var peers: [Int32: PeerIdentity] = [:]
+            if let peered = peering[s] { logFailure("\(service.name): collecting TLS peers") { peers = try peered.wait() } }
+            let client = tls.client(s)
+            let managed = s < tls.services.count && tls.services[s].upstream == .auto
             for endpoint in service.endpoints {
                 let ref = EndpointRef(service: service.name, endpoint: endpoint.id)
                 guard let slot = engine.locate(ref)?.slot else { continue }
@@ -89,6 +96,8 @@ extension LiveMesh: MeshActuator {
                 load.balancer = views[slot]
                 load.checks = checkMarks.removeValue(forKey: ref)
                 load.outlier = engine.outlierRecord(service: s, slot: slot, now: now)
+                load.tls = Self.endpointTLS(client: client, peer: peers[slot], failures: counters[slot]?.handshakeFailures ?? 0,
+                                             managed: managed)
                 entries.append(LoadSample.Entry(endpoint: ref, load: load))
             }
         }

@@ -67,7 +67,8 @@ extension LiveMesh {
             consulProbes.stop(ref)
             let policy = engine.policy(ofService: s).health
             if policy.kind != .none {
-                checker.add(HealthTarget(service: s, slot: slot, host: address.0.host, port: address.0.port, policy: policy))
+                checker.add(HealthTarget(service: s, slot: slot, host: address.0.host, port: address.0.port, policy: policy,
+                                         tls: tls.client(s)))
             }
         } else {
             consulProbes.start(checks, of: ref)

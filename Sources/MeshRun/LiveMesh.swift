@@ -6,6 +6,7 @@ public import MeshEtcd
 import MeshOutput
 import MeshProbe
 import MeshProxy
+import MeshTLS
 import NIOCore
 import NIOPosix
 
@@ -31,6 +32,8 @@ public final class LiveMesh: Playback {
     /// are not here yet (or are away), to adopt when they come.
     var words: [EndpointRef: [SharedKey.Aspect: OperatorCommand]] = [:]
     public let supervisor: Supervisor
+    /// Certificates served and presented: from files, or issued by the built-in CA.
+    var tls: LiveTLS!
     let inbox = LiveInbox()
     /// Per service: slot → upstream address.
     var routes: [[Int32: SocketAddress]] = []
@@ -41,6 +44,11 @@ public final class LiveMesh: Playback {
     var sharing = true
     /// Check results since the last sample, for the samples' marks (the detail pane's history).
     var checkMarks: [EndpointRef: [CheckMark]] = [:]
+    /// mesh.yaml's endpoints' checks, to re-add with renewed TLS.
+    var checkTargets: [HealthTarget] = []
+    /// When each endpoint's (or listener's) last handshake-failure event went out, and how
+    /// many failed since.
+    var handshakeReports: [String: (at: Double, unreported: Int)] = [:]
     /// Where a registration under way routes to, resolved before the engine hears of it, for
     /// its `attach`.
     var joining: [EndpointRef: (HostPort, SocketAddress)] = [:]
@@ -74,6 +82,7 @@ public final class LiveMesh: Playback {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         supervisor = Supervisor(logDirectory: logDirectory, logger: logger)
         do {
+            tls = try LiveTLS(config: config, directory: logDirectory.deletingLastPathComponent().appendingPathComponent("tls").path)
             try start()
             if let registry { try join(registry, as: instance, announce: announce) }
         } catch {
@@ -130,7 +139,8 @@ public final class LiveMesh: Playback {
             for endpoint in service.endpoints {
                 guard let address = endpoint.address, let slot = engine.locate(EndpointRef(service: service.name, endpoint: endpoint.id))?.slot else { continue }
                 if service.policy.health.kind != .none {
-                    checks.append(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health))
+                    checks.append(HealthTarget(service: s, slot: slot, host: address.host, port: address.port, policy: service.policy.health,
+                                               tls: tls.services[s].client))
                 }
                 do {
                     table[slot] = try ServiceProxy.resolve(address.description, what: "\(service.name)/\(endpoint.id) address")
@@ -156,9 +166,11 @@ public final class LiveMesh: Playback {
                 proxyConfig.accessLog = AccessLog(service: service.name, format: log.format == .json ? .json : .text, writer: writer)
             }
             let proxy = ServiceProxy(configuration: proxyConfig, group: group,
-                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1), logger: logger)
+                                     picker: Balancer(kind: service.policy.balancer, seed: UInt64(s) &+ 1),
+                                     serverTLS: tls.services[s].server, upstreamTLS: tls.services[s].client, logger: logger)
             let outcomes = inbox
             let service = s
+            proxy.setHandshakeHook { slot, reason in outcomes.postHandshakeFailure(service: service, slot: slot, reason: reason) }
             // Only failures and the first success after one matter to consecutive-failure
             // ejection: the request path stays silent while all is well.
             proxy.setOutcomeHook {
@@ -182,10 +194,13 @@ public final class LiveMesh: Playback {
         for service in config.services {
             for endpoint in service.endpoints {
                 guard let command = endpoint.command else { continue }
-                try supervisor.supervise(EndpointRef(service: service.name, endpoint: endpoint.id), command: command)
+                let environment = try tls.environment(service: service.name, endpoint: endpoint.id, host: endpoint.address?.host)
+                try supervisor.supervise(EndpointRef(service: service.name, endpoint: endpoint.id), command: command,
+                                         environment: environment)
             }
         }
         for target in checks { checker.add(target) }
+        checkTargets = checks
         carryOut(engine.start(now: clock.now))
         settle()
     }
@@ -223,6 +238,7 @@ public final class LiveMesh: Playback {
         }
         applyConsulChecks(now: now)
         applyShared(now: now)
+        applyTLS(now: now)
         carryOut(engine.tick(now: now))
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)

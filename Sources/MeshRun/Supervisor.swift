@@ -17,6 +17,8 @@ public final class Supervisor: Sendable {
 
     private struct State {
         var commands: [EndpointRef: String] = [:]
+        /// Added to mesh-top's own environment (the TLS files of `tls: auto`).
+        var environments: [EndpointRef: [String: String]] = [:]
         var running: [EndpointRef: pid_t] = [:]
         var onExit: (@Sendable (EndpointRef, Int32) -> Void)?
     }
@@ -39,9 +41,13 @@ public final class Supervisor: Sendable {
 
     deinit { children.stop() }
 
-    /// Remembers how to start an endpoint and starts it.
-    public func supervise(_ ref: EndpointRef, command: String) throws {
-        state.withLockedValue { $0.commands[ref] = command }
+    /// Remembers how to start an endpoint and starts it, with `environment` added to mesh-top's
+    /// own (the TLS files of `tls: auto`).
+    public func supervise(_ ref: EndpointRef, command: String, environment: [String: String] = [:]) throws {
+        state.withLockedValue {
+            $0.commands[ref] = command
+            $0.environments[ref] = environment
+        }
         try start(ref)
     }
 
@@ -55,13 +61,16 @@ public final class Supervisor: Sendable {
 
     /// Starts the endpoint's process unless it runs already.
     public func start(_ ref: EndpointRef) throws {
-        guard let command = state.withLockedValue({ $0.commands[ref] }), !isRunning(ref) else { return }
+        guard let (command, environment) = state.withLockedValue({ s in s.commands[ref].map { ($0, s.environments[ref] ?? [:]) } }),
+              !isRunning(ref) else { return }
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         let log = open(logFile(ref).path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard log >= 0 else { throw SupervisorError("\(ref): cannot open \(logFile(ref).path): \(String(cString: strerror(errno)))") }
         defer { close(log) }
         do {
-            let pid = try children.spawn(["/bin/sh", "-c", "exec \(command)"], logFD: log) { pid in
+            let exports = environment.sorted { $0.key < $1.key }
+                .map { "export \($0.key)='\($0.value.replacingOccurrences(of: "'", with: "'\\''"))'; " }.joined()
+            let pid = try children.spawn(["/bin/sh", "-c", exports + "exec \(command)"], logFD: log) { pid in
                 self.state.withLockedValue { $0.running[ref] = pid }
             }
             logger.info("\(ref): started `\(command)` as process \(pid), output to \(logFile(ref).path)")

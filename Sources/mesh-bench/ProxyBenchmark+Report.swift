@@ -4,15 +4,7 @@ import Foundation
 extension ProxyBenchmark {
     func report(_ names: [String], rps: [String: [Double]], cpu: [String: [Double]],
                 p50: [String: [Double]], p99: [String: [Double]]) {
-        func median(_ v: [Double]) -> Double {
-            let s = v.sorted()
-            guard !s.isEmpty else { return 0 }
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-        /// Median of the run-by-run ratios: runs vary, pairs within a run do not as much.
-        func pairedRatio(_ a: [Double], _ b: [Double]) -> Double {
-            median(zip(a, b).compactMap { $1 > 0 ? $0 / $1 : nil })
-        }
+        let median = Self.median, pairedRatio = Self.pairedRatio
         let direct50 = p50["direct"] ?? [], direct99 = p99["direct"] ?? []
         print("")
         print("proxy benchmark: wrk -t2 -c\(connections) -d\(duration), \(runs) interleaved runs, \(threads) thread\(threads == 1 ? "" : "s") each")
@@ -34,6 +26,17 @@ extension ProxyBenchmark {
                          pairedRatio(rps["mesh+log"] ?? [], rps["mesh-top"] ?? []),
                          pairedRatio(cpu["mesh+log"] ?? [], cpu["mesh-top"] ?? [])))
         }
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// Median of the run-by-run ratios: runs vary, pairs within a run do not as much.
+    static func pairedRatio(_ a: [Double], _ b: [Double]) -> Double {
+        median(zip(a, b).compactMap { $1 > 0 ? $0 / $1 : nil })
     }
 
     func pad(_ text: String, _ width: Int = 8) -> String {

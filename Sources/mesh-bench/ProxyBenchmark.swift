@@ -17,6 +17,8 @@ struct ProxyBenchmark: ParsableCommand {
     @Option(help: "Folder of the reference configs (default: ../shared/baseline from the package root).")
     var baseline: String?
     @Flag(help: "mesh-top's proxy appends X-Forwarded-For (the references do not).") var forwardedFor = false
+    @Flag(help: "TLS termination: mesh-top and HAProxy (ssl crt) with one certificate; keep-alive and new-connection rates.")
+    var tls = false
     @Flag(help: "Also run a second mesh-top proxy with an access log (and request IDs), to show what one costs.")
     var accessLog = false
 
@@ -63,6 +65,7 @@ struct ProxyBenchmark: ParsableCommand {
         }
 
         _ = try start("backends", "/usr/sbin/nginx", ["-c", try config("backend-nginx.conf"), "-g", "daemon off;"], port: 18082)
+        if tls { return try runTLS(seconds: seconds, scratch: scratch, config: config, start: start) }
         let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", try config("haproxy.cfg", threads: threads)], port: 18090)
         let nginx = try start("nginx", "/usr/sbin/nginx", ["-c", try config("proxy-nginx.conf", threads: threads), "-g", "daemon off;"], port: 18091)
         let self_ = URL(fileURLWithPath: CommandLine.arguments[0]).path

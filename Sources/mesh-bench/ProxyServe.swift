@@ -3,6 +3,7 @@ import Foundation
 import MeshCore
 import MeshOutput
 import MeshProxy
+import MeshTLS
 import NIOCore
 import NIOPosix
 
@@ -18,6 +19,8 @@ struct ProxyServe: ParsableCommand {
     @Option(name: .customLong("backend"), help: "An endpoint address, host:port (repeatable).") var backends: [String] = []
     @Option(help: "Event-loop threads.") var threads = 1
     @Flag(help: "Append X-Forwarded-For to requests.") var forwardedFor = false
+    @Option(help: "Terminate TLS with this certificate (PEM; needs --tls-key).") var tlsCert: String?
+    @Option(help: "The private key of --tls-cert (PEM).") var tlsKey: String?
     @Option(help: "Write an access log (text) here.") var accessLog: String?
 
     func run() throws {
@@ -31,8 +34,10 @@ struct ProxyServe: ParsableCommand {
             }
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        let proxy = ServiceProxy(configuration: config, group: group)
+        let proxy: ServiceProxy
         do {
+            let tls = try tlsCert.map { cert throws(TLSError) in try ServerTLS.load(.init(certificate: cert, key: tlsKey ?? cert)) }
+            proxy = ServiceProxy(configuration: config, group: group, serverTLS: tls)
             var routes: [Int32: SocketAddress] = [:]
             for (i, text) in backends.enumerated() { routes[Int32(i)] = try ServiceProxy.resolve(text, what: "backend") }
             let hosts = HostSet(hosts: routes.keys.sorted().map { HostSet.Host(slot: $0, weight: 1, key: UInt64($0)) })

@@ -10,11 +10,12 @@ enum Wrk {
         var p99: Double = 0
     }
 
-    static func run(url: String, threads: Int, connections: Int, duration: Double, latency: Bool) throws -> Result {
+    static func run(url: String, threads: Int, connections: Int, duration: Double, latency: Bool,
+                    headers: [String] = []) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
         process.arguments = ["-t\(threads)", "-c\(connections)", "-d\(Int(duration.rounded(.up)))s"]
-            + (latency ? ["--latency"] : []) + [url]
+            + (latency ? ["--latency"] : []) + headers.flatMap { ["-H", $0] } + [url]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -1,15 +1,20 @@
 import Foundation
 import MeshConfig
+import MeshTLS
 import MeshCore
 
-/// Where the admin API listens and the token its mutating routes need.
+/// Where the admin API listens, the token its mutating routes need, and its TLS.
 struct AdminSettings {
     var address: HostPort
     var token: String?
+    /// HTTPS, with client certificates when it has a client CA.
+    var tls: ServerTLS?
 
     /// `--admin ADDR` (else `fallback`, mesh.yaml's `admin:` for run), with the token from
-    /// mesh.yaml or MESH_TOP_TOKEN. An address other machines can reach needs a token.
-    static func resolve(option: String?, fallback: HostPort?, token: String?) throws(CommandError) -> AdminSettings? {
+    /// mesh.yaml or MESH_TOP_TOKEN. An address other machines can reach needs a token and TLS,
+    /// unless mesh.yaml says `insecure: true`.
+    static func resolve(option: String?, fallback: HostPort?, token: String?, tls: ServerTLS? = nil,
+                        insecure: Bool = false) throws(CommandError) -> AdminSettings? {
         var address = fallback
         if let option {
             guard let parsed = HostPort(option) else {
@@ -20,9 +25,44 @@ struct AdminSettings {
         guard let address else { return nil }
         let env = ProcessInfo.processInfo.environment[MeshConfig.tokenVariable].flatMap { $0.isEmpty ? nil : $0 }
         let token = token ?? env
-        if !address.isLoopback, token == nil {
-            throw CommandError("--admin \(address) is reachable from other machines: set \(MeshConfig.tokenVariable) (or token: in mesh.yaml)")
+        if !address.isLoopback, !insecure {
+            if token == nil {
+                throw CommandError("--admin \(address) is reachable from other machines: set \(MeshConfig.tokenVariable) (or token: in mesh.yaml)")
+            }
+            if tls == nil {
+                throw CommandError("--admin \(address) is reachable from other machines: serve it over TLS (admin: {listen, tls} in mesh.yaml), or say insecure: true there")
+            }
         }
-        return AdminSettings(address: address, token: token)
+        return AdminSettings(address: address, token: token, tls: tls)
+    }
+
+    /// The admin API's issued certificate is not reloaded while mesh-top runs: it lives 30 days,
+    /// a new one at every start.
+    static let autoLifetime: TimeInterval = 30 * 86_400
+
+    /// The admin API's `tls:` from mesh.yaml: its files, or (`auto`) a certificate the built-in
+    /// CA beside `configFile` issues into `folder`, for the admin address and localhost.
+    static func loadTLS(_ config: ListenerTLSConfig?, configFile: String, address: HostPort,
+                        folder: String) throws(CommandError) -> ServerTLS? {
+        do {
+            switch config {
+            case nil:
+                return nil
+            case .files(let cert, let key, let clientCA, let minVersion):
+                return try ServerTLS.load(.init(certificate: cert, key: key, clientCA: clientCA,
+                                                minimumVersion: TLSMinimumVersion(rawValue: minVersion) ?? .tls12))
+            case .auto:
+                let ca = try CertificateAuthority.load(from: CertificateAuthority.folder(besideConfig: configFile))
+                let isIP = CertificateAuthority.ipBytes(address.host) != nil
+                let wildcard = ["0.0.0.0", "::"].contains(address.host)
+                let issued = try ca.issue(name: "mesh-top-admin", into: folder,
+                                          dnsNames: ["localhost"] + (isIP || address.host == "localhost" ? [] : [address.host]),
+                                          ipAddresses: ["127.0.0.1", "::1"] + (isIP && !wildcard && !address.isLoopback ? [address.host] : []),
+                                          lifetime: Self.autoLifetime)
+                return try ServerTLS.load(.init(certificate: issued.certificate, key: issued.key))
+            }
+        } catch {
+            throw CommandError("admin tls: \(error)")
+        }
     }
 }

@@ -15,10 +15,14 @@ final class EventSinks {
     private(set) var failure: String?
     var onFailure: () -> Void = {}
 
-    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = [], logger: Logger) {
+    init(headless: Bool, journal: Bool, notify: [NotifyTarget] = [], logger: Logger) throws(CommandError) {
         printer = headless ? EventPrinter() : nil
         self.journal = journal ? EventJournal() : nil
-        notifier = notify.isEmpty ? nil : AlertNotifier(targets: notify, logger: logger)
+        do {
+            notifier = notify.isEmpty ? nil : try AlertNotifier(targets: notify, logger: logger)
+        } catch {
+            throw CommandError("notify: \(error)")
+        }
     }
 
     func record(to path: String?, header: RecordingHeader) throws {

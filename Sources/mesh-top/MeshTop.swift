@@ -17,7 +17,7 @@ struct MeshTop: ParsableCommand {
             NO_COLOR set means --theme mono. Shell completions: mesh-top --generate-completion-script bash|zsh|fish.
             """,
         version: MeshTopVersion.string,
-        subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, CtlCommand.self, ValidateCommand.self],
+        subcommands: [DemoCommand.self, RunCommand.self, ReplayCommand.self, CtlCommand.self, ValidateCommand.self, CACommand.self],
         defaultSubcommand: DemoCommand.self
     )
 

@@ -13,7 +13,7 @@ struct RecordOption: ParsableArguments {
     /// (its header written now, so a bad path fails before anything starts).
     func sinks(headless: Bool, journal: Bool, notify: [NotifyTarget], source: String, mesh: MeshState,
                logger: Logger) throws -> EventSinks {
-        let sinks = EventSinks(headless: headless, journal: journal, notify: notify, logger: logger)
+        let sinks = try EventSinks(headless: headless, journal: journal, notify: notify, logger: logger)
         try sinks.record(to: record, header: RecordingHeader(source: source, started: RecordingWriter.timestamp(), mesh: mesh))
         return sinks
     }

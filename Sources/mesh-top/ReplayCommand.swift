@@ -27,7 +27,7 @@ struct ReplayCommand: ParsableCommand {
             let speed = pace.resolved()
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
             let logger = try session.logging.logger(headless: session.headless, besides: DemoCommand.directory(of: recording))
-            let sinks = EventSinks(headless: session.headless, journal: admin != nil, logger: logger)
+            let sinks = try EventSinks(headless: session.headless, journal: admin != nil, logger: logger)
             let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 speed: speed,

@@ -59,7 +59,11 @@ struct RunCommand: ParsableCommand {
             let name = ((config as NSString).lastPathComponent as NSString).deletingPathExtension
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
-            let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken())
+            let adminAddress = session.admin.flatMap { HostPort($0) } ?? mesh.admin
+            let adminTLS = try AdminSettings.loadTLS(mesh.adminTLS, configFile: config, address: adminAddress,
+                                                     folder: logs.deletingLastPathComponent().appendingPathComponent("tls/admin").path)
+            let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken(),
+                                                  tls: adminTLS, insecure: mesh.adminInsecure)
             let header = LiveMesh.mesh(of: mesh, name: name, instance: cluster == nil ? nil : me)
             let logger = try session.logging.logger(headless: session.headless, besides: URL(fileURLWithPath: config).deletingLastPathComponent())
             let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run",

@@ -45,7 +45,8 @@ enum SessionLauncher {
             let api = AdminAPI(session: session, journal: journal, token: admin.token,
                                address: admin.address.description, healthCheckerLoad: settings.healthCheckerLoad)
             do {
-                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, logger: settings.logger)
+                return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, tls: admin.tls,
+                                             logger: settings.logger)
             } catch {
                 throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
             }

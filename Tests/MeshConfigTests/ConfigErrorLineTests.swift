@@ -27,7 +27,7 @@ import Testing
         Case(yaml: "admn: 127.0.0.1:9901\nservices: []\n", error:
             "mesh.yaml:1: admn: unknown key 'admn' (did you mean 'admin'?)"),
         Case(yaml: web("    colour: blue\n"), error:
-            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits, access_log)"),
+            "mesh.yaml:4: services[0].colour: unknown key 'colour' (expected one of: name, listen, protocol, endpoints, balancer, hash_on, health, outlier, panic_threshold, slow_start, drain_timeout, retries, timeouts, zones, limits, access_log, tls, upstream_tls)"),
         Case(yaml: web("    limits: {max_header_bytes: 10}\n"), error:
             "mesh.yaml:4: services[0].limits.max_header_bytes: must be at least 1024, got 10"),
         Case(yaml: web("    limits: {max_chunk_line_bytes: 1000000}\n"), error:
@@ -85,7 +85,7 @@ import Testing
         Case(yaml: "services: []\nalerts:\n  - {name: slow, service: \"*\", when: \"p99 >> 5\"}\n", error:
             "mesh.yaml:3: alerts[0].when: bad value '> 5' for p99 in 'p99 >> 5' (expected a duration such as 500ms, at most 1h)"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, service: \"*\", when: \"latency > 1s\"}\n", error:
-            "mesh.yaml:3: alerts[0].when: unknown metric 'latency' in 'latency > 1s' (expected success_rate, error_rate, p50, p99, rps, state_changes)"),
+            "mesh.yaml:3: alerts[0].when: unknown metric 'latency' in 'latency > 1s' (expected success_rate, error_rate, p50, p99, rps, state_changes, cert_expiry_days)"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, endpoint: \"*\", when: panic}\n", error:
             "mesh.yaml:3: alerts[0].when: panic is about a service; use service: instead of endpoint:"),
         Case(yaml: "services: []\nalerts:\n  - {name: x, service: web, when: panic}\n", error:
@@ -93,11 +93,25 @@ import Testing
         Case(yaml: "services: []\nalerts:\n  - {name: x, service: \"*\", when: panic, severity: page}\n", error:
             "mesh.yaml:3: alerts[0].severity: unknown severity 'page' (expected info, warning or critical)"),
         Case(yaml: "services: []\nnotify:\n  - {webhook: \"ftp://x\"}\n", error:
-            "mesh.yaml:3: notify[0].webhook: bad webhook URL 'ftp://x' (expected http://HOST[:PORT]/PATH)"),
-        Case(yaml: "services: []\nnotify:\n  - {webhook: \"https://am.example/api/v2/alerts\"}\n", error:
-            "mesh.yaml:3: notify[0].webhook: https webhooks are not supported yet: 'https://am.example/api/v2/alerts' (mesh-top posts plain http; a local Alertmanager or relay takes it from there)"),
+            "mesh.yaml:3: notify[0].webhook: bad webhook URL 'ftp://x' (expected http[s]://HOST[:PORT]/PATH)"),
+        Case(yaml: "services: []\nnotify:\n  - {webhook: \"http://am.example/api/v2/alerts\", ca: ca.pem}\n", error:
+            "mesh.yaml:3: notify[0].ca: ca, cert and key are for https webhooks; 'http://am.example/api/v2/alerts' is http"),
+        Case(yaml: "services: []\nnotify:\n  - {webhook: \"https://am.example/\", cert: c.pem}\n", error:
+            "mesh.yaml:3: notify[0].key: missing required key (a client certificate needs its key)"),
         Case(yaml: "admin: 0.0.0.0:9901\nservices: []\n", error:
             "mesh.yaml:1: admin: admin 0.0.0.0:9901 is reachable from other machines: set token: or MESH_TOP_TOKEN"),
+        Case(yaml: "admin: 0.0.0.0:9901\ntoken: t\nservices: []\n", error:
+            "mesh.yaml:1: admin: admin 0.0.0.0:9901 is reachable from other machines: serve it over TLS (admin: {listen: 0.0.0.0:9901, tls: {cert, key}} or tls: auto), or say insecure: true"),
+        Case(yaml: "admin: {listen: 127.0.0.1:9901, tls: {cert: a.pem}}\nservices: []\n", error:
+            "mesh.yaml:1: admin.tls.key: missing required key"),
+        Case(yaml: "services:\n  - {name: web, listen: 127.0.0.1:80, tls: {cert: a.pem, key: a.key, min_version: 1.1}}\n", error:
+            "mesh.yaml:2: services[0].tls.min_version: min_version must be \"1.2\" or \"1.3\", got '1.1'"),
+        Case(yaml: "services:\n  - {name: web, tls: auto}\n", error:
+            "mesh.yaml:2: services[0].tls: tls is for the listener: this service has no listen:"),
+        Case(yaml: "services:\n  - {name: web, upstream_tls: {verify: false, subject_alt_names: [x]}}\n", error:
+            "mesh.yaml:2: services[0].upstream_tls.subject_alt_names: subject_alt_names cannot be checked with verify: false"),
+        Case(yaml: "services:\n  - {name: web, upstream_tls: {cert: c.pem}}\n", error:
+            "mesh.yaml:2: services[0].upstream_tls.key: missing required key (a client certificate needs its key)"),
         Case(yaml: "services: []\nservices: []\n", error:
             "mesh.yaml:2: duplicate key 'services' (first at line 1)"),
         Case(yaml: "", error: "mesh.yaml:1: the file is empty"),

@@ -42,6 +42,30 @@ import Testing
         check(DashboardFrame(state: Fixtures.shared(), status: Fixtures.live, view: view), 100, 30, "shared-100x30")
     }
 
+    /// Per endpoint: plain (no glyph), TLS or verified mutual TLS, in Unicode and ASCII; the
+    /// detail pane names the peer, days to expiry and failed handshakes.
+    @Test func tlsGlyphsAndDetail() {
+        var state = Fixtures.mesh()
+        let s = state.services.firstIndex { $0.name == "checkout" }!
+        for e in state.services[s].endpoints.indices {
+            switch state.services[s].endpoints[e].id {
+            case "checkout-a1":
+                state.services[s].endpoints[e].load.tls = EndpointTLS(mode: .mutual, peer: "spiffe://mesh-top.local/ns/default/sa/checkout",
+                                                                      expiresInDays: 0, managed: true)
+            case "checkout-b1":
+                state.services[s].endpoints[e].load.tls = EndpointTLS(mode: .tls, peer: "checkout.internal", expiresInDays: 5,
+                                                                      handshakeFailures: 3)
+            default: break
+            }
+        }
+        for ascii in [false, true] {
+            var view = DashboardView()
+            view.selection = .endpoint(Fixtures.ref("checkout", ascii ? "checkout-b1" : "checkout-a1"))
+            view.ascii = ascii
+            check(DashboardFrame(state: state, status: Fixtures.live, view: view), 100, 30, ascii ? "tls-ascii-100x30" : "tls-100x30")
+        }
+    }
+
     @Test func helpScreen() { check(frame { $0.helpVisible = true }, 80, 24, "help-80x24") }
 
     @Test func minimumSize() { check(frame(), 60, 16, "demo-60x16") }

@@ -84,7 +84,7 @@ import Testing
         #expect(refused.status == 1 && refused.stderr.split(separator: "\n").count == 1, "without the token: \(refused.stderr)")
         let bad = try run(["ctl", "status"], environment: ["MESH_TOP_ADMIN": "nowhere"])
         #expect(bad.status == 1)
-        #expect(bad.stderr == "mesh-top: $MESH_TOP_ADMIN: 'nowhere' is not an address (expected host:port, or [::1]:port)\n")
+        #expect(bad.stderr == "mesh-top: $MESH_TOP_ADMIN: 'nowhere' is not an address (expected host:port, [::1]:port or https://host:port)\n")
     }
 
     @Test(.enabled(if: Tmux.usable("tmux")))

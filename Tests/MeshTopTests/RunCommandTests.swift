@@ -53,6 +53,17 @@ import Testing
         let nobody = try Executable("mesh-top").run(["run", "--config", "ok.yaml", "--headless", "--registry", "etcd://127.0.0.1:1"], in: dir)
         #expect(nobody.status == 1)
         #expect(nobody.stderr == "mesh-top: --registry etcd://127.0.0.1:1: cannot reach etcd: 127.0.0.1:1: connection refused\n")
+
+        // An admin address other machines reach, with a token but in clear: refused, one line.
+        try "token: t\nservices:\n  - name: web\n    listen: 127.0.0.1:\(Executable.freePort())\n".write(to: dir.appendingPathComponent("tok.yaml"), atomically: true, encoding: .utf8)
+        let open = try Executable("mesh-top").run(["run", "--config", "tok.yaml", "--headless", "--admin", "0.0.0.0:\(Executable.freePort())"], in: dir)
+        #expect(open.status == 1)
+        #expect(open.stderr.hasSuffix("is reachable from other machines: serve it over TLS (admin: {listen, tls} in mesh.yaml), or say insecure: true there\n"), "\(open.stderr)")
+        // tls: auto with no CA beside the config: says what to run.
+        try "admin: {listen: 127.0.0.1:\(Executable.freePort()), tls: auto}\nservices: []\n".write(to: dir.appendingPathComponent("auto.yaml"), atomically: true, encoding: .utf8)
+        let noCA = try Executable("mesh-top").run(["run", "--config", "auto.yaml", "--headless"], in: dir)
+        #expect(noCA.status == 1 && noCA.stderr.contains("mesh-top ca init"), "\(noCA.stderr)")
+        #expect(noCA.stderr.split(separator: "\n").count == 1)
     }
 }
 

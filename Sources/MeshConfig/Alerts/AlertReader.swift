@@ -72,15 +72,18 @@ enum AlertReader {
         var targets: [NotifyTarget] = []
         for item in try field.list() {
             if targets.count == ConfigLimits.notifyTargets { throw item.error("more than \(ConfigLimits.notifyTargets) webhooks") }
-            let map = try item.object(["webhook", "format"])
+            let map = try item.object(["webhook", "format", "ca", "cert", "key"])
             let f = try map.required("webhook")
             let text = try f.text()
             guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
                   url.host?.isEmpty == false else {
-                throw f.error("bad webhook URL '\(text)' (expected http://HOST[:PORT]/PATH)")
+                throw f.error("bad webhook URL '\(text)' (expected http[s]://HOST[:PORT]/PATH)")
             }
-            if scheme == "https" {
-                throw f.error("https webhooks are not supported yet: '\(text)' (mesh-top posts plain http; a local Alertmanager or relay takes it from there)")
+            let tls = NotifyTarget.TLS(ca: try map["ca"]?.filePath(), cert: try map["cert"]?.filePath(), key: try map["key"]?.filePath())
+            if tls.cert != nil { _ = try map.required("key", "a client certificate needs its key") }
+            if tls.key != nil { _ = try map.required("cert", "a key needs its certificate") }
+            if scheme == "http", tls != NotifyTarget.TLS() {
+                throw (map["ca"] ?? map["cert"] ?? f).error("ca, cert and key are for https webhooks; '\(text)' is http")
             }
             var format = NotifyTarget.Format.json
             if let ff = map["format"] {
@@ -90,7 +93,7 @@ enum AlertReader {
                 }
                 format = fmt
             }
-            targets.append(NotifyTarget(webhook: url, format: format))
+            targets.append(NotifyTarget(webhook: url, format: format, tls: tls))
         }
         return targets
     }

@@ -27,6 +27,9 @@ struct Field {
         return s.string
     }
 
+    /// A single value, not a list or mapping (`tls: auto` rather than `tls: {cert, key}`).
+    var isScalar: Bool { node.scalar != nil }
+
     /// `null`, `~` or nothing at all (`key:`), as YAML means it.
     var isNull: Bool {
         guard let p = plain else { return false }

@@ -10,12 +10,19 @@ public struct MeshConfig: Sendable, Equatable {
 
     /// Admin API, Consul-compatible API and `/metrics`.
     public var admin: HostPort
+    /// The admin API serves HTTPS (`admin: {listen, tls}`); client certificates when `client_ca` is set.
+    public var adminTLS: ListenerTLSConfig?
+    /// `admin: {insecure: true}`: an address other machines reach may go without TLS and token.
+    public var adminInsecure = false
     /// As written in the file; see `effectiveToken(environment:)`.
     public var token: String?
     public var services: [ServiceConfig]
     /// `AlertRule.defaults` when the file has no `alerts:`.
     public var alerts: [AlertRule]
     public var notify: [NotifyTarget]
+    /// The file it was read from, as given: relative paths in it and the built-in CA's folder
+    /// (`mesh-top-ca`) are beside it.
+    public var file = "mesh.yaml"
 
     public init(admin: HostPort = MeshConfig.defaultAdmin, token: String? = nil, services: [ServiceConfig] = [],
                 alerts: [AlertRule] = AlertRule.defaults, notify: [NotifyTarget] = []) {
@@ -27,6 +34,21 @@ public struct MeshConfig: Sendable, Equatable {
         if let token { return token }
         if let env = environment[Self.tokenVariable], !env.isEmpty { return env }
         return nil
+    }
+
+    /// Whether anything uses the built-in CA (a service's or the admin API's `tls: auto`).
+    public var usesBuiltInCA: Bool { adminTLS == .auto || services.contains(where: \.usesBuiltInCA) }
+
+    /// `admin: HOST:PORT`, or `admin: {listen: HOST:PORT, tls: ..., insecure: true}`.
+    private mutating func readAdmin(_ f: Field) throws(ConfigError) {
+        if f.isScalar {
+            admin = try f.address()
+            return
+        }
+        let map = try f.object(["listen", "tls", "insecure"])
+        admin = try map.required("listen").address()
+        adminTLS = try map["tls"].map(ListenerTLSConfig.init)
+        adminInsecure = try map["insecure"]?.bool() ?? false
     }
 
     public func service(_ name: String) -> ServiceConfig? { services.first { $0.name == name } }
@@ -45,11 +67,17 @@ public struct MeshConfig: Sendable, Equatable {
         let root = try YAMLSource.root(yaml: yaml, file: file)
         let map = try root.object(["admin", "token", "services", "alerts", "notify"])
         var config = MeshConfig()
-        if let f = map["admin"] { config.admin = try f.address() }
+        config.file = file
         if let f = map["token"] { config.token = try f.text() }
-        if !config.admin.isLoopback, config.effectiveToken(environment: environment) == nil {
-            throw (map.fields["admin"] ?? root).error(
-                "admin \(config.admin) is reachable from other machines: set token: or \(tokenVariable)")
+        if let f = map["admin"] { try config.readAdmin(f) }
+        if !config.admin.isLoopback, !config.adminInsecure {
+            let at = map.fields["admin"] ?? root
+            if config.effectiveToken(environment: environment) == nil {
+                throw at.error("admin \(config.admin) is reachable from other machines: set token: or \(tokenVariable)")
+            }
+            if config.adminTLS == nil {
+                throw at.error("admin \(config.admin) is reachable from other machines: serve it over TLS (admin: {listen: \(config.admin), tls: {cert, key}} or tls: auto), or say insecure: true")
+            }
         }
         var names = UniqueNames("service name")
         var listeners: [(HostPort, String)] = [(config.admin, "admin")]

@@ -20,13 +20,23 @@ public struct ServiceConfig: Sendable, Equatable {
     public var limits: ProxyLimits
     /// One line per request or connection, when set.
     public var accessLog: AccessLogConfig?
+    /// The listener terminates TLS (`tls:`).
+    public var tls: ListenerTLSConfig?
+    /// Connections to endpoints (and their checks) speak TLS (`upstream_tls:`; `tls: auto`
+    /// implies `upstream_tls: auto` unless it is given).
+    public var upstreamTLS: UpstreamTLSConfig?
 
     public init(name: String, listen: HostPort? = nil, protocol: ServiceProtocol = .http,
                 endpoints: [EndpointConfig] = [], fromRegistrations: Bool = false,
-                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits(), accessLog: AccessLogConfig? = nil) {
+                policy: ServicePolicy = ServicePolicy(), limits: ProxyLimits = ProxyLimits(), accessLog: AccessLogConfig? = nil,
+                tls: ListenerTLSConfig? = nil, upstreamTLS: UpstreamTLSConfig? = nil) {
         self.name = name; self.listen = listen; self.protocol = `protocol`; self.endpoints = endpoints
         self.fromRegistrations = fromRegistrations; self.policy = policy; self.limits = limits; self.accessLog = accessLog
+        self.tls = tls; self.upstreamTLS = upstreamTLS
     }
+
+    /// Whether anything of this service uses the built-in CA.
+    public var usesBuiltInCA: Bool { tls == .auto || upstreamTLS == .auto }
 
     /// The registry's view of this service, endpoints in state `unknown`.
     public var service: Service {
@@ -36,7 +46,7 @@ public struct ServiceConfig: Sendable, Equatable {
 }
 
 extension ServiceConfig {
-    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits", "access_log"]
+    static let keys = ["name", "listen", "protocol", "endpoints"] + PolicyReader.keys + ["limits", "access_log", "tls", "upstream_tls"]
 
     init(_ field: Field) throws(ConfigError) {
         let map = try field.object(Self.keys)
@@ -59,6 +69,11 @@ extension ServiceConfig {
             guard listen != nil else { throw f.error("access_log needs listen: (it logs what the listener proxies)") }
             accessLog = try AccessLogConfig(f)
         }
+        tls = try map["tls"].map { f throws(ConfigError) in
+            guard map["listen"] != nil else { throw f.error("tls is for the listener: this service has no listen:") }
+            return try ListenerTLSConfig(f)
+        }
+        upstreamTLS = try map["upstream_tls"].map(UpstreamTLSConfig.init) ?? (tls == .auto ? .auto : nil)
         // A TCP service is checked by connecting unless told otherwise.
         policy = try PolicyReader.policy(map, defaultCheck: `protocol` == .tcp ? .tcp : .http, http: `protocol` == .http)
         endpoints = []

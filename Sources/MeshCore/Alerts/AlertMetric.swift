@@ -12,6 +12,9 @@ public enum AlertMetric: String, Sendable, Equatable, CaseIterable {
     case rps
     /// Endpoint state changes counted over the rule's `within:`.
     case stateChanges = "state_changes"
+    /// Days until the endpoint's TLS certificate expires, for certificates mesh-top does not
+    /// renew itself (from files, not `tls: auto`).
+    case certExpiryDays = "cert_expiry_days"
 
     /// The limits a `when:` may compare with, in the metric's unit.
     public var range: ClosedRange<Double> {
@@ -20,6 +23,7 @@ public enum AlertMetric: String, Sendable, Equatable, CaseIterable {
         case .p50, .p99: 0...3600
         case .rps: 0...1_000_000_000
         case .stateChanges: 0...1_000_000
+        case .certExpiryDays: 0...36_500
         }
     }
 
@@ -32,7 +36,7 @@ public enum AlertMetric: String, Sendable, Equatable, CaseIterable {
             v = Double(digits.trimmingCharacters(in: .whitespaces))
         case .p50, .p99:
             v = MeshDuration.parse(raw)
-        case .rps, .stateChanges:
+        case .rps, .stateChanges, .certExpiryDays:
             v = Double(raw)
         }
         guard let v, range.contains(v) else { return nil }
@@ -45,6 +49,7 @@ public enum AlertMetric: String, Sendable, Equatable, CaseIterable {
         case .p50, .p99: "a duration such as 500ms, at most 1h"
         case .rps: "a number of requests per second, at most 1000000000"
         case .stateChanges: "a number, at most 1000000"
+        case .certExpiryDays: "a number of days, at most 36500"
         }
     }
 
@@ -52,7 +57,7 @@ public enum AlertMetric: String, Sendable, Equatable, CaseIterable {
         switch self {
         case .successRate, .errorRate: Self.number(v) + "%"
         case .p50, .p99: MeshDuration.format(v)
-        case .rps, .stateChanges: Self.number(v)
+        case .rps, .stateChanges, .certExpiryDays: Self.number(v)
         }
     }
 

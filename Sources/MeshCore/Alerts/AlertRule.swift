@@ -48,5 +48,7 @@ public struct AlertRule: Sendable, Equatable {
                   within: 60, severity: .warning),
         AlertRule(name: "failover", selector: .service("*"), condition: .failoverActive, severity: .warning),
         AlertRule(name: "panic", selector: .service("*"), condition: .panic, severity: .critical),
+        AlertRule(name: "cert-expiry", selector: .endpoint("*"),
+                  condition: .threshold(.certExpiryDays, .less, Double(EndpointTLS.expiryWarningDays)), severity: .warning),
     ]
 }

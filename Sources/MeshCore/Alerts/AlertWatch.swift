@@ -130,6 +130,9 @@ struct AlertWatch {
             value = metric == .successRate ? 100 - failed : metric == .errorRate ? failed : metric == .p50 ? load.p50 : load.p99
         case .stateChanges:
             return nil
+        case .certExpiryDays:
+            guard let tls = load.tls, tls.managed != true, let days = tls.expiresInDays else { return nil }
+            value = Double(days)
         }
         return (condition.holds(for: value), value)
     }

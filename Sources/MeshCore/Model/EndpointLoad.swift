@@ -22,6 +22,8 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
     /// Connections open to the endpoint at the end of the window (pooled ones included); nil
     /// where the source does not know (demo, older recordings). For TCP, `active` is the same.
     public var connections: Int?
+    /// How traffic to the endpoint is secured; nil: plain.
+    public var tls: EndpointTLS?
 
     public init(rps: Double = 0, active: Int = 0, p50: Double = 0, p99: Double = 0, errors: Double = 0,
                 latency: LatencyWindow? = nil, balancer: BalancerView? = nil, checks: [CheckMark]? = nil,
@@ -71,5 +73,6 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
         outlier = try c.decodeIfPresent(OutlierRecord.self, forKey: .outlier)
         codes = try c.decodeIfPresent(StatusClasses.self, forKey: .codes)
         connections = try c.decodeIfPresent(Int.self, forKey: .connections, in: RecordedRange.active)
+        tls = try c.decodeIfPresent(EndpointTLS.self, forKey: .tls)
     }
 }

@@ -34,8 +34,12 @@ public final class AccessLog: Sendable {
         self.writer = writer
     }
 
-    /// Appends `e`'s line to `out`; `client`, `upstream` and `endpoint` as text.
-    func append(_ e: AccessLogEntry, client: [UInt8], upstream: [UInt8]?, endpoint: [UInt8]?, to out: inout [UInt8]) {
+    /// Appends `e`'s line to `out`; `client`, `upstream` and `endpoint` as text. On a TLS
+    /// listener (`tls`) the line ends with the client certificate's identity, Envoy's
+    /// `%DOWNSTREAM_PEER_URI_SAN%` (its URI SAN, else DNS name, else subject; `-` without one);
+    /// plain listeners' lines do not have the field.
+    func append(_ e: AccessLogEntry, client: [UInt8], upstream: [UInt8]?, endpoint: [UInt8]?, tls: Bool = false, peer: [UInt8]? = nil,
+                to out: inout [UInt8]) {
         let now = NIODeadline.now()
         var line = AccessLogLine(out: out, json: format == .json)
         out = []
@@ -63,6 +67,11 @@ public final class AccessLog: Sendable {
             l.raw(endpoint)
         }
         line.number("upstream_retries", e.retries)
+        if tls {
+            line.string("downstream_peer_uri_san", quoted: true, present: peer != nil) { l in
+                if let peer { peer.withUnsafeBytes { l.escaped($0) } }
+            }
+        }
         line.end()
         out = line.out
     }

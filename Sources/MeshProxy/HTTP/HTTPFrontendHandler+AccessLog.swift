@@ -50,7 +50,7 @@ extension HTTPFrontendHandler {
         logEntry.flags.formUnion(flags)
         if exchange.retry.used > 0, status >= 500 || status == 0 { logEntry.flags.insert(.upstreamRetryLimitExceeded) }
         logEntry.retries = exchange.retry.used
-        loop.log(logEntry, client: clientAddress)
+        loop.log(logEntry, client: clientAddress, peer: clientPeer)
         logEntry.head = nil
         logEntry.requestID = nil
     }

@@ -1,5 +1,6 @@
 import MeshCore
 import MeshHTTP1
+import MeshTLS
 import NIOCore
 
 /// One client connection of an HTTP listener (Envoy's downstream side). It carries bytes: request
@@ -24,8 +25,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var headDeadline = NIODeadline.distantFuture
     var clientIP: String?
     var clientIPHash: UInt64 = 0
-    /// `X-Forwarded-For: ip` and the blank line, appended to heads forwarded unchanged.
+    /// `X-Forwarded-For: ip`, `X-Forwarded-Client-Cert: ...` (each when set) and the blank line,
+    /// appended to heads forwarded unchanged.
     var forwardedForTail: ByteBuffer?
+    /// The `X-Forwarded-Client-Cert` value for a client whose certificate the listener verified.
+    var clientCert: String?
     var inputClosed = false
     var readsPaused = false
     var processing = false
@@ -58,6 +62,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var logOpen = false
     /// `ip:port` of the client.
     var clientAddress: [UInt8] = []
+    /// The verified client certificate's identity, for the access log.
+    var clientPeer: [UInt8]?
 
     init(loop: LoopContext) {
         self.loop = loop
@@ -80,15 +86,20 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         loop.frontends.add(self)
         clientIP = context.remoteAddress?.ipAddress
         if logging, let ip = clientIP { clientAddress = Array("\(ip):\(context.remoteAddress?.port ?? 0)".utf8) }
-        if let ip = clientIP {
-            clientIPHash = StableHash.hash(ip)
-            if loop.config.forwardedFor {
-                var tail = context.channel.allocator.buffer(capacity: 24 + ip.utf8.count)
-                tail.writeString("X-Forwarded-For: \(ip)\r\n\r\n")
-                forwardedForTail = tail
-            }
-        }
+        if let ip = clientIP { clientIPHash = StableHash.hash(ip) }
+        makeHeadTail(context.channel.allocator)
         if loop.stopping { stop() }
+    }
+
+    /// The fields every forwarded head gets, ready to append (nil when there are none).
+    private func makeHeadTail(_ allocator: ByteBufferAllocator) {
+        let forwardedFor = loop.config.forwardedFor ? clientIP : nil
+        guard forwardedFor != nil || clientCert != nil else { return forwardedForTail = nil }
+        var tail = allocator.buffer(capacity: 64)
+        if let ip = forwardedFor { tail.writeString("X-Forwarded-For: \(ip)\r\n") }
+        if let clientCert { tail.writeString("X-Forwarded-Client-Cert: \(clientCert)\r\n") }
+        tail.writeString("\r\n")
+        forwardedForTail = tail
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -112,6 +123,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? DownstreamTLSEstablished {
+            clientCert = tls.forwardedClientCert
+            if logging { clientPeer = tls.client.map { Array($0.name.utf8) } }
+            return makeHeadTail(context.channel.allocator)
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else { return }
         inputClosed = true
         switch exchange.state {
@@ -219,7 +235,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
                 sent.append(bytes)
             }
         } else {
-            sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil))
+            sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil,
+                                             clientCert: clientCert))
         }
         if logging {
             let methodEnd = bytes.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: " ")) } ?? 0
@@ -358,7 +375,7 @@ extension RequestHead {
     /// Whether the head can go upstream byte for byte (X-Forwarded-For aside): persistent, with no
     /// hop-by-hop field to remove, and upgrade semantics that need no repair.
     var forwardsUnchanged: Bool {
-        !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader
+        !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader && !hasClientCertHeader
             && (connection.upgrade == hasUpgradeHeader)
     }
 }

@@ -10,10 +10,12 @@ enum HeadRewriter {
     /// but these frame or route the message): what goes on is framed exactly as the proxy read it.
     static let neverRemoved: Set<String> = ["content-length", "transfer-encoding", "host"]
 
-    /// The request head as it goes upstream: persistent, hop-by-hop fields removed.
-    static func request(_ head: ByteBuffer, _ info: RequestHead, forwardedFor: String?) -> ByteBuffer {
+    /// The request head as it goes upstream: persistent, hop-by-hop fields removed, and any
+    /// `X-Forwarded-Client-Cert` the client sent replaced by `clientCert` (the listener's own,
+    /// for a verified client certificate) or removed (Envoy's `SANITIZE_SET`).
+    static func request(_ head: ByteBuffer, _ info: RequestHead, forwardedFor: String?, clientCert: String? = nil) -> ByteBuffer {
         var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 64)
-        copy(head, into: &out, keepUpgrade: info.isUpgrade, dropContentLength: false)
+        copy(head, into: &out, keepUpgrade: info.isUpgrade, dropContentLength: false, dropping: "x-forwarded-client-cert")
         if info.isUpgrade {
             out.writeString("Connection: upgrade\r\n")
         } else if info.isHTTP10 {
@@ -22,6 +24,7 @@ enum HeadRewriter {
             out.writeString("Connection: keep-alive\r\n")
         }
         if let ip = forwardedFor { out.writeString("X-Forwarded-For: \(ip)\r\n") }
+        if let clientCert { out.writeString("X-Forwarded-Client-Cert: \(clientCert)\r\n") }
         out.writeString("\r\n")
         return out
     }
@@ -40,7 +43,8 @@ enum HeadRewriter {
     }
 
     /// Copies the start line and every end-to-end field (without the blank line).
-    private static func copy(_ head: ByteBuffer, into out: inout ByteBuffer, keepUpgrade: Bool, dropContentLength: Bool) {
+    private static func copy(_ head: ByteBuffer, into out: inout ByteBuffer, keepUpgrade: Bool, dropContentLength: Bool,
+                             dropping extra: String? = nil) {
         let bytes = Array(head.readableBytesView)
         let lines = splitLines(bytes)
         guard let start = lines.first else { return }
@@ -56,6 +60,7 @@ enum HeadRewriter {
             }
         }
         if dropContentLength { named.insert("content-length") }
+        if let extra { named.insert(extra) }
         for line in lines.dropFirst() {
             guard let (name, _) = split(bytes[line]), !named.contains(name) else { continue }
             out.writeBytes(bytes[line])

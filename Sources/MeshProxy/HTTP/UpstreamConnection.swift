@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import MeshHTTP1
+import MeshTLS
 import NIOCore
 
 /// One keep-alive connection to an endpoint, carrying one attempt at a time (Envoy's upstream
@@ -174,6 +175,9 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // In TLS 1.3 an endpoint refuses mesh-top's certificate after mesh-top has sent its
+        // Finished (RFC 8446 §4.4.2.4): the alert comes here, a failed handshake all the same.
+        if HandshakeFailure.isAlert(error) { loop.handshakeFailed(slot, error) }
         close()
     }
 }

@@ -10,6 +10,9 @@ public struct EndpointCounters: Sendable, Equatable {
     /// 5xx responses, connect failures, resets and timeouts.
     public var errors: UInt64 = 0
     public var connectErrors: UInt64 = 0
+    /// TLS handshakes with the endpoint that failed, or whose certificate was not the expected
+    /// identity (each also counts as a connect error).
+    public var handshakeFailures: UInt64 = 0
     public var timeouts: UInt64 = 0
     /// Requests in flight or relayed connections open now.
     public var active: Int = 0
@@ -35,6 +38,7 @@ public struct EndpointCounters: Sendable, Equatable {
     /// Adds another loop's counters to these.
     public mutating func add(_ other: EndpointCounters) {
         requests += other.requests; errors += other.errors; connectErrors += other.connectErrors
+        handshakeFailures += other.handshakeFailures
         timeouts += other.timeouts; active += other.active
         latency.merge(other.latency)
         for i in latencyBuckets.indices { latencyBuckets[i] += other.latencyBuckets[i] }

@@ -93,23 +93,36 @@ extension LoopContext {
         open(slot, address, with: handler, done)
     }
 
-    /// Connects and installs `handler`; a failed connect counts against the endpoint.
+    /// Connects (and with `upstream_tls`, shakes hands and checks the endpoint's identity), then
+    /// installs `handler`; a failure of either counts against the endpoint as a connect error.
     private func open(_ slot: Int32, _ address: SocketAddress, with handler: some ChannelHandler,
                       _ done: @escaping (Result<any Channel, any Error>) -> Void) {
+        let tls = upstreamTLS
         bootstrap.connect(to: address).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
-                do {
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    done(.success(channel))
-                } catch {
-                    channel.close(promise: nil)
-                    done(.failure(error))
+                guard let tls else { return self.install(handler, on: channel, done) }
+                self.secure(channel, slot, tls) { secured in
+                    switch secured {
+                    case .success: self.install(handler, on: channel, done)
+                    case .failure(let error): done(.failure(error))
+                    }
                 }
             case .failure(let error):
                 self.counters[Int(slot)].connectErrors &+= 1
                 done(.failure(error))
             }
+        }
+    }
+
+    private func install(_ handler: some ChannelHandler, on channel: any Channel,
+                         _ done: @escaping (Result<any Channel, any Error>) -> Void) {
+        do {
+            try channel.pipeline.syncOperations.addHandler(handler)
+            done(.success(channel))
+        } catch {
+            channel.close(promise: nil)
+            done(.failure(error))
         }
     }
 

@@ -1,4 +1,5 @@
 import MeshCore
+import MeshTLS
 import NIOCore
 import MeshOutput
 import NIOPosix
@@ -31,6 +32,18 @@ final class LoopContext {
     var relays: [Registry<TCPRelay>] = []
     var frontends = Registry<HTTPFrontendHandler>()
     var outcomeHook: ((Int32, Bool) -> Void)?
+
+    // MARK: TLS
+
+    /// What new client connections are served with; a reload replaces it, open ones keep theirs.
+    var serverTLS: ServerTLS?
+    /// How new connections to endpoints speak TLS; nil: plain.
+    var upstreamTLS: ClientTLS?
+    /// The identity each endpoint proved in its latest handshake.
+    var peers: [PeerIdentity?] = []
+    /// Called on this loop with a failed handshake's endpoint slot (nil: a client of the
+    /// listener) and reason.
+    var handshakeHook: ((Int32?, String) -> Void)?
     var ticker: RepeatedTask?
     /// A graceful stop has begun: no connection outlives its current request.
     var stopping = false
@@ -73,6 +86,7 @@ final class LoopContext {
         idle += Array(repeating: [], count: extra)
         upstreams += Array(repeating: Registry(), count: extra)
         relays += Array(repeating: Registry(), count: extra)
+        peers += Array(repeating: nil, count: extra)
         upstreamHosts += Array(repeating: nil, count: extra)
         endpointNames += Array(repeating: nil, count: extra)
     }
@@ -181,12 +195,12 @@ final class LoopContext {
     }
 
     /// Adds `entry`'s line; a full buffer goes to the writer at once, the rest at the next tick.
-    func log(_ entry: AccessLogEntry, client: [UInt8]) {
+    func log(_ entry: AccessLogEntry, client: [UInt8], peer: [UInt8]? = nil) {
         guard let log = config.accessLog else { return }
         let slot = Int(entry.slot)
         let known = slot >= 0 && slot < upstreamHosts.count
         log.append(entry, client: client, upstream: known ? upstreamHosts[slot] : nil,
-                   endpoint: known ? endpointNames[slot] : nil, to: &logBuffer)
+                   endpoint: known ? endpointNames[slot] : nil, tls: serverTLS != nil, peer: peer, to: &logBuffer)
         if logBuffer.count >= Self.logBufferLimit { flushLog() }
     }
 

@@ -1,4 +1,5 @@
 import MeshCore
+import MeshTLS
 import NIOCore
 
 /// One client connection of a TCP listener, relayed byte for byte to one endpoint picked when it
@@ -31,6 +32,8 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     private let logging: Bool
     private var logEntry = AccessLogEntry()
     private var clientAddress: [UInt8] = []
+    /// The verified client certificate's identity, for the access log.
+    private var clientPeer: [UInt8]?
 
     init(loop: LoopContext) {
         self.loop = loop
@@ -70,6 +73,10 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let tls = event as? DownstreamTLSEstablished {
+            if logging { clientPeer = tls.client.map { Array($0.name.utf8) } }
+            return
+        }
         guard let event = event as? ChannelEvent, event == .inputClosed else { return }
         clientInputClosed = true
         clientOutputEnded?.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
@@ -196,7 +203,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     private func settle() {
         guard !closed else { return }
         closed = true
-        if logging { loop.log(logEntry, client: clientAddress) }
+        if logging { loop.log(logEntry, client: clientAddress, peer: clientPeer) }
         if slot >= 0 {
             loop.relays[Int(slot)].remove(self)
             loop.finished(slot, since: started, success: true, report: false)

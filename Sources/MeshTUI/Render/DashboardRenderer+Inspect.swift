@@ -45,6 +45,7 @@ extension DashboardRenderer {
             if case .endpointState(let c) = event.body, c.endpoint == ref, c.to == .ejected { n + 1 } else { n }
         }
         left.append(detail.outlier(e.load.outlier, ejectionsInLog: ejections, now: state.time))
+        if let tls = detail.tls(e.load.tls) { left.append(tls) }
         left += gap
         left.append(heading("STATE CHANGES"))
         var changes: [Line] = []

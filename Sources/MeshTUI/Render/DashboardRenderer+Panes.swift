@@ -88,6 +88,7 @@ extension DashboardRenderer {
             lines.append([("pick ", label)] + detail.pick(pick, kind: service.balancer, for: ref.endpoint))
         }
         if let checks = detail.checks(e.checks, width: width) { lines.append(checks.marks) }
+        if let tls = detail.tls(e.load.tls) { lines.append(tls) }
         var ejections = 0
         var changes: [(Double, StateChange)] = []
         for event in state.log {

@@ -146,6 +146,10 @@ extension DashboardRenderer {
         var x = buffer.put(prefix, x: 0, y: y, style: CellStyle(.muted))
         let role = Glyphs.role(e.state)
         x = buffer.put(glyphs.state(e.state) + " ", x: x, y: y, style: CellStyle(role, bold: true))
+        if let tls = e.load.tls {
+            let failing = tls.handshakeFailures > 0 && e.state != .healthy
+            x = buffer.put(glyphs.tls(tls) + " ", x: x, y: y, style: CellStyle(failing ? .bad : tls.mode == .mutual ? .good : .accent))
+        }
         let out = !e.state.isEligible
         x = buffer.put(Format.fit(e.id, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
                        style: CellStyle(out ? .muted : .normal), limit: columns.nameWidth - 1)

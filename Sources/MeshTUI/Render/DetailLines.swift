@@ -80,6 +80,24 @@ struct DetailLines {
         return line
     }
 
+    // MARK: TLS
+
+    /// How traffic to the endpoint is secured, who it proved to be, when its certificate
+    /// expires and how many handshakes failed; nil for plain.
+    func tls(_ tls: EndpointTLS?) -> Line? {
+        guard let tls else { return nil }
+        var line: Line = [("tls ", label), (glyphs.tls(tls) + " " + (tls.mode == .mutual ? "mutual" : "tls"),
+                                           CellStyle(tls.mode == .mutual ? .good : .accent))]
+        if let peer = tls.peer { line += [("  peer ", label), (peer, .plain)] }
+        if let days = tls.expiresInDays {
+            line += [("  expires ", label), (days < 1 ? "<1d" : "\(days)d", CellStyle(days < EndpointTLS.expiryWarningDays ? .warn : .normal))]
+        }
+        if tls.handshakeFailures > 0 {
+            line += [("  handshake failures ", label), (String(tls.handshakeFailures), CellStyle(.bad, bold: true))]
+        }
+        return line
+    }
+
     // MARK: latency histogram
 
     /// The last window's latencies, one bar per bucket from the first to the last with

@@ -29,6 +29,16 @@ struct Glyphs {
         }
     }
 
+    /// How traffic to an endpoint is secured: nothing for plain, a hollow diamond for TLS, a
+    /// filled one for verified mutual TLS (Linkerd's "meshed").
+    func tls(_ tls: EndpointTLS?) -> String {
+        switch tls?.mode {
+        case nil: ""
+        case .tls: ascii ? "T" : "◇"
+        case .mutual: ascii ? "M" : "◆"
+        }
+    }
+
     static func role(_ state: EndpointState) -> ColorRole {
         switch state {
         case .healthy: .good

@@ -97,6 +97,29 @@ import Testing
         #expect(watch.evaluate(mesh(), now: 13).map(\.name) == ["flapping"])
     }
 
+    /// The default cert-expiry alert: a certificate from files within 7 days of expiry fires;
+    /// one mesh-top issues and renews itself (tls: auto, a day long) does not.
+    @Test func certificateExpiryFiresForCertificatesMeshTopDoesNotRenew() {
+        func mesh(_ tls: EndpointTLS?) -> MeshState {
+            var state = MeshState(name: "t", services: [Service(name: "web", endpoints: [Endpoint(id: "w1", state: .healthy)])])
+            var load = EndpointLoad(rps: 10)
+            load.tls = tls
+            state.apply(MeshEvent(seq: 1, t: 0, body: .sample(LoadSample(endpoints: [.init(endpoint: web, load: load)]))))
+            return state
+        }
+        var watch = AlertWatch(rules: AlertRule.defaults)
+        #expect(watch.evaluate(mesh(EndpointTLS(mode: .mutual, expiresInDays: 0, managed: true)), now: 1).isEmpty)
+        #expect(watch.evaluate(mesh(EndpointTLS(mode: .tls, expiresInDays: 30)), now: 2).isEmpty)
+        #expect(watch.evaluate(mesh(nil), now: 3).isEmpty)
+        #expect(watch.evaluate(mesh(EndpointTLS(mode: .tls, expiresInDays: 6)), now: 4)
+                == [AlertChange(name: "cert-expiry", severity: .warning, state: .firing, subject: "web/w1", value: 6)])
+        // Configurable: a rule of one's own with another number of days.
+        let rule = AlertRule(name: "cert-expiry", selector: .endpoint("*"), condition: .threshold(.certExpiryDays, .less, 30), severity: .critical)
+        var strict = AlertWatch(rules: [rule])
+        #expect(strict.evaluate(mesh(EndpointTLS(mode: .tls, expiresInDays: 20)), now: 1).map(\.severity) == [.critical])
+        #expect(AlertMetric(rawValue: "cert_expiry_days")?.value("14") == 14)
+    }
+
     @Test func aSubjectThatLeavesResolves() {
         var watch = AlertWatch(rules: AlertRule.defaults)
         _ = watch.evaluate(mesh(failover: "b"), now: 1)
