@@ -36,6 +36,7 @@ let package = Package(
     targets: [
         // ncurses through a module-mapped C shim (Swift 6 rejects curses' globals and macros).
         .systemLibrary(name: "CNcursesw", path: "Modules/CNcursesw"),
+        .systemLibrary(name: "CMalloc", path: "Modules/CMalloc"),
 
         // What every way out needs from signal handlers: terminal back, supervised processes gone.
         .target(name: "CMeshGuard", path: "Modules/CMeshGuard"),
@@ -116,7 +117,7 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshTLS",
+                "MeshCore", "MeshConfig", "MeshProbe", "MeshTLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -181,7 +182,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "MeshTLS",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "MeshTLS", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -232,7 +233,7 @@ let package = Package(
         .testTarget(
             name: "MeshAdminTests",
             dependencies: [
-                "MeshAdmin", "MeshCore", "MeshTestSupport", "MeshTLS",
+                "MeshAdmin", "MeshCore", "MeshProbe", "MeshTestSupport", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,7 +1,8 @@
 import Foundation
 import MeshConfig
 public import MeshCore
-import NIOCore
+public import MeshProbe
+public import NIOCore
 import NIOHTTP1
 
 /// The admin API's routes (README "What you can do"): state, events, operator actions, alerts
@@ -15,12 +16,19 @@ public final class AdminAPI: Sendable {
     private let journal: EventJournal
     private let token: String?
     private let consul: ConsulAPI
+    /// Asks the live mesh's health checker how far it keeps up with its schedule.
+    public typealias HealthCheckerLoadSource = @Sendable () -> EventLoopFuture<HealthCheckerLoad>
+    /// For `/metrics`; nil where nothing checks sockets (demo, replay).
+    private let healthCheckerLoad: HealthCheckerLoadSource?
 
     /// `token`: when set, mutating routes need it (`Authorization: Bearer T`, `X-Consul-Token`
     /// or `?token=`). `address`: where the API listens (`host:port`), which Consul's status
-    /// routes give as the leader's.
-    public init(session: any SessionHandle, journal: EventJournal, token: String?, address: String? = nil) {
+    /// routes give as the leader's. `healthCheckerLoad`: how far the health checker keeps up,
+    /// asked at each scrape.
+    public init(session: any SessionHandle, journal: EventJournal, token: String?, address: String? = nil,
+                healthCheckerLoad: HealthCheckerLoadSource? = nil) {
         self.session = session
+        self.healthCheckerLoad = healthCheckerLoad
         self.journal = journal
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         var node = ConsulNode(id: UUID().uuidString.lowercased(), serverAddress: address ?? "127.0.0.1:8300")
@@ -49,8 +57,12 @@ public final class AdminAPI: Sendable {
         case (_, 1) where path[0] == "healthz":
             return request.only(.GET, on: loop) { .json(["status": "ok"]) }
         case (_, 1) where path[0] == "metrics":
-            return request.only(.GET, on: loop) {
-                .text(PrometheusText.render(self.session.snapshot().state, totals: self.journal.totals()),
+            guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
+            // A checker already stopped (the session ending) leaves its series out, not the scrape.
+            let checker = healthCheckerLoad.map { $0().hop(to: loop).map(Optional.some).recover { _ in nil } }
+                ?? loop.makeSucceededFuture(nil)
+            return checker.map { load in
+                .text(PrometheusText.render(self.session.snapshot().state, totals: self.journal.totals(), checker: load),
                       contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         case (_, 2) where path[0] == "v1" && path[1] == "mesh":

@@ -1,17 +1,19 @@
 import MeshCore
+import MeshProbe
 
 /// `/metrics` in the Prometheus text exposition format (0.0.4), named as Prometheus' own
 /// guidance asks (prometheus.io/docs/practices/naming, /instrumentation): counters end in
 /// `_total`, units are base units (seconds), and rates and quantiles are left to queries over
 /// the counters and the latency histogram (`rate()`, `histogram_quantile()`). Per endpoint and
-/// per service, from the session's state (gauges) and its running totals (counters).
+/// per service, from the session's state (gauges) and its running totals (counters); in a live
+/// mesh, the health checker's own load (`HealthCheckerLoad`), as HAProxy's stats show its checks.
 /// `promtool check metrics` prints nothing for it.
 ///
 /// Why not swift-prometheus: its registry holds live counters that code updates as things
 /// happen; ours are a function of the session's state and totals at scrape time (the same in
 /// run, demo and replay), which a writer of the exposition format says directly.
 enum PrometheusText {
-    static func render(_ state: MeshState, totals: RunSummary) -> String {
+    static func render(_ state: MeshState, totals: RunSummary, checker: HealthCheckerLoad? = nil) -> String {
         var out = Exposition()
         let endpoints = state.services.flatMap { service in
             service.endpoints.map { (service: service, endpoint: $0, ref: EndpointRef(service: service.name, endpoint: $0.id)) }
@@ -96,7 +98,23 @@ enum PrometheusText {
         }
         out.family("mesh_events_total", "counter", "Events the engine has emitted.")
         out.sample([], Double(state.seq))
+        if let checker { Self.healthChecker(checker, into: &out) }
         return out.text
+    }
+
+    /// Whether the health checker keeps up: alert on `rate(mesh_health_checks_late_total[5m]) > 0`
+    /// or `mesh_health_checker_behind == 1`.
+    private static func healthChecker(_ load: HealthCheckerLoad, into out: inout Exposition) {
+        out.family("mesh_health_check_connects_total", "counter", "Health checks that opened a connection (TCP checks, HTTP checks without a kept-alive connection).")
+        out.sample([], Double(load.connectsStarted))
+        out.family("mesh_health_checks_late_total", "counter", "Of those, checks started more than half their interval (at least 100 ms) after they were due.")
+        out.sample([], Double(load.lateChecks))
+        out.family("mesh_health_checks_waiting", "gauge", "Checks due now and waiting for a place to connect.")
+        out.sample([], Double(load.waiting))
+        out.family("mesh_health_check_lag_seconds", "gauge", "Seconds between the latest check's due time and its start (worst over the event loops).")
+        out.sample([], load.lag)
+        out.family("mesh_health_checker_behind", "gauge", "1 while the health checker is behind its schedule (checks waiting, or lag over 100 ms).")
+        out.sample([], load.isBehind ? 1 : 0)
     }
 
     /// A bucket bound as Prometheus' own clients write it (`0.005`, `1`, `2.5`).

@@ -16,6 +16,7 @@ final class LiveInbox: Sendable {
         var exits: [(EndpointRef, Int32)] = []
         var consulChecks: [HealthCheckResult] = []
         var shared: [SharedChange] = []
+        var checkerLoad: HealthCheckerLoad?
         var handshakeFailures: [HandshakeFailureReport] = []
     }
 
@@ -42,6 +43,16 @@ final class LiveInbox: Sendable {
     func postExit(_ ref: EndpointRef, status: Int32) { posted.withLockedValue { $0.exits.append((ref, status)) } }
     /// What the shared mesh changed (other instances' registrations, words, views; etcd's news).
     func postShared(_ changes: [SharedChange]) { if !changes.isEmpty { posted.withLockedValue { $0.shared += changes } } }
+
+    /// The health checker's latest answer to `load()`.
+    func postCheckerLoad(_ load: HealthCheckerLoad) { posted.withLockedValue { $0.checkerLoad = load } }
+
+    func takeCheckerLoad() -> HealthCheckerLoad? {
+        posted.withLockedValue { p in
+            defer { p.checkerLoad = nil }
+            return p.checkerLoad
+        }
+    }
 
     /// Everything posted since the last call.
     func take() -> (checks: [Check], outcomes: [Outcome], exits: [(EndpointRef, Int32)]) {

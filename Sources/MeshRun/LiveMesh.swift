@@ -22,6 +22,8 @@ public final class LiveMesh: Playback {
     /// Per service index; nil for services without `listen:`.
     var proxies: [ServiceProxy?] = []
     var checker: HealthChecker!
+    /// Whether the last load the checker reported was behind its schedule (`LiveMesh+CheckerLoad`).
+    var checkerBehind = false
     /// Set with `--registry etcd://…`: the mesh shared with the other instances.
     var shared: SharedMesh?
     /// This instance's name in a shared mesh; nil outside one.
@@ -240,6 +242,7 @@ public final class LiveMesh: Playback {
         carryOut(engine.tick(now: now))
         if now - lastSample >= sampleInterval {
             sample(window: now - lastSample, now: now)
+            watchCheckerLoad(now: now)
             lastSample = now
         }
     }

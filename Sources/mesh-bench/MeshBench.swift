@@ -6,6 +6,6 @@ struct MeshBench: ParsableCommand {
         commandName: "mesh-bench",
         abstract: "System benchmarks for mesh-top: medians of several runs, ratios against references (micro benchmarks: Benchmarks/).",
         subcommands: [ReplayBenchmark.self, ProxyBenchmark.self, ProxyServe.self, SoakBenchmark.self,
-                      HealthBenchmark.self, IdleDashboardBenchmark.self]
+                      HealthBenchmark.self, IdleDashboardBenchmark.self, ScaleBenchmark.self]
     )
 }

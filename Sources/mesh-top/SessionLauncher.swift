@@ -23,6 +23,8 @@ enum SessionLauncher {
         var admin: AdminSettings? = nil
         /// mesh-top's own log.
         var logger: Logger
+        /// A live mesh's health checker, for `/metrics`.
+        var healthCheckerLoad: AdminAPI.HealthCheckerLoadSource? = nil
     }
 
     static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
@@ -41,7 +43,7 @@ enum SessionLauncher {
             let journal = sinks.journal ?? EventJournal()
             runner.onPublish = { journal.published(seq: $0) }
             let api = AdminAPI(session: session, journal: journal, token: admin.token,
-                               address: admin.address.description)
+                               address: admin.address.description, healthCheckerLoad: settings.healthCheckerLoad)
             do {
                 return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, tls: admin.tls,
                                              logger: settings.logger)

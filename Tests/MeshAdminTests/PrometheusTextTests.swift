@@ -1,6 +1,7 @@
 import Foundation
 @testable import MeshAdmin
 import MeshCore
+import MeshProbe
 import Testing
 
 /// `/metrics` text: the series a scrape needs, label values escaped, and (with promtool, as CI
@@ -81,6 +82,27 @@ import Testing
         #expect(state.endpoint(EndpointRef(service: "web", endpoint: "web-1"))?.load.latency == nil)
     }
 
+    /// A live mesh's checker, behind: 12 waiting, the latest check 1.5 s late.
+    var behind: HealthCheckerLoad {
+        var load = HealthCheckerLoad()
+        load.connectsStarted = 4_000
+        load.lateChecks = 37
+        load.waiting = 12
+        load.lag = 1.5
+        return load
+    }
+
+    @Test func healthCheckerLoad() {
+        let (state, totals) = sample()
+        #expect(!PrometheusText.render(state, totals: totals).contains("mesh_health_check"), "demo and replay check no sockets")
+        let lines = Set(PrometheusText.render(state, totals: totals, checker: behind).split(separator: "\n").map(String.init))
+        #expect(lines.isSuperset(of: ["# TYPE mesh_health_checks_late_total counter", "mesh_health_checks_late_total 37",
+                                      "mesh_health_check_connects_total 4000", "mesh_health_checks_waiting 12",
+                                      "# TYPE mesh_health_check_lag_seconds gauge", "mesh_health_check_lag_seconds 1.5",
+                                      "mesh_health_checker_behind 1"]), "\(lines.sorted())")
+        #expect(PrometheusText.render(state, totals: totals, checker: HealthCheckerLoad()).contains("mesh_health_checker_behind 0\n"))
+    }
+
     @Test func promtoolAcceptsIt() throws {
         guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
@@ -99,7 +121,7 @@ import Testing
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        input.fileHandleForWriting.write(Data(PrometheusText.render(state, totals: totals).utf8))
+        input.fileHandleForWriting.write(Data(PrometheusText.render(state, totals: totals, checker: behind).utf8))
         try input.fileHandleForWriting.close()
         let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

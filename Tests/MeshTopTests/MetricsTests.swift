@@ -50,4 +50,33 @@ import Testing
         #expect(!text.split(separator: "\n").contains { $0.hasPrefix("ALERTS") || $0.hasPrefix("# TYPE ALERTS") },
                 "Prometheus' own series name stays Prometheus'")
     }
+
+    /// `mesh-top run` shows its health checker's own load: a TCP check of a closed port opens a
+    /// connection every 200 ms, counted on `/metrics`, and promtool still says nothing.
+    @Test func runShowsItsHealthCheckersLoad() throws {
+        let mesh = try RunningMesh(run: """
+            services:
+              - name: web
+                health: {type: tcp, interval: 200ms, timeout: 1s}
+                endpoints:
+                  - {id: web-1, address: "127.0.0.1:\(Executable.freePort())"}
+            """)
+        defer { mesh.stop() }
+        var text = ""
+        #expect(try mesh.waitFor(60) {
+            text = try mesh.http("GET", "/metrics").body
+            let connects = text.split(separator: "\n").first { $0.hasPrefix("mesh_health_check_connects_total ") }
+            return connects.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 >= 2 } ?? false
+        }, "connects counted: \(text)")
+        for series in ["mesh_health_checks_late_total ", "mesh_health_checks_waiting ", "mesh_health_check_lag_seconds ",
+                       "mesh_health_checker_behind "] {
+            #expect(text.split(separator: "\n").contains { $0.hasPrefix(series) }, "\(series)in \(text)")
+        }
+        guard let promtool = Self.promtool else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("promtool is not installed; CI must have it") }
+            return
+        }
+        let (status, said) = try Self.check(text, promtool: promtool)
+        #expect(status == 0 && said.isEmpty, "promtool: \(said)")
+    }
 }
