@@ -85,7 +85,8 @@ let package = Package(
         .target(
             name: "MeshEtcd",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,17 +1,20 @@
 import Foundation
 public import MeshCore
+public import MeshTLS
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// `EtcdTransport` over plain HTTP/1.1 on SwiftNIO: one short connection per call
-/// (registrations and keep-alives are rare), one long one per watch.
+/// `EtcdTransport` over HTTP/1.1 on SwiftNIO, in TLS when `tls` is given: one short
+/// connection per call (registrations and keep-alives are rare), one long one per watch.
 public struct HTTP1EtcdTransport: EtcdTransport {
     public let group: any EventLoopGroup
+    public let tls: ClientTLS?
 
-    public init(group: any EventLoopGroup) { self.group = group }
+    public init(group: any EventLoopGroup, tls: ClientTLS? = nil) { self.group = group; self.tls = tls }
 
-    public func post(_ path: String, body: [UInt8], to member: EtcdCluster.Member, timeout: TimeAmount) -> EventLoopFuture<[UInt8]> {
+    public func post(_ path: String, body: [UInt8], to member: EtcdCluster.Member, authorization: String?, timeout: TimeAmount) -> EventLoopFuture<[UInt8]> {
         let loop = group.next()
         let answer = loop.makePromise(of: [UInt8].self)
         // A member that takes the connection and never answers (frozen, overloaded) is a
@@ -20,17 +23,17 @@ public struct HTTP1EtcdTransport: EtcdTransport {
             answer.fail(EtcdError("\(member): no answer to \(path) in \(timeout.nanoseconds / 1_000_000_000) s", kind: .unreachable))
         }
         answer.futureResult.whenComplete { _ in timer.cancel() }
-        let channel = connect(member, path: path, body: body, timeout: timeout,
+        let channel = connect(member, path: path, body: body, authorization: authorization, timeout: timeout,
                               reader: { EtcdAnswerReader(member: member, whole: answer) })
         channel.whenFailure { answer.fail(EtcdError("\(member): \(Self.reason($0))", kind: .unreachable)) }
         answer.futureResult.whenComplete { _ in channel.whenSuccess { $0.close(promise: nil) } }
         return answer.futureResult
     }
 
-    public func stream(_ path: String, body: [UInt8], to member: EtcdCluster.Member, connectTimeout: TimeAmount,
+    public func stream(_ path: String, body: [UInt8], to member: EtcdCluster.Member, authorization: String?, connectTimeout: TimeAmount,
                        onLine: @escaping @Sendable ([UInt8]) throws -> Void) -> EtcdStream {
         let ended = group.next().makePromise(of: Void.self)
-        let channel = connect(member, path: path, body: body, timeout: connectTimeout,
+        let channel = connect(member, path: path, body: body, authorization: authorization, timeout: connectTimeout,
                               reader: { EtcdAnswerReader(member: member, lines: onLine, ended: ended) })
         channel.whenFailure { ended.fail(EtcdError("\(member): \(Self.reason($0))", kind: .unreachable)) }
         return EtcdStream(ended: ended.futureResult) {
@@ -41,12 +44,17 @@ public struct HTTP1EtcdTransport: EtcdTransport {
     }
 
     /// Connects and sends one POST whose answer `reader` handles.
-    private func connect(_ member: EtcdCluster.Member, path: String, body: [UInt8], timeout: TimeAmount,
+    private func connect(_ member: EtcdCluster.Member, path: String, body: [UInt8], authorization: String?, timeout: TimeAmount,
                          reader: @escaping @Sendable () -> EtcdAnswerReader) -> EventLoopFuture<any Channel> {
         ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // SNI only for a name; the chain is checked against the CA either way.
+                        let sni = CertificateAuthority.ipBytes(member.host) == nil ? member.host : nil
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls.context, serverHostname: sni))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(reader())
                 }
@@ -58,6 +66,7 @@ public struct HTTP1EtcdTransport: EtcdTransport {
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(body.count))
                 headers.add(name: "Connection", value: "close")
+                if let authorization { headers.add(name: "Authorization", value: authorization) }
                 let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
                 channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
@@ -74,6 +83,7 @@ public struct HTTP1EtcdTransport: EtcdTransport {
         if error is NIOConnectionError || error is SocketAddressError { return "cannot resolve the host name" }
         if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
         if case ChannelError.connectTimeout = error { return "no answer to connect" }
+        if error is NIOSSLError || error is BoringSSLError { return "TLS handshake failed: \(HandshakeFailure.reason(error))" }
         return "\(error)"
     }
 }
@@ -120,7 +130,9 @@ final class EtcdAnswerReader: ChannelInboundHandler {
             }
         case .end:
             if status != 200 {
-                let text = String(decoding: body.prefix(200), as: UTF8.self)
+                // etcd's own words (`{"error": …, "message": …}`) when it gave them.
+                let words = (try? JSONDecoder().decode(EtcdClient.ErrorBody.self, from: Data(body))).flatMap { $0.message ?? $0.error }
+                let text = words ?? String(decoding: body.prefix(200), as: UTF8.self)
                 finish(context, failing: EtcdError("\(member): HTTP \(status): \(text)", kind: .answered(status: status)))
                 return
             }
