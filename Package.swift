@@ -222,7 +222,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeshTopTests",
-            dependencies: ["MeshCore", "MeshTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MeshCore", "MeshTestSupport", "MeshTLS", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],  // client scripts run by the tests, read through #filePath
             swiftSettings: strict
         ),
