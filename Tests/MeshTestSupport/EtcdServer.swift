@@ -20,6 +20,8 @@ public final class EtcdServer: @unchecked Sendable {
     /// Serves clients over TLS, requiring a client certificate the CA signed
     /// (`--client-cert-auth`).
     public let tls: TLSFiles?
+    /// Set by `enableAuth`.
+    private var rootPassword: String?
 
     /// etcd's certificate and key, the CA it trusts for client certificates, and a client
     /// certificate for the test's own calls.
@@ -109,7 +111,10 @@ public final class EtcdServer: @unchecked Sendable {
     private func waitUntilAnswering() throws {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if call("/v3/kv/range", #"{"key":"AA=="}"#) != nil { return }
+            // With auth on, only a login answers without a token.
+            let probe = rootPassword.map { call("/v3/auth/authenticate", #"{"name":"root","password":"\#($0)"}"#) }
+                ?? call("/v3/kv/range", #"{"key":"AA=="}"#)
+            if probe != nil { return }
             usleep(100_000)
         }
         throw EtcdServerError(message: "etcd \(name) did not answer on \(member) within 30 s")
@@ -190,7 +195,8 @@ public final class EtcdServer: @unchecked Sendable {
     /// Turns etcd's auth on with the user `root` and `password` (what `etcdctl user add root`
     /// and `etcdctl auth enable` do, through the gateway); false when etcd refused a step.
     public func enableAuth(password: String) -> Bool {
-        call("/v3/auth/role/add", #"{"name":"root"}"#) != nil
+        rootPassword = password
+        return call("/v3/auth/role/add", #"{"name":"root"}"#) != nil
             && call("/v3/auth/user/add", #"{"name":"root","password":"\#(password)"}"#) != nil
             && call("/v3/auth/user/grant", #"{"user":"root","role":"root"}"#) != nil
             && call("/v3/auth/enable", "{}") != nil
