@@ -20,6 +20,8 @@ public final class EtcdServer: @unchecked Sendable {
     /// Serves clients over TLS, requiring a client certificate the CA signed
     /// (`--client-cert-auth`).
     public let tls: TLSFiles?
+    /// Seconds an unused auth token lives (`--auth-token-ttl`; etcd's default 300).
+    public let authTokenTTL: Int?
     /// Set by `enableAuth`.
     private var rootPassword: String?
 
@@ -47,8 +49,10 @@ public final class EtcdServer: @unchecked Sendable {
         return false
     }
 
-    public init(name: String = "test", host: String = "127.0.0.1", in namespace: NetworkNamespace? = nil, tls: TLSFiles? = nil) {
+    public init(name: String = "test", host: String = "127.0.0.1", in namespace: NetworkNamespace? = nil, tls: TLSFiles? = nil,
+                authTokenTTL: Int? = nil) {
         self.name = name
+        self.authTokenTTL = authTokenTTL
         self.tls = tls
         self.host = host
         self.namespace = namespace
@@ -92,6 +96,7 @@ public final class EtcdServer: @unchecked Sendable {
                          "--listen-client-urls", client, "--advertise-client-urls", client,
                          "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                          "--initial-cluster", initialCluster, "--initial-cluster-token", "mesh-top-test"]
+        if let authTokenTTL { arguments += ["--auth-token-ttl", String(authTokenTTL)] }
         if let tls {
             arguments += ["--cert-file", tls.certificate, "--key-file", tls.key, "--trusted-ca-file", tls.ca, "--client-cert-auth"]
         }
