@@ -12,7 +12,19 @@ public struct HTTP1EtcdTransport: EtcdTransport {
     public let group: any EventLoopGroup
     public let tls: ClientTLS?
 
-    public init(group: any EventLoopGroup, tls: ClientTLS? = nil) { self.group = group; self.tls = tls }
+    /// `tls`'s files, verifying each member's host name or IP address too (NIOSSL checks an IP
+    /// against the certificate's IP SANs when no SNI name is sent).
+    private let context: NIOSSLContext?
+
+    public init(group: any EventLoopGroup, tls: ClientTLS? = nil) {
+        self.group = group
+        self.tls = tls
+        context = tls.map { tls in
+            guard tls.settings.verify, var config = try? ClientTLS.configuration(tls.settings).0 else { return tls.context }
+            config.certificateVerification = .fullVerification
+            return (try? NIOSSLContext(configuration: config)) ?? tls.context
+        }
+    }
 
     public func post(_ path: String, body: [UInt8], to member: EtcdCluster.Member, authorization: String?, timeout: TimeAmount) -> EventLoopFuture<[UInt8]> {
         let loop = group.next()
@@ -50,10 +62,10 @@ public struct HTTP1EtcdTransport: EtcdTransport {
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        // SNI only for a name; the chain is checked against the CA either way.
+                    if let context {
+                        // SNI only for a name (RFC 6066 §3); an IP is checked against the IP SANs.
                         let sni = CertificateAuthority.ipBytes(member.host) == nil ? member.host : nil
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls.context, serverHostname: sni))
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: sni))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(reader())
