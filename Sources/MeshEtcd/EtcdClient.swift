@@ -21,7 +21,7 @@ public final class EtcdClient: Sendable {
     }
 
     public convenience init(cluster: EtcdCluster, group: any EventLoopGroup, timeout: TimeAmount = .seconds(5)) {
-        self.init(cluster: cluster, transport: HTTP1EtcdTransport(group: group, tls: cluster.tls), timeout: timeout)
+        self.init(cluster: cluster, transport: HTTPClientEtcdTransport(group: group, tls: cluster.tls), timeout: timeout)
     }
 
     /// The member calls go to first: the last one that answered.

@@ -1,8 +1,8 @@
 public import NIOCore
 
 /// How etcd's v3 JSON gateway is reached: a POST answered whole (a unary gRPC call), or a POST
-/// whose answer streams one JSON object per line (a watch). The seam for another HTTP client
-/// or TLS: `EtcdClient` above it only picks members and speaks the gateway's JSON.
+/// whose answer streams one JSON object per line (a watch); `HTTPClientEtcdTransport` does it
+/// on AsyncHTTPClient. `EtcdClient` above it only picks members and speaks the gateway's JSON.
 public protocol EtcdTransport: Sendable {
     /// Where futures complete.
     var group: any EventLoopGroup { get }
