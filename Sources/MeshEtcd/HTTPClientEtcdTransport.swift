@@ -18,10 +18,12 @@ public struct HTTPClientEtcdTransport: EtcdTransport {
 
     /// One client for the process's life, as `AdminClient`'s. A refused connection fails the
     /// call at once (AsyncHTTPClient would retry it until the deadline), so a dead member is
-    /// passed over without waiting; redirects are not followed.
+    /// passed over without waiting; redirects are not followed. Each watch holds a connection
+    /// for its life: room for many beside the calls (AsyncHTTPClient's default is 8 a member).
     static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.timeout.connect = .seconds(5)
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
