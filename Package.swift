@@ -8,11 +8,18 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// The engine and the simulator run per request on class state (`MeshEngine`, `Simulator`), where
+/// release builds' dynamic exclusivity checks cost a third of a simulated request (perf). Debug
+/// builds, and so `swift test`, keep them.
+let hot: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "mesh-top",
     products: [
         .executable(name: "mesh-top", targets: ["MeshTop"]),
         .executable(name: "mesh-bench", targets: ["MeshBench"]),
+        // For the micro benchmarks in Benchmarks/ (a package of their own, see there).
+        .library(name: "MeshTopModules", targets: ["MeshCore", "MeshConfig", "MeshSim", "MeshSession", "MeshTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,11 +40,8 @@ let package = Package(
         // What every way out needs from signal handlers: terminal back, supervised processes gone.
         .target(name: "CMeshGuard", path: "Modules/CMeshGuard"),
 
-        // mesh-bench only: counts malloc calls, so "0 allocations per pick" is measured.
-        .target(name: "CAllocCounter", path: "Modules/CAllocCounter"),
-
         // The engine: model, events, reducer, balancers, health and failover. No I/O, no curses.
-        .target(name: "MeshCore", swiftSettings: strict),
+        .target(name: "MeshCore", swiftSettings: hot),
 
         // mesh.yaml and scenario files: parsing with file:line:key errors.
         .target(
@@ -72,7 +76,7 @@ let package = Package(
 
         // The simulated mesh of demo mode: endpoints, traffic and faults on a virtual clock, and
         // the demo's playback. Pure; linked only where demo needs it.
-        .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: strict),
+        .target(name: "MeshSim", dependencies: ["MeshCore", "MeshConfig"], swiftSettings: hot),
 
         // Driving a session (pacing, the handle others hold), recordings, replay, headless output.
         .target(
@@ -179,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "MeshBench",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "MeshTLS", "CAllocCounter",
+                "MeshCore", "MeshConfig", "MeshSession", "MeshSim", "MeshProxy", "MeshProbe", "MeshTUI", "MeshOutput", "MeshTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -23,4 +23,10 @@ public struct LatencyModel: Sendable, Equatable {
         let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
         return exp(mu + sigma * z)
     }
+
+    /// One latency draw, in seconds, from a standard normal draw `z` (see `NormalDraws`).
+    @inline(__always)
+    public func sample(standardNormal z: Double) -> Double {
+        exp(mu + sigma * z)
+    }
 }

@@ -54,6 +54,35 @@ public struct SimEndpoint: Sendable {
         return start - now
     }
 
+    /// Takes a request arriving `now`: how long until it is answered and whether it succeeds
+    /// (a timeout, without service, when the queue is longer than anyone waits). One mutation
+    /// per request, so the simulator pays one array access for it, not one per field.
+    @inline(__always)
+    mutating func serve(at now: Double, timeout: Double, random: inout SeededRandom,
+                        normals: inout NormalDraws) -> (latency: Double, success: Bool) {
+        inFlight += 1
+        let wait = max(busyUntil, now) - now
+        if wait > timeout { return (timeout, false) }
+        _ = queue(at: now)
+        var latency = wait + self.latency.sample(standardNormal: normals.next(&random)) + addedLatency
+        var success = true
+        if latency > timeout { latency = timeout; success = false }
+        if random.unit() < errorRate + addedErrorRate { success = false }
+        return (latency, success)
+    }
+
+    /// A request it took ended after `latency`: whether it succeeded, counting it failed when
+    /// the process died meanwhile (its connection was reset).
+    @inline(__always)
+    mutating func finish(latency: Double, success: Bool) -> Bool {
+        let success = success && !crashed
+        inFlight -= 1
+        requests += 1
+        if !success { errors += 1 }
+        histogram.record(latency)
+        return success
+    }
+
     /// The window's load, then a fresh window.
     mutating func takeLoad(window: Double) -> EndpointLoad {
         var load = EndpointLoad(window: window, requests: Double(requests), errors: Double(errors), active: inFlight,

@@ -26,11 +26,10 @@ extension Simulator {
         // Retries go to another endpoint when there is one (one more pick, as Envoy's retry host predicate).
         if slot == avoided, let other = balancers[s].pick(hash: random.next()) { slot = other }
         let i = Int(slot)
-        let policy = policies[s]
         guard endpoints[s][i].isUp else {
             // Connection refused (crashed) or never answered (partitioned): the request fails
             // before it is sent, so it is retried on another endpoint.
-            let failedAfter = endpoints[s][i].crashed ? Self.refusedAfter : policy.connectTimeout
+            let failedAfter = endpoints[s][i].crashed ? Self.refusedAfter : policies[s].connectTimeout
             endpoints[s][i].requests += 1
             endpoints[s][i].errors += 1
             endpoints[s][i].histogram.record(failedAfter)
@@ -43,39 +42,22 @@ extension Simulator {
             return
         }
         balancers[s].requestStarted(slot: slot)
-        endpoints[s][i].inFlight += 1
         inFlight[s] += 1
-        if Int(retriesLeft) < policy.retries { retriesInFlight[s] += 1 }
-        var success = true
-        var latency: Double
-        let wait = max(endpoints[s][i].busyUntil, now) - now
-        if wait > policy.requestTimeout {
-            // The queue is longer than anyone waits: the request times out without being served.
-            latency = policy.requestTimeout
-            success = false
-        } else {
-            _ = endpoints[s][i].queue(at: now)
-            latency = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
-            if latency > policy.requestTimeout { latency = policy.requestTimeout; success = false }
-            if random.unit() < endpoints[s][i].errorRate + endpoints[s][i].addedErrorRate { success = false }
-        }
-        var done = SimEvent(time: now + latency, order: 0, kind: .completion, service: Int32(s), slot: slot,
-                            success: success, value: now)
+        // Fields, not a copy of the whole policy (its strings and arrays cost a retain each).
+        if Int(retriesLeft) < policies[s].retries { retriesInFlight[s] += 1 }
+        let answer = endpoints[s][i].serve(at: now, timeout: policies[s].requestTimeout, random: &random, normals: &normals)
+        var done = SimEvent(time: now + answer.latency, order: 0, kind: .completion, service: Int32(s), slot: slot,
+                            success: answer.success, value: now)
         done.retriesLeft = retriesLeft
         queue.schedule(done)
     }
 
     func complete(_ event: SimEvent) {
         let s = Int(event.service), slot = event.slot, i = Int(slot)
-        // A request in flight when its endpoint died was reset.
-        let success = event.success && !endpoints[s][i].crashed
         let latency = now - event.value
-        endpoints[s][i].inFlight -= 1
+        let success = endpoints[s][i].finish(latency: latency, success: event.success)
         inFlight[s] -= 1
         if Int(event.retriesLeft) < policies[s].retries { retriesInFlight[s] -= 1 }
-        endpoints[s][i].requests += 1
-        if !success { endpoints[s][i].errors += 1 }
-        endpoints[s][i].histogram.record(latency)
         balancers[s].requestFinished(slot: slot, latency: latency, now: now)
         carryOut(engine.requestFinished(service: s, slot: slot, success: success, now: now))
         // Simulated requests are idempotent GETs: a failed answer is retried elsewhere.
@@ -104,7 +86,7 @@ extension Simulator {
         var took = endpoints[s][i].crashed ? Self.refusedAfter : health.timeout
         if passed {
             let wait = max(endpoints[s][i].busyUntil, now) - now
-            let answer = wait + endpoints[s][i].latency.sample(&random) + endpoints[s][i].addedLatency
+            let answer = wait + endpoints[s][i].latency.sample(standardNormal: normals.next(&random)) + endpoints[s][i].addedLatency
             passed = answer <= health.timeout
             took = min(answer, health.timeout)
         }

@@ -23,6 +23,7 @@ public final class Simulator {
     public internal(set) var unroutable = 0
 
     var random: SeededRandom
+    var normals = NormalDraws()
     var queue = EventQueue()
     var balancers: [Balancer]
     /// [service][slot]
@@ -86,12 +87,12 @@ public final class Simulator {
     @discardableResult
     public func advance(to t: Double, maxEvents: Int = .max) -> Int {
         var handled = 0
-        while handled < maxEvents, let next = queue.nextTime, next <= t, let event = queue.pop() {
+        while handled < maxEvents, let next = queue.nextTime(), next <= t, let event = queue.pop() {
             now = event.time
             handle(event)
             handled += 1
         }
-        if t > now, queue.nextTime.map({ $0 > t }) ?? true { now = t }
+        if t > now, queue.nextTime().map({ $0 > t }) ?? true { now = t }
         return handled
     }
 
@@ -115,8 +116,10 @@ public final class Simulator {
         case .arrival:
             let s = trafficService[Int(event.service)]
             window[s].rps += 1
-            route(service: s, retriesLeft: UInt8(clamping: policies[s].retries), avoiding: -1)
+            // The next arrival first: it is due soonest, so it takes the popped root's place
+            // cheaply, and the completion (due later) climbs only a little from the bottom.
             scheduleArrival(traffic: Int(event.service), after: now)
+            route(service: s, retriesLeft: UInt8(clamping: policies[s].retries), avoiding: -1)
         case .completion:
             complete(event)
         case .healthCheck:

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 
 /// `mesh-bench idle`: CPU used by an idle dashboard (the demo at the default refresh), from
-/// /proc, over a window; the binary runs in a real terminal (tmux). Target ≤ 3% of one core.
+/// /proc, over a window; the binary runs in a real terminal (tmux). Target ≤ 1% of one core.
 struct IdleDashboardBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "idle",
-        abstract: "CPU of an idle dashboard in demo at the default refresh, over 30 s (target ≤ 3% of a core)."
+        abstract: "CPU of an idle dashboard in demo at the default refresh, over 30 s (target ≤ 1% of a core)."
     )
 
     @Option(help: "The mesh-top binary (default: beside mesh-bench).") var binary: String?
@@ -31,6 +31,6 @@ struct IdleDashboardBenchmark: ParsableCommand {
         Thread.sleep(forTimeInterval: seconds)
         let used = Double(BenchProcess.ticks(pid)) / BenchProcess.ticksPerSecond - before
         let wall = Measure.now() - start
-        print("idle dashboard (demo, default 500 ms refresh, 120x40), \(Int(wall)) s: \(Measure.format(100 * used / wall, 2))% of one core   (target ≤ 3%)")
+        print("idle dashboard (demo, default 500 ms refresh, 120x40), \(Int(wall)) s: \(Measure.format(100 * used / wall, 2))% of one core   (target ≤ 1%)")
     }
 }

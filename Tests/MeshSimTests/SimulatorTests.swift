@@ -76,6 +76,28 @@ import MeshCore
         #expect(abs(histogram.quantile(0.99) - 0.08) / 0.08 < 0.15)
     }
 
+    @Test func pairedNormalDrawsAreStandardAndFitTheModel() {
+        var random = SeededRandom(seed: 2)
+        var normals = NormalDraws()
+        var sum = 0.0, squares = 0.0, lag = 0.0, previous = 0.0
+        let n = 200_000
+        let model = LatencyModel(p50: 0.02, p99: 0.08)
+        var histogram = LatencyHistogram()
+        for k in 0..<n {
+            let z = normals.next(&random)
+            sum += z; squares += z * z
+            if k > 0 { lag += z * previous }
+            previous = z
+            histogram.record(model.sample(standardNormal: z))
+        }
+        #expect(abs(sum / Double(n)) < 0.01)
+        #expect(abs(squares / Double(n) - 1) < 0.02)
+        // The two halves of a pair are independent: no correlation from one draw to the next.
+        #expect(abs(lag / Double(n)) < 0.01)
+        #expect(abs(histogram.quantile(0.5) - 0.02) / 0.02 < 0.15)
+        #expect(abs(histogram.quantile(0.99) - 0.08) / 0.08 < 0.15)
+    }
+
     @Test func samplesCarryEveryRequestInTheirLatencyBuckets() throws {
         let (_, events) = run(try Self.zoneOutage(), to: 12)
         var last = 0.0, checked = 0

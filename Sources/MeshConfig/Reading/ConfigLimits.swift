@@ -38,7 +38,7 @@ public enum ConfigLimits {
     public static let addedLatency: ClosedRange<Double> = 0.001...3600
     public static let capacity: ClosedRange<Double> = 0.001...1_000_000_000
     /// Requests per second of one `traffic:` entry at its peak, and of all of them together:
-    /// the simulator answers about a million a second on one core (`mesh-bench sim`).
+    /// the simulator answers about five million a second on one core (`simulate` in Benchmarks/).
     public static let rps: ClosedRange<Double> = 0...1_000_000
     public static let sinePeriod: ClosedRange<Double> = 0.1...86_400
     public static let seed = 0...Int.max

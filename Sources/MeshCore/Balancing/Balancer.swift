@@ -101,7 +101,7 @@ public struct Balancer: Sendable {
         let i = Int(slot)
         guard i >= 0, i < planned.count, planned[i].weight > 0 else { return nil }
         let host = planned[i]
-        let active = i < stats.count ? Int(stats.active[i]) : 0
+        let active = i < stats.count ? Int(stats.active(i)) : 0
         var view = BalancerView(weight: host.weight, slowStart: host.slowStart < 1 ? host.slowStart : nil,
                                 share: host.share, active: active)
         if kind == .p2cEWMA, let estimate = stats.estimate(i) {

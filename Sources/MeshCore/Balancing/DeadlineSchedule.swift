@@ -43,7 +43,7 @@ struct DeadlineSchedule: Sendable {
     /// later; with nothing in flight it is weighted round-robin.
     @inline(__always)
     func pickLeastRequest(heap: inout ContiguousArray<ScheduleEntry>, stats: borrowing EndpointStats) -> Int32 {
-        advance(&heap) { slot in Double(stats.active[Int(slot)] &+ 1) }
+        advance(&heap) { slot in Double(stats.active(Int(slot)) &+ 1) }
     }
 
     /// Takes the host due first and puts it back `period × stretch(slot)` later.

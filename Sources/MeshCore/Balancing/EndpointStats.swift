@@ -9,52 +9,59 @@ struct EndpointStats: Sendable {
     /// it took its first request and must answer before it takes more.
     static let unmeasuredPenalty = 1e6
 
-    /// Requests started and not yet finished.
-    private(set) var active: ContiguousArray<Int32> = []
-    /// Peak-EWMA latency in seconds as of `stamp`; NaN until the first sample.
-    private(set) var latency: ContiguousArray<Double> = []
-    private(set) var stamp: ContiguousArray<Double> = []
+    /// One endpoint's numbers side by side, so that a power-of-two pick reads one cache line
+    /// per candidate, not one per number.
+    struct Slot: Sendable {
+        /// Peak-EWMA latency in seconds as of `stamp`; NaN until the first sample.
+        var latency = Double.nan
+        var stamp = 0.0
+        /// Requests started and not yet finished.
+        var active: Int32 = 0
+    }
+
+    private(set) var slots: ContiguousArray<Slot> = []
     /// The latest `now` reported: picks carry no clock, so estimates decay up to this instant.
     private(set) var clock: Double = 0
 
-    var count: Int { active.count }
+    var count: Int { slots.count }
+
+    /// Requests in flight on `slot` (in range).
+    @inline(__always)
+    func active(_ slot: Int) -> Int32 { slots[slot].active }
 
     mutating func grow(to count: Int) {
-        guard count > active.count else { return }
-        let extra = count - active.count
-        active.append(contentsOf: repeatElement(0, count: extra))
-        latency.append(contentsOf: repeatElement(.nan, count: extra))
-        stamp.append(contentsOf: repeatElement(0, count: extra))
+        guard count > slots.count else { return }
+        slots.append(contentsOf: repeatElement(Slot(), count: count - slots.count))
     }
 
     /// An endpoint that (re)joins the set is measured afresh, as tower and Finagle measure a
     /// service that discovery adds again: an estimate from before it left (or was ejected)
     /// says nothing about the process that answers now. Requests in flight still count.
     mutating func forgetLatency(_ slot: Int) {
-        guard slot >= 0, slot < latency.count else { return }
-        latency[slot] = .nan
+        guard slot >= 0, slot < slots.count else { return }
+        slots[slot].latency = .nan
     }
 
     mutating func start(_ slot: Int) {
-        guard slot >= 0, slot < active.count else { return }
-        active[slot] &+= 1
+        guard slot >= 0, slot < slots.count else { return }
+        slots[slot].active &+= 1
     }
 
     mutating func finish(_ slot: Int, latency sample: Double, now: Double) {
-        guard slot >= 0, slot < active.count else { return }
-        if active[slot] > 0 { active[slot] -= 1 }
+        guard slot >= 0, slot < slots.count else { return }
+        if slots[slot].active > 0 { slots[slot].active -= 1 }
         // A broken measurement must not poison the estimate (NaN would stick for good).
         guard sample.isFinite, sample >= 0, now.isFinite else { return }
         if now > clock { clock = now }
-        let current = latency[slot]
+        let current = slots[slot].latency
         if current.isNaN || sample > current {
             // A peak replaces the estimate at once, so a slowing endpoint is avoided quickly.
-            latency[slot] = sample
+            slots[slot].latency = sample
         } else {
-            let decay = exp(-max(0, now - stamp[slot]) / Self.decayTime)
-            latency[slot] = current * decay + sample * (1 - decay)
+            let decay = exp(-max(0, now - slots[slot].stamp) / Self.decayTime)
+            slots[slot].latency = current * decay + sample * (1 - decay)
         }
-        stamp[slot] = now
+        slots[slot].stamp = now
     }
 
     /// The load p2c-ewma compares, as `base × exp(exponent)` so that comparing two loads takes
@@ -70,15 +77,15 @@ struct EndpointStats: Sendable {
     /// default (tower-rs/tower#134, fixed there by decaying the default).
     @inline(__always)
     func peakEWMALoad(_ slot: Int) -> (base: Double, exponent: Double) {
-        let estimate = latency[slot]
-        let inFlight = active[slot]
-        if estimate.isNaN { return (inFlight == 0 ? 0 : Self.unmeasuredPenalty + Double(inFlight), 0) }
-        return (estimate * Double(inFlight &+ 1), -max(0, clock - stamp[slot]) / Self.decayTime)
+        let numbers = slots[slot]
+        let inFlight = numbers.active
+        if numbers.latency.isNaN { return (inFlight == 0 ? 0 : Self.unmeasuredPenalty + Double(inFlight), 0) }
+        return (numbers.latency * Double(inFlight &+ 1), -max(0, clock - numbers.stamp) / Self.decayTime)
     }
 
     /// The estimate decayed to `clock`, in seconds; nil before the first sample.
     func estimate(_ slot: Int) -> Double? {
-        guard slot >= 0, slot < latency.count, !latency[slot].isNaN else { return nil }
-        return latency[slot] * exp(-max(0, clock - stamp[slot]) / Self.decayTime)
+        guard slot >= 0, slot < slots.count, !slots[slot].latency.isNaN else { return nil }
+        return slots[slot].latency * exp(-max(0, clock - slots[slot].stamp) / Self.decayTime)
     }
 }

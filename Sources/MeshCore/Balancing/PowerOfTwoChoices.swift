@@ -40,7 +40,7 @@ struct PowerOfTwoChoices: Sendable {
     func pickLeastRequest(random: inout SeededRandom, stats: borrowing EndpointStats, trace: inout PickTrace) -> Int32 {
         let (a, b) = draw(&random)
         guard a != b else { return a }
-        let activeA = stats.active[Int(a)], activeB = stats.active[Int(b)]
+        let activeA = stats.active(Int(a)), activeB = stats.active(Int(b))
         let picked = activeB < activeA ? b : a
         if trace.due() {
             trace.record(.init(a: a, b: b, baseA: Double(activeA), exponentA: 0, baseB: Double(activeB), exponentB: 0, picked: picked))

@@ -25,12 +25,23 @@ extension MeshEngine {
     /// One proxied (or simulated) request's outcome, for passive outlier detection. On the
     /// request path: nothing to say (the usual case) costs no allocation.
     public func requestFinished(service s: Int, slot: Int32, success: Bool, now: Double) -> Output {
-        guard services[s].outlier != nil, services[s].slots[Int(slot)]?.hold == EndpointRuntime.Hold.none,
+        guard services[s].outlier != nil, !isHeld(s, slot),
               let ejection = services[s].outlier?.record(slot: slot, success: success, now: now) else { return Output() }
         services[s].slots[Int(slot)]?.ejectedUntil = ejection.until
         let seconds = MeshDuration.format(ejection.until - now)
         refresh(s, slot, reason: "\(ejection.failures) consecutive failures: ejected for \(seconds)", now: now)
         return finish()
+    }
+
+    /// Whether an operator holds the endpoint in `slot` (or it is gone), read in place: copying
+    /// the slot's runtime out to look at its hold was most of `requestFinished`, which runs per
+    /// request.
+    @inline(__always)
+    private func isHeld(_ s: Int, _ slot: Int32) -> Bool {
+        services[s].slots.withUnsafeBufferPointer { slots in
+            guard let base = slots.baseAddress, Int(slot) >= 0, Int(slot) < slots.count else { return true }
+            return (base + Int(slot)).pointee?.hold != EndpointRuntime.Hold.none
+        }
     }
 
     func expireEjections(_ s: Int, now: Double) {

@@ -33,6 +33,9 @@ public final class MeshEngine {
         services = mesh.services.map { ServiceRuntime(name: $0.name, policy: policies[$0.name] ?? ServicePolicy()) }
         for s in services.indices {
             let policy = services[s].policy
+            // Sized once: grown one by one, the slots would keep up to half again in spare capacity.
+            services[s].slots.reserveCapacity(state.services[s].endpoints.count)
+            services[s].slotByID.reserveCapacity(state.services[s].endpoints.count)
             for (i, endpoint) in state.services[s].endpoints.enumerated() {
                 let runtime = EndpointRuntime(service: state.services[s].name, endpoint: endpoint.id, health: policy.health)
                 services[s].slots.append(runtime)

@@ -33,7 +33,7 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
     public func endpoint(_ id: String) -> Endpoint? { endpoints.first { $0.id == id } }
 
     /// Load summed over endpoints (`EndpointLoad.total`).
-    public var load: EndpointLoad { .total(endpoints.lazy.map(\.load)) }
+    public var load: EndpointLoad { .total(of: endpoints) }
 
     /// The service as its clients see it: requests (not attempts) and the failures they got,
     /// with the endpoints' latencies and requests in flight.
@@ -46,5 +46,6 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
         return load
     }
 
-    public var healthyCount: Int { endpoints.lazy.filter { $0.state == .healthy }.count }
+    /// By index: filtering the endpoints themselves would copy each one.
+    public var healthyCount: Int { endpoints.indices.lazy.filter { endpoints[$0].state == .healthy }.count }
 }

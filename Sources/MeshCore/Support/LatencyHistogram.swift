@@ -16,7 +16,10 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Records a latency in seconds.
     @inline(__always)
     public mutating func record(_ seconds: Double) {
-        let micros = UInt64(saturating: min(seconds * 1e6, 1e15))
+        // Concrete conversion (the generic saturating one is a tenth of a simulated request);
+        // NaN and negatives count as 0, as there.
+        let scaled = seconds * 1e6
+        let micros: UInt64 = scaled > 0 ? UInt64(min(scaled, 1e15)) : 0
         counts[Self.index(micros)] &+= 1
         total += 1
         sum += max(0, seconds)

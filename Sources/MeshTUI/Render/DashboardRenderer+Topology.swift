@@ -44,7 +44,7 @@ extension DashboardRenderer {
             case .endpoint:
                 let total: (rps: Double, peak: Float)
                 if let known = serviceTotals[row.service] { total = known } else {
-                    total = (service.load.rps, Glyphs.peak(service.endpoints.map(\.history), width: historyWidth))
+                    total = (service.load.rps, Glyphs.peak(service.endpoints.lazy.map(\.history), width: historyWidth))
                     serviceTotals[row.service] = total
                 }
                 drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, peak: total.peak,
@@ -107,13 +107,15 @@ extension DashboardRenderer {
         if let c = columns.column(.history) {
             let width = c.width - 1
             var sum = [Float](repeating: 0, count: width)
-            for e in service.endpoints where !e.history.isEmpty {
+            var samples = 0
+            for i in service.endpoints.indices {  // by index: no copy of each endpoint
                 // Align histories on their newest sample.
-                let n = min(width, e.history.count)
-                let base = e.history.count - n
-                for k in 0..<n { sum[width - n + k] += e.history[base + k] }
+                let count = service.endpoints[i].history.count
+                let n = min(width, count)
+                let base = count - n
+                for k in 0..<n { sum[width - n + k] += service.endpoints[i].history[base + k] }
+                samples = max(samples, n)
             }
-            let samples = service.endpoints.reduce(0) { max($0, min(width, $1.history.count)) }
             buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
         }
     }
@@ -129,9 +131,11 @@ extension DashboardRenderer {
             x = buffer.put(service.failoverZone == nil ? " preferred" : " down", x: x, y: y,
                            style: CellStyle(service.failoverZone == nil ? .muted : .bad), limit: columns.nameWidth - 1)
         }
-        let inZone = service.endpoints.filter { $0.zone == zone }
-        let count = inZone.count, healthy = inZone.lazy.filter { $0.state == .healthy }.count
-        drawMetrics(.total(inZone.lazy.map(\.load)), y: y, columns: columns, muted: true, bold: false)
+        // By index: filtering the endpoints themselves would copy each one.
+        let inZone = service.endpoints.indices.filter { service.endpoints[$0].zone == zone }
+        let count = inZone.count, healthy = inZone.lazy.filter { service.endpoints[$0].state == .healthy }.count
+        drawMetrics(.total(of: service.endpoints, where: { service.endpoints[$0].zone == zone }), y: y, columns: columns,
+                    muted: true, bold: false)
         if let c = columns.column(.load) {
             let role: ColorRole = count == 0 ? .muted : healthy == count ? .good : healthy == 0 ? .bad : .warn
             buffer.put("\(healthy)/\(count) up", x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)

@@ -68,7 +68,8 @@ struct Glyphs {
     }
 
     /// The highest of the last `width` samples of several histories.
-    static func peak(_ histories: [[Float]], width: Int) -> Float {
+    /// Lazy, so that a caller passing endpoints' histories copies no endpoint (nor an array of them).
+    static func peak(_ histories: some Collection<[Float]>, width: Int) -> Float {
         var peak: Float = 0
         for h in histories { for v in h.suffix(width) where v > peak { peak = v } }
         return peak

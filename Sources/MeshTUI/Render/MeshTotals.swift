@@ -22,7 +22,8 @@ struct MeshTotals {
             errors += client.errors
             if let traffic = service.traffic { retries = (retries ?? 0) + traffic.retries }
         }
-        p99 = EndpointLoad.total(state.services.lazy.flatMap(\.endpoints).map(\.load)).p99
+        // Services' totals weigh their p99 by their requests, so their total is the mesh's.
+        p99 = EndpointLoad.total(state.services.lazy.map(\.load)).p99
     }
 
     /// Nil before any traffic: no requests, no success rate.

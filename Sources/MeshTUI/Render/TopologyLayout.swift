@@ -33,12 +33,13 @@ struct TopologyLayout {
             var names = service.zones
             var buckets: [[Int32]] = Array(repeating: [], count: names.count)
             var any = false
-            for (e, endpoint) in service.endpoints.enumerated() {
-                guard serviceMatches || TopologyLayout.matches(endpoint, needle) else { continue }
+            // By index, fields read in place: copying each endpoint out retains all its strings and arrays.
+            for e in service.endpoints.indices {
+                guard serviceMatches || TopologyLayout.matches(service.endpoints[e], needle) else { continue }
                 any = true
                 var z = 0
-                while z < names.count, names[z] != endpoint.zone { z += 1 }
-                if z == names.count { names.append(endpoint.zone); buckets.append([]) }
+                while z < names.count, names[z] != service.endpoints[e].zone { z += 1 }
+                if z == names.count { names.append(service.endpoints[e].zone); buckets.append([]) }
                 buckets[z].append(Int32(e))
             }
             guard any || serviceMatches else { continue }
@@ -104,7 +105,7 @@ struct TopologyLayout {
             let value: (EndpointLoad) -> Double = key == .rps ? { $0.rps } : key == .errors ? { $0.errors } : { $0.p99 }
             return indices.sorted { (value(loads[$0]), $1) > (value(loads[$1]), $0) }
         case .state:
-            let trouble = services.map { s in s.endpoints.reduce(0) { $0 + ($1.state.isEligible ? 0 : 1) } }
+            let trouble = services.map { s in s.endpoints.indices.reduce(0) { $0 + (s.endpoints[$1].state.isEligible ? 0 : 1) } }
             return indices.sorted { (trouble[$0], $1) > (trouble[$1], $0) }
         }
     }
