@@ -90,7 +90,9 @@ let package = Package(
         .target(
             name: "MeshEtcd",
             dependencies: [
-                "MeshCore",
+                "MeshCore", "MeshTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -226,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeshTopTests",
-            dependencies: ["MeshCore", "MeshTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MeshCore", "MeshTestSupport", "MeshTLS", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures"],  // client scripts run by the tests, read through #filePath
             swiftSettings: strict
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOConcurrencyHelpers
 
 extension EtcdClient {
     /// Follows every change under `prefix` after `revision`. `onEvents` runs on an event loop
@@ -8,11 +9,28 @@ extension EtcdClient {
     /// watch within `timeout` keeps it; see `EtcdWatch` for how it ends.
     public func watch(prefix: String, after revision: Int64, onEvents: @escaping @Sendable ([EtcdEvent]) -> Void) -> EtcdWatch {
         let watch = EtcdWatch(after: revision, promise: transport.group.next().makePromise())
-        open(watch, prefix: prefix, members: memberOrder, failures: [], onEvents: onEvents)
+        open(watch, prefix: prefix, renewingToken: true, onEvents: onEvents)
         return watch
     }
 
-    private func open(_ watch: EtcdWatch, prefix: String, members: [Int], failures: [String],
+    /// Opens the watch with the auth token when etcd wants one; a refused token is renewed
+    /// once (`renewingToken`).
+    private func open(_ watch: EtcdWatch, prefix: String, renewingToken: Bool, onEvents: @escaping @Sendable ([EtcdEvent]) -> Void) {
+        guard cluster.credentials != nil else {
+            return open(watch, prefix: prefix, token: nil, renewingToken: false, members: memberOrder, failures: [], onEvents: onEvents)
+        }
+        currentToken().whenComplete { result in
+            switch result {
+            case .success(let token):
+                self.open(watch, prefix: prefix, token: token, renewingToken: renewingToken, members: self.memberOrder, failures: [],
+                          onEvents: onEvents)
+            case .failure(let error):
+                watch.finish(.failure(error))
+            }
+        }
+    }
+
+    private func open(_ watch: EtcdWatch, prefix: String, token: String?, renewingToken: Bool, members: [Int], failures: [String],
                       onEvents: @escaping @Sendable ([EtcdEvent]) -> Void) {
         guard let index = members.first else {
             return watch.finish(.failure(EtcdError("cannot reach etcd: \(failures.joined(separator: "; "))", kind: .unreachable)))
@@ -24,11 +42,12 @@ extension EtcdClient {
         let body = (try? JSONEncoder().encode(request)).map(Array.init) ?? []
         let loop = transport.group.next()
         let opened = loop.makePromise(of: Void.self)
-        let stream = transport.stream("/v3/watch", body: body, to: member, connectTimeout: timeout) { line in
+        let stream = transport.stream("/v3/watch", body: body, to: member, authorization: token, connectTimeout: timeout) { line in
             // A line that is not a watch answer (a keep-alive, say) carries nothing to apply.
             guard let answer = try? JSONDecoder().decode(WatchAnswer.self, from: Data(line)) else { return }
             if let error = answer.error {
-                throw EtcdError("etcd watch at \(member): \(error.message ?? error.error ?? "error")", kind: .answered(status: 500))
+                let words = error.message ?? error.error ?? "error"
+                throw EtcdError("etcd watch at \(member): \(words)", kind: .answered(status: words.contains("auth token") ? 401 : 500))
             }
             guard let result = answer.result else { return }
             if let compacted = result.compact_revision.flatMap({ Int64($0) }), compacted > 0 {
@@ -70,8 +89,12 @@ extension EtcdClient {
                 }
             case .failure(let error as EtcdError) where error.isMemberFailure:
                 stream.cancel()
-                self.open(watch, prefix: prefix, members: Array(members.dropFirst()), failures: failures + [error.description],
-                          onEvents: onEvents)
+                self.open(watch, prefix: prefix, token: token, renewingToken: renewingToken, members: Array(members.dropFirst()),
+                          failures: failures + [error.description], onEvents: onEvents)
+            case .failure(let error as EtcdError) where error.isAuthFailure && renewingToken:
+                stream.cancel()
+                self.token.withLockedValue { if $0 == token { $0 = nil } }
+                self.open(watch, prefix: prefix, renewingToken: false, onEvents: onEvents)
             case .failure(let error):
                 watch.finish(.failure(error))
             }

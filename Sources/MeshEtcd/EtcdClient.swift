@@ -6,20 +6,22 @@ import NIOConcurrencyHelpers
 /// put, delete, transactions, range and watch: what sharing a mesh needs. Calls go to the
 /// member that last answered; one that cannot be reached, does not answer within `timeout` or
 /// cannot serve (5xx) is passed over for the next, as etcd's own clientv3 balancer does, so a
-/// dead or frozen member costs one timeout, not the call. Every method returns a future, so a
-/// plain thread can `wait()`.
+/// dead or frozen member costs one timeout, not the call. With `cluster.credentials` every
+/// call carries etcd's auth token. Every method returns a future, so a plain thread can `wait()`.
 public final class EtcdClient: Sendable {
     public let cluster: EtcdCluster
     let transport: any EtcdTransport
     let timeout: TimeAmount
     private let preferred = NIOLockedValueBox(0)
+    /// etcd's auth token while it is good (see `EtcdClient+Auth`).
+    let token = NIOLockedValueBox<String?>(nil)
 
     public init(cluster: EtcdCluster, transport: any EtcdTransport, timeout: TimeAmount = .seconds(5)) {
         self.cluster = cluster; self.transport = transport; self.timeout = timeout
     }
 
     public convenience init(cluster: EtcdCluster, group: any EventLoopGroup, timeout: TimeAmount = .seconds(5)) {
-        self.init(cluster: cluster, transport: HTTP1EtcdTransport(group: group), timeout: timeout)
+        self.init(cluster: cluster, transport: HTTPClientEtcdTransport(group: group, tls: cluster.tls), timeout: timeout)
     }
 
     /// The member calls go to first: the last one that answered.
@@ -90,33 +92,39 @@ public final class EtcdClient: Sendable {
 
     // MARK: Calling members in turn
 
-    /// POSTs to the members in turn, from the preferred one, until one answers; a member
-    /// failure moves on, any other failure is the call's. The first member to answer becomes
-    /// the preferred one.
+    /// POSTs to the members in turn (see `post`) with the auth token when etcd wants one, and
+    /// decodes the answer.
     func call<Request: Encodable, Response: Decodable & Sendable>(
         _ path: String, _ request: Request, as: Response.Type
     ) -> EventLoopFuture<Response> {
         // Our own request types: encoding them cannot fail.
         let body = (try? JSONEncoder().encode(request)).map(Array.init) ?? []
-        let loop = transport.group.next()
-        let answer = loop.makePromise(of: Response.self)
+        return authorized { token in self.post(path, body: body, authorization: token) }.flatMapThrowing { member, bytes in
+            do {
+                return try JSONDecoder().decode(Response.self, from: Data(bytes))
+            } catch {
+                throw EtcdError("etcd at \(member) answered \(path) with something that is not its JSON")
+            }
+        }
+    }
+
+    /// POSTs to the members in turn, from the preferred one, until one answers; a member
+    /// failure moves on, any other failure is the call's. The first member to answer becomes
+    /// the preferred one. The member that answered, and its answer.
+    func post(_ path: String, body: [UInt8], authorization: String?) -> EventLoopFuture<(EtcdCluster.Member, [UInt8])> {
+        let answer = transport.group.next().makePromise(of: (EtcdCluster.Member, [UInt8]).self)
         let members = cluster.members
-        let start = preferred.withLockedValue { $0 } % members.count
-        let order = Array(start..<members.count) + Array(0..<start)
+        let order = memberOrder
 
         @Sendable func attempt(_ i: Int, _ failures: [String]) {
             guard i < order.count else {
                 return answer.fail(EtcdError("cannot reach etcd: \(failures.joined(separator: "; "))", kind: .unreachable))
             }
-            transport.post(path, body: body, to: members[order[i]], timeout: timeout).whenComplete { result in
+            transport.post(path, body: body, to: members[order[i]], authorization: authorization, timeout: timeout).whenComplete { result in
                 switch result {
                 case .success(let bytes):
-                    self.preferred.withLockedValue { $0 = order[i] }
-                    do {
-                        answer.succeed(try JSONDecoder().decode(Response.self, from: Data(bytes)))
-                    } catch {
-                        answer.fail(EtcdError("etcd at \(members[order[i]]) answered \(path) with something that is not its JSON"))
-                    }
+                    self.prefer(order[i])
+                    answer.succeed((members[order[i]], bytes))
                 case .failure(let error as EtcdError) where error.isMemberFailure:
                     attempt(i + 1, failures + [error.description])
                 case .failure(let error):

@@ -25,7 +25,7 @@ public enum HandshakeFailure {
 
     /// The last `:REASON_CODE` of an OpenSSL-style error string, else the text itself.
     static func reason(text: String) -> String {
-        if text.contains("eofDuringHandshake") { return "the peer closed the connection during the handshake" }
+        if text.contains("eofDuringHandshake") || text.contains("EOF during handshake") { return "the peer closed the connection during the handshake" }
         if text.contains("failedToValidateHostname") { return "the certificate is not for that host name (SNI)" }
         guard let range = text.range(of: "OPENSSL_internal:", options: .backwards) else { return text }
         let code = text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }

@@ -27,8 +27,7 @@ struct RunCommand: ParsableCommand {
     /// More loops than this only add threads that wait.
     static let maxThreads = 256
 
-    @Option(help: ArgumentHelp("Share the mesh with other mesh-top instances through etcd: endpoints, the operator's drains, kills, restores and weights, and each instance's view of health.", valueName: "etcd://host:port[,host:port...]"))
-    var registry: String?
+    @OptionGroup var registry: RegistryOptions
 
     @Option(help: ArgumentHelp("This instance's name in the shared mesh (default: the host name). Each instance needs its own.", valueName: "name"))
     var instance: String?
@@ -46,13 +45,8 @@ struct RunCommand: ParsableCommand {
             if let threads, !(1...Self.maxThreads).contains(threads) {
                 throw CommandError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
             }
-            let cluster: EtcdCluster?
-            do {
-                cluster = try registry.map { try EtcdCluster(url: $0) }
-            } catch {
-                throw CommandError("\(error)")
-            }
-            if instance != nil, registry == nil {
+            let cluster = try registry.cluster()
+            if instance != nil, cluster == nil {
                 throw CommandError("--instance names this instance in a shared mesh: give --registry etcd://… too")
             }
             let me = try Self.instanceName(instance)

@@ -17,6 +17,23 @@ public final class EtcdServer: @unchecked Sendable {
     /// Runs etcd in this network namespace (`ip netns exec`); its readiness is probed there too.
     private let namespace: NetworkNamespace?
     private var process: Process?
+    /// Serves clients over TLS, requiring a client certificate the CA signed
+    /// (`--client-cert-auth`).
+    public let tls: TLSFiles?
+    /// Seconds an unused auth token lives (`--auth-token-ttl`; etcd's default 300).
+    public let authTokenTTL: Int?
+    /// Set by `enableAuth`.
+    private var rootPassword: String?
+
+    /// etcd's certificate and key, the CA it trusts for client certificates, and a client
+    /// certificate for the test's own calls.
+    public struct TLSFiles: Sendable {
+        public var certificate, key, ca, clientCertificate, clientKey: String
+        public init(certificate: String, key: String, ca: String, clientCertificate: String, clientKey: String) {
+            self.certificate = certificate; self.key = key; self.ca = ca
+            self.clientCertificate = clientCertificate; self.clientKey = clientKey
+        }
+    }
 
     public static var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/etcd") }
 
@@ -32,8 +49,11 @@ public final class EtcdServer: @unchecked Sendable {
         return false
     }
 
-    public init(name: String = "test", host: String = "127.0.0.1", in namespace: NetworkNamespace? = nil) {
+    public init(name: String = "test", host: String = "127.0.0.1", in namespace: NetworkNamespace? = nil, tls: TLSFiles? = nil,
+                authTokenTTL: Int? = nil) {
         self.name = name
+        self.authTokenTTL = authTokenTTL
+        self.tls = tls
         self.host = host
         self.namespace = namespace
         // Inside a namespace of its own every port is free.
@@ -61,7 +81,7 @@ public final class EtcdServer: @unchecked Sendable {
     }
 
     public var member: String { "\(host):\(clientPort)" }
-    public var url: String { "etcd://\(member)" }
+    public var url: String { (tls == nil ? "etcd://" : "etcds://") + member }
 
     /// Starts (or starts again, on the same data) and waits until it answers.
     public func start() throws {
@@ -71,11 +91,15 @@ public final class EtcdServer: @unchecked Sendable {
 
     private func launch() throws {
         let p = Process()
-        let client = "http://\(host):\(clientPort)", peer = "http://\(host):\(peerPort)"
-        let arguments = ["--name", name, "--data-dir", dataDirectory.path,
+        let client = "\(tls == nil ? "http" : "https")://\(host):\(clientPort)", peer = "http://\(host):\(peerPort)"
+        var arguments = ["--name", name, "--data-dir", dataDirectory.path,
                          "--listen-client-urls", client, "--advertise-client-urls", client,
                          "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                          "--initial-cluster", initialCluster, "--initial-cluster-token", "mesh-top-test"]
+        if let authTokenTTL { arguments += ["--auth-token-ttl", String(authTokenTTL)] }
+        if let tls {
+            arguments += ["--cert-file", tls.certificate, "--key-file", tls.key, "--trusted-ca-file", tls.ca, "--client-cert-auth"]
+        }
         if let namespace {
             p.executableURL = URL(fileURLWithPath: NetworkNamespace.ip)
             p.arguments = ["netns", "exec", namespace.name, "/usr/bin/etcd"] + arguments
@@ -92,7 +116,10 @@ public final class EtcdServer: @unchecked Sendable {
     private func waitUntilAnswering() throws {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if call("/v3/kv/range", #"{"key":"AA=="}"#) != nil { return }
+            // With auth on, only a login answers without a token.
+            let probe = rootPassword.map { call("/v3/auth/authenticate", #"{"name":"root","password":"\#($0)"}"#) }
+                ?? call("/v3/kv/range", #"{"key":"AA=="}"#)
+            if probe != nil { return }
             usleep(100_000)
         }
         throw EtcdServerError(message: "etcd \(name) did not answer on \(member) within 30 s")
@@ -141,15 +168,43 @@ public final class EtcdServer: @unchecked Sendable {
         return revision
     }
 
-    /// One POST to the gateway; the body when it answered 200.
-    public func call(_ path: String, _ body: String) -> String? {
+    /// One POST to the gateway (with etcd's auth `token` when given); the body when it
+    /// answered 200. Over TLS through curl, with the client certificate.
+    public func call(_ path: String, _ body: String, token: String? = nil) -> String? {
+        if let tls { return curl(path, body, token: token, tls: tls) }
         let attempt = { @Sendable () -> String? in
             guard let client = try? RawClient(host: self.host, port: self.clientPort, timeout: 2) else { return nil }
-            client.send("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            let authorization = token.map { "Authorization: \($0)\r\n" } ?? ""
+            client.send("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\(authorization)Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
             guard let response = try? client.readResponse(), response.status == 200 else { return nil }
             return response.body
         }
         return namespace.map { $0.inside(attempt) } ?? attempt()
+    }
+
+    private func curl(_ path: String, _ body: String, token: String?, tls: TLSFiles) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = ["-sf", "--max-time", "5", "--cacert", tls.ca, "--cert", tls.clientCertificate, "--key", tls.clientKey,
+                       "-H", "Content-Type: application/json", "-d", body] + (token.map { ["-H", "Authorization: \($0)"] } ?? [])
+            + ["https://\(host):\(clientPort)\(path)"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+
+    /// Turns etcd's auth on with the user `root` and `password` (what `etcdctl user add root`
+    /// and `etcdctl auth enable` do, through the gateway); false when etcd refused a step.
+    public func enableAuth(password: String) -> Bool {
+        rootPassword = password
+        return call("/v3/auth/role/add", #"{"name":"root"}"#) != nil
+            && call("/v3/auth/user/add", #"{"name":"root","password":"\#(password)"}"#) != nil
+            && call("/v3/auth/user/grant", #"{"user":"root","role":"root"}"#) != nil
+            && call("/v3/auth/enable", "{}") != nil
     }
 }
 

@@ -49,7 +49,7 @@ import Testing
         try "services:\n  - name: web\n    listen: 127.0.0.1:\(Executable.freePort())\n".write(to: dir.appendingPathComponent("ok.yaml"), atomically: true, encoding: .utf8)
         let scheme = try Executable("mesh-top").run(["run", "--config", "ok.yaml", "--headless", "--registry", "http://127.0.0.1:2379"], in: dir)
         #expect(scheme.status == 1)
-        #expect(scheme.stderr == "mesh-top: --registry 'http://127.0.0.1:2379': expected etcd://HOST:PORT[,HOST:PORT...]\n")
+        #expect(scheme.stderr == "mesh-top: --registry 'http://127.0.0.1:2379': expected etcd://HOST:PORT[,HOST:PORT...] (or etcds:// for TLS)\n")
         let nobody = try Executable("mesh-top").run(["run", "--config", "ok.yaml", "--headless", "--registry", "etcd://127.0.0.1:1"], in: dir)
         #expect(nobody.status == 1)
         #expect(nobody.stderr == "mesh-top: --registry etcd://127.0.0.1:1: cannot reach etcd: 127.0.0.1:1: connection refused\n")

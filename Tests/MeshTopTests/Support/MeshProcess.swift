@@ -16,13 +16,18 @@ final class MeshProcess: @unchecked Sendable {
     let namespace: NetworkNamespace?
     private let process = Process()
     private let registry: String
+    private let extra: [String]
+    private let environment: [String: String]
 
     /// `endpoints`: `(id, host:port)` pairs mesh.yaml names (this instance owns them);
-    /// `commands`: the `command:` of those it supervises, by id.
+    /// `commands`: the `command:` of those it supervises, by id; `arguments` and
+    /// `environment`: more for `run` (etcd's TLS files, its user and password).
     init(_ name: String, registry: String, endpoints: [(String, String)] = [], commands: [String: String] = [:],
-         in namespace: NetworkNamespace? = nil) throws {
+         in namespace: NetworkNamespace? = nil, arguments: [String] = [], environment: [String: String] = [:]) throws {
         self.name = name
         self.registry = registry
+        extra = arguments
+        self.environment = environment
         self.namespace = namespace
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("shared-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,7 +52,7 @@ final class MeshProcess: @unchecked Sendable {
 
     private func start() throws {
         let binary = try Executable("mesh-top").url.path
-        let arguments = [binary, "run", "--config", "mesh.yaml", "--headless", "--registry", registry, "--instance", name]
+        let arguments = [binary, "run", "--config", "mesh.yaml", "--headless", "--registry", registry, "--instance", name] + extra
         if let namespace {
             (process.executableURL, process.arguments) = namespace.exec(arguments)
         } else {
@@ -55,6 +60,9 @@ final class MeshProcess: @unchecked Sendable {
             process.arguments = Array(arguments.dropFirst())
         }
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = FileHandle.nullDevice
         let errors = directory.appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
