@@ -232,8 +232,11 @@ struct ScaleBenchmark: ParsableCommand {
 
 extension ScaleBenchmark {
     /// Bytes the allocator has handed out (glibc's `mallinfo2`: arena in use plus mmapped blocks).
+    /// Looked up at run time: a direct call read 0 in this package's release build (not understood yet).
     static func heapBytes() -> Int {
-        let info = mallinfo2()
+        typealias MallInfo = @convention(c) () -> mallinfo2
+        guard let symbol = dlsym(nil, "mallinfo2") else { return 0 }
+        let info = unsafeBitCast(symbol, to: MallInfo.self)()
         return Int(info.uordblks + info.hblkhd)
     }
 }
