@@ -2,6 +2,7 @@ import Glibc
 public import Logging
 import MeshCore
 public import MeshTLS
+import NIOConcurrencyHelpers
 public import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -30,14 +31,19 @@ public final class AdminServer: Sendable {
     /// address is taken or unusable. `idleTimeout` in seconds (see `AdminHandler`). With `tls`
     /// it serves HTTPS, asking for client certificates when `tls` has a client CA; a failed
     /// handshake closes that connection only. Errors of the listener once it runs (out of file
-    /// descriptors, say) go to `logger`.
+    /// descriptors, say) go to `logger`. With `renewTLS`, asked every `renewEvery` on the
+    /// server's loop with the certificate in use: what it returns serves new connections from
+    /// then on (open ones keep theirs); nil keeps the one in use.
     public static func start(_ api: AdminAPI, host: String, port: Int, tls: ServerTLS? = nil,
+                             renewTLS: (@Sendable (ServerTLS) -> ServerTLS?)? = nil,
+                             renewEvery: TimeAmount = .minutes(10),
                              idleTimeout: Double = defaultIdleTimeout,
                              logger: Logger = Logger(label: "mesh-top", factory: { _ in SwiftLogNoOpLogHandler() }))
         throws(AdminServerError) -> AdminServer {
         let idle = TimeAmount.nanoseconds(MeshDuration.nanoseconds(idleTimeout))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let current = NIOLockedValueBox(tls)
         do {
             let channel = try ServerBootstrap(group: group)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -49,7 +55,7 @@ public final class AdminServer: Sendable {
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let tls {
+                        if let tls = current.withLockedValue({ $0 }) {
                             try channel.pipeline.syncOperations.addHandlers(
                                 NIOSSLServerHandler(context: tls.context), DownstreamTLSHandler(server: tls.identity, onFailure: { _ in }))
                         }
@@ -58,6 +64,13 @@ public final class AdminServer: Sendable {
                     }
                 }
                 .bind(host: host, port: port).wait()
+            if tls != nil, let renewTLS {
+                // Stops with the group.
+                _ = group.next().scheduleRepeatedTask(initialDelay: renewEvery, delay: renewEvery) { _ in
+                    guard let inUse = current.withLockedValue({ $0 }), let fresh = renewTLS(inUse) else { return }
+                    current.withLockedValue { $0 = fresh }
+                }
+            }
             return AdminServer(channel: channel, group: group, api: api)
         } catch {
             // A group with nothing on it: its shutdown has nothing to fail on.

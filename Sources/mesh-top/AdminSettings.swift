@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeshConfig
 import MeshTLS
 import MeshCore
@@ -9,6 +10,8 @@ struct AdminSettings {
     var token: String?
     /// HTTPS, with client certificates when it has a client CA.
     var tls: ServerTLS?
+    /// Asked now and then for a renewed certificate (`renewal`).
+    var renewTLS: (@Sendable (ServerTLS) -> ServerTLS?)? = nil
 
     /// `--admin ADDR` (else `fallback`, mesh.yaml's `admin:` for run), with the token from
     /// mesh.yaml or MESH_TOP_TOKEN. An address other machines can reach needs a token and TLS,
@@ -36,8 +39,8 @@ struct AdminSettings {
         return AdminSettings(address: address, token: token, tls: tls)
     }
 
-    /// The admin API's issued certificate is not reloaded while mesh-top runs: it lives 30 days,
-    /// a new one at every start.
+    /// The admin API's issued certificate (`tls: auto`) lives 30 days and is issued again with
+    /// a third of that left (see `renewal`), as the data plane's own certificates are.
     static let autoLifetime: TimeInterval = 30 * 86_400
 
     /// The admin API's `tls:` from mesh.yaml: its files, or (`auto`) a certificate the built-in
@@ -63,6 +66,30 @@ struct AdminSettings {
             }
         } catch {
             throw CommandError("admin tls: \(error)")
+        }
+    }
+
+    /// What the admin server asks now and then (`AdminServer.start(renewTLS:)`): for `auto`, a
+    /// new certificate once a third of its life is left; for files, the files read again once
+    /// they change. A reload that fails keeps the certificate in use and says why in the log.
+    static func renewal(_ config: ListenerTLSConfig?, configFile: String, address: HostPort, folder: String,
+                        logger: Logger) -> (@Sendable (ServerTLS) -> ServerTLS?)? {
+        guard let config else { return nil }
+        return { inUse in
+            switch config {
+            case .auto:
+                guard inUse.identity.notValidAfter.timeIntervalSinceNow < autoLifetime / 3 else { return nil }
+            case .files:
+                guard inUse.stamp.now() != inUse.stamp else { return nil }
+            }
+            do {
+                let fresh = try loadTLS(config, configFile: configFile, address: address, folder: folder)
+                logger.notice("admin API: serving a renewed certificate", metadata: ["until": "\(fresh?.identity.notValidAfter ?? .distantPast)"])
+                return fresh
+            } catch {
+                logger.warning("\(error); the admin API keeps serving its certificate")
+                return nil
+            }
         }
     }
 }

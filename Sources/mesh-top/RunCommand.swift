@@ -54,12 +54,14 @@ struct RunCommand: ParsableCommand {
             let logs = URL(fileURLWithPath: config).deletingLastPathComponent().appendingPathComponent(".mesh-top/logs")
 
             let adminAddress = session.admin.flatMap { HostPort($0) } ?? mesh.admin
-            let adminTLS = try AdminSettings.loadTLS(mesh.adminTLS, configFile: config, address: adminAddress,
-                                                     folder: logs.deletingLastPathComponent().appendingPathComponent("tls/admin").path)
-            let admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken(),
+            let adminFolder = logs.deletingLastPathComponent().appendingPathComponent("tls/admin").path
+            let adminTLS = try AdminSettings.loadTLS(mesh.adminTLS, configFile: config, address: adminAddress, folder: adminFolder)
+            var admin = try AdminSettings.resolve(option: session.admin, fallback: mesh.admin, token: mesh.effectiveToken(),
                                                   tls: adminTLS, insecure: mesh.adminInsecure)
             let header = LiveMesh.mesh(of: mesh, name: name, instance: cluster == nil ? nil : me)
             let logger = try session.logging.logger(headless: session.headless, besides: URL(fileURLWithPath: config).deletingLastPathComponent())
+            admin?.renewTLS = AdminSettings.renewal(mesh.adminTLS, configFile: config, address: adminAddress,
+                                                    folder: adminFolder, logger: logger)
             let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run",
                                             mesh: header, logger: logger)
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,

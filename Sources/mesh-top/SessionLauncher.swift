@@ -46,7 +46,7 @@ enum SessionLauncher {
                                address: admin.address.description, healthCheckerLoad: settings.healthCheckerLoad)
             do {
                 return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, tls: admin.tls,
-                                             logger: settings.logger)
+                                             renewTLS: admin.renewTLS, logger: settings.logger)
             } catch {
                 throw CommandError((error as? AdminServerError)?.description ?? "admin API: \(error)")
             }

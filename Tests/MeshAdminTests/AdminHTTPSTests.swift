@@ -1,6 +1,7 @@
 import Foundation
 @testable import MeshAdmin
 import MeshTLS
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -36,6 +37,38 @@ import Testing
         #expect(anonymous.status != 0, "\(anonymous.output)")
         let known = try Self.curl(["--cacert", admin.ca, "--cert", ops.certificate, "--key", ops.key, "https://localhost:\(mport)/healthz"])
         #expect(known.status == 0 && known.output.contains("\"ok\""), "\(known.output)")
+    }
+
+    /// A renewed certificate serves the connections made after it; until then the old one does.
+    @Test func renewedCertificateServesNewConnections() async throws {
+        guard Self.curlAvailable() else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("admin-renew-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try CertificateAuthority.create(in: folder + "/ca1")
+        let second = try CertificateAuthority.create(in: folder + "/ca2")
+        let old = try first.issue(name: "admin", into: folder + "/old", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let new = try second.issue(name: "admin", into: folder + "/new", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let renewed = try ServerTLS.load(.init(certificate: new.certificate, key: new.key))
+        let asked = NIOLockedValueBox(0)
+        let server = try AdminServer.start(AdminAPI(session: FakeSession(), journal: EventJournal(), token: nil), host: "127.0.0.1", port: 0,
+                                           tls: ServerTLS.load(.init(certificate: old.certificate, key: old.key)),
+                                           renewTLS: { inUse in
+                                               // The first ask keeps the certificate; the next ones renew it once.
+                                               let n = asked.withLockedValue { $0 += 1; return $0 }
+                                               return n >= 2 && inUse.identity != renewed.identity ? renewed : nil
+                                           }, renewEvery: .milliseconds(50))
+        defer { server.stop() }
+        let port = try #require(server.localAddress?.port)
+        let url = "https://localhost:\(port)/healthz"
+        var servesNew = false
+        for _ in 0..<600 where !servesNew {
+            servesNew = (try? Self.curl(["--cacert", new.ca, url]).status) == 0
+            if !servesNew { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(servesNew, "the renewed certificate never served a connection")
+        #expect(asked.withLockedValue { $0 } >= 2)
+        let oldTrust = try Self.curl(["--cacert", old.ca, url])
+        #expect(oldTrust.status != 0, "the old certificate is still served: \(oldTrust.output)")
     }
 
     static func curlAvailable() -> Bool {
