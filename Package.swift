@@ -52,10 +52,14 @@ let package = Package(
         ),
 
         // Lines to files and pipes that arrive within 50 ms without a system call per line: the
-        // headless event stream, access logs and mesh-top's own log.
+        // headless event stream, access logs and mesh-top's own log; listeners' accept errors.
         .target(
             name: "MeshOutput",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
 
@@ -119,7 +123,7 @@ let package = Package(
         .target(
             name: "MeshAdmin",
             dependencies: [
-                "MeshCore", "MeshConfig", "MeshProbe", "MeshTLS",
+                "MeshCore", "MeshConfig", "MeshProbe", "MeshTLS", "MeshOutput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

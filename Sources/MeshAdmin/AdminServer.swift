@@ -1,6 +1,7 @@
 import Glibc
 public import Logging
 import MeshCore
+import MeshOutput
 public import MeshTLS
 import NIOConcurrencyHelpers
 public import NIOCore

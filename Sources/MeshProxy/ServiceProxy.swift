@@ -2,6 +2,7 @@ public import Logging
 public import MeshCore
 public import NIOCore
 public import MeshTLS
+import MeshOutput
 import NIOConcurrencyHelpers
 import NIOPosix
 
