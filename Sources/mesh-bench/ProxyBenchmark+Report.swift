@@ -28,11 +28,8 @@ extension ProxyBenchmark {
         }
     }
 
-    static func median(_ v: [Double]) -> Double {
-        let s = v.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    /// `Measure.median`, with 0 for a proxy that measured nothing (the table prints numbers).
+    static func median(_ v: [Double]) -> Double { v.isEmpty ? 0 : Measure.median(v) }
 
     /// Median of the run-by-run ratios: runs vary, pairs within a run do not as much.
     static func pairedRatio(_ a: [Double], _ b: [Double]) -> Double {
