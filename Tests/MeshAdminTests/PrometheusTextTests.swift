@@ -2,6 +2,7 @@ import Foundation
 @testable import MeshAdmin
 import MeshCore
 import MeshProbe
+import MeshTestSupport
 import Testing
 
 /// `/metrics` text: the series a scrape needs, label values escaped, and (with promtool, as CI
@@ -104,7 +105,7 @@ import Testing
     }
 
     @Test func promtoolAcceptsIt() throws {
-        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile) else {
+        guard let promtool = Promtool.path else {
             if ProcessInfo.processInfo.environment["CI"] == "true" {
                 Issue.record("promtool is not installed (apt-get install -y prometheus); CI must have it")
             } else {
@@ -113,19 +114,8 @@ import Testing
             return
         }
         let (state, totals) = sample()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(PrometheusText.render(state, totals: totals, checker: behind).utf8))
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(said)")
+        let (status, said) = try Promtool.check(PrometheusText.render(state, totals: totals, checker: behind), promtool: promtool)
+        #expect(status == 0, "\(said)")
         // Lint remarks (naming, help text) come back on the same stream; there should be none.
         #expect(said.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(said)")
     }

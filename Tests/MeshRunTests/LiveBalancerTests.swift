@@ -76,12 +76,7 @@ import Testing
     }
 
     func waitFor(_ seconds: Double = 15, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
+        poll(for: seconds, every: 0.05, condition)
     }
 
     /// Case 02: killing one of four ring-hash endpoints moves its keys and no other.

@@ -65,12 +65,7 @@ import Testing
     }
 
     func waitFor(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
+        poll(for: seconds, every: 0.05, condition)
     }
 
     @Test func killedProcessIsRoutedAroundAndFailsOverWithoutClientErrors() throws {

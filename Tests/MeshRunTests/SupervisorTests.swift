@@ -1,5 +1,6 @@
 import Foundation
 import MeshCore
+import MeshTestSupport
 import Testing
 @testable import MeshRun
 
@@ -83,12 +84,7 @@ import Testing
 
 /// Polls `condition` for up to 30 s (generous: the machine may be loaded).
 func waitFor(_ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(30)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return condition()
+    poll(for: 30, every: 0.02, condition)
 }
 
 final class LockedBox<T>: @unchecked Sendable {

@@ -6,26 +6,7 @@ import Testing
 /// nothing at all (no error, no lint remark), and the series a dashboard's queries need are
 /// there (README: rps, error ratio and p99 per endpoint).
 @Suite struct MetricsTests {
-    static var promtool: String? {
-        ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile)
-    }
-
-    /// What promtool says of `text` (stdout and stderr), and its exit status.
-    static func check(_ text: String, promtool: String) throws -> (status: Int32, said: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, said)
-    }
+    static var promtool: String? { Promtool.path }
 
     @Test func promtoolSaysNothingOfADemosMetrics() throws {
         guard let promtool = Self.promtool else {
@@ -43,7 +24,7 @@ import Testing
             text = try mesh.http("GET", "/metrics").body
             return text.contains("mesh_endpoint_responses_total{") && text.contains("mesh_alerts{")
         }, "responses by class and a firing alert: \(text)")
-        let (status, said) = try Self.check(text, promtool: promtool)
+        let (status, said) = try Promtool.check(text, promtool: promtool)
         #expect(status == 0 && said.isEmpty, "promtool: \(said)")
         #expect(text.contains(#"code="2xx""#) && text.contains("mesh_build_info{version="))
         #expect(text.contains("mesh_endpoint_active_requests{"))
@@ -76,7 +57,7 @@ import Testing
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("promtool is not installed; CI must have it") }
             return
         }
-        let (status, said) = try Self.check(text, promtool: promtool)
+        let (status, said) = try Promtool.check(text, promtool: promtool)
         #expect(status == 0 && said.isEmpty, "promtool: \(said)")
     }
 }

@@ -9,12 +9,7 @@ import Testing
 /// stops at start-up with one line saying what etcd refused.
 @Suite(.serialized) struct SecureEtcdTests {
     func waitFor(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(200_000)
-        }
-        return condition()
+        poll(for: seconds, every: 0.2, condition)
     }
 
     /// A folder with a CA, etcd's certificate (for 127.0.0.1) and a client certificate.

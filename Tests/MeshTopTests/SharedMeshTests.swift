@@ -9,12 +9,7 @@ import Testing
 @Suite(.serialized) struct SharedMeshTests {
     /// Polls until `condition` holds or `seconds` pass (generous: the machine may be loaded).
     func waitFor(_ seconds: Double = 30, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(200_000)
-        }
-        return condition()
+        poll(for: seconds, every: 0.2, condition)
     }
 
     func withEtcd(_ body: (EtcdServer) throws -> Void) throws {
