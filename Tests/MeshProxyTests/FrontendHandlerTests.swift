@@ -190,7 +190,7 @@ import Testing
         let head = ByteBuffer(string: "GET / HTTP/1.0\r\nConnection: close, x-secret\r\nx-secret: 1\r\nKeep-Alive: 5\r\nA: b\r\n\r\n")
         var info = RequestHead()
         info.isHTTP10 = true
-        let out = String(buffer: HeadRewriter.request(head, info, forwardedFor: "10.0.0.9"))
+        let out = String(buffer: HeadRewriter.request(head, info, tail: HeadRewriter.tail(forwardedFor: "10.0.0.9", clientCert: nil)))
         #expect(out == "GET / HTTP/1.0\r\nA: b\r\nConnection: keep-alive\r\nX-Forwarded-For: 10.0.0.9\r\n\r\n")
     }
 }

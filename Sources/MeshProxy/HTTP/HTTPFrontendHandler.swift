@@ -93,13 +93,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     /// The fields every forwarded head gets, ready to append (nil when there are none).
     private func makeHeadTail(_ allocator: ByteBufferAllocator) {
-        let forwardedFor = loop.config.forwardedFor ? clientIP : nil
-        guard forwardedFor != nil || clientCert != nil else { return forwardedForTail = nil }
-        var tail = allocator.buffer(capacity: 64)
-        if let ip = forwardedFor { tail.writeString("X-Forwarded-For: \(ip)\r\n") }
-        if let clientCert { tail.writeString("X-Forwarded-Client-Cert: \(clientCert)\r\n") }
-        tail.writeString("\r\n")
-        forwardedForTail = tail
+        forwardedForTail = HeadRewriter.tail(forwardedFor: loop.config.forwardedFor ? clientIP : nil,
+                                             clientCert: clientCert, allocator: allocator)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -235,8 +230,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
                 sent.append(bytes)
             }
         } else {
-            sent.append(HeadRewriter.request(bytes, head, forwardedFor: loop.config.forwardedFor ? clientIP : nil,
-                                             clientCert: clientCert))
+            sent.append(HeadRewriter.request(bytes, head, tail: forwardedForTail))
         }
         if logging {
             let methodEnd = bytes.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: " ")) } ?? 0

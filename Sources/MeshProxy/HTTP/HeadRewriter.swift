@@ -10,10 +10,22 @@ enum HeadRewriter {
     /// but these frame or route the message): what goes on is framed exactly as the proxy read it.
     static let neverRemoved: Set<String> = ["content-length", "transfer-encoding", "host"]
 
-    /// The request head as it goes upstream: persistent, hop-by-hop fields removed, and any
-    /// `X-Forwarded-Client-Cert` the client sent replaced by `clientCert` (the listener's own,
-    /// for a verified client certificate) or removed (Envoy's `SANITIZE_SET`).
-    static func request(_ head: ByteBuffer, _ info: RequestHead, forwardedFor: String?, clientCert: String? = nil) -> ByteBuffer {
+    /// The fields a connection adds to every head it forwards, with the blank line that ends the
+    /// head: `X-Forwarded-For`, and `X-Forwarded-Client-Cert` for a verified client certificate.
+    /// nil when there are none. Made once per connection.
+    static func tail(forwardedFor: String?, clientCert: String?, allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer? {
+        guard forwardedFor != nil || clientCert != nil else { return nil }
+        var tail = allocator.buffer(capacity: 64)
+        if let ip = forwardedFor { tail.writeString("X-Forwarded-For: \(ip)\r\n") }
+        if let clientCert { tail.writeString("X-Forwarded-Client-Cert: \(clientCert)\r\n") }
+        tail.writeString("\r\n")
+        return tail
+    }
+
+    /// The request head as it goes upstream: persistent, hop-by-hop fields removed, any
+    /// `X-Forwarded-Client-Cert` the client sent removed (Envoy's `SANITIZE_SET`), then the
+    /// connection's `tail` (which sets the listener's own) or the blank line.
+    static func request(_ head: ByteBuffer, _ info: RequestHead, tail: ByteBuffer?) -> ByteBuffer {
         var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 64)
         copy(head, into: &out, keepUpgrade: info.isUpgrade, dropContentLength: false, dropping: "x-forwarded-client-cert")
         if info.isUpgrade {
@@ -23,9 +35,7 @@ enum HeadRewriter {
             // but asks to keep the upstream connection for the pool.
             out.writeString("Connection: keep-alive\r\n")
         }
-        if let ip = forwardedFor { out.writeString("X-Forwarded-For: \(ip)\r\n") }
-        if let clientCert { out.writeString("X-Forwarded-Client-Cert: \(clientCert)\r\n") }
-        out.writeString("\r\n")
+        if var tail { out.writeBuffer(&tail) } else { out.writeString("\r\n") }
         return out
     }
 
