@@ -113,4 +113,20 @@ import Testing
             return endpoints.count == 4 && endpoints.allSatisfy { $0.load.balancer?.latency != nil }
         })
     }
+
+    /// Case 07 with pauses, as its run-mode half: pooled connections idle out between picks, so
+    /// an endpoint picked again first connects. That connect is not its answer time; counted as
+    /// one, p2c-ewma kept away from every endpoint it had not picked lately.
+    @Test func peakEWMAKeepsPickingEndpointsWhoseConnectionsIdledOut() throws {
+        let mesh = try start(balancer: "p2c-ewma", extra: "    limits: {upstream_idle_timeout: 300ms}")
+        defer { mesh.stop() }
+        #expect(waitFor { ["web-1", "web-2", "web-3", "web-4"].allSatisfy { mesh.state($0) == .healthy } })
+        var counts: [String: Int] = [:]
+        for _ in 0..<600 {
+            counts[mesh.ask(), default: 0] += 1
+            usleep(20_000)
+        }
+        #expect(counts.count == 4, "\(counts)")
+        #expect(counts.values.allSatisfy { $0 >= 30 }, "\(counts)")
+    }
 }

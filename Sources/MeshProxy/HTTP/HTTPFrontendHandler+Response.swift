@@ -158,7 +158,8 @@ extension HTTPFrontendHandler {
     func finishAttempt(success: Bool, report: Bool = true, status: Int? = nil) -> NIODeadline? {
         guard slot >= 0 else { return nil }
         defer { slot = -1 }
-        return loop.finished(slot, since: attemptStarted, success: success, report: report, status: status ?? exchange.status)
+        return loop.finished(slot, since: attemptStarted, ready: upstreamReady, success: success, report: report,
+                             status: status ?? exchange.status)
     }
 
     /// Lets go of the current attempt's connection without a response (client gone, retried).

@@ -49,6 +49,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var hash: UInt64 = 0
     var tried: UInt64 = 0
     var attemptStarted = NIODeadline.now()
+    /// When the attempt's request went out on a connection (the attempt's start until then).
+    var upstreamReady = NIODeadline.now()
     /// The endpoint already chosen for the next attempt, if any.
     var retrySlot: Int32 = -1
     /// Tells a connect callback whether it still concerns the current attempt.
@@ -253,6 +255,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         slot = picked
         tried |= LoopContext.bit(picked)
         attemptStarted = .now()
+        upstreamReady = attemptStarted
         if logging {
             logEntry.slot = picked
             logEntry.attemptStart = attemptStarted
@@ -276,6 +279,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             }
             switch result {
             case .success(let conn):
+                self.upstreamReady = .now()
                 self.attach(conn)
                 self.process()
             case .failure:

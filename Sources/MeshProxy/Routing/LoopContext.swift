@@ -151,8 +151,13 @@ final class LoopContext {
     /// Ends one attempt on `slot`: counters, balancer feedback and the outcome hook. Returns the
     /// time it ended.
     /// `status`: the HTTP status the attempt ended with (0: none, as for TCP).
+    /// `ready`: when the request went out on a connection. The balancer's latency runs from
+    /// there, as tower's and Linkerd's peak-EWMA time a ready endpoint: a connect to an endpoint
+    /// whose pooled connection idled out is not its answer time, and counting it made p2c-ewma
+    /// avoid the endpoints it had not picked lately, for good (their connections kept idling out).
     @inline(__always) @discardableResult
-    func finished(_ slot: Int32, since start: NIODeadline, success: Bool, report: Bool = true, status: Int = 0) -> NIODeadline {
+    func finished(_ slot: Int32, since start: NIODeadline, ready: NIODeadline? = nil, success: Bool, report: Bool = true,
+                  status: Int = 0) -> NIODeadline {
         let now = NIODeadline.now()
         let latency = Double((now - start).nanoseconds) / 1e9
         let i = Int(slot)
@@ -161,7 +166,8 @@ final class LoopContext {
         if !success { counters[i].errors &+= 1 }
         if status != 0 { counters[i].codes.count(status: status) }
         counters[i].record(latency: latency)
-        picker.requestFinished(slot: slot, latency: latency, now: Double(now.uptimeNanoseconds) / 1e9)
+        let answer = ready.map { Double((now - $0).nanoseconds) / 1e9 } ?? latency
+        picker.requestFinished(slot: slot, latency: answer, now: Double(now.uptimeNanoseconds) / 1e9)
         if report, let hook = outcomeHook { hook(slot, success) }
         return now
     }
