@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// The bench's blocking sockets to 127.0.0.1.
@@ -13,5 +14,20 @@ enum Loopback {
                 Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
+    }
+
+    /// A port free now on 127.0.0.1 (bound once and released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
+        }
+        guard bound else { throw ValidationError("no free port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }

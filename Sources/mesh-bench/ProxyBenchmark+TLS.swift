@@ -8,7 +8,7 @@ import MeshTLS
 /// `Connection: close` (every request a new connection, so a full handshake: new TLS
 /// connections per second).
 extension ProxyBenchmark {
-    func runTLS(seconds: Double, scratch: URL, config: (String, Int?) throws -> String,
+    func runTLS(seconds: Double, scratch: URL, ports: BenchPorts, config: (String, Int?) throws -> String,
                 start: (String, String, [String], Int) throws -> BenchProcess) throws {
         let ca = try CertificateAuthority.create(in: scratch.appendingPathComponent("ca").path)
         let cert = try ca.issue(name: "bench", into: scratch.appendingPathComponent("certs").path,
@@ -19,14 +19,14 @@ extension ProxyBenchmark {
             .write(toFile: bundle, atomically: true, encoding: .utf8)
         let plain = try String(contentsOfFile: try config("haproxy.cfg", threads), encoding: .utf8)
         let haproxyConfig = scratch.appendingPathComponent("haproxy-tls.cfg").path
-        try plain.replacingOccurrences(of: "bind 127.0.0.1:18090", with: "bind 127.0.0.1:18090 ssl crt \(bundle)")
+        try plain.replacingOccurrences(of: "bind 127.0.0.1:\(ports.haproxy)", with: "bind 127.0.0.1:\(ports.haproxy) ssl crt \(bundle)")
             .write(toFile: haproxyConfig, atomically: true, encoding: .utf8)
-        let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", haproxyConfig], 18090)
-        let meshArgs = ["proxy-serve", "--listen", "127.0.0.1:18092", "--backend", "127.0.0.1:18081",
-                        "--backend", "127.0.0.1:18082", "--threads", String(threads),
+        let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", haproxyConfig], ports.haproxy)
+        let meshArgs = ["proxy-serve", "--listen", "127.0.0.1:\(ports.mesh)", "--backend", "127.0.0.1:\(ports.backend1)",
+                        "--backend", "127.0.0.1:\(ports.backend2)", "--threads", String(threads),
                         "--tls-cert", cert.certificate, "--tls-key", cert.key]
-        let mesh = try start("mesh-top", Bundle.main.executablePath ?? CommandLine.arguments[0], meshArgs, 18092)
-        let proxies = [Target(name: "HAProxy", port: 18090, process: haproxy), Target(name: "mesh-top", port: 18092, process: mesh)]
+        let mesh = try start("mesh-top", Bundle.main.executablePath ?? CommandLine.arguments[0], meshArgs, ports.mesh)
+        let proxies = [Target(name: "HAProxy", port: ports.haproxy, process: haproxy), Target(name: "mesh-top", port: ports.mesh, process: mesh)]
         func url(_ t: Target) -> String { "https://127.0.0.1:\(t.port)/" }
 
         print("warming up…")

@@ -39,6 +39,7 @@ struct ProxyBenchmark: ParsableCommand {
         try ensureTools()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mesh-bench-proxy-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let ports = try BenchPorts()
         var started: [BenchProcess] = []
         defer {
             for p in started.reversed() { p.stop() }
@@ -52,7 +53,7 @@ struct ProxyBenchmark: ParsableCommand {
                     .replacingOccurrences(of: "worker_processes 1;", with: "worker_processes \(threads);")
             }
             let out = scratch.appendingPathComponent(name)
-            try text.replacingOccurrences(of: "@DIR@", with: scratch.path).write(to: out, atomically: true, encoding: .utf8)
+            try ports.rewrite(text).replacingOccurrences(of: "@DIR@", with: scratch.path).write(to: out, atomically: true, encoding: .utf8)
             return out.path
         }
         func start(_ name: String, _ exe: String, _ args: [String], port: Int) throws -> BenchProcess {
@@ -64,26 +65,26 @@ struct ProxyBenchmark: ParsableCommand {
             return p
         }
 
-        _ = try start("backends", "/usr/sbin/nginx", ["-c", try config("backend-nginx.conf"), "-g", "daemon off;"], port: 18082)
-        if tls { return try runTLS(seconds: seconds, scratch: scratch, config: config, start: start) }
-        let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", try config("haproxy.cfg", threads: threads)], port: 18090)
-        let nginx = try start("nginx", "/usr/sbin/nginx", ["-c", try config("proxy-nginx.conf", threads: threads), "-g", "daemon off;"], port: 18091)
+        _ = try start("backends", "/usr/sbin/nginx", ["-c", try config("backend-nginx.conf"), "-g", "daemon off;"], port: ports.backend2)
+        if tls { return try runTLS(seconds: seconds, scratch: scratch, ports: ports, config: config, start: start) }
+        let haproxy = try start("haproxy", "/usr/sbin/haproxy", ["-db", "-f", try config("haproxy.cfg", threads: threads)], port: ports.haproxy)
+        let nginx = try start("nginx", "/usr/sbin/nginx", ["-c", try config("proxy-nginx.conf", threads: threads), "-g", "daemon off;"], port: ports.nginx)
         let self_ = URL(fileURLWithPath: CommandLine.arguments[0]).path
-        let meshArgs = ["proxy-serve", "--listen", "127.0.0.1:18092", "--backend", "127.0.0.1:18081",
-                        "--backend", "127.0.0.1:18082", "--threads", String(threads)] + (forwardedFor ? ["--forwarded-for"] : [])
-        let mesh = try start("mesh-top", Bundle.main.executablePath ?? self_, meshArgs, port: 18092)
+        let meshArgs = ["proxy-serve", "--listen", "127.0.0.1:\(ports.mesh)", "--backend", "127.0.0.1:\(ports.backend1)",
+                        "--backend", "127.0.0.1:\(ports.backend2)", "--threads", String(threads)] + (forwardedFor ? ["--forwarded-for"] : [])
+        let mesh = try start("mesh-top", Bundle.main.executablePath ?? self_, meshArgs, port: ports.mesh)
 
-        var proxies = [Target(name: "HAProxy", port: 18090, process: haproxy),
-                       Target(name: "nginx", port: 18091, process: nginx),
-                       Target(name: "mesh-top", port: 18092, process: mesh)]
+        var proxies = [Target(name: "HAProxy", port: ports.haproxy, process: haproxy),
+                       Target(name: "nginx", port: ports.nginx, process: nginx),
+                       Target(name: "mesh-top", port: ports.mesh, process: mesh)]
         if accessLog {
             var logged = meshArgs
-            logged[2] = "127.0.0.1:18093"
+            logged[2] = "127.0.0.1:\(ports.meshLogged)"
             logged += ["--access-log", scratch.appendingPathComponent("access.log").path]
-            proxies.append(Target(name: "mesh+log", port: 18093,
-                                  process: try start("mesh-top+log", Bundle.main.executablePath ?? self_, logged, port: 18093)))
+            proxies.append(Target(name: "mesh+log", port: ports.meshLogged,
+                                  process: try start("mesh-top+log", Bundle.main.executablePath ?? self_, logged, port: ports.meshLogged)))
         }
-        let direct = Target(name: "direct", port: 18081, process: nil)
+        let direct = Target(name: "direct", port: ports.backend1, process: nil)
 
         print("warming up…")
         for t in proxies { _ = try Wrk.run(url: url(t), threads: 2, connections: connections, duration: 1, latency: false) }

@@ -35,9 +35,9 @@ struct SoakBenchmark: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         var listens: [SoakOrigin: Int] = [:]
-        var yaml = "admin: 127.0.0.1:\(try Self.freePort())\nservices:\n"
+        var yaml = "admin: 127.0.0.1:\(try Loopback.freePort())\nservices:\n"
         for kind in SoakOrigin.allCases {
-            let port = try Self.freePort()
+            let port = try Loopback.freePort()
             listens[kind] = port
             yaml += """
                   - name: \(kind.rawValue)
@@ -122,21 +122,6 @@ struct SoakBenchmark: ParsableCommand {
     }
 
     static func mib(_ kib: Int) -> Double { Double(kib) / 1024 }
-
-    /// A port free now on 127.0.0.1 (bound once and released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
-        }
-        guard bound else { throw ValidationError("no free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
 }
 
 /// The largest RSS a sampler thread has seen.
