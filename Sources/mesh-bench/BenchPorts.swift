@@ -23,6 +23,8 @@ struct BenchPorts {
         (backend1, backend2, haproxy, nginx, mesh, meshLogged) = (try next(), try next(), try next(), try next(), try next(), try next())
     }
 
+    var all: [Int] { [backend1, backend2, haproxy, nginx, mesh, meshLogged] }
+
     /// A reference config with its fixed ports replaced by this run's.
     func rewrite(_ config: String) -> String {
         [("127.0.0.1:18081", backend1), ("127.0.0.1:18082", backend2),

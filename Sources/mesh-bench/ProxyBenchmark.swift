@@ -21,6 +21,8 @@ struct ProxyBenchmark: ParsableCommand {
     var tls = false
     @Flag(help: "Also run a second mesh-top proxy with an access log (and request IDs), to show what one costs.")
     var accessLog = false
+    @Option(help: ArgumentHelp("Another mesh-bench build whose proxy runs as a further target in the same runs, as NAME=PATH (repeatable): a before/after pair, or a build with other compiler flags.", valueName: "name=path"))
+    var compare: [String] = []
 
     struct Target {
         let name: String
@@ -83,6 +85,17 @@ struct ProxyBenchmark: ParsableCommand {
             logged += ["--access-log", scratch.appendingPathComponent("access.log").path]
             proxies.append(Target(name: "mesh+log", port: ports.meshLogged,
                                   process: try start("mesh-top+log", Bundle.main.executablePath ?? self_, logged, port: ports.meshLogged)))
+        }
+        for (i, entry) in compare.enumerated() {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, FileManager.default.isExecutableFile(atPath: parts[1]) else {
+                throw ValidationError("--compare: expected NAME=PATH of an executable mesh-bench, got '\(entry)'")
+            }
+            var port = try Loopback.freePort()
+            while ports.all.contains(port) || proxies.contains(where: { $0.port == port }) { port = try Loopback.freePort() }
+            var args = meshArgs
+            args[2] = "127.0.0.1:\(port)"
+            proxies.append(Target(name: parts[0], port: port, process: try start("compare-\(i)", parts[1], args, port: port)))
         }
         let direct = Target(name: "direct", port: ports.backend1, process: nil)
 
