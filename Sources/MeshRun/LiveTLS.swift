@@ -27,9 +27,8 @@ final class LiveTLS {
         var client: ClientTLS?
         /// When the issued listener certificate is due for renewal.
         var serverRenewal: Date?
-        /// A file set that failed to load, not reported again until it changes.
-        var serverRefused: FileStamp?
-        var clientRefused: FileStamp?
+        var serverReload = CertificateReload()
+        var clientReload = CertificateReload()
     }
 
     /// What changed at a `check`: new material for a service's listener or upstreams, and
@@ -159,16 +158,19 @@ final class LiveTLS {
         var entry = services[i]
         guard let current = entry.server else { return }
         let due = entry.serverRenewal.map { now >= $0 } ?? false
-        let stamp = current.stamp.now()
-        guard due || (entry.listener != .auto && stamp != current.stamp && stamp != entry.serverRefused) else { return }
-        do {
-            let fresh = try loadServer(&entry, now: now)
+        var reload = entry.serverReload
+        let outcome = reload.reload(current.stamp, due: due, watchFiles: entry.listener != .auto) {
+            try loadServer(&entry, now: now)
+        }
+        entry.serverReload = reload
+        switch outcome {
+        case nil:
+            return
+        case .loaded(let fresh):
             entry.server = fresh
-            entry.serverRefused = nil
             change.server = fresh
             report(entry.name, due ? "listener certificate renewed" : "listener certificate reloaded from \(current.files.certificate)")
-        } catch {
-            entry.serverRefused = stamp
+        case .failed(let error):
             report(entry.name, "listener certificate not reloaded, the old one stays: \(error)")
         }
         services[i] = entry
@@ -177,17 +179,18 @@ final class LiveTLS {
     private func reloadClient(_ i: Int, renew: Bool, now: Date, into change: inout Change, report: (String, String) -> Void) {
         var entry = services[i]
         guard let current = entry.client else { return }
-        let stamp = current.stamp.now()
         let due = renew && entry.upstream == .auto
-        guard due || (entry.upstream != .auto && stamp != current.stamp && stamp != entry.clientRefused) else { return }
-        do {
-            let fresh = try loadClient(entry, now: now)
+        let outcome = entry.clientReload.reload(current.stamp, due: due, watchFiles: entry.upstream != .auto) { [entry] in
+            try loadClient(entry, now: now)
+        }
+        switch outcome {
+        case nil:
+            return
+        case .loaded(let fresh):
             entry.client = fresh
-            entry.clientRefused = nil
             change.client = fresh
             report(entry.name, due ? "upstream client certificate renewed" : "upstream TLS files reloaded")
-        } catch {
-            entry.clientRefused = stamp
+        case .failed(let error):
             report(entry.name, "upstream TLS files not reloaded, the old ones stay: \(error)")
         }
         services[i] = entry

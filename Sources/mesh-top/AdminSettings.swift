@@ -3,6 +3,7 @@ import Logging
 import MeshConfig
 import MeshTLS
 import MeshCore
+import NIOConcurrencyHelpers
 
 /// Where the admin API listens, the token its mutating routes need, and its TLS.
 struct AdminSettings {
@@ -71,22 +72,26 @@ struct AdminSettings {
 
     /// What the admin server asks now and then (`AdminServer.start(renewTLS:)`): for `auto`, a
     /// new certificate once a third of its life is left; for files, the files read again once
-    /// they change. A reload that fails keeps the certificate in use and says why in the log.
+    /// they change (`CertificateReload`: a broken set is logged once, not at every look). A
+    /// reload that fails keeps the certificate in use and says why in the log.
     static func renewal(_ config: ListenerTLSConfig?, configFile: String, address: HostPort, folder: String,
                         logger: Logger) -> (@Sendable (ServerTLS) -> ServerTLS?)? {
         guard let config else { return nil }
+        let reload = NIOLockedValueBox(CertificateReload())
         return { inUse in
-            switch config {
-            case .auto:
-                guard inUse.identity.notValidAfter.timeIntervalSinceNow < autoLifetime / 3 else { return nil }
-            case .files:
-                guard inUse.stamp.now() != inUse.stamp else { return nil }
+            let due = config == .auto && inUse.identity.notValidAfter.timeIntervalSinceNow < autoLifetime / 3
+            let outcome = reload.withLockedValue {
+                $0.reload(inUse.stamp, due: due, watchFiles: config != .auto) {
+                    try loadTLS(config, configFile: configFile, address: address, folder: folder)
+                }
             }
-            do {
-                let fresh = try loadTLS(config, configFile: configFile, address: address, folder: folder)
+            switch outcome {
+            case nil:
+                return nil
+            case .loaded(let fresh):
                 logger.notice("admin API: serving a renewed certificate", metadata: ["until": "\(fresh?.identity.notValidAfter ?? .distantPast)"])
                 return fresh
-            } catch {
+            case .failed(let error):
                 logger.warning("\(error); the admin API keeps serving its certificate")
                 return nil
             }
