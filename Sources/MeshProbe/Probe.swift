@@ -24,7 +24,7 @@ final class Probe {
     private var ticket: UInt64 = 0
     private var channel: (any Channel)?
     /// A TCP check's connect in flight (targets with a socket address), and when to look again.
-    private var pending: TCPConnect?
+    private var pending: (socket: TCPConnect, address: SocketAddress)?
     private var pollDelay = Probe.firstPoll
     static let firstPoll = TimeAmount.milliseconds(1)
     private(set) var isActive = false
@@ -82,9 +82,9 @@ final class Probe {
     func fire(ticket: UInt64, now: NIODeadline) {
         guard ticket == self.ticket, isActive else { return }
         if checking, let pending {
-            if let outcome = pending.poll() {
+            if let outcome = pending.socket.poll(pending.address) {
                 self.pending = nil
-                pending.reset()
+                home.sockets.giveBack(pending.socket, reset: outcome == .connected)
                 finish(outcome, now: now)
             } else if now < deadline {
                 // Not yet: look again a little later, backing off up to the deadline.
@@ -140,13 +140,17 @@ final class Probe {
         nextCheck = now + Self.amount(interval * (0.9 + 0.2 * home.unit()))
         retried = false
         if target.policy.kind == .tcp, target.tls == nil, case .socket(let address) = target.address {
-            // Its own timer: the first look at the connect (which the deadline bounds).
-            switch TCPConnect.start(to: address) {
-            case .pending(let connect):
-                pending = connect
+            guard let socket = home.sockets.take(family: TCPConnect.family(of: address)) else {
+                return finish(.failed(errno: errno), now: now)
+            }
+            switch socket.start(to: address) {
+            case .pending:
+                // Its own timer: the next look at the connect (which the deadline bounds).
+                pending = (socket, address)
                 pollDelay = Self.firstPoll
                 arm(at: min(now + pollDelay, deadline))
             case .done(let outcome):
+                home.sockets.giveBack(socket, reset: outcome == .connected)
                 finish(outcome, now: now)
             }
             return
@@ -274,7 +278,7 @@ final class Probe {
     }
 
     private func closeConnection() {
-        pending?.reset()
+        if let pending { home.sockets.giveBack(pending.socket, reset: true) }
         pending = nil
         guard let connection = channel else { return }
         channel = nil

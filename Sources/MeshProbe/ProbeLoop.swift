@@ -21,6 +21,8 @@ final class ProbeLoop {
     private var lastWaitTicket: UInt64 = 0
     private var isDraining = false
     private(set) var load = HealthCheckerLoad()
+    /// Sockets of TCP checks between checks.
+    var sockets = TCPConnectPool()
     private let resultsLoop: any EventLoop
     private let onResult: @Sendable (HealthCheckResult) -> Void
     private var probes: [ProbeKey: Probe] = [:]
@@ -68,6 +70,7 @@ final class ProbeLoop {
         waitingHead = 0
         for probe in probes.values { probe.stop() }
         probes = [:]
+        sockets.closeAll()
         schedule.removeAll()
     }
 

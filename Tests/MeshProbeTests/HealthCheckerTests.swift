@@ -157,6 +157,34 @@ struct HealthCheckerTests {
         try await harness.stop()
     }
 
+    @Test func manyTCPTargetsShareFewSocketsAndEachGetsItsOwnAnswer() async throws {
+        // Up, refused and never answering side by side on one checker with few connects in flight,
+        // so sockets go from target to target: each target's results must stay its own.
+        let server = try await TestServer(mode: .silent)
+        let closed = try await closedPort()
+        let (full, fullPort) = try TCPTable.fullListener()
+        defer { TCPTable.close(full) }
+        let blackhole = try SocketAddress(ipAddress: "127.0.0.1", port: fullPort)
+        let harness = CheckerHarness(maxConnecting: 6)
+        let tcp = HealthPolicy(kind: .tcp, interval: 0.05, timeout: 0.2)
+        for slot in 0..<200 {
+            let address = slot % 50 == 0 ? blackhole : slot % 2 == 0 ? server.address : closed
+            harness.checker.add(HealthTarget(service: 0, slot: Int32(slot), address: address, policy: tcp))
+        }
+        let results = try await harness.wait(for: 2_000, within: 60)
+        try await harness.stop()
+        try await server.stop()
+
+        #expect(results.count >= 2_000)
+        for slot in 0..<200 {
+            let mine = results.filter { $0.slot == Int32(slot) }
+            let expected = slot % 50 == 0 ? "timeout" : slot % 2 == 0 ? nil : "refused"
+            #expect(mine.allSatisfy { $0.passed == (expected == nil) && $0.detail == expected }, "slot \(slot): \(mine.prefix(3))")
+        }
+        #expect(Set(results.map(\.slot)).count == 200, "every target was checked")
+        #expect(server.counts.requests == 0)
+    }
+
     @Test func keepAliveConnectionIsReusedAcrossChecks() async throws {
         let server = try await TestServer()
         let harness = CheckerHarness()
