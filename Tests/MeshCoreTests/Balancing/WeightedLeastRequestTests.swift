@@ -93,6 +93,48 @@ import Testing
         #expect(previous == 0)
     }
 
+    /// A busy service: `inFlight` requests always open, each finishing at its host's `speed`
+    /// (memoryless: the next to finish is drawn in proportion to speed), a new pick after each.
+    /// Returns each slot's share of the picks.
+    static func busyShares(weights: [UInt32], speeds: [Double], inFlight: Int, steps: Int = 100_000) -> [Double] {
+        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: weights)))
+        var open = [Int](repeating: 0, count: weights.count), counts = open
+        var random = SeededRandom(seed: 5)
+        func start() -> Int {
+            let slot = Int(balancer.pick()!)
+            balancer.requestStarted(slot: Int32(slot))
+            open[slot] += 1
+            return slot
+        }
+        for _ in 0..<inFlight { _ = start() }
+        for _ in 0..<steps {
+            let rates = open.indices.map { Double(open[$0]) * speeds[$0] }
+            var point = random.unit() * rates.reduce(0, +), done = 0
+            while done < rates.count - 1, point >= rates[done] { point -= rates[done]; done += 1 }
+            balancer.requestFinished(slot: Int32(done), latency: 0.01, now: 0)
+            open[done] -= 1
+            counts[start()] += 1
+        }
+        return counts.map { Double($0) / Double(steps) }
+    }
+
+    /// Dozens in flight at equal speeds: load per weight keeps the weights' shares (Envoy's
+    /// `weight / (active + 1)` would flatten 1 : 3 toward 0.36 : 0.64 at this load).
+    @Test func aBusyServiceAtEqualSpeedsKeepsTheWeightsShares() {
+        let pair = Self.busyShares(weights: [100, 300], speeds: [1, 1], inFlight: 32)
+        #expect(abs(pair[0] - 0.25) < 0.01, "\(pair)")
+        let three = Self.busyShares(weights: [50, 100, 150], speeds: [1, 1, 1], inFlight: 32)
+        for (share, due) in zip(three, [1.0 / 6, 2.0 / 6, 3.0 / 6]) { #expect(abs(share - due) < 0.015, "\(three)") }
+    }
+
+    /// A host four times slower than the others keeps more in flight and gets well under its
+    /// weight's share.
+    @Test func aSlowHostGetsLessThanItsWeightsShare() {
+        let shares = Self.busyShares(weights: [200, 100, 100], speeds: [0.25, 1, 1], inFlight: 32)
+        #expect(shares[0] < 0.3, "\(shares)")
+        #expect(abs(shares[1] - shares[2]) < 0.02, "\(shares)")
+    }
+
     /// A host of weight 0 (the planner leaves such hosts out; a set may still hold one) is
     /// never drawn first and loses every comparison, even idle against busy hosts.
     @Test func weightZeroIsNeverPicked() {
