@@ -4,10 +4,10 @@ extension Balancer {
     /// slot, so endpoints that stay keep their numbers; an endpoint that joins (or comes back)
     /// starts unmeasured.
     ///
-    /// Rotations (round-robin, weighted round-robin) keep each staying
-    /// host's phase: the fraction of its period until it is due. A rotation continues where it
-    /// was, a schedule's deadlines are the phases over the new weights, and a host that joins an
-    /// existing rotation gets a random phase. A group none of whose hosts had a phase starts
+    /// Rotations (round-robin, weighted round-robin) keep each staying host's phase: the
+    /// fraction of its period until it is due. A rotation continues where it was, a schedule's
+    /// deadlines are the phases over the new weights, and a host that joins an existing
+    /// rotation gets a random phase. A group none of whose hosts had a phase starts
     /// in the order of the set from a seeded position (so the balancers of several event loops
     /// do not all send their first request to the same host).
     public mutating func update(_ hosts: HostSet) {
