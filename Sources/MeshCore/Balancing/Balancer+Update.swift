@@ -4,10 +4,10 @@ extension Balancer {
     /// slot, so endpoints that stay keep their numbers; an endpoint that joins (or comes back)
     /// starts unmeasured.
     ///
-    /// Rotations (round-robin, weighted round-robin, weighted least-request) keep each staying
-    /// host's phase: the fraction of its period until it is due. A rotation continues where it
-    /// was, a schedule's deadlines are the phases over the new weights, and a host that joins an
-    /// existing rotation gets a random phase. A group none of whose hosts had a phase starts
+    /// Rotations (round-robin, weighted round-robin) keep each staying host's phase: the
+    /// fraction of its period until it is due. A rotation continues where it was, a schedule's
+    /// deadlines are the phases over the new weights, and a host that joins an existing
+    /// rotation gets a random phase. A group none of whose hosts had a phase starts
     /// in the order of the set from a seeded position (so the balancers of several event loops
     /// do not all send their first request to the same host).
     public mutating func update(_ hosts: HostSet) {
@@ -70,11 +70,15 @@ extension Balancer {
             Self.shareByWeight(hosts.map(\.slot), hosts.map { Double($0.weight) }, share)
             return kind == .random ? .random(WeightedRandomPicker(hosts: hosts, arena: arena))
                                    : .peakEWMA(PowerOfTwoChoices(hosts: hosts, arena: arena))
-        case .roundRobin, .weightedRoundRobin, .leastRequest:
+        case .leastRequest:
+            Self.shareByWeight(hosts.map(\.slot), hosts.map { Double($0.weight) }, share)
+            let uniform = hosts.allSatisfy { $0.weight == hosts[0].weight }
+            return uniform ? .leastRequest(PowerOfTwoChoices(hosts: hosts, arena: arena))
+                           : .weightedLeastRequest(WeightedLeastRequest(hosts: hosts, arena: arena))
+        case .roundRobin, .weightedRoundRobin:
             let weights = hosts.map(rotationWeight)
             Self.shareByWeight(hosts.map(\.slot), weights, share)
             let uniform = weights.allSatisfy { $0 == weights[0] }
-            if uniform && kind == .leastRequest { return .leastRequest(PowerOfTwoChoices(hosts: hosts, arena: arena)) }
             let groupPhases = self.phases(of: hosts, known: phases)
             if uniform {
                 // The rotation in order of phase: who was due first goes first.
@@ -83,7 +87,7 @@ extension Balancer {
             }
             let edf = DeadlineSchedule(offset: heap.count, count: hosts.count)
             heap.append(contentsOf: DeadlineSchedule.entries(slots: hosts.map(\.slot), weights: weights, phases: groupPhases))
-            return kind == .leastRequest ? .weightedLeastRequest(edf) : .schedule(edf)
+            return .schedule(edf)
         }
     }
 
@@ -110,7 +114,7 @@ extension Balancer {
                 for position in 0..<n {
                     phases[Int(rotation.slot(at: position))] = Double((position - cursor + n) % n) / Double(n)
                 }
-            case .schedule(let edf), .weightedLeastRequest(let edf):
+            case .schedule(let edf):
                 let entries = schedule[edf.offset..<edf.offset + edf.count]
                 let now = entries.first?.deadline ?? 0
                 for entry in entries { phases[Int(entry.slot)] = min(1, (entry.deadline - now) / Double(entry.period)) }

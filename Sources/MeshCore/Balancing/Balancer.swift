@@ -1,8 +1,8 @@
 /// Picks the endpoint for each new request or connection, by one of the algorithms of
 /// `BalancerKind`, from the current `HostSet`. Each algorithm follows its reference, written
 /// beside its picker: Envoy's round-robin (`DeadlineSchedule`, rotation for equal weights),
-/// Envoy's least-request (P2C for equal weights, the schedule with active-request bias
-/// otherwise), Linkerd's p2c with peak-EWMA and Finagle's weight classes
+/// Envoy's least-request (P2C for equal weights) and HAProxy's `random(2)` when weights differ
+/// (`WeightedLeastRequest`), Linkerd's p2c with peak-EWMA and Finagle's weight classes
 /// (`PowerOfTwoChoices`, `EndpointStats`), Envoy's ring hash (`HashRing`), Maglev
 /// (`MaglevTable`) and weighted random (`WeightedRandomPicker`).
 ///
@@ -74,8 +74,8 @@ public struct Balancer: Sendable {
             return rotation.pick(cursor: &otherCursors[group - 1])
         case .schedule(let edf):
             return edf.pick(heap: &schedule)
-        case .weightedLeastRequest(let edf):
-            return edf.pickLeastRequest(heap: &schedule, stats: stats)
+        case .weightedLeastRequest(let choices):
+            return choices.pick(random: &random, stats: stats)
         case .leastRequest(let choices):
             return choices.pickLeastRequest(random: &random, stats: stats, trace: &trace)
         case .peakEWMA(let choices):
@@ -124,7 +124,8 @@ public struct Balancer: Sendable {
     }
 
     /// The latest power-of-two-choices picks, newest first (at most 8); empty for the other
-    /// kinds, and for least-request with unequal weights (Envoy's schedule, no pair compared).
+    /// kinds, and for least-request with unequal weights (its pairs compare in flight per
+    /// weight, which `BalancerPick`'s scores, requests in flight, do not say).
     public func recentPicks() -> [Pick] {
         trace.entries.map { Pick(candidates: ($0.a, $0.b), scores: ($0.scoreA, $0.scoreB), picked: $0.picked) }
     }

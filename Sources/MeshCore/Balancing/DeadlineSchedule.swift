@@ -7,7 +7,7 @@ struct ScheduleEntry: Sendable, Equatable {
 }
 
 /// Envoy's earliest-deadline-first schedule (`source/common/upstream/edf_scheduler.h`), the
-/// weighted round-robin of its round-robin and weighted least-request balancers: every host is
+/// weighted round-robin of its round-robin balancer: every host is
 /// due at the time of its last pick plus `1 / weight`; a pick takes the host due first and puts
 /// it back one period later. Over any stretch of picks a host's count stays within one of its
 /// share, and a pick is O(log n) (a 4-ary heap), not the O(n) walk of nginx's smooth
@@ -32,28 +32,15 @@ struct DeadlineSchedule: Sendable {
             .sorted { ($0.deadline, $0.slot) < ($1.deadline, $1.slot) }
     }
 
-    /// The next host's slot, as Envoy's round-robin picks it.
+    /// The next host's slot, as Envoy's round-robin picks it: the host due first, put back one
+    /// period later.
     @inline(__always)
     func pick(heap: inout ContiguousArray<ScheduleEntry>) -> Int32 {
-        advance(&heap) { _ in 1 }
-    }
-
-    /// Envoy's weighted least-request: the picked host goes back with its weight divided by
-    /// its requests in flight plus one (`active_request_bias` 1.0), so a busy host comes round
-    /// later; with nothing in flight it is weighted round-robin.
-    @inline(__always)
-    func pickLeastRequest(heap: inout ContiguousArray<ScheduleEntry>, stats: borrowing EndpointStats) -> Int32 {
-        advance(&heap) { slot in Double(stats.active(Int(slot)) &+ 1) }
-    }
-
-    /// Takes the host due first and puts it back `period × stretch(slot)` later.
-    @inline(__always)
-    private func advance(_ heap: inout ContiguousArray<ScheduleEntry>, stretch: (Int32) -> Double) -> Int32 {
         let count = self.count, offset = self.offset
         return heap.withUnsafeMutableBufferPointer { all in
             let heap = UnsafeMutableBufferPointer(rebasing: all[offset..<offset + count])
             var top = heap[0]
-            top.deadline += Double(top.period) * stretch(top.slot)
+            top.deadline += Double(top.period)
             Self.siftDown(heap, top)
             return top.slot
         }

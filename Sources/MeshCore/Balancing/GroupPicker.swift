@@ -4,14 +4,15 @@
 ///
 /// Which case a balancer kind uses depends on the group, as in Envoy: equal weights rotate
 /// (round-robin) or compare two random hosts (least-request); unequal weights, slow start
-/// included, go through the earliest-deadline-first schedule.
+/// included, go through the earliest-deadline-first schedule (round-robin) or compare two
+/// hosts drawn by weight (least-request).
 enum GroupPicker: Sendable {
     /// round-robin and weighted-round-robin, equal weights.
     case rotation(RoundRobinPicker)
     /// round-robin while a host ramps up, weighted-round-robin with unequal weights.
     case schedule(DeadlineSchedule)
-    /// least-request with unequal weights: Envoy's weights divided by requests in flight.
-    case weightedLeastRequest(DeadlineSchedule)
+    /// least-request with unequal weights: HAProxy's `random(2)`, in flight per weight.
+    case weightedLeastRequest(WeightedLeastRequest)
     /// least-request with equal weights: Envoy's P2C on requests in flight.
     case leastRequest(PowerOfTwoChoices)
     case peakEWMA(PowerOfTwoChoices)

@@ -14,8 +14,16 @@ struct WeightedRandomPicker: Sendable {
 
     /// `weights` are positive, one per value.
     init(values: [Int32], weights: [Double], arena: TableArena) {
-        let count = values.count
         self.values = arena.table(values)
+        let (threshold, alias) = Self.aliasTable(weights: weights)
+        self.threshold = arena.table(threshold)
+        self.alias = arena.table(alias)
+    }
+
+    /// Vose's table for `weights` (not negative, not all 0): column `i` keeps `i` when a
+    /// uniform 64-bit coin is below `threshold[i]`, else `alias[i]`.
+    static func aliasTable(weights: [Double]) -> (threshold: ContiguousArray<UInt64>, alias: ContiguousArray<Int32>) {
+        let count = weights.count
         let total = weights.reduce(0, +)
         // Each column holds an average weight: scaled weights above 1 top up those below.
         var scaled = weights.map { $0 * Double(count) / total }
@@ -33,8 +41,7 @@ struct WeightedRandomPicker: Sendable {
             }
         }
         // What is left holds a full column, up to rounding.
-        self.threshold = arena.table(threshold)
-        self.alias = arena.table(alias)
+        return (threshold, alias)
     }
 
     @inline(__always)

@@ -92,7 +92,7 @@ extension DashboardRenderer {
         switch service.balancer {
         case .p2cEWMA, .leastRequest:
             guard let picks = service.picks, !picks.isEmpty else {
-                return [[(service.balancer == .leastRequest ? "weights differ: Envoy's schedule by weight / (in flight + 1), no pairs"
+                return [[(service.balancer == .leastRequest ? "weights differ: two drawn by weight, fewer in flight per weight wins (not listed)"
                                                             : "no picks in the last window", label)]]
             }
             let score = service.balancer == .leastRequest ? "fewer in flight" : "lower cost (ewma * (in flight + 1))"

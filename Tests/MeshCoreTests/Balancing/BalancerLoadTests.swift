@@ -11,24 +11,6 @@ import Testing
         #expect(counts.count == 7)
     }
 
-    /// Envoy's weighted least-request at equal (zero) load is weighted round-robin: a lighter
-    /// host is not starved by a heavier one.
-    @Test func weightedLeastRequestFollowsWeightsAtEqualLoad() {
-        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: [200, 300])))
-        let counts = sequential(&balancer, count: 1_000)
-        #expect(abs(counts[0, default: 0] - 400) <= 2 && abs(counts[1, default: 0] - 600) <= 2, "\(counts)")
-    }
-
-    /// Envoy's example: weight 2 with 4 requests in flight counts as 2 / (4 + 1) = 0.4, so
-    /// next to two idle hosts of weight 1 it takes 0.4 / 2.4 of the picks, not 2 / 4.
-    @Test func weightedLeastRequestBiasesByRequestsInFlight() {
-        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: [2, 1, 1])))
-        for _ in 0..<4 { balancer.requestStarted(slot: 0) }
-        let counts = sequential(&balancer, count: 1_200)
-        #expect(abs(counts[0, default: 0] - 200) <= 3, "\(counts)")
-        #expect(abs(counts[1, default: 0] - 500) <= 3 && abs(counts[2, default: 0] - 500) <= 3, "\(counts)")
-    }
-
     @Test func peakEWMAAvoidsSlowEndpoint() {
         var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: Array(repeating: 1, count: 5))))
         feed(&balancer, seconds: 0..<5, latency: { $0 == 2 ? 0.5 : 0.02 })

@@ -37,6 +37,18 @@ import Testing
         return entries
     }
 
+    /// The share of picks of host `loaded`, holding the most requests in flight per weight
+    /// (others hold 1 to 3 times their weight's hundredths): "0 picks" agrees.
+    static func mostLoadedShare(weights: [UInt32], loaded: Int32) -> (String, Bool) {
+        var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: weights)))
+        for (slot, weight) in weights.enumerated() {
+            let inFlight = slot == loaded ? 50 * Int(weight) / 100 : (1 + slot % 3) * Int(weight) / 100
+            for _ in 0..<inFlight { balancer.requestStarted(slot: Int32(slot)) }
+        }
+        let counts = tally(&balancer, picks: 20_000)
+        return ("\(counts[loaded, default: 0]) picks of 20,000", counts[loaded] == nil && counts.count == weights.count - 1)
+    }
+
     static let rows: [Row] = [
         Row(reference: "Envoy docs, Maglev", setting: "weights 1 and 2, table 65,537",
             published: "21,846 and 43,691 entries") {
@@ -69,12 +81,13 @@ import Testing
             let got = (0..<4).map { counts[Int32($0), default: 0] }
             return ("\(got)", zip(got, [1_000, 2_000, 3_000, 4_000]).allSatisfy { abs($0 - $1) <= 1 })
         },
-        Row(reference: "Envoy docs, least request", setting: "weight 2 with 4 in flight, two idle weight-1 hosts",
-            published: "effective weight 2 / (4 + 1) = 0.4, so 0.4 / 2.4 = 16.7% of picks") {
-            var balancer = makeBalancer(.leastRequest, HostSet(hosts: makeHosts(weights: [2, 1, 1])))
-            for _ in 0..<4 { balancer.requestStarted(slot: 0) }
-            let share = Double(sequential(&balancer, count: 24_000)[0, default: 0]) / 24_000
-            return (String(format: "%.2f%%", share * 100), abs(share - 1 / 6.0) < 0.001)
+        Row(reference: "Envoy docs, least request (P2C)", setting: "8 equal hosts, one with 50 in flight",
+            published: "the host with the most active requests never receives new ones") {
+            mostLoadedShare(weights: Array(repeating: 100, count: 8), loaded: 3)
+        },
+        Row(reference: "HAProxy random(2)", setting: "weights 50...150 over 8 hosts, one with the most in flight per weight",
+            published: "of two draws by weight, the fewer served per weight wins") {
+            mostLoadedShare(weights: [50, 150, 80, 120, 100, 60, 140, 90], loaded: 1)
         },
         Row(reference: "Envoy docs, slow start", setting: "25% into a 10 s window, aggression 1",
             published: "weight × max(10%, 25%) = 25%") {
