@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// Timing helpers: medians of several runs, because these machines are shared and noisy.
@@ -5,9 +8,9 @@ enum Measure {
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// Seconds taken by `body`.
-    static func time(_ body: () -> Void) -> Double {
+    static func time(_ body: () throws -> Void) rethrows -> Double {
         let start = now()
-        body()
+        try body()
         return now() - start
     }
 
@@ -16,6 +19,14 @@ enum Measure {
         guard !sorted.isEmpty else { return .nan }
         let mid = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    /// CPU seconds this thread has used: on a shared machine, what a single-threaded task cost
+    /// whatever else ran beside it.
+    static func threadCPUTime() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
     /// CPU seconds (user + system) this process has used.

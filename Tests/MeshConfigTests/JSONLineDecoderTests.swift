@@ -70,4 +70,24 @@ import Testing
             #expect(fast == nil || fast == foundation, "\(String(decoding: bytes.prefix(200), as: UTF8.self))")
         }
     }
+
+    /// Numbers read without strtod (Clinger's fast path) come out as Foundation reads them:
+    /// doubles as Swift prints them (up to 17 digits), and decimals of few digits with exponents.
+    @Test func numbersReadAsFoundationReadsThem() async {
+        let numbers = zip(Gen.int(in: 0...Int.max), Gen.int(in: 0...99_999), Gen.int(in: -30...30), Gen.int(in: 0...3))
+        await propertyCheck(count: 3000, input: numbers) { bits, digits, exponent, form in
+            let d = Double(bitPattern: UInt64(bits) >> UInt64(form * 3))
+            let text = switch form {
+            case 0: "\(d.isFinite ? d : 1.5)"
+            case 1: "\(digits)e\(exponent)"
+            case 2: "-\(digits / 100).\(digits % 100)E+\(abs(exponent))"
+            default: "0.\(String(repeating: "0", count: abs(exponent)))\(digits)"
+            }
+            let line = "[\(text), \(text)]"
+            let foundation = try? JSONDecoder().decode([Double].self, from: Data(line.utf8))
+            var decoder = JSONLineDecoder()
+            let fast = Array(line.utf8).withUnsafeBytes { try? decoder.decode([Double].self, from: $0) }
+            #expect(fast == nil || fast.map { $0.map(\.bitPattern) } == foundation.map { $0.map(\.bitPattern) }, "\(text)")
+        }
+    }
 }

@@ -191,6 +191,8 @@ struct JSONLineDecoder {
         /// The value being decoded; behind a pointer, so moving it costs no exclusivity check.
         private let current: UnsafeMutablePointer<Int>
         var index: Int { current.pointee }
+        /// Single values being decoded in the place of their wrapper (`SingleValue.decode`).
+        var wrapped = 0
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -267,6 +269,7 @@ struct JSONLineDecoder {
         func double(at i: Int) throws -> Double {
             let token = tape[i]
             guard token.kind == .number else { throw Unsupported() }
+            if let value = fastDouble(Int(token.start), Int(token.end)) { return value }
             let count = Int(token.end - token.start)
             // Up to 63 digits through strtod on a NUL-terminated copy: correctly rounded, as Foundation.
             guard count < 64 else { throw Unsupported() }
@@ -280,6 +283,51 @@ struct JSONLineDecoder {
             }
             guard let value else { throw Unsupported() }
             return value
+        }
+
+        /// 10^0 to 10^22: every one exact in a Double.
+        private static let powersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+
+        /// Clinger's fast path (1990): a decimal whose digits make an integer w ≤ 2^53 and whose
+        /// power of ten q is within ±22 is w × 10^q or w ÷ 10^-q, each operand exact, so one
+        /// IEEE operation rounds it correctly, as strtod would. Most sampled figures are such;
+        /// nil for the rest (17 digits, large exponents), which strtod reads.
+        private func fastDouble(_ start: Int, _ end: Int) -> Double? {
+            var k = start
+            let negative = bytes[k] == UInt8(ascii: "-")
+            if negative { k += 1 }
+            var w: UInt64 = 0, digits = 0, q = 0
+            while k < end, bytes[k] &- 0x30 < 10 {
+                w = w &* 10 &+ UInt64(bytes[k] &- 0x30)
+                if w != 0 { digits += 1 }
+                k += 1
+            }
+            if k < end, bytes[k] == UInt8(ascii: ".") {
+                k += 1
+                while k < end, bytes[k] &- 0x30 < 10 {
+                    w = w &* 10 &+ UInt64(bytes[k] &- 0x30)
+                    if w != 0 { digits += 1 }
+                    q -= 1
+                    k += 1
+                }
+            }
+            if k < end {
+                // An exponent: [eE][+-]?digits, as the scanner let through.
+                k += 1
+                var exponentNegative = false
+                if bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") { exponentNegative = bytes[k] == UInt8(ascii: "-"); k += 1 }
+                var e = 0
+                while k < end {
+                    e = e * 10 + Int(bytes[k] &- 0x30)
+                    guard e < 1000 else { return nil }
+                    k += 1
+                }
+                q += exponentNegative ? -e : e
+            }
+            guard digits <= 19, w <= 1 << 53, q >= -22, q <= 22 else { return nil }
+            let value = q >= 0 ? Double(w) * Self.powersOfTen[q] : Double(w) / Self.powersOfTen[-q]
+            return negative ? -value : value
         }
 
         /// A plain integer (no fraction or exponent) that fits 64 bits.
@@ -375,19 +423,22 @@ struct JSONLineDecoder {
 
     fileprivate struct UnkeyedContainer: UnkeyedDecodingContainer {
         let decoder: TapeDecoder
-        let end: Int
-        var position: Int
+        /// Tape indices as the tape keeps them: three words in all fit an existential's inline
+        /// buffer, so an array (a latency window's buckets) costs no allocation.
+        let end: Int32
+        var at: Int32
         var currentIndex = 0
         var codingPath: [any CodingKey] { [] }
 
         init(decoder: TapeDecoder, array: Int) {
             self.decoder = decoder
-            end = Int(decoder.tape[array].next)
-            position = array + 1
+            end = decoder.tape[array].next
+            at = Int32(array + 1)
         }
 
+        private var position: Int { Int(at) }
         var count: Int? { nil }
-        var isAtEnd: Bool { position >= end }
+        var isAtEnd: Bool { at >= end }
 
         mutating func decodeNil() throws -> Bool {
             guard !isAtEnd else { throw Unsupported() }
@@ -418,7 +469,7 @@ struct JSONLineDecoder {
         func superDecoder() throws -> any Decoder { throw Unsupported() }
 
         private mutating func advance() {
-            position = Int(decoder.tape[position].next)
+            at = decoder.tape[position].next
             currentIndex += 1
         }
     }
@@ -430,8 +481,12 @@ struct JSONLineDecoder {
 
         func decodeNil() -> Bool { decoder.tape[at].kind == .null }
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            // Decoding the value itself again would recurse: only primitives here.
-            guard TapeDecoder.isPrimitive(T.self) else { throw Unsupported() }
+            if TapeDecoder.isPrimitive(T.self) { return try decoder.value(type, at: at) }
+            // A wrapper's value (`StatusClasses` is an array) is read in the same place: a type
+            // that asked for itself would recurse, and a few levels are plenty for any other.
+            guard decoder.wrapped < 4 else { throw Unsupported() }
+            decoder.wrapped += 1
+            defer { decoder.wrapped -= 1 }
             return try decoder.value(type, at: at)
         }
     }
