@@ -13,7 +13,8 @@ import MeshConfig
 /// Without an index that stands for the file (none, stale, unreadable) the open reads the whole
 /// recording through `RecordingReader`, as `validate` does, so a damaged line is refused with
 /// the same message before anything plays; the index it makes is written beside the file for
-/// the next open (from `sidecarThreshold` bytes: smaller ones are read whole in milliseconds).
+/// the next open (in place of a stale one, or from `sidecarThreshold` bytes: smaller ones are
+/// read whole in milliseconds).
 public final class RecordingFile: ReplaySource {
     public let path: String
     public let header: RecordingHeader
@@ -45,7 +46,10 @@ public final class RecordingFile: ReplaySource {
             let fingerprint = RecordingIndex.fingerprint(line)
             var index = sidecar(for: path, size: size, modified: modified, header: fingerprint, notice: notice)
             if index == nil {
-                index = try build(path, size: size, modified: modified, header: fingerprint, start: min(line.count + 1, size))
+                // One that was there but did not stand is replaced, whatever the size.
+                let replacing = FileManager.default.fileExists(atPath: RecordingIndex.path(for: path))
+                index = try build(path, size: size, modified: modified, header: fingerprint, start: min(line.count + 1, size),
+                                  write: replacing || size >= sidecarThreshold)
             }
             return RecordingFile(path: path, header: header, index: index!, fd: fd)
         } catch {
@@ -140,9 +144,10 @@ public final class RecordingFile: ReplaySource {
         return index
     }
 
-    /// Reads the whole recording (validating every line) into an index, and writes it beside.
+    /// Reads the whole recording (validating every line) into an index, and writes it beside
+    /// if asked to.
     private static func build(_ path: String, size: Int, modified: Int64, header: String,
-                              start: Int) throws(RecordingError) -> RecordingIndex {
+                              start: Int, write: Bool) throws(RecordingError) -> RecordingIndex {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw RecordingError(file: path, message: "cannot read")
@@ -160,7 +165,7 @@ public final class RecordingFile: ReplaySource {
         let end = cutOff == nil ? data.count : (data.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.count)
         let index = builder.index(size: data.count, modified: modified, header: header, start: start, end: end, cutOffLine: cutOff)
         // A file that grew while it was read (still being recorded) is indexed again next time.
-        if data.count == size, size >= sidecarThreshold { try? index.write(for: path) }
+        if write, data.count == size { try? index.write(for: path) }
         return index
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MeshCore
 import PropertyBased
+import MeshSim
 import Testing
 @testable import MeshConfig
 
@@ -88,6 +89,28 @@ import Testing
             var decoder = JSONLineDecoder()
             let fast = Array(line.utf8).withUnsafeBytes { try? decoder.decode([Double].self, from: $0) }
             #expect(fast == nil || fast.map { $0.map(\.bitPattern) } == foundation.map { $0.map(\.bitPattern) }, "\(text)")
+        }
+    }
+
+    /// Lines as today's recorder writes them (service samples, status codes, balancer views,
+    /// checks) are all taken by the fast decoder, not handed to Foundation, and read alike.
+    @Test func everyLineTheSimulatorWritesIsReadFastAndAlike() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let scenario = try Scenario.load(path: root.appendingPathComponent("demo/zone-outage.yaml").path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var lines: [String] = []
+        let simulator = Simulator(scenario: scenario)
+        simulator.onEvent = { lines.append(String(decoding: try! encoder.encode($0), as: UTF8.self)) }
+        simulator.start()
+        _ = simulator.advance(to: 45)
+        let samples = lines.filter { $0.contains(#""type":"sample""#) }
+        try #require(samples.count >= 40)
+        #expect(samples.contains { $0.contains(#""codes":"#) } && samples.contains { $0.contains(#""services":"#) })
+        for line in lines {
+            let (foundation, fast) = Self.both(line)
+            #expect(foundation != nil)
+            #expect(fast == foundation, "\(line.prefix(160))")
         }
     }
 }

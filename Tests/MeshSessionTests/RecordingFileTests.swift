@@ -93,16 +93,18 @@ import MeshCore
         #expect(notices.first?.hasPrefix("\(sidecar): stale (the recording changed since it was indexed)") == true, "\(notices)")
         let whole = try Recording.load(path: path)
         #expect(file.duration == 95 && file.index.events == whole.events.count)
+        let (_, again) = try open(path)
+        #expect(again.isEmpty, "the stale index was replaced: \(again)")
 
         // Garbage in its place.
         try Data("{\"format\":".utf8).write(to: URL(fileURLWithPath: sidecar))
         let (_, garbled) = try open(path)
         #expect(garbled == ["\(sidecar): not a readable recording index; reading the whole recording to index it again"])
 
-        // Another recording's index under this one's name.
-        let other = try recorded("index-other.jsonl")
-        try FileManager.default.removeItem(atPath: sidecar)
-        try FileManager.default.copyItem(atPath: RecordingIndex.path(for: other), toPath: sidecar)
+        // Another recording's index under this one's name (its stamps made to match, as a copy's could).
+        var other = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        other.header = RecordingIndex.fingerprint(Array(#"{"format":"mesh-top/recording","other":true}"#.utf8))
+        try JSONEncoder().encode(other).write(to: URL(fileURLWithPath: sidecar))
         let (_, foreign) = try open(path)
         #expect(foreign.first?.contains("it belongs to another recording") == true, "\(foreign)")
     }

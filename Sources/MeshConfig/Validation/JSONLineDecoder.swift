@@ -3,10 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MeshCore
 
 /// A fast `Decoder` for one JSON line of a recording: the line is scanned once into a tape of
 /// tokens (RFC 8259 grammar), then the types' own `init(from:)` read it through keyed containers
-/// that look keys up in place. Nothing is materialised but the values asked for.
+/// that look keys up in place. Nothing is materialised but the values asked for. `sample` lines,
+/// nearly all of a recording's bytes, are read off the tape directly (`sampleEvent`).
 ///
 /// It is strict and small on purpose: anything it does not take in stride (an escaped string, a
 /// number where an integer is wanted written as `1.0`, a value out of range, a missing key, bad
@@ -21,9 +23,9 @@ struct JSONLineDecoder {
         init(line: Int = #line) { self.line = line }
     }
 
-    fileprivate enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
+    enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
 
-    fileprivate struct Token {
+    struct Token {
         var kind: Kind
         /// The string has a backslash escape (taken by the fallback).
         var escaped: Bool
@@ -51,7 +53,10 @@ struct JSONLineDecoder {
         let index = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         index.initialize(to: 0)
         defer { index.deallocate() }
-        return try T(from: TapeDecoder(bytes: line, tape: scanner.tape, index: index))
+        let decoder = TapeDecoder(bytes: line, tape: scanner.tape, index: index)
+        // Samples are most of a recording: read directly, or through Codable where that declines.
+        if T.self == MeshEvent.self, let event = try? decoder.sampleEvent() { return event as! T }
+        return try T(from: decoder)
     }
 
     // MARK: Tokenising
@@ -185,7 +190,7 @@ struct JSONLineDecoder {
 
     /// One decoder for the whole line: a nested value is decoded by pointing `index` at it for
     /// the call, so decoding allocates no decoder per value.
-    fileprivate final class TapeDecoder: Decoder {
+    final class TapeDecoder: Decoder {
         let bytes: UnsafeRawBufferPointer
         let tape: [Token]
         /// The value being decoded; behind a pointer, so moving it costs no exclusivity check.
@@ -253,9 +258,8 @@ struct JSONLineDecoder {
         func string(at i: Int) throws -> String {
             let token = tape[i]
             guard token.kind == .string, !token.escaped else { throw Unsupported() }
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
-            guard let text = String(validating: slice, as: UTF8.self) else { throw Unsupported() }
-            return text
+            // The scanner checked every string's UTF-8.
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]), as: UTF8.self)
         }
 
         func bool(at i: Int) throws -> Bool {
