@@ -29,7 +29,7 @@ public struct Recording: Sendable {
             let contents = try RecordingReader.read(data, file: file)
             return Recording(header: contents.header, events: contents.events, truncatedAtLine: contents.cutOffLine)
         } catch {
-            throw RecordingError(file: file, line: error.line, message: error.key.map { "\($0): \(error.message)" } ?? error.message)
+            throw RecordingError(error)
         }
     }
 }

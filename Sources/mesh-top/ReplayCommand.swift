@@ -19,21 +19,22 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try Recording.load(path: recording)
-            if let line = loaded.truncatedAtLine {
-                Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying the \(loaded.events.count) events before it")
+            let file = try RecordingFile.open(path: recording) { Stderr.line("mesh-top: \($0)") }
+            if let line = file.index.cutOffLine {
+                Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying the \(file.index.events) events before it")
             }
             let options = session.resolved()
             let speed = pace.resolved()
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
             let logger = try session.logging.logger(headless: session.headless, besides: DemoCommand.directory(of: recording))
             let sinks = try EventSinks(headless: session.headless, journal: admin != nil, logger: logger)
-            let playback = ReplayPlayback(recording: loaded, onEvent: sinks.accept)
+            let playback = ReplayPlayback(file: file, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 speed: speed,
                 duration: [options.duration, playback.end].compactMap { $0 }.min(), refresh: options.refresh, mono: options.mono,
                 ascii: session.ascii, headless: session.headless, mouse: !session.noMouse, admin: admin,
                 logger: logger))
+            if let failure = playback.failure { throw failure }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import MeshCore
 import PropertyBased
+import MeshSim
 import Testing
 @testable import MeshConfig
 
@@ -68,6 +69,48 @@ import Testing
             var decoder = JSONLineDecoder()
             let fast = bytes.withUnsafeBytes { try? decoder.decode(MeshEvent.self, from: $0) }
             #expect(fast == nil || fast == foundation, "\(String(decoding: bytes.prefix(200), as: UTF8.self))")
+        }
+    }
+
+    /// Numbers read without strtod (Clinger's fast path) come out as Foundation reads them:
+    /// doubles as Swift prints them (up to 17 digits), and decimals of few digits with exponents.
+    @Test func numbersReadAsFoundationReadsThem() async {
+        let numbers = zip(Gen.int(in: 0...Int.max), Gen.int(in: 0...99_999), Gen.int(in: -30...30), Gen.int(in: 0...3))
+        await propertyCheck(count: 3000, input: numbers) { bits, digits, exponent, form in
+            let d = Double(bitPattern: UInt64(bits) >> UInt64(form * 3))
+            let text = switch form {
+            case 0: "\(d.isFinite ? d : 1.5)"
+            case 1: "\(digits)e\(exponent)"
+            case 2: "-\(digits / 100).\(digits % 100)E+\(abs(exponent))"
+            default: "0.\(String(repeating: "0", count: abs(exponent)))\(digits)"
+            }
+            let line = "[\(text), \(text)]"
+            let foundation = try? JSONDecoder().decode([Double].self, from: Data(line.utf8))
+            var decoder = JSONLineDecoder()
+            let fast = Array(line.utf8).withUnsafeBytes { try? decoder.decode([Double].self, from: $0) }
+            #expect(fast == nil || fast.map { $0.map(\.bitPattern) } == foundation.map { $0.map(\.bitPattern) }, "\(text)")
+        }
+    }
+
+    /// Lines as today's recorder writes them (service samples, status codes, balancer views,
+    /// checks) are all taken by the fast decoder, not handed to Foundation, and read alike.
+    @Test func everyLineTheSimulatorWritesIsReadFastAndAlike() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let scenario = try Scenario.load(path: root.appendingPathComponent("demo/zone-outage.yaml").path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var lines: [String] = []
+        let simulator = Simulator(scenario: scenario)
+        simulator.onEvent = { lines.append(String(decoding: try! encoder.encode($0), as: UTF8.self)) }
+        simulator.start()
+        _ = simulator.advance(to: 45)
+        let samples = lines.filter { $0.contains(#""type":"sample""#) }
+        try #require(samples.count >= 40)
+        #expect(samples.contains { $0.contains(#""codes":"#) } && samples.contains { $0.contains(#""services":"#) })
+        for line in lines {
+            let (foundation, fast) = Self.both(line)
+            #expect(foundation != nil)
+            #expect(fast == foundation, "\(line.prefix(160))")
         }
     }
 }

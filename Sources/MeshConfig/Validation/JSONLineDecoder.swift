@@ -3,10 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MeshCore
 
 /// A fast `Decoder` for one JSON line of a recording: the line is scanned once into a tape of
 /// tokens (RFC 8259 grammar), then the types' own `init(from:)` read it through keyed containers
-/// that look keys up in place. Nothing is materialised but the values asked for.
+/// that look keys up in place. Nothing is materialised but the values asked for. `sample` lines,
+/// nearly all of a recording's bytes, are read off the tape directly (`sampleEvent`).
 ///
 /// It is strict and small on purpose: anything it does not take in stride (an escaped string, a
 /// number where an integer is wanted written as `1.0`, a value out of range, a missing key, bad
@@ -21,9 +23,9 @@ struct JSONLineDecoder {
         init(line: Int = #line) { self.line = line }
     }
 
-    fileprivate enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
+    enum Kind: UInt8 { case object, array, string, number, `true`, `false`, null }
 
-    fileprivate struct Token {
+    struct Token {
         var kind: Kind
         /// The string has a backslash escape (taken by the fallback).
         var escaped: Bool
@@ -51,7 +53,10 @@ struct JSONLineDecoder {
         let index = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         index.initialize(to: 0)
         defer { index.deallocate() }
-        return try T(from: TapeDecoder(bytes: line, tape: scanner.tape, index: index))
+        let decoder = TapeDecoder(bytes: line, tape: scanner.tape, index: index)
+        // Samples are most of a recording: read directly, or through Codable where that declines.
+        if T.self == MeshEvent.self, let event = try? decoder.sampleEvent() { return event as! T }
+        return try T(from: decoder)
     }
 
     // MARK: Tokenising
@@ -185,12 +190,14 @@ struct JSONLineDecoder {
 
     /// One decoder for the whole line: a nested value is decoded by pointing `index` at it for
     /// the call, so decoding allocates no decoder per value.
-    fileprivate final class TapeDecoder: Decoder {
+    final class TapeDecoder: Decoder {
         let bytes: UnsafeRawBufferPointer
         let tape: [Token]
         /// The value being decoded; behind a pointer, so moving it costs no exclusivity check.
         private let current: UnsafeMutablePointer<Int>
         var index: Int { current.pointee }
+        /// Single values being decoded in the place of their wrapper (`SingleValue.decode`).
+        var wrapped = 0
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -251,9 +258,8 @@ struct JSONLineDecoder {
         func string(at i: Int) throws -> String {
             let token = tape[i]
             guard token.kind == .string, !token.escaped else { throw Unsupported() }
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)])
-            guard let text = String(validating: slice, as: UTF8.self) else { throw Unsupported() }
-            return text
+            // The scanner checked every string's UTF-8.
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(token.start)..<Int(token.end)]), as: UTF8.self)
         }
 
         func bool(at i: Int) throws -> Bool {
@@ -262,50 +268,6 @@ struct JSONLineDecoder {
             case .false: false
             default: throw Unsupported()
             }
-        }
-
-        func double(at i: Int) throws -> Double {
-            let token = tape[i]
-            guard token.kind == .number else { throw Unsupported() }
-            let count = Int(token.end - token.start)
-            // Up to 63 digits through strtod on a NUL-terminated copy: correctly rounded, as Foundation.
-            guard count < 64 else { throw Unsupported() }
-            let value: Double? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-                for k in 0..<count { buffer[k] = CChar(bitPattern: bytes[Int(token.start) + k]) }
-                buffer[count] = 0
-                errno = 0
-                let value = strtod(buffer.baseAddress!, nil)
-                // Overflow and underflow (1e400, 1e-400) are Foundation's to judge.
-                return errno == ERANGE || !value.isFinite ? nil : value
-            }
-            guard let value else { throw Unsupported() }
-            return value
-        }
-
-        /// A plain integer (no fraction or exponent) that fits 64 bits.
-        func integer(at i: Int) throws -> Int64 {
-            let token = tape[i]
-            guard token.kind == .number else { throw Unsupported() }
-            var k = Int(token.start)
-            let negative = bytes[k] == UInt8(ascii: "-")
-            if negative { k += 1 }
-            var value: Int64 = 0
-            while k < Int(token.end) {
-                let digit = bytes[k] &- 0x30
-                guard digit < 10 else { throw Unsupported() }
-                let (times, o1) = value.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times.addingReportingOverflow(Int64(digit))
-                guard !o1, !o2 else { throw Unsupported() }
-                value = sum
-                k += 1
-            }
-            return negative ? -value : value
-        }
-
-        func unsigned(at i: Int) throws -> UInt64 {
-            let value = try integer(at: i)
-            guard value >= 0 else { throw Unsupported() }
-            return UInt64(value)
         }
 
         /// The value's index under `key` in the object at `object`, by a walk over its keys.
@@ -375,19 +337,22 @@ struct JSONLineDecoder {
 
     fileprivate struct UnkeyedContainer: UnkeyedDecodingContainer {
         let decoder: TapeDecoder
-        let end: Int
-        var position: Int
+        /// Tape indices as the tape keeps them: three words in all fit an existential's inline
+        /// buffer, so an array (a latency window's buckets) costs no allocation.
+        let end: Int32
+        var at: Int32
         var currentIndex = 0
         var codingPath: [any CodingKey] { [] }
 
         init(decoder: TapeDecoder, array: Int) {
             self.decoder = decoder
-            end = Int(decoder.tape[array].next)
-            position = array + 1
+            end = decoder.tape[array].next
+            at = Int32(array + 1)
         }
 
+        private var position: Int { Int(at) }
         var count: Int? { nil }
-        var isAtEnd: Bool { position >= end }
+        var isAtEnd: Bool { at >= end }
 
         mutating func decodeNil() throws -> Bool {
             guard !isAtEnd else { throw Unsupported() }
@@ -418,7 +383,7 @@ struct JSONLineDecoder {
         func superDecoder() throws -> any Decoder { throw Unsupported() }
 
         private mutating func advance() {
-            position = Int(decoder.tape[position].next)
+            at = decoder.tape[position].next
             currentIndex += 1
         }
     }
@@ -430,8 +395,12 @@ struct JSONLineDecoder {
 
         func decodeNil() -> Bool { decoder.tape[at].kind == .null }
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            // Decoding the value itself again would recurse: only primitives here.
-            guard TapeDecoder.isPrimitive(T.self) else { throw Unsupported() }
+            if TapeDecoder.isPrimitive(T.self) { return try decoder.value(type, at: at) }
+            // A wrapper's value (`StatusClasses` is an array) is read in the same place: a type
+            // that asked for itself would recurse, and a few levels are plenty for any other.
+            guard decoder.wrapped < 4 else { throw Unsupported() }
+            decoder.wrapped += 1
+            defer { decoder.wrapped -= 1 }
             return try decoder.value(type, at: at)
         }
     }

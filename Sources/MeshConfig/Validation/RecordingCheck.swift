@@ -14,9 +14,20 @@ public enum RecordingCheck {
         public var cutOffLine: Int?
     }
 
+    /// Every line read and dropped, so a recording larger than memory is checked too.
     public static func check(text: String, file: String) throws(ConfigError) -> Summary {
-        let contents = try RecordingReader.read(Data(text.utf8), file: file)
-        return Summary(source: contents.header.source, events: contents.events.count,
-                       lastTime: contents.events.last?.t ?? 0, cutOffLine: contents.cutOffLine)
+        let data = Data(text.utf8)
+        let firstEnd = data.firstIndex(of: 0x0A) ?? data.endIndex
+        let header = try RecordingReader.header(Data(data[..<firstEnd]), file: file)
+        var events = 0, lastTime = 0.0
+        let result: Result<Int?, ConfigError> = data.withUnsafeBytes { bytes in
+            Result { () throws(ConfigError) in
+                try RecordingReader.forEachEvent(in: bytes, from: firstEnd + 1, firstLine: 2, mayBeCutOff: true, file: file) { event, _, _ in
+                    events += 1
+                    lastTime = event.t
+                }
+            }
+        }
+        return Summary(source: header.source, events: events, lastTime: lastTime, cutOffLine: try result.get())
     }
 }

@@ -18,49 +18,53 @@ public enum RecordingReader {
     }
 
     public static func read(_ data: Data, file: String) throws(ConfigError) -> Contents {
-        let endsWithNewline = data.last == 0x0A
         let firstEnd = data.firstIndex(of: 0x0A) ?? data.endIndex
-        guard firstEnd > data.startIndex else {
-            throw ConfigError(file: file, line: 1, message: "empty recording (expected a header line)")
-        }
         let header = try self.header(Data(data[data.startIndex..<firstEnd]), file: file)
-        let result: Result<([MeshEvent], Int?), ConfigError> = data.withUnsafeBytes { bytes in
-            Result { () throws(ConfigError) in try readEvents(bytes, from: firstEnd - data.startIndex + 1, endsWithNewline: endsWithNewline, file: file) }
+        var events: [MeshEvent] = []
+        let result: Result<Int?, ConfigError> = data.withUnsafeBytes { bytes in
+            Result { () throws(ConfigError) in
+                try forEachEvent(in: bytes, from: firstEnd - data.startIndex + 1, firstLine: 2, mayBeCutOff: true, file: file) { event, _, _ in
+                    events.append(event)
+                }
+            }
         }
-        let (events, cutOff) = try result.get()
-        return Contents(header: header, events: events, cutOffLine: cutOff)
+        return Contents(header: header, events: events, cutOffLine: try result.get())
     }
 
-    /// Every event line from byte `start` on: each through `JSONLineDecoder`, and again through
-    /// Foundation's `JSONDecoder` when that one declines, so a line's value or error is Foundation's.
-    private static func readEvents(_ bytes: UnsafeRawBufferPointer, from start: Int, endsWithNewline: Bool,
-                               file: String) throws(ConfigError) -> ([MeshEvent], Int?) {
+    /// Every event line of `bytes` from byte `start` on, numbered from `firstLine`: each through
+    /// `JSONLineDecoder`, and again through Foundation's `JSONDecoder` when that one declines,
+    /// so a line's value or error is Foundation's. `body` gets each event with its line's
+    /// bytes (offsets into `bytes`) and number. With `mayBeCutOff` (the bytes end the file), a last line without a
+    /// newline that is not a JSON object is a crash's cut and returned as its line number.
+    public static func forEachEvent(in bytes: UnsafeRawBufferPointer, from start: Int, firstLine: Int, mayBeCutOff: Bool,
+                                    file: String, _ body: (MeshEvent, _ bytes: Range<Int>, _ line: Int) -> Void) throws(ConfigError) -> Int? {
         var fast = JSONLineDecoder()
         let decoder = JSONDecoder()
-        var events: [MeshEvent] = []
-        var at = start, number = 1
+        let endsWithNewline = bytes.last == 0x0A
+        var at = start, number = firstLine - 1
         while at < bytes.count {
             number += 1
             let end = lineEnd(bytes, from: at)
-            let line = UnsafeRawBufferPointer(rebasing: bytes[at..<end])
+            let span = at..<end
+            let line = UnsafeRawBufferPointer(rebasing: bytes[span])
             let isLast = end >= bytes.count - (endsWithNewline ? 1 : 0)
             at = end + 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             if let event = try? fast.decode(MeshEvent.self, from: line) {
-                events.append(event)
+                body(event, span, number)
                 continue
             }
             let raw = Data(line)
             do {
-                events.append(try decoder.decode(MeshEvent.self, from: raw))
+                body(try decoder.decode(MeshEvent.self, from: raw), span, number)
             } catch {
                 let isObject = (try? JSONSerialization.jsonObject(with: raw)) is [String: Any]
-                if !isObject, isLast, !endsWithNewline { return (events, number) }
+                if !isObject, mayBeCutOff, isLast, !endsWithNewline { return number }
                 throw isObject ? problem(error, file: file, line: number)
                                : ConfigError(file: file, line: number, message: "not a JSON object")
             }
         }
-        return (events, nil)
+        return nil
     }
 
     /// Where the line starting at `at` ends: its newline, or the end of the bytes.
@@ -71,7 +75,10 @@ public enum RecordingReader {
 
     /// Line 1: the format and version this reader knows, a known source, an RFC 3339 start and
     /// the mesh it starts from.
-    private static func header(_ data: Data, file: String) throws(ConfigError) -> RecordingHeader {
+    public static func header(_ data: Data, file: String) throws(ConfigError) -> RecordingHeader {
+        guard !data.isEmpty else {
+            throw ConfigError(file: file, line: 1, message: "empty recording (expected a header line)")
+        }
         func fail(_ key: String?, _ message: String) -> ConfigError {
             ConfigError(file: file, line: 1, key: key, message: message)
         }

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import Foundation
+public import MeshCore
+
+/// The sidecar `RECORDING.index` beside a recording: where its keyframes and notable events
+/// are, so that opening reads the header and this, and a seek reads one keyframe's span
+/// (`RecordingFile`). JSON, like the recording (`jq .keyframes[-1] run.jsonl.index`).
+///
+/// Written by `RecordingWriter` when it closes, or by the first open that had to read the
+/// whole recording. It stands for the recording only while the recording's size, modification
+/// time and header line are those it was made from; otherwise it is stale and made again.
+public struct RecordingIndex: Codable, Sendable, Equatable {
+    public static let format = "mesh-top/recording-index"
+    public static let version = 1
+
+    /// A line of the recording: its byte offset, its line number (from 1) and byte length.
+    public struct Line: Codable, Sendable, Equatable {
+        public var offset: Int
+        public var line: Int
+        public var length: Int
+    }
+
+    /// A keyframe line and its mesh time.
+    public struct Keyframe: Codable, Sendable, Equatable {
+        public var t: Double
+        public var offset: Int
+        public var line: Int
+    }
+
+    public var format = RecordingIndex.format
+    public var version = RecordingIndex.version
+    /// The recording's size in bytes when indexed.
+    public var size: Int
+    /// The recording's modification time when indexed, nanoseconds since 1970.
+    public var modified: Int64
+    /// FNV-1a (64 bits, hex) of the header line: another recording in the same place differs.
+    public var header: String
+    /// Where the first event line starts (after the header line).
+    public var start: Int
+    /// Where the events end: a cut-off last line, if any, starts here.
+    public var end: Int
+    public var events: Int
+    /// `t` of the last event.
+    public var duration: Double
+    public var cutOffLine: Int?
+    public var keyframes: [Keyframe]
+    /// Events the events pane shows (`MeshEvent.isNotable`): a seek rebuilds its history from them.
+    public var notable: [Line]
+
+    /// The sidecar's path for a recording's.
+    public static func path(for recording: String) -> String { recording + ".index" }
+
+    /// Why this index does not stand for a recording of `size` bytes modified at `modified`
+    /// whose header line hashes to `header`; nil when it does.
+    func mismatch(size: Int, modified: Int64, header: String) -> String? {
+        guard format == Self.format, version == Self.version else { return "not a version \(Self.version) index" }
+        guard header == self.header else { return "it belongs to another recording" }
+        guard size == self.size, modified == self.modified else { return "the recording changed since it was indexed" }
+        let ordered = zip(keyframes, keyframes.dropFirst()).allSatisfy { $0.offset < $1.offset && $0.t <= $1.t }
+            && zip(notable, notable.dropFirst()).allSatisfy { $0.offset < $1.offset }
+        let inside = keyframes.allSatisfy { $0.offset >= start && $0.offset < end }
+            && notable.allSatisfy { $0.offset >= start && $0.offset + $0.length <= end }
+        guard ordered, inside, start <= end, end <= size else { return "its offsets are out of order or past the end" }
+        return nil
+    }
+
+    /// Hex FNV-1a (64 bits) of `bytes`.
+    static func fingerprint(_ bytes: some Sequence<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
+
+    /// Writes it beside `recording`, whole or not at all (a temporary file renamed over).
+    func write(for recording: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        let path = Self.path(for: recording)
+        let temporary = path + ".\(getpid()).tmp"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw RecordingError(file: path, message: "cannot write: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Size and modification time (ns) of an open file.
+    static func stat(_ fd: Int32) -> (size: Int, modified: Int64)? {
+        var info = Glibc.stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return (Int(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+}
+
+extension RecordingIndex {
+/// Collects an index from events as they are read or written, in order.
+struct Builder {
+    var keyframes: [RecordingIndex.Keyframe] = []
+    var notable: [RecordingIndex.Line] = []
+    var events = 0
+    var duration = 0.0
+
+    mutating func add(_ event: MeshEvent, bytes: Range<Int>, line: Int) {
+        events += 1
+        duration = event.t
+        if case .keyframe = event.body {
+            keyframes.append(.init(t: event.t, offset: bytes.lowerBound, line: line))
+        } else if event.isNotable {
+            notable.append(.init(offset: bytes.lowerBound, line: line, length: bytes.count))
+        }
+    }
+
+    func index(size: Int, modified: Int64, header: String, start: Int, end: Int, cutOffLine: Int?) -> RecordingIndex {
+        RecordingIndex(size: size, modified: modified, header: header, start: start, end: end, events: events,
+                       duration: duration, cutOffLine: cutOffLine, keyframes: keyframes, notable: notable)
+    }
+}
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+import MeshConfig
+import MeshCore
+@testable import MeshSession
+
+/// A recording opened through its index plays and seeks exactly as one read whole; an index
+/// that does not stand for its recording is noticed, said, and made again.
+@Suite struct RecordingFileTests {
+    let recorder = RecordingTests()
+
+    /// A 90 s zone-outage recording (9 keyframes) and its writer's index.
+    func recorded(_ name: String) throws -> String {
+        let path = recorder.temp(name)
+        try? FileManager.default.removeItem(atPath: RecordingIndex.path(for: path))
+        _ = try recorder.record(to: path)
+        return path
+    }
+
+    func open(_ path: String) throws -> (RecordingFile, [String]) {
+        var notices: [String] = []
+        let file = try RecordingFile.open(path: path) { notices.append($0) }
+        return (file, notices)
+    }
+
+    /// Every event a cursor plays from where it is to `t`.
+    func play(_ cursor: inout ReplayCursor, to t: Double) -> [MeshEvent] {
+        var seen: [MeshEvent] = []
+        cursor.advance(to: t) { seen.append($0) }
+        return seen
+    }
+
+    @Test func theWritersIndexIsTheOneReadingTheWholeFileMakes() throws {
+        let path = try recorded("index-roundtrip.jsonl")
+        let written = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: RecordingIndex.path(for: path))))
+        let (file, notices) = try open(path)
+        #expect(notices.isEmpty)
+        #expect(file.index == written)
+        #expect(written.keyframes.count >= 8)
+        #expect(!written.notable.isEmpty)
+
+        try FileManager.default.removeItem(atPath: RecordingIndex.path(for: path))
+        let (rebuilt, quiet) = try open(path)
+        #expect(quiet.isEmpty, "a missing index is made again without a word")
+        #expect(rebuilt.index == written)
+        let whole = try Recording.load(path: path)
+        #expect(written.events == whole.events.count && written.duration == whole.events.last?.t)
+    }
+
+    @Test func playingThroughTheFileGivesEveryEventInOrder() throws {
+        let path = try recorded("index-play.jsonl")
+        let whole = try Recording.load(path: path)
+        let (file, _) = try open(path)
+        var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+        var seen: [MeshEvent] = []
+        // In slices, as the session runner plays it.
+        while !cursor.isAtEnd { cursor.advance(to: .infinity, maxEvents: 37) { seen.append($0) } }
+        #expect(cursor.failure == nil)
+        #expect(seen == whole.events)
+    }
+
+    @Test func seekingThroughTheIndexLandsWhereFullReplayDoes() throws {
+        let path = try recorded("index-seek.jsonl")
+        let whole = try Recording.load(path: path)
+        let (file, _) = try open(path)
+        let keyframes = file.index.keyframes.map(\.t)
+        var targets = stride(from: 0.0, through: 91, by: 3.7).map { $0 } + keyframes + keyframes.map { $0 - 0.001 }
+        targets += [0, whole.events.last!.t, 1000]
+        var sought = ReplayCursor(initial: file.header.mesh, source: file)
+        for target in targets.shuffled() {
+            var played = whole.cursor
+            played.advance(to: target)
+            sought.seek(to: target)
+            #expect(sought.failure == nil)
+            #expect(sought.state.services == played.state.services, "at \(target)")
+            #expect(sought.state.log == played.state.log, "log at \(target)")
+            // And both play on alike.
+            var a = sought, b = played
+            #expect(play(&a, to: target + 5) == play(&b, to: target + 5), "after \(target)")
+        }
+    }
+
+    @Test func aStaleIndexIsSaidAndMadeAgain() throws {
+        let path = try recorded("index-stale.jsonl")
+        let sidecar = RecordingIndex.path(for: path)
+        // Appended to since (a line of its own): the index no longer stands for the file.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"t":95,"seq":100000,"type":"fault","action":"crash","target":"zone:b","detail":""}"#.utf8 + [0x0A]))
+        handle.closeFile()
+        let (file, notices) = try open(path)
+        #expect(notices.count == 1)
+        #expect(notices.first?.hasPrefix("\(sidecar): stale (the recording changed since it was indexed)") == true, "\(notices)")
+        let whole = try Recording.load(path: path)
+        #expect(file.duration == 95 && file.index.events == whole.events.count)
+        let (_, again) = try open(path)
+        #expect(again.isEmpty, "the stale index was replaced: \(again)")
+
+        // Garbage in its place.
+        try Data("{\"format\":".utf8).write(to: URL(fileURLWithPath: sidecar))
+        let (_, garbled) = try open(path)
+        #expect(garbled == ["\(sidecar): not a readable recording index; reading the whole recording to index it again"])
+
+        // Another recording's index under this one's name (its stamps made to match, as a copy's could).
+        var other = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        other.header = RecordingIndex.fingerprint(Array(#"{"format":"mesh-top/recording","other":true}"#.utf8))
+        try JSONEncoder().encode(other).write(to: URL(fileURLWithPath: sidecar))
+        let (_, foreign) = try open(path)
+        #expect(foreign.first?.contains("it belongs to another recording") == true, "\(foreign)")
+    }
+
+    /// An index whose stamps match but whose offsets lie (edited by hand): play stops with one
+    /// line naming the file, never a crash or a wrong state.
+    @Test func anIndexThatLiesStopsPlayWithOneLine() throws {
+        let path = try recorded("index-lie.jsonl")
+        let sidecar = RecordingIndex.path(for: path)
+        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        index.keyframes[3].offset += 1
+        index.keyframes[5].t += 1
+        let url = URL(fileURLWithPath: sidecar)
+        try JSONEncoder().encode(index).write(to: url)
+        let (file, notices) = try open(path)
+        #expect(notices.isEmpty)
+        for k in [3, 5] {
+            var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+            cursor.seek(to: index.keyframes[k].t + 0.5)
+            let failure = try #require(cursor.failure)
+            let message = "\(failure)"
+            #expect(message.hasPrefix(path + ":") && !message.contains("\n"), "\(message)")
+            #expect(cursor.isAtEnd)
+        }
+    }
+
+    /// The bundled recording predates service samples and status codes: it opens (read whole,
+    /// too small for an index beside it) and plays as before.
+    @Test func anOlderRecordingStillReplays() throws {
+        let bundled = URL(fileURLWithPath: RecordingTests.scenarioPath).deletingLastPathComponent().appendingPathComponent("zone-outage.jsonl").path
+        let path = recorder.temp("bundled.jsonl")
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.copyItem(atPath: bundled, toPath: path)
+        let whole = try Recording.load(path: path)
+        let (file, notices) = try open(path)
+        #expect(notices.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: RecordingIndex.path(for: path)), "small recordings get no index beside them")
+        var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+        #expect(play(&cursor, to: .infinity) == whole.events)
+        cursor.seek(to: 45)
+        var played = whole.cursor
+        played.advance(to: 45)
+        #expect(cursor.state.services == played.state.services)
+    }
+
+    @Test func aCutOffLastLineIsIndexedAsOne() throws {
+        let path = try recorded("index-cut.jsonl")
+        try FileManager.default.removeItem(atPath: RecordingIndex.path(for: path))
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        data.removeLast(25)
+        try data.write(to: URL(fileURLWithPath: path))
+        let whole = try Recording.load(path: path)
+        let (file, _) = try open(path)
+        #expect(file.index.cutOffLine == whole.truncatedAtLine && file.index.cutOffLine != nil)
+        #expect(file.index.events == whole.events.count)
+        var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+        #expect(play(&cursor, to: .infinity) == whole.events)
+    }
+
+    @Test func aDamagedLineIsRefusedAtOpenAsValidateSaysIt() throws {
+        let path = try recorded("index-damaged.jsonl")
+        try FileManager.default.removeItem(atPath: RecordingIndex.path(for: path))
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        lines[3] = "{\"t\": oops"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        var opened: String?, loaded: String?
+        do { _ = try RecordingFile.open(path: path) } catch { opened = error.description }
+        do { _ = try Recording.load(path: path) } catch { loaded = error.description }
+        #expect(opened == "\(path):4: not a JSON object")
+        #expect(opened == loaded, "one reader, one message")
+        #expect(throws: RecordingError.self) { try RecordingFile.open(path: recorder.temp("no-such.jsonl")) }
+    }
+}
