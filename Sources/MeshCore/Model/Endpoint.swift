@@ -1,7 +1,7 @@
 /// An endpoint as the operator sees it: where it is, how much traffic it should get, and how it is.
 ///
 /// Laid out for a mesh of 100,000: what every endpoint has is inline and narrow (the load's
-/// figures, the sparkline as an inline ring, a canonical IPv4 address as 6 bytes), and what only
+/// figures, the sparkline's samples inline, a canonical IPv4 address as 6 bytes), and what only
 /// some have (a registration, tags, an operator's reason, views, a sample's detail) sits behind
 /// one copy-on-write reference, `EndpointDetail`, nil when empty. Every property reads and
 /// writes as a plain stored one would; the JSON is the same field for field.

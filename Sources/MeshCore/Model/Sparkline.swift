@@ -1,16 +1,16 @@
-/// An endpoint's recent rps samples, oldest first: at most `Endpoint.historyLength`, the oldest
-/// dropped as a new one comes. A ring kept inline in the endpoint (no buffer of its own on the
-/// heap): a full minute costs its 240 bytes of samples and nothing more, where an `[Float]` cost
-/// 288 (its header and the allocator's rounding) and a copy on every sample after a snapshot
-/// shared it. Encodes as the JSON array of its samples, as the `[Float]` it replaced did.
+/// An endpoint's recent rps samples, oldest first: at most `capacity`, the oldest dropped as a
+/// new one comes. Kept inline in the endpoint (no buffer of its own on the heap): a full minute
+/// costs its 240 bytes of samples and nothing more, where an `[Float]` cost 288 (its header and
+/// the allocator's rounding) and a copy on every sample after a snapshot shared it. Oldest at
+/// index 0, as the array kept them, so a frame reads the samples straight. Encodes as the JSON
+/// array of its samples, as the `[Float]` it replaced did.
 public struct Sparkline: RandomAccessCollection, Sendable, Equatable, Codable, ExpressibleByArrayLiteral {
     /// A minute at the default 1 s cadence (`Endpoint.historyLength`).
     public static let capacity = 60
 
-    private var storage = InlineArray<60, Float>(repeating: 0)
-    /// Where the oldest sample is.
-    private var start: UInt8 = 0
-    private var length: UInt8 = 0
+    // Inlinable reads: a frame reads every sample of every endpoint (600,000 at 10,000).
+    @usableFromInline var storage = InlineArray<60, Float>(repeating: 0)
+    @usableFromInline var length: UInt8 = 0
 
     public init() {}
 
@@ -21,22 +21,23 @@ public struct Sparkline: RandomAccessCollection, Sendable, Equatable, Codable, E
 
     public init(arrayLiteral samples: Float...) { self.init(samples) }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { Int(length) }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { Int(length) }
 
-    public subscript(position: Int) -> Float {
-        precondition(position >= 0 && position < Int(length), "sparkline index out of range")
-        return storage[(Int(start) + position) % Self.capacity]
+    @inlinable public subscript(position: Int) -> Float {
+        precondition(position < Int(length), "sparkline index out of range")
+        return storage[position]
     }
 
     /// Adds the newest sample, dropping the oldest when full.
     public mutating func append(_ sample: Float) {
-        if Int(length) < Self.capacity {
-            storage[(Int(start) + Int(length)) % Self.capacity] = sample
-            length += 1
+        if Int(length) == Self.capacity {
+            // What `removeFirst` did to the array: 59 samples move down one.
+            for i in 1..<Self.capacity { storage[i - 1] = storage[i] }
+            storage[Self.capacity - 1] = sample
         } else {
-            storage[Int(start)] = sample
-            start = UInt8((Int(start) + 1) % Self.capacity)
+            storage[Int(length)] = sample
+            length += 1
         }
     }
 

@@ -109,11 +109,11 @@ extension DashboardRenderer {
             var sum = [Float](repeating: 0, count: width)
             var samples = 0
             for i in service.endpoints.indices {  // by index: no copy of each endpoint
-                // Align histories on their newest sample.
-                let count = service.endpoints[i].history.count
-                let n = min(width, count)
-                let base = count - n
-                for k in 0..<n { sum[width - n + k] += service.endpoints[i].history[base + k] }
+                // Align histories on their newest sample. Read once: the samples are inline (240 bytes).
+                let history = service.endpoints[i].history
+                let n = min(width, history.count)
+                let base = history.count - n
+                for k in 0..<n { sum[width - n + k] += history[base + k] }
                 samples = max(samples, n)
             }
             buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
