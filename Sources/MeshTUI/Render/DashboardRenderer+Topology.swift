@@ -44,7 +44,9 @@ extension DashboardRenderer {
             case .endpoint:
                 let total: (rps: Double, peak: Float)
                 if let known = serviceTotals[row.service] { total = known } else {
-                    total = (service.load.rps, Glyphs.peak(service.endpoints.lazy.map(\.history), width: historyWidth))
+                    var peak: Float = 0
+                    for e in service.endpoints.indices { peak = max(peak, service.endpoints[e].history.peak(ofLast: historyWidth)) }
+                    total = (service.load.rps, peak)
                     serviceTotals[row.service] = total
                 }
                 drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, peak: total.peak,
@@ -109,11 +111,12 @@ extension DashboardRenderer {
             var sum = [Float](repeating: 0, count: width)
             var samples = 0
             for i in service.endpoints.indices {  // by index: no copy of each endpoint
-                // Align histories on their newest sample. Read once: the samples are inline (240 bytes).
-                let history = service.endpoints[i].history
-                let n = min(width, history.count)
-                let base = history.count - n
-                for k in 0..<n { sum[width - n + k] += history[base + k] }
+                // Align histories on their newest sample. Read in place: the samples are inline
+                // (240 bytes), a copy of each would cost more than the sum.
+                let count = service.endpoints[i].history.count
+                let n = min(width, count)
+                let base = count - n
+                for k in 0..<n { sum[width - n + k] += service.endpoints[i].history[base + k] }
                 samples = max(samples, n)
             }
             buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))

@@ -67,8 +67,8 @@ struct Glyphs {
         return String(out)
     }
 
-    /// The highest of the last `width` samples of several histories.
-    /// Lazy, so that a caller passing endpoints' histories copies no endpoint (nor an array of them).
+    /// The highest of the last `width` samples of several histories (an endpoint's sparkline
+    /// has its own, `Sparkline.peak(ofLast:)`, read in place).
     static func peak<History: RandomAccessCollection<Float>>(_ histories: some Collection<History>, width: Int) -> Float {
         var peak: Float = 0
         for h in histories { for v in h.suffix(width) where v > peak { peak = v } }
