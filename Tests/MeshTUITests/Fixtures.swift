@@ -172,7 +172,7 @@ enum Fixtures {
                 var endpoint = Endpoint(id: "svc\(s)-ep\(String(1_000_000 + e).dropFirst())", address: "10.\(s).\(e / 250).\(e % 250):80",
                                         zone: zone, state: e % 97 == 0 ? .unhealthy : .healthy)
                 endpoint.load = EndpointLoad(rps: Double((e * 7919) % 500), active: e % 13, p50: 0.02, p99: 0.08 + Double(e % 50) / 1000, errors: Double(e % 5) / 10)
-                endpoint.history = history
+                endpoint.history = Sparkline(history)
                 endpoints.append(endpoint)
             }
             list.append(Service(name: "service-\(s)", balancer: .p2cEWMA, zones: ["a", "b", "c"], endpoints: endpoints))

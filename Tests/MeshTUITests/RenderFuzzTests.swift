@@ -20,7 +20,7 @@ import Testing
                     state.services[s].endpoints[e].load = EndpointLoad(rps: values[1], active: Int(saturating: values[2]).clamped(to: RecordedRange.active),
                                                                        p50: values[3], p99: values[4], errors: values[5])
                     state.services[s].endpoints[e].since = values[0]
-                    state.services[s].endpoints[e].history = values.map { Float($0) }
+                    state.services[s].endpoints[e].history = Sparkline(values.map { Float($0) })
                 }
             }
             let status = SessionStatus(mode: .replay, speed: values[1], source: "fuzz", duration: values[0])

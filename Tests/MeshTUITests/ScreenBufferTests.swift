@@ -81,8 +81,8 @@ import Testing
         #expect(glyphs.sparkline(big, width: 3, peak: peak) == "███")
         var state = Fixtures.mesh()
         let s = state.services.firstIndex { $0.name == "search" }!
-        state.services[s].endpoints[0].history = small
-        state.services[s].endpoints[2].history = big
+        state.services[s].endpoints[0].history = Sparkline(small)
+        state.services[s].endpoints[2].history = Sparkline(big)
         let frame = render(DashboardFrame(state: state, status: Fixtures.demo), size: (120, 40)).text
         let rows = frame.split(separator: "\n")
         #expect(rows.first { $0.contains("search-1 ") }?.hasSuffix("▁▁▁") == true)

@@ -29,7 +29,7 @@ func benchMesh(services: Int, endpoints: Int) -> MeshState {
             var endpoint = Endpoint(id: "ep-" + String(100_000 + e).dropFirst(), zone: e % 2 == 0 ? "a" : "b",
                                     state: states[(e * 7 + s) % states.count])
             endpoint.load = EndpointLoad(rps: Double((e * 37) % 500), active: e % 9, p50: 0.02, p99: 0.08, errors: Double(e % 3))
-            endpoint.history = (0..<60).map { Float(($0 * e) % 400) }
+            endpoint.history = Sparkline((0..<60).map { Float(($0 * e) % 400) })
             return endpoint
         })
         service.failoverZone = s % 3 == 0 ? "b" : nil

@@ -1,22 +1,55 @@
 /// What the engine knows about an endpoint beyond what it shows: the health tracker's counters,
 /// the operator's hold on it, and its ejection. The shown state is derived from these.
+///
+/// One per endpoint, so packed (56 bytes): the hold and the ejection keep their times in plain
+/// doubles beside a one-byte kind, the health tracker keeps the policy's thresholds only, and
+/// the endpoint's ID is the state's (`MeshEngine.id(_:_:)`).
 struct EndpointRuntime {
     enum Hold: Equatable { case none, draining(since: Double), drained, killed }
 
-    var id: String
     var key: UInt64
-    var health: HealthTracker
-    var hold: Hold = .none
-    var ejectedUntil: Double?
     /// When it last became able to take traffic, for slow start.
     var eligibleSince: Double = 0
+    /// `ejectedUntil`, NaN when not ejected.
+    private var ejection = Double.nan
+    /// `hold`'s time, for a drain.
+    private var holdSince = 0.0
     /// Its registration's Consul checks, in the registration's order; empty: `health` judges it.
     var checks: [CheckRuntime] = []
+    var health: HealthTracker
+    /// `hold`: 0 none, 1 draining, 2 drained, 3 killed.
+    private var holdKind: UInt8 = 0
 
     init(service: String, endpoint: String, health policy: HealthPolicy) {
-        id = endpoint
         key = StableHash.hash("\(service)/\(endpoint)")
         health = HealthTracker(policy: policy)
+    }
+
+    var hold: Hold {
+        get {
+            switch holdKind {
+            case 1: .draining(since: holdSince)
+            case 2: .drained
+            case 3: .killed
+            default: .none
+            }
+        }
+        set {
+            switch newValue {
+            case .none: holdKind = 0
+            case .draining(let since): holdKind = 1; holdSince = since
+            case .drained: holdKind = 2
+            case .killed: holdKind = 3
+            }
+        }
+    }
+
+    /// Whether an operator holds it (drain, kill): read without building `hold`.
+    var isHeld: Bool { holdKind != 0 }
+
+    var ejectedUntil: Double? {
+        get { ejection.isNaN ? nil : ejection }
+        set { ejection = newValue ?? .nan }
     }
 
     /// The state the operator sees: an operator's hold wins over an ejection, which wins over health.

@@ -43,8 +43,8 @@ extension MeshEngine {
     /// such outputs only every few minutes, `check_update_interval`); then the endpoint's state
     /// and, between passing and warning, its weight.
     func setCheck(_ s: Int, _ slot: Int32, _ c: Int, to status: CheckStatus, output: String, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count,
-              let check = state.services[s].endpoint(runtime.id)?.registration?.checks[c] else { return }
+        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count, let e = index(s, slot),
+              let check = state.services[s].endpoints[e].registration?.checks[c] else { return }
         if status == .critical {
             if runtime.checks[c].criticalSince == nil {
                 services[s].slots[Int(slot)]?.checks[c].criticalSince = now
@@ -58,16 +58,16 @@ extension MeshEngine {
         let news = check.output != text && (check.output.isEmpty || now - runtime.checks[c].outputAt >= Self.outputInterval)
         if check.status != status || news {
             services[s].slots[Int(slot)]?.checks[c].outputAt = now
-            let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
-            emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now)
+            let ref = EndpointRef(service: services[s].name, endpoint: state.services[s].endpoints[e].id)
+            emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now, position: (s, e))
         }
         services[s].slots[Int(slot)]?.checks[c].status = status
         services[s].slots[Int(slot)]?.checks[c].heard = true
         guard check.status != status || !runtime.checks[c].heard else { return }
-        let before = state.services[s].endpoint(runtime.id)?.state
+        let before = state.services[s].endpoints[e].state
         refresh(s, slot, reason: "check \(check.id) \(status.rawValue)" + (text.isEmpty ? "" : ": \(text)"), now: now)
         // Passing and warning are both healthy: only the weight changed.
-        if state.services[s].endpoint(runtime.id)?.state == before { replan(s, now: now) }
+        if index(s, slot).map({ state.services[s].endpoints[$0].state }) == before { replan(s, now: now, changed: slot) }
     }
 
     /// TTLs that ran out turn critical; instances critical for longer than their
@@ -78,20 +78,20 @@ extension MeshEngine {
         var reap: [(EndpointRef, String)] = []
         for s in services.indices {
             for slot in services[s].slots.indices {
-                guard let runtime = services[s].slots[slot], !runtime.checks.isEmpty else { continue }
+                guard let runtime = services[s].slots[slot], !runtime.checks.isEmpty, let id = id(s, Int32(slot)) else { continue }
                 for c in runtime.checks.indices {
                     if let until = runtime.checks[c].ttlUntil {
                         if now >= until {
                             services[s].slots[slot]?.checks[c].ttlUntil = nil
-                            setCheck(s, Int32(slot), c, to: .critical, output: expiredOutput(s, runtime.id, c), now: now)
+                            setCheck(s, Int32(slot), c, to: .critical, output: expiredOutput(s, id, c), now: now)
                         } else {
                             next = min(next, until)
                         }
                     }
                     guard let since = services[s].slots[slot]?.checks[c].criticalSince, let after = runtime.checks[c].reapAfter else { continue }
                     if now - since > after {
-                        let check = state.services[s].endpoint(runtime.id)?.registration?.checks[c].id ?? "?"
-                        reap.append((EndpointRef(service: services[s].name, endpoint: runtime.id),
+                        let check = state.services[s].endpoint(id)?.registration?.checks[c].id ?? "?"
+                        reap.append((EndpointRef(service: services[s].name, endpoint: id),
                                      "check \(check) critical for more than \(MeshDuration.format(after)) (DeregisterCriticalServiceAfter)"))
                         break
                     }

@@ -40,7 +40,7 @@ extension MeshEngine {
     private func isHeld(_ s: Int, _ slot: Int32) -> Bool {
         services[s].slots.withUnsafeBufferPointer { slots in
             guard let base = slots.baseAddress, Int(slot) >= 0, Int(slot) < slots.count else { return true }
-            return (base + Int(slot)).pointee?.hold != EndpointRuntime.Hold.none
+            return (base + Int(slot)).pointee?.isHeld ?? true
         }
     }
 

@@ -16,7 +16,7 @@ extension MeshEngine {
         var command = command
         if command.instance == nil { command.instance = instance }
         let who = command.by + (command.instance.map { " on \($0)" } ?? "")
-        emit(.operatorCommand(command), at: now)
+        emit(.operatorCommand(command), at: now, position: index(s, slot).map { (s, $0) })
         switch command.action {
         case .drain:
             services[s].slots[Int(slot)]?.hold = .draining(since: now)
@@ -32,7 +32,7 @@ extension MeshEngine {
             services[s].outlier?.reset(slot: slot)
             refresh(s, slot, reason: "operator restore by \(who)", byOperator: true, now: now)
         case .weight:
-            replan(s, now: now)
+            replan(s, now: now, changed: slot)
         }
     }
 

@@ -29,8 +29,8 @@ extension MeshEngine {
 
     /// The endpoint in `slot` of service `s`, as effects address it.
     func target(_ s: Int, _ slot: Int32) -> EndpointSlot? {
-        guard let runtime = services[s].slots[Int(slot)] else { return nil }
-        return EndpointSlot(ref: EndpointRef(service: services[s].name, endpoint: runtime.id), service: s, slot: slot)
+        guard let id = id(s, slot) else { return nil }
+        return EndpointSlot(ref: EndpointRef(service: services[s].name, endpoint: id), service: s, slot: slot)
     }
 
     /// What an endpoint's move between the operator's states asks of the data plane. A drain

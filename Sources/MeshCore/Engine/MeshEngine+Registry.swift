@@ -77,6 +77,7 @@ extension MeshEngine {
         effect(.detach(EndpointSlot(ref: ref, service: s, slot: slot)))
         services[s].slots[Int(slot)] = nil
         services[s].slotByID[ref.endpoint] = nil
+        services[s].removed.insert(slot, at: services[s].removed.firstIndex { $0 > slot } ?? services[s].removed.count)
         services[s].outlier?.remove(slot: slot)
         replan(s, now: now)
     }

@@ -1,7 +1,38 @@
 /// Who gets traffic: re-plans a service after any change, publishes its new host set as an
 /// effect, and turns changes of plan into `failover` and `panic` events.
 extension MeshEngine {
-    func replan(_ s: Int, now: Double) {
+    /// Plans service `s` again. `changed`: only that endpoint's state, weight or ramp changed
+    /// since the last plan, which is then patched (`TrafficPlanner.patch`) where it can be,
+    /// instead of planned whole.
+    func replan(_ s: Int, now: Double, changed: Int32? = nil) {
+        let planner = TrafficPlanner(policy: services[s].policy)
+        let warming = now < services[s].warmUntil
+        let previous = services[s].plan
+        var patched: (plan: TrafficPlan, hostsChanged: Bool)?
+        if replansIncrementally, let changed, let previous, var basis = services[s].basis,
+           let candidate = candidate(s, changed) {
+            services[s].basis = nil  // so that the patch mutates the basis in place
+            patched = planner.patch(previous, basis: &basis, changed: candidate, now: now, warming: warming)
+            if patched != nil { services[s].basis = basis }
+        }
+        let plan: TrafficPlan, hostsChanged: Bool
+        if let patched {
+            plan = patched.plan
+            hostsChanged = patched.hostsChanged
+        } else {
+            let candidates = self.candidates(s)
+            plan = planner.plan(candidates, now: now, warming: warming)
+            hostsChanged = previous?.hosts != plan.hosts
+            services[s].basis = planner.basis(of: candidates, plan: plan, warming: warming, slots: services[s].slots.count)
+        }
+        services[s].plan = plan
+        services[s].replanAt = warming ? min(plan.nextChange ?? .infinity, services[s].warmUntil) : plan.nextChange
+        if hostsChanged { effect(.publish(service: s, hosts: plan.hosts)) }
+        announce(s, from: previous, to: plan, now: now)
+    }
+
+    /// Every endpoint of service `s` as the planner sees it, in the state's order.
+    func candidates(_ s: Int) -> [TrafficPlanner.Candidate] {
         let service = state.services[s]
         var candidates: [TrafficPlanner.Candidate] = []
         candidates.reserveCapacity(service.endpoints.count)
@@ -11,13 +42,15 @@ extension MeshEngine {
                 slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.routingWeight,
                 key: runtime.key, eligibleSince: runtime.eligibleSince))
         }
-        let warming = now < services[s].warmUntil
-        let plan = TrafficPlanner(policy: services[s].policy).plan(candidates, now: now, warming: warming)
-        let previous = services[s].plan
-        services[s].plan = plan
-        services[s].replanAt = warming ? min(plan.nextChange ?? .infinity, services[s].warmUntil) : plan.nextChange
-        if previous?.hosts != plan.hosts { effect(.publish(service: s, hosts: plan.hosts)) }
-        announce(s, from: previous, to: plan, now: now)
+        return candidates
+    }
+
+    /// The endpoint in `slot` as the planner sees it.
+    private func candidate(_ s: Int, _ slot: Int32) -> TrafficPlanner.Candidate? {
+        guard let runtime = services[s].slots[Int(slot)], let e = index(s, slot) else { return nil }
+        let endpoints = state.services[s].endpoints
+        return TrafficPlanner.Candidate(slot: slot, state: endpoints[e].state, zone: endpoints[e].zone,
+                                        weight: endpoints[e].routingWeight, key: runtime.key, eligibleSince: runtime.eligibleSince)
     }
 
     /// A failover event when the zones taking traffic change, and when, among the same zones,

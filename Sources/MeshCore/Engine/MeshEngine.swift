@@ -26,6 +26,9 @@ public final class MeshEngine {
     /// The earliest moment a TTL may run out or a critical check may deregister its instance:
     /// `tick` looks at the checks only from then on.
     var checkDeadline = Double.infinity
+    /// Whether a change of one endpoint patches its service's plan (`replan(_:now:changed:)`);
+    /// off, every change plans the service whole, as the tests' reference.
+    var replansIncrementally = true
 
     /// Starts from a topology (every endpoint `unknown`, or `healthy` where checks are off).
     public init(mesh: MeshState, policies: [String: ServicePolicy]) {
@@ -83,9 +86,30 @@ public final class MeshEngine {
     }
 
     public func ref(service s: Int, slot: Int32) -> EndpointRef? {
-        guard let runtime = services[s].slots[Int(slot)] else { return nil }
-        return EndpointRef(service: services[s].name, endpoint: runtime.id)
+        guard let id = id(s, slot) else { return nil }
+        return EndpointRef(service: services[s].name, endpoint: id)
     }
+
+    /// The index in `state.services[s].endpoints` of the endpoint in `slot`: the state lists
+    /// endpoints in slot order (both append, and a slot is never reused), so it is the slot
+    /// less the removed slots below it; found by a search only if that ever fails to hold.
+    /// The state holds the endpoint's ID; its slot does not keep a copy.
+    func index(_ s: Int, _ slot: Int32) -> Int? {
+        guard slot >= 0, Int(slot) < services[s].slots.count, services[s].slots[Int(slot)] != nil else { return nil }
+        let removed = services[s].removed
+        var low = 0, high = removed.count
+        while low < high {
+            let mid = (low + high) / 2
+            if removed[mid] < slot { low = mid + 1 } else { high = mid }
+        }
+        let i = Int(slot) - low
+        let endpoints = state.services[s].endpoints
+        if i < endpoints.count, services[s].slotByID[endpoints[i].id] == slot { return i }
+        return endpoints.indices.first { services[s].slotByID[endpoints[$0].id] == slot }
+    }
+
+    /// The ID of the endpoint in `slot`.
+    func id(_ s: Int, _ slot: Int32) -> String? { index(s, slot).map { state.services[s].endpoints[$0].id } }
 
     /// Slots of a service's endpoints in the order the state lists them.
     public func slots(ofService s: Int) -> [Int32] {
@@ -95,18 +119,19 @@ public final class MeshEngine {
     // MARK: Events
 
     /// Applies an event to the state and adds it to the output.
-    func emit(_ body: MeshEvent.Body, at now: Double) {
+    /// `position`: where the endpoint it is about is in the state, when the caller knows.
+    func emit(_ body: MeshEvent.Body, at now: Double, position: (service: Int, endpoint: Int)? = nil) {
         // Microseconds are plenty, and keep recordings short and readable.
         let event = MeshEvent(seq: state.seq + 1, t: (now * 1e6).rounded() / 1e6, body: body)
-        state.apply(event)
+        state.apply(event, at: position)
         output.events.append(event)
     }
 
     /// Re-derives the shown state of one endpoint and emits the change, if any. `byOperator`:
     /// an operator's command caused it (planned work, never a flap).
     func refresh(_ s: Int, _ slot: Int32, reason: String, byOperator: Bool = false, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)],
-              let i = state.services[s].endpoints.firstIndex(where: { $0.id == runtime.id }) else { return }
+        guard let runtime = services[s].slots[Int(slot)], let i = index(s, slot) else { return }
+        let id = state.services[s].endpoints[i].id
         let old = state.services[s].endpoints[i].state, new = runtime.shownState
         guard old != new else { return }
         // Slow start counts from when the endpoint can take traffic, or from its first passed
@@ -115,12 +140,12 @@ public final class MeshEngine {
         if new.isEligible && !old.isEligible || new == .healthy && old == .unknown {
             services[s].slots[Int(slot)]?.eligibleSince = now
         }
-        let ref = EndpointRef(service: services[s].name, endpoint: runtime.id)
+        let ref = EndpointRef(service: services[s].name, endpoint: id)
         let change = StateChange(endpoint: ref, from: old, to: new, reason: reason)
-        emit(.endpointState(change), at: now)
+        emit(.endpointState(change), at: now, position: (s, i))
         alertWatch.noteStateChange(change, byOperator: byOperator, at: now)
         output.effects += Self.effects(from: old, to: new, of: EndpointSlot(ref: ref, service: s, slot: slot))
-        replan(s, now: now)
+        replan(s, now: now, changed: slot)
     }
 
     /// Time passes: TTLs run out, ejections end, drains time out, slow start ramps, keyframes

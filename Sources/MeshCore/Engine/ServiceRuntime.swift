@@ -7,6 +7,11 @@ struct ServiceRuntime {
     var slotByID: [String: Int32]
     var outlier: OutlierDetector?
     var plan: TrafficPlan?
+    /// What `plan` was made from, so that one endpoint's change patches it (`TrafficPlanner.patch`).
+    var basis: TrafficPlanner.Basis?
+    /// Slots of deregistered endpoints, in order: the state lists endpoints in slot order, so an
+    /// endpoint's index there is its slot less the removed slots below it.
+    var removed: [Int32] = []
     /// Each zone's share of the traffic as the last failover event told it (or as first planned).
     var announcedShares: [String: Double]?
     /// When slow start next changes the weights, or warming ends.

@@ -7,27 +7,31 @@
 /// - once unhealthy it needs `healthyThreshold` passes in a row to be healthy again.
 /// Thresholds below 1 act as 1.
 public struct HealthTracker: Sendable, Equatable {
-    /// Thresholds come from here; the interval and timeout are the checker's business.
-    public var policy: HealthPolicy
+    // Kept per endpoint, so kept narrow: the policy's two thresholds (at most
+    // `ConfigLimits`' 1,000) rather than the policy, counts that stop at UInt32.max.
+    private var healthyThreshold: UInt16
+    private var unhealthyThreshold: UInt16
+    private var passes: UInt32 = 0
+    private var failures: UInt32 = 0
     /// What the checks say now.
     public private(set) var status: HealthStatus
-    /// Passes in a row so far (0 after a failure). Kept across a flip, for the event's reason.
-    public private(set) var consecutivePasses: Int
-    /// Failures in a row so far (0 after a pass). Kept across a flip, for the event's reason.
-    public private(set) var consecutiveFailures: Int
 
     public init(policy: HealthPolicy, status: HealthStatus = .unknown) {
-        self.policy = policy
+        healthyThreshold = UInt16(clamping: max(1, policy.healthyThreshold))
+        unhealthyThreshold = UInt16(clamping: max(1, policy.unhealthyThreshold))
         self.status = status
-        consecutivePasses = 0
-        consecutiveFailures = 0
     }
+
+    /// Passes in a row so far (0 after a failure). Kept across a flip, for the event's reason.
+    public var consecutivePasses: Int { Int(passes) }
+    /// Failures in a row so far (0 after a pass). Kept across a flip, for the event's reason.
+    public var consecutiveFailures: Int { Int(failures) }
 
     /// Takes one check result; returns the new status only when it flips.
     public mutating func record(passed: Bool) -> HealthVerdict? {
         if passed {
-            consecutivePasses += 1
-            consecutiveFailures = 0
+            passes = passes &+ (passes == .max ? 0 : 1)
+            failures = 0
             switch status {
             case .healthy:
                 return nil
@@ -35,14 +39,14 @@ public struct HealthTracker: Sendable, Equatable {
                 status = .healthy
                 return .healthy
             case .unhealthy:
-                guard consecutivePasses >= max(1, policy.healthyThreshold) else { return nil }
+                guard passes >= healthyThreshold else { return nil }
                 status = .healthy
                 return .healthy
             }
         } else {
-            consecutiveFailures += 1
-            consecutivePasses = 0
-            guard status != .unhealthy, consecutiveFailures >= max(1, policy.unhealthyThreshold) else { return nil }
+            failures = failures &+ (failures == .max ? 0 : 1)
+            passes = 0
+            guard status != .unhealthy, failures >= unhealthyThreshold else { return nil }
             status = .unhealthy
             return .unhealthy
         }
@@ -52,7 +56,7 @@ public struct HealthTracker: Sendable, Equatable {
     /// returns and its old results say nothing about the new process.
     public mutating func reset() {
         status = .unknown
-        consecutivePasses = 0
-        consecutiveFailures = 0
+        passes = 0
+        failures = 0
     }
 }

@@ -22,15 +22,29 @@
 ///   ejected; mesh-top has no outlier interval, so the base ejection time is the period). An
 ///   endpoint that behaves for `n × baseEjection` starts from `baseEjection` again.
 public struct OutlierDetector: Sendable, Equatable {
+    /// One per endpoint, so 32 bytes: counts in 32 bits (they stop at Int32.max), the flags
+    /// after them.
     private struct Slot: Sendable, Equatable {
-        var member = false
-        var ejected = false
-        var failures = 0
-        /// Ejections so far, before decay since `decayFrom`.
-        var ejections = 0
         var until = 0.0
         /// When the endpoint last came back, or last had n decremented.
         var decayFrom = 0.0
+        private var failureCount: Int32 = 0
+        private var ejectionCount: Int32 = 0
+        var member = false
+        var ejected = false
+
+        init(member: Bool = false) { self.member = member }
+
+        var failures: Int {
+            get { Int(failureCount) }
+            set { failureCount = Int32(clamping: newValue) }
+        }
+
+        /// Ejections so far, before decay since `decayFrom`.
+        var ejections: Int {
+            get { Int(ejectionCount) }
+            set { ejectionCount = Int32(clamping: newValue) }
+        }
     }
 
     public var policy: OutlierPolicy
@@ -52,6 +66,8 @@ public struct OutlierDetector: Sendable, Equatable {
     /// existing ones keep their history.
     public mutating func setEndpointCount(_ count: Int) {
         let count = max(0, count)
+        // Sized once: grown one by one, the slots would keep up to as many again in spare capacity.
+        slots.reserveCapacity(count)
         for slot in count..<max(count, slots.count) where slots[slot].member { remove(slot: Int32(slot)) }
         for slot in 0..<count { add(slot: Int32(slot)) }
     }

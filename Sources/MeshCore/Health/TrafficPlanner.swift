@@ -129,11 +129,11 @@ public struct TrafficPlanner: Sendable, Equatable {
         return min(1, max(Self.slowStartFloor, (now - c.eligibleSince) / ramp))
     }
 
-    // MARK: Private
+    // MARK: Parts (`plan` and `patch` share them)
 
-    private static func isRoutable(_ c: Candidate) -> Bool { !c.state.isAdministrative && c.weight > 0 }
+    static func isRoutable(_ c: Candidate) -> Bool { !c.state.isAdministrative && c.weight > 0 }
 
-    private func host(_ c: Candidate, now: Double) -> HostSet.Host {
+    func host(_ c: Candidate, now: Double) -> HostSet.Host {
         HostSet.Host(slot: c.slot, weight: effectiveWeight(of: c, now: now), key: c.key,
                      slowStart: slowStartFactor(of: c, now: now))
     }
@@ -159,7 +159,7 @@ public struct TrafficPlanner: Sendable, Equatable {
 
     /// Envoy's priority load: each zone takes up to its health, in order, until 100% is
     /// placed; normalised when the healths sum below 100.
-    private func spill(_ zones: inout [TrafficPlan.Zone]) {
+    func spill(_ zones: inout [TrafficPlan.Zone]) {
         var remaining = 100.0, placed = 0.0
         for i in zones.indices {
             let zone = zones[i]
@@ -189,7 +189,7 @@ public struct TrafficPlanner: Sendable, Equatable {
 
     /// The earliest time a planned host's slow-start weight moves to its next tenth of the
     /// ramp (the floor's end first), or its ramp ends.
-    private func nextChange(_ planned: some Sequence<Candidate>, now: Double) -> Double? {
+    func nextChange(_ planned: some Sequence<Candidate>, now: Double) -> Double? {
         guard let ramp = policy.slowStart, ramp > 0, !policy.balancer.isHashing else { return nil }
         let step = ramp / Self.rampSteps
         var next: Double? = nil

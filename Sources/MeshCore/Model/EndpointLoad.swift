@@ -56,12 +56,16 @@ public struct EndpointLoad: Codable, Sendable, Equatable {
         return total.averaged()
     }
 
-    /// `total` of the endpoints at the indices `included` accepts, each load read in place: a
-    /// copy of each endpoint (or of its load) retains every array in it, which was most of a
-    /// 10,000-endpoint frame.
+    /// `total` of the endpoints at the indices `included` accepts, each one's figures read in
+    /// place: a copy of each endpoint (or of its whole load) retains every array in it, which
+    /// was most of a 10,000-endpoint frame. Summed as `add` sums.
     public static func total(of endpoints: [Endpoint], where included: (Int) -> Bool = { _ in true }) -> EndpointLoad {
         var total = EndpointLoad()
-        for i in endpoints.indices where included(i) { total.add(endpoints[i].load) }
+        for i in endpoints.indices where included(i) {
+            let load = endpoints[i].figures
+            total.rps += load.rps; total.active += load.active; total.errors += load.errors
+            total.p50 += load.p50 * load.rps; total.p99 += load.p99 * load.rps
+        }
         return total.averaged()
     }
 

@@ -1,17 +1,20 @@
 /// The read model's one way in: an event becomes state here and nowhere else (the engine
 /// applies each event it emits, a replay each event it reads).
 extension MeshState {
-    public mutating func apply(_ event: MeshEvent) {
+    public mutating func apply(_ event: MeshEvent) { apply(event, at: nil) }
+
+    /// `hint`: where the endpoint the event is about is, when the caller knows (`position(of:hint:)`).
+    mutating func apply(_ event: MeshEvent, at hint: (service: Int, endpoint: Int)?) {
         seq = event.seq
         time = event.t
         switch event.body {
         case .endpointState(let change):
-            if let (s, e) = position(of: change.endpoint) {
+            if let (s, e) = position(of: change.endpoint, hint: hint) {
                 services[s].endpoints[e].state = change.to
                 services[s].endpoints[e].since = event.t
             }
         case .operatorCommand(let command):
-            if let (s, e) = position(of: command.target) {
+            if let (s, e) = position(of: command.target, hint: hint) {
                 switch command.action {
                 case .weight: if let weight = command.weight { services[s].endpoints[e].weight = weight }
                 case .drain, .kill: if let reason = command.reason { services[s].endpoints[e].maintenance = reason }
@@ -30,7 +33,7 @@ extension MeshState {
         case .registry(let change):
             applyRegistry(change, at: event.t)
         case .check(let change):
-            if let (s, e) = position(of: change.endpoint),
+            if let (s, e) = position(of: change.endpoint, hint: hint),
                let c = services[s].endpoints[e].registration?.checks.firstIndex(where: { $0.id == change.check }) {
                 services[s].endpoints[e].registration?.checks[c].status = change.to
                 services[s].endpoints[e].registration?.checks[c].output = change.output

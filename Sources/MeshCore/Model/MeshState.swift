@@ -39,7 +39,13 @@ public struct MeshState: Codable, Sendable, Equatable {
     public var healthyCount: Int { services.reduce(0) { $0 + $1.healthyCount } }
 
     /// Indices of an endpoint, for in-place updates.
-    func position(of ref: EndpointRef) -> (service: Int, endpoint: Int)? {
+    /// `hint`: where the caller expects it, taken when it holds (the engine knows, and a
+    /// search of a large service was most of a change of state).
+    func position(of ref: EndpointRef, hint: (service: Int, endpoint: Int)? = nil) -> (service: Int, endpoint: Int)? {
+        if let (s, e) = hint, s < services.count, e < services[s].endpoints.count,
+           services[s].name == ref.service, services[s].endpoints[e].id == ref.endpoint {
+            return (s, e)
+        }
         guard let s = services.firstIndex(where: { $0.name == ref.service }),
               let e = services[s].endpoints.firstIndex(where: { $0.id == ref.endpoint }) else { return nil }
         return (s, e)

@@ -44,7 +44,9 @@ extension DashboardRenderer {
             case .endpoint:
                 let total: (rps: Double, peak: Float)
                 if let known = serviceTotals[row.service] { total = known } else {
-                    total = (service.load.rps, Glyphs.peak(service.endpoints.lazy.map(\.history), width: historyWidth))
+                    var peak: Float = 0
+                    for e in service.endpoints.indices { peak = max(peak, service.endpoints[e].history.peak(ofLast: historyWidth)) }
+                    total = (service.load.rps, peak)
                     serviceTotals[row.service] = total
                 }
                 drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, peak: total.peak,
@@ -109,7 +111,8 @@ extension DashboardRenderer {
             var sum = [Float](repeating: 0, count: width)
             var samples = 0
             for i in service.endpoints.indices {  // by index: no copy of each endpoint
-                // Align histories on their newest sample.
+                // Align histories on their newest sample. Read in place: the samples are inline
+                // (240 bytes), a copy of each would cost more than the sum.
                 let count = service.endpoints[i].history.count
                 let n = min(width, count)
                 let base = count - n

@@ -53,7 +53,7 @@ struct Glyphs {
 
     /// The last `width` samples, scaled to `peak` (default: their own): the shape of recent
     /// load. Rows that share a peak (a service's endpoints) compare at a glance.
-    func sparkline(_ history: [Float], width: Int, peak shared: Float? = nil) -> String {
+    func sparkline(_ history: some RandomAccessCollection<Float>, width: Int, peak shared: Float? = nil) -> String {
         guard width > 0, !history.isEmpty else { return "" }
         let tail = history.suffix(width)
         let peak = shared ?? tail.max() ?? 0
@@ -67,9 +67,9 @@ struct Glyphs {
         return String(out)
     }
 
-    /// The highest of the last `width` samples of several histories.
-    /// Lazy, so that a caller passing endpoints' histories copies no endpoint (nor an array of them).
-    static func peak(_ histories: some Collection<[Float]>, width: Int) -> Float {
+    /// The highest of the last `width` samples of several histories (an endpoint's sparkline
+    /// has its own, `Sparkline.peak(ofLast:)`, read in place).
+    static func peak<History: RandomAccessCollection<Float>>(_ histories: some Collection<History>, width: Int) -> Float {
         var peak: Float = 0
         for h in histories { for v in h.suffix(width) where v > peak { peak = v } }
         return peak
