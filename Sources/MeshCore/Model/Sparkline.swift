@@ -40,6 +40,16 @@ public struct Sparkline: RandomAccessCollection, Sendable, Equatable, Codable, E
         }
     }
 
+    /// Adds the last samples into the end of `sums`, newest onto its last element (histories
+    /// aligned on their newest sample), read in place; returns how many were added.
+    @inlinable public func addTail(into sums: UnsafeMutableBufferPointer<Float>) -> Int {
+        let n = Int(length), k = Swift.min(n, sums.count), base = sums.count - k
+        storage.span.withUnsafeBufferPointer { samples in
+            for j in 0..<k { sums[base + j] += samples[n - k + j] }
+        }
+        return k
+    }
+
     /// Adds the newest sample, dropping the oldest when full.
     public mutating func append(_ sample: Float) {
         if Int(length) == Self.capacity {

@@ -44,8 +44,12 @@ extension DashboardRenderer {
             case .endpoint:
                 let total: (rps: Double, peak: Float)
                 if let known = serviceTotals[row.service] { total = known } else {
-                    var peak: Float = 0
-                    for e in service.endpoints.indices { peak = max(peak, service.endpoints[e].history.peak(ofLast: historyWidth)) }
+                    // Through a buffer pointer: each endpoint read in place, never copied.
+                    let peak = service.endpoints.withUnsafeBufferPointer { endpoints in
+                        var peak: Float = 0
+                        for e in endpoints.indices { peak = max(peak, endpoints[e].history.peak(ofLast: historyWidth)) }
+                        return peak
+                    }
                     total = (service.load.rps, peak)
                     serviceTotals[row.service] = total
                 }
@@ -110,14 +114,12 @@ extension DashboardRenderer {
             let width = c.width - 1
             var sum = [Float](repeating: 0, count: width)
             var samples = 0
-            for i in service.endpoints.indices {  // by index: no copy of each endpoint
-                // Align histories on their newest sample. Read in place: the samples are inline
-                // (240 bytes), a copy of each would cost more than the sum.
-                let count = service.endpoints[i].history.count
-                let n = min(width, count)
-                let base = count - n
-                for k in 0..<n { sum[width - n + k] += service.endpoints[i].history[base + k] }
-                samples = max(samples, n)
+            // Histories aligned on their newest sample, each endpoint read in place through a
+            // buffer pointer: its samples are inline (240 bytes), a copy would cost more than the sum.
+            sum.withUnsafeMutableBufferPointer { sums in
+                service.endpoints.withUnsafeBufferPointer { endpoints in
+                    for i in endpoints.indices { samples = max(samples, endpoints[i].history.addTail(into: sums)) }
+                }
             }
             buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
         }
