@@ -48,6 +48,27 @@ import Testing
         }
     }
 
+    /// Found by the mutation test below (seed 7RqOKWRTka1J+EgtXQNJ90r++nj4GOKLkJKU4jsUdaw=): twenty
+    /// digits that wrap a 64-bit accumulator to exactly 0 (5 × 2^64, 2^64) were read as 0, where
+    /// Foundation reads 9.2e19 and the range check refuses it.
+    @Test func digitsThatWrapTheAccumulatorAreNotReadAsZero() {
+        func line(_ rps: String) -> String {
+            #"{"t":1,"type":"sample","endpoints":[{"endpoint":"web/web-1","rps":"# + rps + #","active":0,"p50":0,"p99":0,"errors":0}]}"#
+        }
+        let control = Self.both(line("12.5"))
+        #expect(control.fast != nil && control.fast == control.foundation, "the line's shape takes the fast path")
+        for rps in ["92233720368547758080", "18446744073709551616", "0.92233720368547758080e20", "00092233720368547758080"] {
+            let (foundation, fast) = Self.both(line(rps))
+            #expect(foundation == nil, "\(rps) is past the recorded range")
+            #expect(fast == nil, "\(rps) read as \(String(describing: fast))")
+        }
+        var decoder = JSONLineDecoder()
+        for text in ["92233720368547758080", "18446744073709551616"] {
+            let line = Array(#"{"active":0,"errors":0,"p50":0,"p99":0,"rps":"#.utf8) + Array(text.utf8) + [UInt8(ascii: "}")]
+            #expect(throws: (any Error).self, "\(text)") { try line.withUnsafeBytes { try decoder.decode(EndpointLoad.self, from: $0) } }
+        }
+    }
+
     static let hostile = ["", "0", "-", "1e400", "-1e400", "00", "01", "1.", ".5", "+1", "0x10", "NaN", "Infinity", "true", "null",
                           "\"", "\\", "\\u12", "\u{0}", "\u{1F}", "é", "\u{FF}", "[", "]", "{", "}", ",", ":", "9223372036854775808",
                           "-9223372036854775809", "1e-400", String(repeating: "9", count: 80), "\"web/web-1\"", "[]", "{}", "\\u00zz", "\\q"]

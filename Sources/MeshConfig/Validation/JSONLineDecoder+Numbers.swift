@@ -38,17 +38,20 @@ extension JSONLineDecoder.TapeDecoder {
         var k = start
         let negative = bytes[k] == UInt8(ascii: "-")
         if negative { k += 1 }
+        // `digits` counts from the first non-zero digit on (leading zeros are not significant).
+        // Not from `w != 0`: twenty digits can wrap w to exactly 0 (5 × 2^64 is
+        // 92233720368547758080), which would then pass as a 19-digit 0.
         var w: UInt64 = 0, digits = 0, q = 0
         while k < end, bytes[k] &- 0x30 < 10 {
             w = w &* 10 &+ UInt64(bytes[k] &- 0x30)
-            if w != 0 { digits += 1 }
+            if digits > 0 || bytes[k] != UInt8(ascii: "0") { digits += 1 }
             k += 1
         }
         if k < end, bytes[k] == UInt8(ascii: ".") {
             k += 1
             while k < end, bytes[k] &- 0x30 < 10 {
                 w = w &* 10 &+ UInt64(bytes[k] &- 0x30)
-                if w != 0 { digits += 1 }
+                if digits > 0 || bytes[k] != UInt8(ascii: "0") { digits += 1 }
                 q -= 1
                 k += 1
             }
