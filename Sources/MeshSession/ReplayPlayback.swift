@@ -24,6 +24,8 @@ public final class ReplayPlayback: Playback {
     /// Why play stopped before the end (the file changed or was damaged after it was opened).
     public var failure: (any Error)? { cursor.failure }
 
+    public var stopReason: String? { cursor.failure.map { "\($0)" } }
+
     public var mode: SessionMode { .replay }
     public var now: Double { cursor.state.time }
     public var state: MeshState { cursor.state }

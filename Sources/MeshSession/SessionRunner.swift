@@ -54,7 +54,12 @@ public final class SessionRunner {
     public let handle: Handle
     private let playback: any Playback
     private var pacer: Pacer
-    private let end: Double?
+    private let duration: Double?
+    /// Where the session ends: `duration`, or the playback's end if sooner (which a replay
+    /// brings forward when its file fails part way).
+    private var end: Double? { [duration, playback.end].compactMap { $0 }.min() }
+    /// The playback's stop reason, once shown.
+    private var toldStop = false
     private let stopAtEnd: Bool
     /// Events per slice of `advance`, adapted so that a slice takes about `sliceSeconds`: the
     /// loop comes back to its commands (stop, pause, seek) that often whatever the playback asks.
@@ -72,10 +77,11 @@ public final class SessionRunner {
     /// ends with its recording); `stopAtEnd` for headless runs.
     public init(playback: any Playback, speed: Double?, duration: Double? = nil, stopAtEnd: Bool) {
         self.playback = playback
-        end = [duration, playback.end].compactMap { $0 }.min()
+        self.duration = duration
         self.stopAtEnd = stopAtEnd
         pacer = Pacer(speed: speed, mesh: playback.now, wall: SessionRunner.wallClock())
-        handle = Handle(SessionSnapshot(state: playback.state, mode: playback.mode, speed: speed, end: end))
+        handle = Handle(SessionSnapshot(state: playback.state, mode: playback.mode, speed: speed,
+                                        end: [duration, playback.end].compactMap { $0 }.min()))
     }
 
     /// The handle's, for the code that made the runner.
@@ -157,6 +163,12 @@ public final class SessionRunner {
             if let seeking = seekTarget, playback.now >= seeking { seekTarget = nil }
             if pacer.speed == nil, !pacer.paused { pacer.anchor(mesh: playback.now, wall: SessionRunner.wallClock()) }
             let finished = end.map { playback.now >= $0 } ?? false
+            if !toldStop, let why = playback.stopReason {
+                // On screen at once, not only on stderr after quitting.
+                toldStop = true
+                message = why
+                answered = true
+            }
             let wall = SessionRunner.wallClock()
             if finished || answered || wall - lastPublish >= 0.05 || message != nil {
                 publish(message: message, answered: answered, finished: finished)
@@ -226,6 +238,7 @@ public final class SessionRunner {
             s.latest.speed = speed
             s.latest.paused = paused
             s.latest.finished = finished
+            s.latest.end = end
             if answered {
                 s.latest.message = message
                 if message != nil { s.latest.messageID += 1 }

@@ -131,6 +131,32 @@ import MeshCore
         }
     }
 
+    /// A headless session over a file that fails part way (its index lies) ends where play
+    /// stopped, with the reason as its message, instead of asking for the failed span forever
+    /// (it spun at 100% CPU once), and the cursor reads nothing more after the failure.
+    @Test func aSessionWhoseFileFailsPartWayEndsThereAndSaysWhy() throws {
+        let path = try recorded("index-lie-session.jsonl")
+        let sidecar = RecordingIndex.path(for: path)
+        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        index.keyframes[4].offset += 1
+        try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
+        let (file, _) = try open(path)
+        let playback = ReplayPlayback(file: file)
+        let runner = SessionRunner(playback: playback, speed: nil, stopAtEnd: true)
+        let handle = runner.start(name: "failing replay")
+        let done = DispatchSemaphore(value: 0)
+        Thread { handle.waitUntilStopped(); done.signal() }.start()
+        #expect(done.wait(timeout: .now() + 60) == .success, "the session never ended after its file failed")
+        let snapshot = handle.snapshot()
+        #expect(snapshot.finished)
+        let message = try #require(snapshot.message)
+        #expect(message.hasPrefix(path + ":") && !message.contains("\n"), "\(message)")
+        #expect(snapshot.state.time < index.keyframes[4].t + 1, "play stopped at the failed span")
+        #expect(snapshot.end == snapshot.state.time)
+        var cursor = playback.cursor
+        #expect(cursor.advance(to: .infinity) == 0, "nothing more is read once a span failed")
+    }
+
     /// The bundled recording predates service samples and status codes: it opens (read whole,
     /// too small for an index beside it) and plays as before.
     @Test func anOlderRecordingStillReplays() throws {

@@ -39,6 +39,8 @@ public struct ReplayCursor: Sendable {
     /// (then the time stays at the last one applied), handing each to `each`; returns how many.
     @discardableResult
     public mutating func advance(to t: Double, maxEvents: Int = .max, each: (MeshEvent) -> Void = { _ in }) -> Int {
+        // A span that failed to load is not asked for again: play stays where it stopped.
+        guard failure == nil else { return 0 }
         var applied = 0
         while applied < maxEvents, let next = nextTime, next <= t {
             if position == events.count, !load(span + 1) { break }

@@ -5,8 +5,11 @@ public protocol Playback: AnyObject {
     var mode: SessionMode { get }
     var now: Double { get }
     var state: MeshState { get }
-    /// Mesh time at which it ends, if it does.
+    /// Mesh time at which it ends, if it does. It may come earlier while playing (a recording
+    /// damaged after it was opened ends where play stopped).
     var end: Double? { get }
+    /// Why play stopped before its end, once it has (one line); nil while it goes on.
+    var stopReason: String? { get }
     /// Runs everything due up to mesh time `t`.
     func advance(to t: Double)
     /// The same, but at most about `maxEvents` of work, so that the driver can act on commands
@@ -25,4 +28,8 @@ public protocol Playback: AnyObject {
 extension Playback {
     /// A live mesh's step is bounded already.
     public func advance(to t: Double, maxEvents: Int) { advance(to: t) }
+}
+
+extension Playback {
+    public var stopReason: String? { nil }
 }
