@@ -50,7 +50,10 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
     public var notable: [Line]
 
     /// The sidecar's path for a recording's.
-    public static func path(for recording: String) -> String { recording + ".index" }
+    /// What an index's name adds to its recording's.
+    public static let suffix = ".index"
+
+    public static func path(for recording: String) -> String { recording + suffix }
 
     /// Why this index does not stand for a recording of `size` bytes modified at `modified`
     /// whose header line hashes to `header`; nil when it does.

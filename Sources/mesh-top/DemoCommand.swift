@@ -39,7 +39,7 @@ struct DemoCommand: ParsableCommand {
             let admin = try AdminSettings.resolve(option: session.admin, fallback: nil, token: nil)
             let logger = try session.logging.logger(headless: session.headless, besides: Self.directory(of: self.scenario))
             let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: scenario.notify, source: "demo",
-                                            mesh: Simulator.mesh(of: scenario), logger: logger)
+                                            mesh: Simulator.mesh(of: scenario), reading: self.scenario.map { [$0] } ?? [], logger: logger)
             let playback = DemoPlayback(scenario: scenario, isRecording: sinks.isRecording, onEvent: sinks.accept)
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 speed: speed, duration: scenario.duration,

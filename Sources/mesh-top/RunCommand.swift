@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
             admin?.renewTLS = AdminSettings.renewal(mesh.adminTLS, configFile: config, address: adminAddress,
                                                     folder: adminFolder, logger: logger)
             let sinks = try recording.sinks(headless: session.headless, journal: admin != nil, notify: mesh.notify, source: "run",
-                                            mesh: header, logger: logger)
+                                            mesh: header, reading: [config], logger: logger)
             let live = try LiveMesh(config: mesh, name: name, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                     logDirectory: logs, registry: cluster, instance: me, announce: { Stderr.line("mesh-top: \($0)") },
                                     logger: logger, onEvent: sinks.accept)

@@ -49,6 +49,26 @@ import Testing
         #expect(r.stdout.contains("'warning'"), "log levels")
     }
 
+    /// `--record` onto the scenario being played, or onto a recording's index, would overwrite
+    /// it: one line, a non-zero exit, and the file as it was (found by a new-user trial).
+    @Test func recordingOverItsOwnInputIsRefused() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let scenario = dir.appendingPathComponent("spike.yaml")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("demo/traffic-spike.yaml"), to: scenario)
+        let before = try Data(contentsOf: scenario)
+        for (record, why) in [("spike.yaml", "which this session reads"), ("./spike.yaml", "which this session reads"),
+                              ("other.jsonl.index", "a recording's index")] {
+            let r = try run(["demo", "spike.yaml", "--headless", "--speed", "max", "--duration", "2s", "--record", record])
+            #expect(r.status != 0, "\(record)")
+            #expect(r.stderr.hasPrefix("mesh-top: --record ") && r.stderr.contains(why)
+                    && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+        #expect(try Data(contentsOf: scenario) == before, "the scenario is untouched")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("other.jsonl.index").path))
+        let ok = try run(["demo", "spike.yaml", "--headless", "--speed", "max", "--duration", "2s", "--record", "spike.jsonl"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
     @Test func runWithoutConfigUsesTheMeshYamlHere() throws {
         let missing = try run(["run", "--headless", "--duration", "1s"])
         #expect(missing.status == 1)
