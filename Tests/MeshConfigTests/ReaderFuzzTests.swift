@@ -51,6 +51,19 @@ import Testing
         }
     }
 
+    /// Found by the fuzz below (seed tp/0BXRe+zP5dTzzzTNnLhVnQmvKwWx4m3tX3JhOVqo=): a plain
+    /// scalar spans lines, and the error that quoted it did too.
+    @Test(arguments: ["(\n\n!", "a\n\nb\rc", "x\t\u{1}y"])
+    func aValueQuotedInAnErrorStaysOnItsLine(text: String) {
+        #expect(throws: ConfigError.self) { try MeshConfig.parse(yaml: text, file: "f.yaml", environment: [:]) }
+        do { _ = try MeshConfig.parse(yaml: text, file: "f.yaml", environment: [:]) } catch {
+            #expect(Self.isOneLine(error, file: "f.yaml"), "\(error)")
+        }
+        do { _ = try Scenario.parse(yaml: text, file: "f.yaml") } catch {
+            #expect(Self.isOneLine(error, file: "f.yaml"), "\(error)")
+        }
+    }
+
     @Test func arbitraryBytesAreRefusedInOneLine() async {
         let bytes = Gen<UInt8>.value(in: 0...255).array(of: 0...400)
         await propertyCheck(count: 200, input: bytes) { raw in

@@ -39,11 +39,29 @@ struct Field {
     /// How a wrong value is named in a message: `'text'`, `a list`, `a mapping`.
     var shown: String {
         switch node {
-        case .scalar(let s): isNull ? "null" : "'\(s.string)'"
+        case .scalar(let s): isNull ? "null" : "'\(Self.oneLine(s.string))'"
         case .sequence: "a list"
         case .mapping: "a mapping"
         case .alias: "an alias"
         }
+    }
+
+    /// A value as an error line may show it: control characters escaped (a plain scalar can
+    /// span lines, and an error is one line).
+    static func oneLine(_ value: String) -> String {
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Any scalar but null, as written: `id: 1` is the id "1".
