@@ -90,8 +90,9 @@ public struct Endpoint: Codable, Sendable, Equatable, Identifiable {
         }
     }
 
-    /// The load's rate, in-flight and latency figures, read in place (`EndpointLoad.total`).
-    var figures: (rps: Double, active: Int, p50: Double, p99: Double, errors: Double) {
+    /// The load's rate, in-flight and latency figures, read in place (`EndpointLoad.total`,
+    /// a frame's sort): `load` builds the whole `EndpointLoad`, its detail included.
+    public var figures: (rps: Double, active: Int, p50: Double, p99: Double, errors: Double) {
         (rps, Int(active), p50, p99, errors)
     }
 

@@ -121,9 +121,9 @@ struct TopologyLayout {
                 i += 1
             }
             return inOrder ? bucket : bucket.sorted { endpoints[Int($0)].id < endpoints[Int($1)].id }
-        case .rps: return byValue(bucket) { endpoints[$0].load.rps }
-        case .errors: return byValue(bucket) { endpoints[$0].load.errors }
-        case .p99: return byValue(bucket) { endpoints[$0].load.p99 }
+        case .rps: return byValue(bucket) { endpoints[$0].figures.rps }
+        case .errors: return byValue(bucket) { endpoints[$0].figures.errors }
+        case .p99: return byValue(bucket) { endpoints[$0].figures.p99 }
         case .state: return byValue(bucket) { Double(-stateRank(endpoints[$0].state)) }
         }
     }
