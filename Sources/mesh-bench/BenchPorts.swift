@@ -11,19 +11,26 @@ struct BenchPorts {
     let mesh: Int
     let meshLogged: Int
 
+    /// Every port handed out so far.
+    private var taken: Set<Int>
+
     init() throws {
         var taken = Set<Int>()
-        func next() throws -> Int {
-            // freePort releases its port at once, so ask until six different ones came back.
-            while true {
-                let port = try Loopback.freePort()
-                if taken.insert(port).inserted { return port }
-            }
-        }
-        (backend1, backend2, haproxy, nginx, mesh, meshLogged) = (try next(), try next(), try next(), try next(), try next(), try next())
+        (backend1, backend2, haproxy, nginx, mesh, meshLogged) = (try Self.fresh(&taken), try Self.fresh(&taken), try Self.fresh(&taken),
+                                                                  try Self.fresh(&taken), try Self.fresh(&taken), try Self.fresh(&taken))
+        self.taken = taken
     }
 
-    var all: [Int] { [backend1, backend2, haproxy, nginx, mesh, meshLogged] }
+    /// A free port none of this run's others use (for a further target, `--compare`).
+    mutating func another() throws -> Int { try Self.fresh(&taken) }
+
+    /// `freePort` releases its port at once, so it may come again: ask until a new one does.
+    private static func fresh(_ taken: inout Set<Int>) throws -> Int {
+        while true {
+            let port = try Loopback.freePort()
+            if taken.insert(port).inserted { return port }
+        }
+    }
 
     /// A reference config with its fixed ports replaced by this run's.
     func rewrite(_ config: String) -> String {

@@ -41,7 +41,7 @@ struct ProxyBenchmark: ParsableCommand {
         try ensureTools()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mesh-bench-proxy-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let ports = try BenchPorts()
+        var ports = try BenchPorts()
         var started: [BenchProcess] = []
         defer {
             for p in started.reversed() { p.stop() }
@@ -91,8 +91,7 @@ struct ProxyBenchmark: ParsableCommand {
             guard parts.count == 2, !parts[0].isEmpty, FileManager.default.isExecutableFile(atPath: parts[1]) else {
                 throw ValidationError("--compare: expected NAME=PATH of an executable mesh-bench, got '\(entry)'")
             }
-            var port = try Loopback.freePort()
-            while ports.all.contains(port) || proxies.contains(where: { $0.port == port }) { port = try Loopback.freePort() }
+            let port = try ports.another()
             var args = meshArgs
             args[2] = "127.0.0.1:\(port)"
             proxies.append(Target(name: parts[0], port: port, process: try start("compare-\(i)", parts[1], args, port: port)))

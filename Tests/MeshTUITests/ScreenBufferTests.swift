@@ -76,7 +76,7 @@ import Testing
         let glyphs = Glyphs(ascii: false)
         let small: [Float] = [7, 7, 7], big: [Float] = [300, 300, 300]
         #expect(glyphs.sparkline(small, width: 3) == "███", "alone, its own peak")
-        let peak = Glyphs.peak([small, big], width: 3)
+        let peak = max(Sparkline(small).peak(ofLast: 3), Sparkline(big).peak(ofLast: 3))
         #expect(glyphs.sparkline(small, width: 3, peak: peak) == "▁▁▁")
         #expect(glyphs.sparkline(big, width: 3, peak: peak) == "███")
         var state = Fixtures.mesh()

@@ -154,8 +154,10 @@ extension DashboardRenderer {
         prefix += row.last ? glyphs.lastBranch : glyphs.branch
         var x = buffer.put(prefix, x: 0, y: y, style: CellStyle(.muted))
         let role = Glyphs.role(e.state)
+        // Built once: `load` gathers the endpoint's detail too.
+        let load = e.load
         x = buffer.put(glyphs.state(e.state) + " ", x: x, y: y, style: CellStyle(role, bold: true))
-        if let tls = e.load.tls {
+        if let tls = load.tls {
             let failing = tls.handshakeFailures > 0 && e.state != .healthy
             x = buffer.put(glyphs.tls(tls) + " ", x: x, y: y, style: CellStyle(failing ? .bad : tls.mode == .mutual ? .good : .accent))
         }
@@ -178,11 +180,11 @@ extension DashboardRenderer {
             buffer.putRight(String(e.weight), right: c.x + c.width, y: y, style: CellStyle(e.weight == 0 ? .warn : .normal))
         }
         if let c = columns.column(.load) {
-            let bar = glyphs.bar(serviceRPS > 0 ? e.load.rps / serviceRPS : 0, width: c.width - 2)
+            let bar = glyphs.bar(serviceRPS > 0 ? load.rps / serviceRPS : 0, width: c.width - 2)
             let bx = buffer.put(bar.filled, x: c.x + 1, y: y, style: CellStyle(out ? .muted : .good))
             buffer.put(bar.track, x: bx, y: y, style: CellStyle(.muted))
         }
-        drawMetrics(e.load, y: y, columns: columns, muted: out && e.load.rps == 0, bold: false)
+        drawMetrics(load, y: y, columns: columns, muted: out && load.rps == 0, bold: false)
         if let c = columns.column(.history) {
             buffer.put(glyphs.sparkline(e.history, width: c.width - 1, peak: peak), x: c.x + 1, y: y, style: CellStyle(out ? .muted : .accent))
         }

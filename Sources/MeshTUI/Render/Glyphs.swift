@@ -67,14 +67,6 @@ struct Glyphs {
         return String(out)
     }
 
-    /// The highest of the last `width` samples of several histories (an endpoint's sparkline
-    /// has its own, `Sparkline.peak(ofLast:)`, read in place).
-    static func peak<History: RandomAccessCollection<Float>>(_ histories: some Collection<History>, width: Int) -> Float {
-        var peak: Float = 0
-        for h in histories { for v in h.suffix(width) where v > peak { peak = v } }
-        return peak
-    }
-
     private static let eighths: [Unicode.Scalar] = [" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
 
     /// A bar of `width` cells filled to `fraction`, in eighths; the rest is the track.
