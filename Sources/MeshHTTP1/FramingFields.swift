@@ -38,13 +38,13 @@ struct FramingFields {
             if Grammar.isWhitespace(first) { throw .obsoleteLineFolding }
             // field-name ":" OWS field-value OWS (RFC 9112 §5)
             let n0 = i
-            while i < end, Grammar.isTokenChar(p[i]) { i += 1 }
+            i = WordScan.tokenEnd(p, from: i, end: end)
             guard i < end, p[i] == UInt8(ascii: ":"), i > n0 else { throw Self.nameError(p, i, end) }
             let n1 = i
             i += 1
             while i < end, Grammar.isWhitespace(p[i]) { i += 1 }
             let v0 = i
-            while i < end, Grammar.isFieldValueChar(p[i]) { i += 1 }
+            i = WordScan.fieldValueEnd(p, from: i, end: end)
             guard i + 1 < end, p[i] == Parser.cr, p[i + 1] == Parser.lf else { throw Self.valueError(p, i, end) }
             var v1 = i
             while v1 > v0, Grammar.isWhitespace(p[v1 - 1]) { v1 -= 1 }

@@ -19,7 +19,7 @@ public enum HTTP1HeadParser {
 
     /// Offset just past the empty line that ends the head, or nil when it has not arrived yet.
     /// `from` resumes an earlier search. A head ended by a bare LF is found too, and then refused
-    /// by the parse.
+    /// by the parse. (libc's vectorised `memchr` from line to line beats a word-at-a-time scan.)
     public static func findEnd(_ p: UnsafeRawBufferPointer, from: Int) -> Int? {
         guard let base = p.baseAddress else { return nil }
         var i = max(0, from - 3)
@@ -53,7 +53,7 @@ public enum HTTP1HeadParser {
         head.method = method(p, 0, i)
         i += 1
         head.targetStart = i
-        while i < end, HTTP1Grammar.isTargetChar(p[i]) { i += 1 }
+        i = WordScan.targetEnd(p, from: i, end: end)
         head.targetEnd = i
         guard i < end, p[i] == sp, i > head.targetStart else { throw lineError(p, i, end, or: .requestTarget) }
         i += 1
@@ -103,7 +103,7 @@ public enum HTTP1HeadParser {
         // "HTTP/1.1 200" and it cannot change the framing.
         if p[i] == sp {
             i += 1
-            while i < end, HTTP1Grammar.isFieldValueChar(p[i]) { i += 1 }
+            i = WordScan.fieldValueEnd(p, from: i, end: end)
         }
         guard i + 1 < end, p[i] == cr, p[i + 1] == lf else { throw lineError(p, i, end, or: .statusLine) }
 
@@ -190,14 +190,13 @@ public enum HTTP1HeadParser {
         return true
     }
 
-    /// Case-insensitive comparison with a lower-case word.
+    /// Case-insensitive comparison with a lower-case word of letters and "-" (see
+    /// `WordScan.equalsLower` for the bytes it may be given).
     @inline(__always)
     static func equalsLower(_ p: UnsafeRawBufferPointer, _ at: Int, _ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard at + count <= p.count else { return false }
-        let w = word.utf8Start
-        for i in 0..<count where HTTP1Grammar.lower(p[at + i]) != w[i] { return false }
-        return true
+        return WordScan.equalsLower(p, at, UnsafeRawPointer(word.utf8Start), count: count)
     }
 
     static func equalsLower(_ p: UnsafeRawBufferPointer, _ at: Int, _ word: [UInt8]) -> Bool {
