@@ -22,7 +22,9 @@ let package = Package(
             path: "Benchmarks/MeshBenchmarks",
             // As MeshCore and MeshSim are built: the state a benchmark closure captures would
             // otherwise pay a dynamic exclusivity check per pick (a third of a 16 ns pick).
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))],
+            // And, as mesh-top's executables are, with the Swift runtime linked in (see ../Package.swift).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-static-stdlib"], .when(configuration: .release))],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
