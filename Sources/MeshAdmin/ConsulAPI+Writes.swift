@@ -21,8 +21,8 @@ extension ConsulAPI {
     /// Without a reason the maintenance check's notes are Consul's default words.
     func maintenance(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         write(request, loop) { () throws(Refusal) in
-            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: required, true or false") }
-            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: '\(raw)' is not true or false") }
+            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: Missing value for enable (true or false)") }
+            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: Invalid value for enable: \"\(raw)\" (true or false)") }
             let reason = request.query["reason"] ?? ""
             try ConsulRegistration.text(reason, "reason")
             return .maintenance(id: id, enable: enable, reason: reason.isEmpty ? ConsulCatalog.defaultMaintenanceReason : reason)
@@ -44,14 +44,15 @@ extension ConsulAPI {
     func update(check: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         write(request, loop) { () throws(Refusal) in
             let root: JSONValue
-            do { root = try JSONDecoder().decode(JSONValue.self, from: Data(request.body)) } catch {
-                throw Refusal(message: "body: not JSON (expected {\"Status\": \"passing\", \"Output\": \"…\"})")
+            do { root = try JSONValue.parse(request.body) } catch {
+                throw Refusal(message: "body: Request decode failed: not JSON (expected {\"Status\": \"passing\", \"Output\": \"…\"}): \(error)")
             }
             guard case .object = root else { throw Refusal(message: "body: expected a JSON object, got \(root.kind)") }
             let body = ConsulRegistration.Fields(root, path: "body")
+            try body.refuseUnknown(["status", "output"])
             let given = try body.string("Status") ?? ""
             guard let status = CheckStatus(rawValue: given) else {
-                throw Refusal(message: "body.Status: '\(given)' is not passing, warning or critical")
+                throw Refusal(message: "body.Status: Invalid check status: '\(given)' (passing, warning or critical)")
             }
             let output = try body.string("Output") ?? ""
             try ConsulRegistration.text(output, "body.Output", newlines: true)

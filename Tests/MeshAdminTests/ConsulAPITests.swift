@@ -29,11 +29,10 @@ import Testing
     @Test func aDefinitionReadsBackAsConsulShowsIt() throws {
         let control = EngineSession()
         let api = api(control)
-        // Lower-case keys, as python-consul sends them; Consul's snake_case aliases; a key Consul
-        // does not know.
+        // Lower-case keys, as python-consul sends them; Consul's snake_case aliases.
         let ok = try register(api, #"""
             {"name": "api", "id": "api-1", "address": "10.1.2.3", "port": 8080, "tags": ["v2"], "meta": {"zone": "b", "team": "core"},
-             "weights": {"passing": 40, "warning": 4}, "enable_tag_override": true, "SomethingNew": {"x": 1},
+             "weights": {"passing": 40, "warning": 4}, "enable_tag_override": true,
              "check": {"ttl": "15s", "notes": "heartbeat"},
              "checks": [{"HTTP": "http://10.1.2.3:8080/health?deep=1", "Interval": "1m30s", "Timeout": 2000000000,
                          "deregister_critical_service_after": "90m", "Name": "deep"},
@@ -71,9 +70,10 @@ import Testing
         let api = api(control)
         let before = control.currentState()
         let cases: [(String, String)] = [
-            ("nope", "body: not JSON (expected a Consul service definition)"),
+            ("nope", "body: Request decode failed: not JSON (expected a Consul service definition): unexpected character 'n' where a value should begin at byte 0"),
             ("[1]", "body: expected a JSON object (a Consul service definition), got a list"),
-            (#"{"Port": 80}"#, "body.Name: required (the service name)"),
+            (#"{"Port": 80}"#, "body.Name: Missing service name"),
+            (#"{"Name": "", "Port": 80}"#, "body.Name: Missing service name"),
             (#"{"Name": 7, "Port": 80}"#, "body.Name: expected a string, got 7"),
             (#"{"Name": "web"}"#, "body.Port: required, a whole number 1...65535 (mesh-top routes to Address:Port)"),
             (#"{"Name": "web", "Port": "80"}"#, "body.Port: expected a whole number 1...65535, got '80'"),
@@ -85,14 +85,14 @@ import Testing
             (#"{"Name": "web", "Port": 80, "ID": "a\u0007b"}"#, "body.ID: control characters are not allowed"),
             (#"{"Name": "web\nx", "Port": 80}"#, "body.Name: control characters are not allowed"),
             (#"{"Name": "web", "Port": 80, "Address": "not an address!"}"#, "body.Address: 'not an address!' is not a host name or IP address"),
-            (#"{"Name": "web", "Port": 80, "Address": "0.0.0.0"}"#, "body.Address: '0.0.0.0' is every address, not one mesh-top can route to"),
+            (#"{"Name": "web", "Port": 80, "Address": "0.0.0.0"}"#, "body.Address: Invalid service address ('0.0.0.0' is every address, not one mesh-top can route to)"),
             (#"{"Name": "web", "Port": 80, "Tags": "v2"}"#, "body.Tags: expected a list of strings, got 'v2'"),
             (#"{"Name": "web", "Port": 80, "Tags": ["a", 1]}"#, "body.Tags[1]: expected a string, got 1"),
             (#"{"Name": "web", "Port": 80, "Meta": {"k": 1}}"#, "body.Meta.k: expected a string, got 1"),
-            (#"{"Name": "web", "Port": 80, "Meta": {"consul-x": "1"}}"#, "body.Meta.consul-x: the consul- prefix is reserved"),
-            (#"{"Name": "web", "Port": 80, "Meta": {"a b": "1"}}"#, "body.Meta: key 'a b' must be 1 to 128 letters, digits, '-' or '_'"),
-            (#"{"Name": "web", "Port": 80, "Weights": {"Passing": 0}}"#, "body.Weights.Passing: expected a whole number 1...10000, got 0"),
-            (#"{"Name": "web", "Port": 80, "Weights": {"Passing": 5, "Warning": -1}}"#, "body.Weights.Warning: expected a whole number 0...10000, got -1"),
+            (#"{"Name": "web", "Port": 80, "Meta": {"consul-x": "1"}}"#, "body.Meta.consul-x: Invalid Service Meta: Key prefix 'consul-' is reserved for internal use"),
+            (#"{"Name": "web", "Port": 80, "Meta": {"a b": "1"}}"#, "body.Meta: Invalid Service Meta: Key contains invalid characters: 'a b' (letters, digits, '-' and '_' only)"),
+            (#"{"Name": "web", "Port": 80, "Weights": {"Passing": 0}}"#, "body.Weights.Passing: Invalid Weights: Passing must be greater than 0"),
+            (#"{"Name": "web", "Port": 80, "Weights": {"Passing": 5, "Warning": -1}}"#, "body.Weights.Warning: Invalid Weights: Warning must be greater or equal than 0"),
             (#"{"Name": "web", "Port": 80, "EnableTagOverride": "yes"}"#, "body.EnableTagOverride: expected true or false, got 'yes'"),
             (#"{"Name": "web", "Port": 80, "Kind": "connect-proxy"}"#, "body.Kind: 'connect-proxy' is a Connect kind; Connect is out of mesh-top's scope"),
             (#"{"Name": "web", "Port": 80, "Connect": {"SidecarService": {}}}"#, "body.Connect: Connect is out of mesh-top's scope"),
@@ -101,19 +101,19 @@ import Testing
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "soon"}}"#, "body.Check.TTL: 'soon' is not a duration like 10s, 1m30s or 500ms"),
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "-5s"}}"#, "body.Check.TTL: cannot be negative"),
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "1000h"}}"#, "body.Check.TTL: longer than 30 days (720h)"),
-            (#"{"Name": "web", "Port": 80, "Check": {"Notes": "n"}}"#, "body.Check.TTL: required and > 0 for a TTL check (or give HTTP or TCP with an Interval)"),
-            (#"{"Name": "web", "Port": 80, "Check": {"TTL": "5s", "Status": "ok"}}"#, "body.Check.Status: 'ok' is not passing, warning or critical"),
-            (#"{"Name": "web", "Port": 80, "Checks": [{"TTL": "5s"}, {"HTTP": "http://a:1/"}]}"#, "body.Checks[1].Interval: required and > 0 for HTTP and TCP checks"),
+            (#"{"Name": "web", "Port": 80, "Check": {"Notes": "n"}}"#, "body.Check.TTL: Invalid check: TTL must be > 0 for TTL checks (or give HTTP or TCP with an Interval)"),
+            (#"{"Name": "web", "Port": 80, "Check": {"TTL": "5s", "Status": "ok"}}"#, "body.Check.Status: Status for checks must 'passing', 'warning', 'critical' (got 'ok')"),
+            (#"{"Name": "web", "Port": 80, "Checks": [{"TTL": "5s"}, {"HTTP": "http://a:1/"}]}"#, "body.Checks[1].Interval: Invalid check: Interval must be > 0 for HTTP and TCP checks"),
             (#"{"Name": "web", "Port": 80, "Checks": [{"HTTP": "https://a/", "Interval": "5s"}]}"#,
              "body.Checks[0].HTTP: 'https://a/' is not an http:// URL mesh-top's prober can fetch (plain HTTP, a host, an optional port)"),
             (#"{"Name": "web", "Port": 80, "Check": {"HTTP": "http://a/", "Interval": "5s", "Method": "POST"}}"#, "body.Check.Method: mesh-top's prober checks with GET only"),
             (#"{"Name": "web", "Port": 80, "Check": {"HTTP": "http://a/", "Interval": "5s", "Header": {"X": ["1"]}}}"#, "body.Check.Header: mesh-top's prober sends no custom headers"),
             (#"{"Name": "web", "Port": 80, "Check": {"TCP": "nowhere", "Interval": "5s"}}"#, "body.Check.TCP: 'nowhere' is not host:port"),
-            (#"{"Name": "web", "Port": 80, "Check": {"TTL": "5s", "Interval": "5s"}}"#, "body.Check: Interval and TTL cannot both be specified"),
+            (#"{"Name": "web", "Port": 80, "Check": {"TTL": "5s", "Interval": "5s"}}"#, "body.Check: Invalid check: Interval and TTL cannot both be specified"),
             (#"{"Name": "web", "Port": 80, "Check": {"GRPC": "a:1", "Interval": "5s"}}"#, "body.Check.GRPC: mesh-top runs TTL, HTTP and TCP checks only"),
             (#"{"Name": "web", "Port": 80, "Check": {"args": ["/bin/true"], "Interval": "5s"}}"#, "body.Check.Args: mesh-top runs TTL, HTTP and TCP checks only"),
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "5s", "FailuresBeforeWarning": 3, "FailuresBeforeCritical": 2}}"#,
-             "body.Check.FailuresBeforeWarning: 3 is more than FailuresBeforeCritical (2)"),
+             "body.Check.FailuresBeforeWarning: Invalid check: FailuresBeforeWarning can't be higher than FailuresBeforeCritical (3 > 2)"),
             (#"{"Name": "web", "Port": 80, "Check": {"TTL": "5s", "SuccessBeforePassing": -1}}"#, "body.Check.SuccessBeforePassing: expected a whole number 0...10000, got -1"),
             (#"{"Name": "web", "Port": 80, "Checks": [{"TTL": "5s", "CheckID": "c"}, {"TTL": "6s", "CheckID": "c"}]}"#, "body.Checks[1].CheckID: 'c' is given twice"),
             (#"{"Name": "web", "Port": 80, "Checks": [{"TTL": "5s", "CheckID": "a/b"}]}"#, "body.Checks[0].CheckID: 'a/b' cannot contain '/'"),

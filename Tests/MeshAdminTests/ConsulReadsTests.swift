@@ -120,7 +120,7 @@ import Testing
         #expect(header(try helper.ask(api, .GET, "/v1/catalog/services?stale"), "X-Consul-Effective-Consistency") == "stale")
         let badIndex = try helper.ask(api, .GET, "/v1/health/service/web?index=x")
         #expect(badIndex.status == .badRequest)
-        #expect(try helper.errorText(badIndex) == "index: expected a whole number, got 'x'")
+        #expect(try helper.errorText(badIndex) == "index: Invalid index (expected a whole number, got 'x')")
         #expect(try helper.ask(api, .GET, "/v1/health/service/web?index=1&wait=soon").status == .badRequest)
         #expect(try helper.ask(api, .GET, "/v1/health/service/web?dc=dc2").status == .badRequest)
     }

@@ -150,6 +150,25 @@ import Testing
         #expect(mesh.hasEvent(#""type":"registry""#, #""action":"deregistered""#, "(DeregisterCriticalServiceAfter)"))
     }
 
+    /// Consul's refusals through the library: an unknown key in a definition is a 400 in
+    /// Consul's words and registers nothing; the last of a key given twice counts; unknown IDs
+    /// are 404s; an output past 4 KiB is cut as Consul cuts it; a wait without a unit is a 400.
+    @Test(arguments: [ConsulLibrary.pythonConsul, .pyConsul])
+    func consulsRefusalsReachTheLibrary(_ library: ConsulLibrary) throws {
+        guard library.available() else { return }
+        let mesh = try RunningMesh(run: Self.yaml)
+        defer { mesh.stop() }
+        let seen = try scenario(library, "refusals", [String(Executable.freePort())], on: mesh)
+        let unknown = try #require(seen["unknown_field"] as? String)
+        #expect(unknown.hasPrefix("400 ") && unknown.contains(#"Request decode failed: json: unknown field \"Nottes\""#), "\(unknown)")
+        #expect(seen["after_refusal"] as? [String] == [])
+        #expect(seen["ttl"] as? String == "30s")
+        #expect(seen["deregister_unknown"] as? Bool == false && seen["pass_unknown"] as? Bool == false)
+        #expect(seen["output"] as? String == String(repeating: "x", count: 4096) + " ... (captured 4096 of 10000 bytes)")
+        let wait = try #require(seen["bad_wait"] as? String)
+        #expect(wait.hasPrefix("400 ") && wait.contains("Invalid wait time"), "\(wait)")
+    }
+
     /// What only py-consul sends: Meta, Weights, several checks, `replace-existing-checks`, PUT deregister.
     @Test func pyConsulsRicherRegistrations() throws {
         let library = ConsulLibrary.pyConsul

@@ -182,4 +182,30 @@ elif scenario == "fork":
     seen["deregistered"] = deregister("api-1")
     seen["after"] = sorted(c.agent.services().keys())
 
+elif scenario == "refusals":
+    # What Consul refuses reaches the library as Consul says it, and changes nothing.
+    port_ = int(args[0])
+    try:
+        c.agent.service.register("api", service_id="api-1", address="127.0.0.1", port=port_,
+                                 check={"ttl": "30s", "Nottes": "typo"})
+        seen["unknown_field"] = "registered"
+    except consul.ConsulException as e:
+        seen["unknown_field"] = str(e)
+    seen["after_refusal"] = sorted(c.agent.services().keys())
+    # A key given twice in any case: the last one counts, as Go decodes it.
+    c.agent.service.register("api", service_id="api-1", address="127.0.0.1", port=port_,
+                             check={"TTL": "1s", "ttl": "30s"})
+    seen["ttl"] = c.agent.checks()["service:api-1"]["Definition"].get("TTL")
+    # Unknown IDs: 404, which the library answers False.
+    seen["deregister_unknown"] = deregister("nosuch")
+    seen["pass_unknown"] = c.agent.check.ttl_pass("service:nosuch")
+    # An output past Consul's 4 KiB is cut as Consul cuts it.
+    c.agent.check.ttl_warn("service:api-1", "x" * 10000)
+    seen["output"] = c.agent.checks()["service:api-1"]["Output"]
+    try:
+        c.health.service("api", index=1, wait="5")
+        seen["bad_wait"] = "answered"
+    except consul.ConsulException as e:
+        seen["bad_wait"] = str(e)
+
 print(json.dumps(seen))
