@@ -21,7 +21,8 @@ import NIOHTTP1
 /// - `/v1/catalog/datacenters`, `/v1/status/leader`, `/v1/status/peers`
 ///
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
-/// queries, Connect, events, transactions.
+/// queries, Connect, events, transactions; and, saying what to use instead, catalog writes,
+/// checks registered apart from their service, node maintenance.
 struct ConsulAPI: Sendable {
     let session: any SessionHandle
     let journal: EventJournal
@@ -53,8 +54,20 @@ struct ConsulAPI: Sendable {
         case "health": healthRoute(rest, request, loop)
         default: statusRoute(rest, request, loop)
         }
-        return answer ?? loop.makeSucceededFuture(.error(.notFound, "no Consul route \(request.method.rawValue) /\(p.joined(separator: "/")) in mesh-top"))
+        if let answer { return answer }
+        let route = p.prefix(4).joined(separator: "/")
+        let advice = Self.notServed.first { route.hasPrefix($0.key) }.map { ": \($0.value)" } ?? ""
+        return loop.makeSucceededFuture(.error(.notFound, "no Consul route \(request.method.rawValue) /\(p.joined(separator: "/")) in mesh-top\(advice)"))
     }
+
+    /// Consul routes of the registry mesh-top does not serve, and what to use instead.
+    private static let notServed: [String: String] = [
+        "v1/catalog/register": "mesh-top is the one node and its own agent; register with PUT /v1/agent/service/register",
+        "v1/catalog/deregister": "mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID",
+        "v1/agent/check/register": "checks come with their service: give Check or Checks to PUT /v1/agent/service/register",
+        "v1/agent/check/deregister": "checks go with their service: register it again with ?replace-existing-checks",
+        "v1/agent/maintenance": "node maintenance is out of scope; put each service in maintenance (PUT /v1/agent/service/maintenance/ID)",
+    ]
 
     private func agentRoute(_ r: [String], _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse>? {
         switch r.count {

@@ -83,6 +83,11 @@ import Testing
             (.GET, "/v1/health/service/web?max_stale=soon", "", .badRequest, #"max_stale: Invalid max_stale value "soon""#),
             (.GET, "/v1/catalog/services?stale&consistent", "", .badRequest,
              "stale and consistent: Cannot specify ?stale with ?consistent, conflicting semantics."),
+            // Routes of the registry not served say what to use instead.
+            (.PUT, "/v1/agent/check/register", #"{"Name": "x", "TTL": "5s"}"#, .notFound,
+             "no Consul route PUT /v1/agent/check/register in mesh-top: checks come with their service: give Check or Checks to PUT /v1/agent/service/register"),
+            (.PUT, "/v1/catalog/deregister", #"{"Node": "n"}"#, .notFound,
+             "no Consul route PUT /v1/catalog/deregister in mesh-top: mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID"),
         ]
         for (method, uri, body, status, message) in cases {
             let (got, text) = try refusal(method, uri, body)
@@ -135,9 +140,18 @@ import Testing
             (String(repeating: "[", count: 65) + String(repeating: "]", count: 65), "nested deeper than 64 levels at byte 64"),
         ]
         for (text, message) in bad {
-            #expect(throws: JSONValue.SyntaxError.self, "\(text)") { try JSONValue.parse(Array(text.utf8)) }
-            do { _ = try JSONValue.parse(Array(text.utf8)) } catch let error as JSONValue.SyntaxError { #expect(error.description == message, "\(text)") }
+            #expect(syntaxError(text) == message, "\(text)")
         }
-        #expect(throws: Never.self) { try JSONValue.parse(Array((String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).utf8)) }
+        #expect(syntaxError(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)) == nil)
+    }
+
+    /// Why `text` is not JSON, or nil when it is.
+    func syntaxError(_ text: String) -> String? {
+        do {
+            _ = try JSONValue.parse(Array(text.utf8))
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 }
