@@ -58,6 +58,28 @@ import Testing
         #expect((check["Definition"] as? [String: Any])?["TTL"] as? String == "30s")
     }
 
+    @Test func aRegistrationWithoutWeightsShowsConsulsDefault() throws {
+        let control = EngineSession()
+        let api = consul.api(control)
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101}"#).status == .ok)
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "api-2", "Port": 9102, "Weights": {"Passing": 100}}"#).status == .ok)
+        func weights(_ id: String) throws -> [String: Int]? {
+            let services = try consul.object(try helper.ask(api, .GET, "/v1/agent/services"))
+            return (services[id] as? [String: Any])?["Weights"] as? [String: Int]
+        }
+        // Consul's agent gives a registration without Weights {Passing: 1, Warning: 1}.
+        #expect(try weights("api-1") == ["Passing": 1, "Warning": 1])
+        let health = try consul.list(try helper.ask(api, .GET, "/v1/health/service/api"))
+        let shown = health.compactMap { ($0["Service"] as? [String: Any])?["Weights"] as? [String: Int] }
+        #expect(shown == [["Passing": 1, "Warning": 1], ["Passing": 100, "Warning": 0]])
+        // Given Weights show as given: Warning unset is 0, as Go leaves it.
+        #expect(try weights("api-2") == ["Passing": 100, "Warning": 0])
+        // The same share in the balancer; once re-weighted, the weight is shown as it is.
+        #expect(control.currentState().endpoint(EndpointRef(service: "api", endpoint: "api-1"))?.weight == Endpoint.defaultWeight)
+        control.submit(.operate(OperatorCommand(action: .weight, target: EndpointRef(service: "api", endpoint: "api-1"), by: "t", weight: 250)))
+        #expect(try weights("api-1") == ["Passing": 250, "Warning": 250])
+    }
+
     @Test func refusalsCarryConsulsWords() throws {
         let control = EngineSession()
         let api = consul.api(control, token: nil)
