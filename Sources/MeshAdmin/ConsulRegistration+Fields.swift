@@ -62,10 +62,11 @@ extension ConsulRegistration {
 
         func integer(_ key: String, in range: ClosedRange<Int>) throws(Refusal) -> Int? {
             guard let v = value(key) else { return nil }
-            guard let n = v.double, n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
+            // As Go reads an int: an integer literal (`80`, not `80.0` or `8e1`), in range.
+            guard case .number(let text) = v, let n = Int(text), range.contains(n) else {
                 throw wrong(key, "a whole number \(range.lowerBound)...\(range.upperBound)", v)
             }
-            return Int(n)
+            return n
         }
 
         func bool(_ key: String, alias: String? = nil) throws(Refusal) -> Bool? {

@@ -79,6 +79,10 @@ import Testing
             (#"{"Name": "web", "Port": "80"}"#, "body.Port: expected a whole number 1...65535, got '80'"),
             (#"{"Name": "web", "Port": 70000}"#, "body.Port: expected a whole number 1...65535, got 70000"),
             (#"{"Name": "web", "Port": 80.5}"#, "body.Port: expected a whole number 1...65535, got 80.5"),
+            // Go decodes an int from an integer literal only, and refuses one past its range.
+            (#"{"Name": "web", "Port": 80.0}"#, "body.Port: expected a whole number 1...65535, got 80.0"),
+            (#"{"Name": "web", "Port": 8e1}"#, "body.Port: expected a whole number 1...65535, got 8e1"),
+            (#"{"Name": "web", "Port": 99999999999999999999999}"#, "body.Port: expected a whole number 1...65535, got 99999999999999999999999"),
             (#"{"Name": "w/b", "Port": 80}"#, "body.Name: 'w/b' cannot contain '/'"),
             (#"{"Name": "web", "Port": 80, "ID": "a/b"}"#, "body.ID: 'a/b' cannot contain '/'"),
             (#"{"Name": "web", "Port": 80, "ID": ""}"#, "body.ID: cannot be empty"),
