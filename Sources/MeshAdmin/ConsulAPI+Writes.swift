@@ -17,6 +17,29 @@ extension ConsulAPI {
         }
     }
 
+    /// `PUT /v1/agent/check/register`: a check added to a registered instance, as if it came
+    /// with the instance's registration (a check of the same ID is replaced, keeping its
+    /// status); 404 in Consul's words for an unknown `ServiceID`, 409 for a configured endpoint.
+    /// The instance is read from the latest snapshot: a registration of the same ID answered
+    /// after this request was read is registered again with this check.
+    func registerCheck(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        guard request.method == .PUT else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT)) }
+        let definition: (serviceID: String, check: ServiceCheck)
+        do { definition = try ConsulRegistration.checkDefinition(body: request.body) } catch {
+            return loop.makeSucceededFuture(.error(.badRequest, error.message))
+        }
+        guard let instance = catalog().instance(definition.serviceID) else {
+            return loop.makeSucceededFuture(.error(.notFound, "ServiceID \"\(definition.serviceID)\" does not exist"))
+        }
+        return write(request, loop) { () throws(Refusal) in
+            var endpoint = instance.endpoint
+            var registration = endpoint.registration ?? Registration()
+            registration.checks = [definition.check]
+            endpoint.registration = registration
+            return .register(service: instance.service, endpoint: endpoint, replaceChecks: false)
+        }
+    }
+
     /// `PUT /v1/agent/service/maintenance/ID?enable=true|false&reason=…`: drain and restore.
     /// Without a reason the maintenance check's notes are Consul's default words.
     func maintenance(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {

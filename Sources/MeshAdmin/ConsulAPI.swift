@@ -12,7 +12,8 @@ import NIOHTTP1
 /// Served (`GET` unless said):
 /// - `PUT /v1/agent/service/register[?replace-existing-checks]`
 /// - `PUT /v1/agent/service/deregister/ID`, `PUT /v1/agent/service/maintenance/ID?enable=&reason=`
-/// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`
+/// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`,
+///   `PUT /v1/agent/check/register` (a check of a registered instance)
 /// - `/v1/agent/services`, `/v1/agent/service/ID[?hash=&wait=]`, `/v1/agent/checks`, `/v1/agent/self`,
 ///   `/v1/agent/health/service/name/NAME`, `/v1/agent/health/service/id/ID` (`?format=text`)
 /// - blocking (`?index=&wait=`): `/v1/catalog/services`, `/v1/catalog/service/NAME[?tag=]`,
@@ -22,7 +23,7 @@ import NIOHTTP1
 ///
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
 /// queries, Connect, events, transactions; and, saying what to use instead, catalog writes,
-/// checks registered apart from their service, node maintenance.
+/// check deregistration apart from the service, node maintenance.
 struct ConsulAPI: Sendable {
     let session: any SessionHandle
     let journal: EventJournal
@@ -64,7 +65,6 @@ struct ConsulAPI: Sendable {
     private static let notServed: [String: String] = [
         "v1/catalog/register": "mesh-top is the one node and its own agent; register with PUT /v1/agent/service/register",
         "v1/catalog/deregister": "mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID",
-        "v1/agent/check/register": "checks come with their service: give Check or Checks to PUT /v1/agent/service/register",
         "v1/agent/check/deregister": "checks go with their service: register it again with ?replace-existing-checks",
         "v1/agent/maintenance": "node maintenance is out of scope; put each service in maintenance (PUT /v1/agent/service/maintenance/ID)",
     ]
@@ -81,6 +81,7 @@ struct ConsulAPI: Sendable {
         case 3 where r[0] == "service" && r[1] == "maintenance": return maintenance(id: r[2], request, loop)
         case 3 where r[0] == "check" && ["pass", "warn", "fail"].contains(r[1]): return report(r[1], check: r[2], request, loop)
         case 3 where r[0] == "check" && r[1] == "update": return update(check: r[2], request, loop)
+        case 2 where r[0] == "check" && r[1] == "register": return registerCheck(request, loop)
         case 4 where r[0] == "health" && r[1] == "service" && (r[2] == "name" || r[2] == "id"):
             return read(request, loop) { agentHealth(r[2] == "name" ? .name(r[3]) : .id(r[3]), request, $0) }
         default: return nil

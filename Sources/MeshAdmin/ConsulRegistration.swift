@@ -111,12 +111,14 @@ struct ConsulRegistration {
 
     /// One `Check` or `Checks[i]` (`CheckType.Validate`); IDs and names as Consul gives them
     /// (`agent/agent.go`, `addServiceInternal`).
-    private static func check(_ c: Fields, number i: Int, of count: Int, service: String, id: String) throws(Refusal) -> ServiceCheck {
+    /// `givenID`: the ID a check registered apart from its service has (its `ID`, else its name).
+    static func check(_ c: Fields, number i: Int, of count: Int, service: String, id: String, givenID: String? = nil) throws(Refusal) -> ServiceCheck {
         for key in ["Args", "ScriptArgs", "script_args", "DockerContainerID", "docker_container_id", "GRPC",
                     "H2PING", "UDP", "OSService", "AliasService", "AliasNode"] where c.value(key) != nil {
             throw Refusal(message: "\(c.path).\(key): mesh-top runs TTL, HTTP and TCP checks only")
         }
-        let checkID = try c.string("CheckID") ?? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)")
+        let named = try c.string("CheckID") ?? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)")
+        let checkID = givenID ?? named
         try name(checkID, "\(c.path).CheckID")
         let checkName = try c.string("Name") ?? "Service '\(service)' check"
         try text(checkName, "\(c.path).Name")

@@ -106,8 +106,8 @@ import Testing
             (.GET, "/v1/catalog/services?stale&consistent", "", .badRequest,
              "stale and consistent: Cannot specify ?stale with ?consistent, conflicting semantics."),
             // Routes of the registry not served say what to use instead.
-            (.PUT, "/v1/agent/check/register", #"{"Name": "x", "TTL": "5s"}"#, .notFound,
-             "no Consul route PUT /v1/agent/check/register in mesh-top: checks come with their service: give Check or Checks to PUT /v1/agent/service/register"),
+            (.PUT, "/v1/agent/check/deregister/beat", "", .notFound,
+             "no Consul route PUT /v1/agent/check/deregister/beat in mesh-top: checks go with their service: register it again with ?replace-existing-checks"),
             (.PUT, "/v1/catalog/deregister", #"{"Node": "n"}"#, .notFound,
              "no Consul route PUT /v1/catalog/deregister in mesh-top: mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID"),
         ]

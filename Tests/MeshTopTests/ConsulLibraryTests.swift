@@ -169,6 +169,20 @@ import Testing
         #expect(wait.hasPrefix("400 ") && wait.contains("Invalid wait time"), "\(wait)")
     }
 
+    /// A TTL check registered apart from its service joins the instance: critical until its
+    /// first report, then passing; a check of an unknown service is a 404.
+    @Test(arguments: [ConsulLibrary.pythonConsul, .pyConsul])
+    func aCheckRegisteredApartFromItsService(_ library: ConsulLibrary) throws {
+        guard library.available() else { return }
+        let mesh = try RunningMesh(run: Self.yaml)
+        defer { mesh.stop() }
+        let seen = try scenario(library, "checkreg", [String(Executable.freePort())], on: mesh)
+        #expect(seen["registered"] as? Bool == true && seen["checks"] as? [String] == ["heartbeat"])
+        #expect(seen["initial"] as? String == "critical" && seen["passed"] as? Bool == true)
+        #expect(seen["passing"] as? [String] == ["api-1"])
+        #expect(seen["orphan"] as? Bool == false && seen["after"] as? [String] == ["heartbeat"])
+    }
+
     /// What only py-consul sends: Meta, Weights, several checks, `replace-existing-checks`, PUT deregister.
     @Test func pyConsulsRicherRegistrations() throws {
         let library = ConsulLibrary.pyConsul

@@ -208,4 +208,16 @@ elif scenario == "refusals":
     except consul.ConsulException as e:
         seen["bad_wait"] = str(e)
 
+elif scenario == "checkreg":
+    # A TTL check registered apart from its service, the way many heartbeat clients do it.
+    c.agent.service.register("api", service_id="api-1", address="127.0.0.1", port=int(args[0]))
+    seen["registered"] = c.agent.check.register("heartbeat", check=consul.Check.ttl("30s"), service_id="api-1")
+    seen["checks"] = sorted(k for k, v in c.agent.checks().items() if v["ServiceID"] == "api-1")
+    seen["initial"] = check_status("heartbeat")
+    seen["passed"] = c.agent.check.ttl_pass("heartbeat", "beat")
+    seen["passing"] = ids(c.health.service("api", passing=True)[1])
+    # A 404: the library answers False.
+    seen["orphan"] = c.agent.check.register("orphan", check=consul.Check.ttl("30s"), service_id="nosuch")
+    seen["after"] = sorted(c.agent.checks().keys())
+
 print(json.dumps(seen))
