@@ -88,6 +88,7 @@ struct ConsulRegistration {
             warningWeight = try weights.integer("Warning", in: 0...upper) ?? 0
         }
         let enableTagOverride = try body.bool("EnableTagOverride", alias: "enable_tag_override") ?? false
+        try Self.taggedAddresses(body)
 
         var definitions: [Fields] = []
         if let check = try body.object("Check"), !check.isEmpty { definitions.append(check) }
@@ -231,6 +232,24 @@ struct ConsulRegistration {
                 throw Refusal(message: "body.Meta.\(key): \(invalid) Value is too long (limit: 512 characters)")
             }
             try text(value, "body.Meta.\(key)")
+        }
+    }
+
+    /// `TaggedAddresses` (or `tagged_addresses`), each `{Address, Port}` (`ServiceAddress`),
+    /// checked as Consul decodes them. They are not kept: mesh-top shows the `lan` and `wan`
+    /// addresses Consul's agent adds for the service's own address.
+    private static func taggedAddresses(_ body: Fields) throws(Refusal) {
+        let snake = try body.object("tagged_addresses")
+        guard let tagged = try body.object("TaggedAddresses") ?? snake, case .object(let members) = tagged.value else { return }
+        for (name, value) in members {
+            if case .null = value { continue }
+            guard case .object = value else {
+                throw Refusal(message: "\(tagged.path).\(name): expected an object {\"Address\": …, \"Port\": …}, got \(value.kind)")
+            }
+            let address = Fields(value, path: "\(tagged.path).\(name)")
+            try address.refuseUnknown(["address", "port"])
+            _ = try address.string("Address")
+            _ = try address.integer("Port", in: 0...65535)
         }
     }
 
