@@ -40,7 +40,9 @@ struct ConsulRegistration {
         try body.refuseUnknown(Self.serviceKeys)
         guard let name = try body.string("Name"), !name.isEmpty else { throw Refusal(message: "body.Name: Missing service name") }
         try Self.name(name, "body.Name")
-        let id = try body.string("ID") ?? name
+        // An empty ID is none, as in Consul (`NodeService`: the ID defaults to the name).
+        let given = try body.string("ID") ?? ""
+        let id = given.isEmpty ? name : given
         try Self.name(id, "body.ID")
         if let kind = try body.string("Kind"), !kind.isEmpty, kind != "typical" {
             throw Refusal(message: "body.Kind: '\(kind)' is a Connect kind; Connect is out of mesh-top's scope")
@@ -118,7 +120,8 @@ struct ConsulRegistration {
                     "H2PING", "UDP", "OSService", "AliasService", "AliasNode"] where c.value(key) != nil {
             throw Refusal(message: "\(c.path).\(key): mesh-top runs TTL, HTTP and TCP checks only")
         }
-        let named = try c.string("CheckID") ?? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)")
+        let givenCheckID = try c.string("CheckID") ?? ""
+        let named = givenCheckID.isEmpty ? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)") : givenCheckID
         let checkID = givenID ?? named
         try name(checkID, "\(c.path).CheckID")
         let checkName = try c.string("Name") ?? "Service '\(service)' check"

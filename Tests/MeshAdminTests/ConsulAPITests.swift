@@ -86,7 +86,6 @@ import Testing
             (#"{"Name": "web", "Port": 99999999999999999999999}"#, "body.Port: expected a whole number 1...65535, got 99999999999999999999999"),
             (#"{"Name": "w/b", "Port": 80}"#, "body.Name: 'w/b' cannot contain '/'"),
             (#"{"Name": "web", "Port": 80, "ID": "a/b"}"#, "body.ID: 'a/b' cannot contain '/'"),
-            (#"{"Name": "web", "Port": 80, "ID": ""}"#, "body.ID: cannot be empty"),
             (#"{"Name": "web", "Port": 80, "ID": "a\u0007b"}"#, "body.ID: control characters are not allowed"),
             (#"{"Name": "web\nx", "Port": 80}"#, "body.Name: control characters are not allowed"),
             (#"{"Name": "web", "Port": 80, "Address": "not an address!"}"#, "body.Address: 'not an address!' is not a host name or IP address"),

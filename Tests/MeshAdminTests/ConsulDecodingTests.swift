@@ -54,6 +54,10 @@ import Testing
         let service = try #require(try consul.object(try helper.ask(api, .GET, "/v1/agent/services"))["api-1"] as? [String: Any])
         #expect(service["Service"] as? String == "api" && service["Port"] as? Int == 9101)
         #expect(service["Tags"] as? [String] == ["a"])
+        // An empty ID or CheckID is none, as in Consul: the name, and Consul's check ID.
+        #expect(try consul.register(api, #"{"Name": "cache", "ID": "", "Port": 9102, "Check": {"CheckID": "", "TTL": "30s"}}"#).status == .ok)
+        #expect(try consul.object(try helper.ask(api, .GET, "/v1/agent/services"))["cache"] != nil)
+        #expect(try consul.object(try helper.ask(api, .GET, "/v1/agent/checks"))["service:cache"] != nil)
         let check = try #require(try consul.object(try helper.ask(api, .GET, "/v1/agent/checks"))["service:api-1"] as? [String: Any])
         #expect((check["Definition"] as? [String: Any])?["TTL"] as? String == "30s")
     }
