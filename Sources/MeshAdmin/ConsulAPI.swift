@@ -15,9 +15,10 @@ import NIOHTTP1
 /// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`,
 ///   `PUT /v1/agent/check/register` (a check of a registered instance)
 /// - `/v1/agent/services`, `/v1/agent/service/ID[?hash=&wait=]`, `/v1/agent/checks`, `/v1/agent/self`,
+///   `/v1/agent/members`,
 ///   `/v1/agent/health/service/name/NAME`, `/v1/agent/health/service/id/ID` (`?format=text`)
 /// - blocking (`?index=&wait=`): `/v1/catalog/services`, `/v1/catalog/service/NAME[?tag=]`,
-///   `/v1/catalog/nodes`, `/v1/health/service/NAME[?passing&tag=]`, `/v1/health/checks/NAME`,
+///   `/v1/catalog/nodes`, `/v1/catalog/node/NODE`, `/v1/health/service/NAME[?passing&tag=]`, `/v1/health/checks/NAME`,
 ///   `/v1/health/state/STATE`, `/v1/health/node/NODE`
 /// - `/v1/catalog/datacenters`, `/v1/status/leader`, `/v1/status/peers`
 ///
@@ -74,6 +75,7 @@ struct ConsulAPI: Sendable {
         case 1 where r[0] == "services": return read(request, loop) { .json(agentServices($0)) }
         case 1 where r[0] == "checks": return read(request, loop) { .json(agentChecks($0)) }
         case 1 where r[0] == "self": return read(request, loop) { _ in .json(AgentSelf(node: node)) }
+        case 1 where r[0] == "members": return read(request, loop) { _ in .json([AgentSelf(node: node).member]) }
         case 2 where r[0] == "service" && r[1] == "register": return register(request, loop)
         case 2 where r[0] == "service": return agentService(id: r[1], request, loop)
         case 3 where r[0] == "service" && r[1] == "deregister":
@@ -94,6 +96,12 @@ struct ConsulAPI: Sendable {
         case 1 where r[0] == "nodes": return blocking(request, loop) { _ in nodeFiltered(request) ? [] : [node.entry] }
         case 1 where r[0] == "datacenters": return read(request, loop) { _ in .json([ConsulNode.datacenter]) }
         case 2 where r[0] == "service": return blocking(request, loop, scope: r[1]) { catalogService(r[1], request, $0) }
+        case 2 where r[0] == "node":
+            return blocking(request, loop) { catalog in
+                r[1] == node.name ? CatalogNode(node: node.entry, services: Dictionary(
+                    catalog.instances.map { ($0.id, ServiceEntry(id: $0.id, service: $0.service, endpoint: $0.endpoint)) },
+                    uniquingKeysWith: { a, _ in a })) : nil
+            }
         default: return nil
         }
     }

@@ -119,6 +119,14 @@ import Testing
         #expect(seen["critical"] as? [String] == ["service:api-1"] && seen["any"] as? [String] == ["service:api-1"])
         let catalog = try #require(seen["catalog_api"] as? [[Any]])
         #expect(catalog.first?[0] as? String == "api-1" && catalog.first?[1] as? Int == port)
+        // The one node, as a serf member (alive) and with its instances; Consul's null for another.
+        let members = try #require(seen["members"] as? [[Any]])
+        #expect(members.count == 1 && members.first?[0] as? String == "mesh-top" && members.first?[2] as? Int == 1)
+        let nodeServices = try #require(seen["node_services"] as? [String: [Any]])
+        #expect(Array(nodeServices.keys) == ["api-1"])
+        #expect(nodeServices["api-1"]?.first as? String == "api" && nodeServices["api-1"]?.last as? Int == port)
+        #expect(seen["node_address"] as? String == "127.0.0.1")
+        #expect(seen["no_node"] is NSNull)
     }
 
     /// Blocking queries as the libraries' watchers use them: the returned index waits out

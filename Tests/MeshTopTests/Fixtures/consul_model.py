@@ -138,6 +138,11 @@ elif scenario == "routes":
     seen["critical"] = sorted(ch["CheckID"] for ch in c.health.state("critical")[1])
     seen["any"] = sorted(ch["CheckID"] for ch in c.health.state("any")[1])
     seen["catalog_api"] = [[e["ServiceID"], e["ServicePort"], e["ServiceTags"]] for e in c.catalog.service("api")[1]]
+    seen["members"] = [[m["Name"], m["Addr"], m["Status"]] for m in c.agent.members()]
+    node = c.catalog.node(seen["node"])[1]
+    seen["node_services"] = {k: [v["Service"], v["Port"]] for k, v in node["Services"].items()}
+    seen["node_address"] = node["Node"]["Address"]
+    seen["no_node"] = c.catalog.node("nosuch")[1]
 
 elif scenario == "blocking":
     # Blocking queries as the library's watchers use them.
