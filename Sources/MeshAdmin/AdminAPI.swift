@@ -148,21 +148,34 @@ public final class AdminAPI: Sendable {
         var weight: Int?
     }
 
-    private struct WeightBody: Decodable { var weight: Int }
-
-    /// The `weight` of a `{"weight": N}` body, or which part of the body is wrong.
+    /// The `weight` of a `{"weight": N}` body, or which part of the body is wrong: not JSON, a
+    /// key other than `weight` (a typo is not a default), `weight` twice (JSON leaves which one
+    /// counts to the reader: RFC 8259 §4), or not a whole number in range.
     private static func weight(in body: [UInt8]) -> Result<Int, BodyError> {
         guard !body.isEmpty else { return .failure(BodyError(message: "body: expected {\"weight\": N}, got nothing")) }
-        // Not JSON: answered with the 400 below.
-        guard (try? JSONSerialization.jsonObject(with: Data(body))) is [String: Any] else {
+        let root: JSONValue
+        do { root = try JSONValue.parse(body) } catch {
+            return .failure(BodyError(message: "body: not JSON (expected {\"weight\": N}): \(error)"))
+        }
+        guard case .object(let members) = root else {
             return .failure(BodyError(message: "body: not a JSON object (expected {\"weight\": N})"))
         }
-        do {
-            return .success(try JSONDecoder().decode(WeightBody.self, from: Data(body)).weight)
-        } catch DecodingError.keyNotFound {
-            return .failure(BodyError(message: "body.weight: missing (expected {\"weight\": N})"))
-        } catch {
-            return .failure(BodyError(message: "body.weight: expected a whole number"))
+        if let other = members.first(where: { $0.key != "weight" }) {
+            return .failure(BodyError(message: "body.\(other.key): unknown field (expected only weight)"))
         }
+        guard members.count <= 1 else { return .failure(BodyError(message: "body.weight: given twice")) }
+        guard let value = members.first?.value else {
+            return .failure(BodyError(message: "body.weight: missing (expected {\"weight\": N})"))
+        }
+        let range = Endpoint.weightRange
+        guard let n = value.double, n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
+            let shown: String = switch value {
+            case .number(let text): text
+            case .string(let text): "'\(text)'"
+            default: value.kind
+            }
+            return .failure(BodyError(message: "body.weight: expected a whole number \(range.lowerBound)...\(range.upperBound), got \(shown)"))
+        }
+        return .success(Int(n))
     }
 }

@@ -151,7 +151,7 @@ extension ConsulAPI {
         var passing = false
         if let raw = request.query["passing"] {
             guard let flag = raw.isEmpty ? true : Self.parseBool(raw) else {
-                return loop.makeSucceededFuture(.error(.badRequest, "passing: '\(raw)' is not true or false"))
+                return loop.makeSucceededFuture(.error(.badRequest, "passing: Invalid value for ?passing ('\(raw)' is not true or false)"))
             }
             passing = flag
         }

@@ -17,12 +17,35 @@ extension ConsulAPI {
         }
     }
 
+    /// `PUT /v1/agent/check/register`: a check added to a registered instance, as if it came
+    /// with the instance's registration (a check of the same ID is replaced, keeping its
+    /// status); 404 in Consul's words for an unknown `ServiceID`, 409 for a configured endpoint.
+    /// The instance is read from the latest snapshot: a registration of the same ID answered
+    /// after this request was read is registered again with this check.
+    func registerCheck(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        guard request.method == .PUT else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT)) }
+        let definition: (serviceID: String, check: ServiceCheck)
+        do { definition = try ConsulRegistration.checkDefinition(body: request.body) } catch {
+            return loop.makeSucceededFuture(.error(.badRequest, error.message))
+        }
+        guard let instance = catalog().instance(definition.serviceID) else {
+            return loop.makeSucceededFuture(.error(.notFound, "ServiceID \"\(definition.serviceID)\" does not exist"))
+        }
+        return write(request, loop) { () throws(Refusal) in
+            var endpoint = instance.endpoint
+            var registration = endpoint.registration ?? Registration()
+            registration.checks = [definition.check]
+            endpoint.registration = registration
+            return .register(service: instance.service, endpoint: endpoint, replaceChecks: false)
+        }
+    }
+
     /// `PUT /v1/agent/service/maintenance/ID?enable=true|false&reason=…`: drain and restore.
     /// Without a reason the maintenance check's notes are Consul's default words.
     func maintenance(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         write(request, loop) { () throws(Refusal) in
-            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: required, true or false") }
-            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: '\(raw)' is not true or false") }
+            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: Missing value for enable (true or false)") }
+            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: Invalid value for enable: \"\(raw)\" (true or false)") }
             let reason = request.query["reason"] ?? ""
             try ConsulRegistration.text(reason, "reason")
             return .maintenance(id: id, enable: enable, reason: reason.isEmpty ? ConsulCatalog.defaultMaintenanceReason : reason)
@@ -44,14 +67,15 @@ extension ConsulAPI {
     func update(check: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         write(request, loop) { () throws(Refusal) in
             let root: JSONValue
-            do { root = try JSONDecoder().decode(JSONValue.self, from: Data(request.body)) } catch {
-                throw Refusal(message: "body: not JSON (expected {\"Status\": \"passing\", \"Output\": \"…\"})")
+            do { root = try JSONValue.parse(request.body) } catch {
+                throw Refusal(message: "body: Request decode failed: not JSON (expected {\"Status\": \"passing\", \"Output\": \"…\"}): \(error)")
             }
             guard case .object = root else { throw Refusal(message: "body: expected a JSON object, got \(root.kind)") }
             let body = ConsulRegistration.Fields(root, path: "body")
+            try body.refuseUnknown(["status", "output"])
             let given = try body.string("Status") ?? ""
             guard let status = CheckStatus(rawValue: given) else {
-                throw Refusal(message: "body.Status: '\(given)' is not passing, warning or critical")
+                throw Refusal(message: "body.Status: Invalid check status: '\(given)' (passing, warning or critical)")
             }
             let output = try body.string("Output") ?? ""
             try ConsulRegistration.text(output, "body.Output", newlines: true)

@@ -12,16 +12,19 @@ import NIOHTTP1
 /// Served (`GET` unless said):
 /// - `PUT /v1/agent/service/register[?replace-existing-checks]`
 /// - `PUT /v1/agent/service/deregister/ID`, `PUT /v1/agent/service/maintenance/ID?enable=&reason=`
-/// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`
+/// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`,
+///   `PUT /v1/agent/check/register` (a check of a registered instance)
 /// - `/v1/agent/services`, `/v1/agent/service/ID[?hash=&wait=]`, `/v1/agent/checks`, `/v1/agent/self`,
+///   `/v1/agent/members`,
 ///   `/v1/agent/health/service/name/NAME`, `/v1/agent/health/service/id/ID` (`?format=text`)
 /// - blocking (`?index=&wait=`): `/v1/catalog/services`, `/v1/catalog/service/NAME[?tag=]`,
-///   `/v1/catalog/nodes`, `/v1/health/service/NAME[?passing&tag=]`, `/v1/health/checks/NAME`,
+///   `/v1/catalog/nodes`, `/v1/catalog/node/NODE`, `/v1/health/service/NAME[?passing&tag=]`, `/v1/health/checks/NAME`,
 ///   `/v1/health/state/STATE`, `/v1/health/node/NODE`
 /// - `/v1/catalog/datacenters`, `/v1/status/leader`, `/v1/status/peers`
 ///
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
-/// queries, Connect, events, transactions.
+/// queries, Connect, events, transactions; and, saying what to use instead, catalog writes,
+/// check deregistration apart from the service, node maintenance.
 struct ConsulAPI: Sendable {
     let session: any SessionHandle
     let journal: EventJournal
@@ -53,14 +56,26 @@ struct ConsulAPI: Sendable {
         case "health": healthRoute(rest, request, loop)
         default: statusRoute(rest, request, loop)
         }
-        return answer ?? loop.makeSucceededFuture(.error(.notFound, "no Consul route \(request.method.rawValue) /\(p.joined(separator: "/")) in mesh-top"))
+        if let answer { return answer }
+        let route = p.prefix(4).joined(separator: "/")
+        let advice = Self.notServed.first { route.hasPrefix($0.key) }.map { ": \($0.value)" } ?? ""
+        return loop.makeSucceededFuture(.error(.notFound, "no Consul route \(request.method.rawValue) /\(p.joined(separator: "/")) in mesh-top\(advice)"))
     }
+
+    /// Consul routes of the registry mesh-top does not serve, and what to use instead.
+    private static let notServed: [String: String] = [
+        "v1/catalog/register": "mesh-top is the one node and its own agent; register with PUT /v1/agent/service/register",
+        "v1/catalog/deregister": "mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID",
+        "v1/agent/check/deregister": "checks go with their service: register it again with ?replace-existing-checks",
+        "v1/agent/maintenance": "node maintenance is out of scope; put each service in maintenance (PUT /v1/agent/service/maintenance/ID)",
+    ]
 
     private func agentRoute(_ r: [String], _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse>? {
         switch r.count {
         case 1 where r[0] == "services": return read(request, loop) { .json(agentServices($0)) }
         case 1 where r[0] == "checks": return read(request, loop) { .json(agentChecks($0)) }
         case 1 where r[0] == "self": return read(request, loop) { _ in .json(AgentSelf(node: node)) }
+        case 1 where r[0] == "members": return read(request, loop) { _ in .json([AgentSelf(node: node).member]) }
         case 2 where r[0] == "service" && r[1] == "register": return register(request, loop)
         case 2 where r[0] == "service": return agentService(id: r[1], request, loop)
         case 3 where r[0] == "service" && r[1] == "deregister":
@@ -68,6 +83,7 @@ struct ConsulAPI: Sendable {
         case 3 where r[0] == "service" && r[1] == "maintenance": return maintenance(id: r[2], request, loop)
         case 3 where r[0] == "check" && ["pass", "warn", "fail"].contains(r[1]): return report(r[1], check: r[2], request, loop)
         case 3 where r[0] == "check" && r[1] == "update": return update(check: r[2], request, loop)
+        case 2 where r[0] == "check" && r[1] == "register": return registerCheck(request, loop)
         case 4 where r[0] == "health" && r[1] == "service" && (r[2] == "name" || r[2] == "id"):
             return read(request, loop) { agentHealth(r[2] == "name" ? .name(r[3]) : .id(r[3]), request, $0) }
         default: return nil
@@ -80,6 +96,12 @@ struct ConsulAPI: Sendable {
         case 1 where r[0] == "nodes": return blocking(request, loop) { _ in nodeFiltered(request) ? [] : [node.entry] }
         case 1 where r[0] == "datacenters": return read(request, loop) { _ in .json([ConsulNode.datacenter]) }
         case 2 where r[0] == "service": return blocking(request, loop, scope: r[1]) { catalogService(r[1], request, $0) }
+        case 2 where r[0] == "node":
+            return blocking(request, loop) { catalog in
+                r[1] == node.name ? CatalogNode(node: node.entry, services: Dictionary(
+                    catalog.instances.map { ($0.id, ServiceEntry(id: $0.id, service: $0.service, endpoint: $0.endpoint)) },
+                    uniquingKeysWith: { a, _ in a })) : nil
+            }
         default: return nil
         }
     }

@@ -8,20 +8,26 @@ struct ConsulQuery {
     var consistency = "leader"
 
     /// Parameters that do not change an answer, left out of the key its index is kept under.
-    private static let neutral: Set = ["index", "wait", "hash", "token", "stale", "consistent", "cached", "dc", "near", "ns", "partition"]
+    private static let neutral: Set = ["index", "wait", "hash", "token", "stale", "consistent", "max_stale", "leader", "cached", "dc", "near", "ns", "partition"]
 
     init(_ request: AdminRequest) throws(ConsulRegistration.Refusal) {
         typealias Refusal = ConsulRegistration.Refusal
-        if let text = request.query["index"] {
-            guard let n = UInt64(text) else { throw Refusal(message: "index: expected a whole number, got '\(text)'") }
+        // An empty value is no value (`parseWait`: `query.Get("wait") != ""`).
+        if let text = request.query["index"], !text.isEmpty {
+            guard let n = UInt64(text) else { throw Refusal(message: "index: Invalid index (expected a whole number, got '\(text)')") }
             index = n
         }
-        if let text = request.query["wait"] {
-            guard let d = GoDuration.parse(text) else { throw Refusal(message: "wait: '\(text)' is not a duration like 30s or 5m") }
+        if let text = request.query["wait"], !text.isEmpty {
+            guard let d = GoDuration.parse(text) else { throw Refusal(message: "wait: Invalid wait time ('\(text)' is not a duration like 30s or 5m)") }
             wait = d
         }
-        let stale = request.query["stale"] != nil, consistent = request.query["consistent"] != nil
-        if stale && consistent { throw Refusal(message: "stale and consistent: give one of them, not both") }
+        var stale = request.query["stale"] != nil
+        let consistent = request.query["consistent"] != nil
+        if let text = request.query["max_stale"], !text.isEmpty {
+            guard let d = GoDuration.parse(text) else { throw Refusal(message: "max_stale: Invalid max_stale value \"\(text)\"") }
+            if d > 0 { stale = true }
+        }
+        if stale && consistent { throw Refusal(message: "stale and consistent: Cannot specify ?stale with ?consistent, conflicting semantics.") }
         if stale { consistency = "stale" } else if consistent { consistency = "consistent" }
         if let dc = request.query["dc"], !dc.isEmpty, dc != ConsulNode.datacenter {
             throw Refusal(message: "dc: mesh-top is the one datacenter, \(ConsulNode.datacenter); no path to '\(dc)'")

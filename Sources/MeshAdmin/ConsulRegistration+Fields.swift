@@ -14,7 +14,17 @@ extension ConsulRegistration {
         /// `{}`, or only nulls: Consul skips such a `Check` (`CheckType.Empty`).
         var isEmpty: Bool {
             guard case .object(let members) = value else { return true }
-            return members.values.allSatisfy { if case .null = $0 { true } else { false } }
+            return members.allSatisfy { if case .null = $0.value { true } else { false } }
+        }
+
+        /// Refuses a key that matches none of `known` in any case, as Consul's decoder does
+        /// (`lib.DecodeJSON`, `DisallowUnknownFields`): a misspelt key is an error, not a
+        /// default silently taken.
+        func refuseUnknown(_ known: Set<String>) throws(Refusal) {
+            guard case .object(let members) = value else { return }
+            for (key, _) in members where !known.contains(key.lowercased()) {
+                throw Refusal(message: "\(path).\(key): Request decode failed: json: unknown field \"\(key)\"")
+            }
         }
 
         func value(_ key: String, alias: String? = nil) -> JSONValue? {
@@ -52,10 +62,11 @@ extension ConsulRegistration {
 
         func integer(_ key: String, in range: ClosedRange<Int>) throws(Refusal) -> Int? {
             guard let v = value(key) else { return nil }
-            guard case .number(let n) = v, n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
+            // As Go reads an int: an integer literal (`80`, not `80.0` or `8e1`), in range.
+            guard case .number(let text) = v, let n = Int(text), range.contains(n) else {
                 throw wrong(key, "a whole number \(range.lowerBound)...\(range.upperBound)", v)
             }
-            return Int(n)
+            return n
         }
 
         func bool(_ key: String, alias: String? = nil) throws(Refusal) -> Bool? {
@@ -92,7 +103,9 @@ extension ConsulRegistration {
                     throw Refusal(message: "\(path).\(key): '\(s)' is not a duration like 10s, 1m30s or 500ms")
                 }
                 seconds = d
-            case .number(let n): seconds = n / 1e9
+            case .number:
+                guard let n = v.double, n.isFinite else { throw wrong(key, "a duration like 10s", v) }
+                seconds = n / 1e9
             default: throw wrong(key, "a duration like 10s", v)
             }
             guard seconds >= 0 else { throw Refusal(message: "\(path).\(key): cannot be negative") }
@@ -105,7 +118,7 @@ extension ConsulRegistration {
         private func wrong(_ key: String, _ expected: String, _ got: JSONValue) -> Refusal {
             let shown: String = switch got {
             case .string(let s): "'\(s)'"
-            case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+            case .number(let text): text
             case .bool(let b): String(b)
             default: got.kind
             }

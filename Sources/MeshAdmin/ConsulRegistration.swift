@@ -5,12 +5,15 @@ import MeshCore
 /// A Consul service definition (`PUT /v1/agent/service/register`; `agent/structs`
 /// `ServiceDefinition`, `CheckType`) read into the endpoint mesh-top routes to.
 ///
-/// As Consul reads it: keys match in any case, as Go's `encoding/json` matches them
-/// (python-consul sends `name`, `port`, `check`), Consul's snake_case aliases are taken, keys
-/// it does not know are ignored, durations are Go's (`1m30s`) or nanoseconds. Unlike Consul, a
-/// wrong type or a value out of range is refused with a message naming the field, and so is
-/// what mesh-top cannot carry out: an ID or name it could not record and replay (empty, `/`,
-/// control characters), a check kind its prober does not run, Connect.
+/// As Consul reads it: keys match in any case and the last of a key given twice wins, as Go's
+/// `encoding/json` matches them (python-consul sends `name`, `port`, `check`), Consul's
+/// snake_case aliases are taken, a key Consul does not know is refused as Consul refuses it
+/// (`Request decode failed: json: unknown field "X"`, `lib.DecodeJSON`), durations are Go's
+/// (`1m30s`) or nanoseconds. Refusals carry Consul's words (`Missing service name`, `Invalid
+/// Service Meta: …`, `Invalid check: …`) after the field they are about. Unlike Consul, a wrong
+/// type or a value out of range is refused with a message naming the field, and so is what
+/// mesh-top cannot carry out: an ID or name it could not record and replay (empty, `/`, control
+/// characters), a check kind its prober does not run, Connect.
 struct ConsulRegistration {
     struct Refusal: Error, Sendable { var message: String }
 
@@ -28,15 +31,18 @@ struct ConsulRegistration {
     init(body: [UInt8]) throws(Refusal) {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            root = try JSONValue.parse(body)
         } catch {
-            throw Refusal(message: "body: not JSON (expected a Consul service definition)")
+            throw Refusal(message: "body: Request decode failed: not JSON (expected a Consul service definition): \(error)")
         }
         guard case .object = root else { throw Refusal(message: "body: expected a JSON object (a Consul service definition), got \(root.kind)") }
         let body = Fields(root, path: "body")
-        guard let name = try body.string("Name"), !name.isEmpty else { throw Refusal(message: "body.Name: required (the service name)") }
+        try body.refuseUnknown(Self.serviceKeys)
+        guard let name = try body.string("Name"), !name.isEmpty else { throw Refusal(message: "body.Name: Missing service name") }
         try Self.name(name, "body.Name")
-        let id = try body.string("ID") ?? name
+        // An empty ID is none, as in Consul (`NodeService`: the ID defaults to the name).
+        let given = try body.string("ID") ?? ""
+        let id = given.isEmpty ? name : given
         try Self.name(id, "body.ID")
         if let kind = try body.string("Kind"), !kind.isEmpty, kind != "typical" {
             throw Refusal(message: "body.Kind: '\(kind)' is a Connect kind; Connect is out of mesh-top's scope")
@@ -44,6 +50,9 @@ struct ConsulRegistration {
         if let connect = body.value("Connect"), (connect["SidecarService"] ?? connect["sidecar_service"]) != nil
             || connect["Native"].map(Self.isTrue) == true {
             throw Refusal(message: "body.Connect: Connect is out of mesh-top's scope")
+        }
+        if let proxy = try body.object("Proxy"), !proxy.isEmpty {
+            throw Refusal(message: "body.Proxy: a Connect proxy's configuration; Connect is out of mesh-top's scope")
         }
         if let socket = try body.string("SocketPath"), !socket.isEmpty {
             throw Refusal(message: "body.SocketPath: mesh-top routes to Address:Port, not to a unix socket")
@@ -56,7 +65,7 @@ struct ConsulRegistration {
         if host.isEmpty { host = "127.0.0.1" }
         // Consul refuses these as "Invalid service address" (`ipaddr.IsAny`).
         guard !["0.0.0.0", "::", "::0"].contains(host) else {
-            throw Refusal(message: "body.Address: '\(host)' is every address, not one mesh-top can route to")
+            throw Refusal(message: "body.Address: Invalid service address ('\(host)' is every address, not one mesh-top can route to)")
         }
         guard let address = HostPort(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") else {
             throw Refusal(message: "body.Address: '\(host)' is not a host name or IP address")
@@ -68,15 +77,25 @@ struct ConsulRegistration {
         var weight = Endpoint.defaultWeight
         var warningWeight: Int?
         if let weights = try body.object("Weights") {
+            try weights.refuseUnknown(["passing", "warning"])
             let upper = Endpoint.weightRange.upperBound
+            // Consul's `ValidateWeights`: Passing at least 1, Warning at least 0.
+            guard let passing = weights.value("Passing")?.double, passing >= 1 else {
+                throw Refusal(message: "body.Weights.Passing: Invalid Weights: Passing must be greater than 0")
+            }
+            if let warning = weights.value("Warning")?.double, warning < 0 {
+                throw Refusal(message: "body.Weights.Warning: Invalid Weights: Warning must be greater or equal than 0")
+            }
             weight = try weights.integer("Passing", in: 1...upper) ?? 1
             warningWeight = try weights.integer("Warning", in: 0...upper) ?? 0
         }
         let enableTagOverride = try body.bool("EnableTagOverride", alias: "enable_tag_override") ?? false
+        try Self.taggedAddresses(body)
 
         var definitions: [Fields] = []
         if let check = try body.object("Check"), !check.isEmpty { definitions.append(check) }
         definitions += try body.objects("Checks") ?? []
+        for definition in definitions { try definition.refuseUnknown(Self.checkKeys) }
         var checks: [ServiceCheck] = []
         for (i, definition) in definitions.enumerated() {
             let check = try Self.check(definition, number: i, of: definitions.count, service: name, id: id)
@@ -95,12 +114,15 @@ struct ConsulRegistration {
 
     /// One `Check` or `Checks[i]` (`CheckType.Validate`); IDs and names as Consul gives them
     /// (`agent/agent.go`, `addServiceInternal`).
-    private static func check(_ c: Fields, number i: Int, of count: Int, service: String, id: String) throws(Refusal) -> ServiceCheck {
-        for key in ["Args", "ScriptArgs", "script_args", "Script", "DockerContainerID", "docker_container_id", "GRPC",
+    /// `givenID`: the ID a check registered apart from its service has (its `ID`, else its name).
+    static func check(_ c: Fields, number i: Int, of count: Int, service: String, id: String, givenID: String? = nil) throws(Refusal) -> ServiceCheck {
+        for key in ["Args", "ScriptArgs", "script_args", "DockerContainerID", "docker_container_id", "GRPC",
                     "H2PING", "UDP", "OSService", "AliasService", "AliasNode"] where c.value(key) != nil {
             throw Refusal(message: "\(c.path).\(key): mesh-top runs TTL, HTTP and TCP checks only")
         }
-        let checkID = try c.string("CheckID") ?? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)")
+        let givenCheckID = try c.string("CheckID") ?? ""
+        let named = givenCheckID.isEmpty ? (count > 1 ? "service:\(id):\(i + 1)" : "service:\(id)") : givenCheckID
+        let checkID = givenID ?? named
         try name(checkID, "\(c.path).CheckID")
         let checkName = try c.string("Name") ?? "Service '\(service)' check"
         try text(checkName, "\(c.path).Name")
@@ -109,7 +131,7 @@ struct ConsulRegistration {
         var status = CheckStatus.critical
         if let given = try c.string("Status"), !given.isEmpty {
             guard let s = CheckStatus(rawValue: given) else {
-                throw Refusal(message: "\(c.path).Status: '\(given)' is not passing, warning or critical")
+                throw Refusal(message: "\(c.path).Status: Status for checks must 'passing', 'warning', 'critical' (got '\(given)')")
             }
             status = s
         }
@@ -120,22 +142,22 @@ struct ConsulRegistration {
         let http = try c.string("HTTP").flatMap { $0.isEmpty ? nil : $0 }
         let tcp = try c.string("TCP").flatMap { $0.isEmpty ? nil : $0 }
         if http != nil && tcp != nil { throw Refusal(message: "\(c.path): give one of HTTP and TCP") }
-        if (interval ?? 0) > 0 && (ttl ?? 0) > 0 { throw Refusal(message: "\(c.path): Interval and TTL cannot both be specified") }
+        if (interval ?? 0) > 0 && (ttl ?? 0) > 0 { throw Refusal(message: "\(c.path): Invalid check: Interval and TTL cannot both be specified") }
         let success = try c.integer("SuccessBeforePassing", in: 0...maxThreshold) ?? 0
         let critical = try c.integer("FailuresBeforeCritical", in: 0...maxThreshold) ?? 0
         let warning = try c.integer("FailuresBeforeWarning", in: 0...maxThreshold) ?? critical
         guard warning <= critical else {
-            throw Refusal(message: "\(c.path).FailuresBeforeWarning: \(warning) is more than FailuresBeforeCritical (\(critical))")
+            throw Refusal(message: "\(c.path).FailuresBeforeWarning: Invalid check: FailuresBeforeWarning can't be higher than FailuresBeforeCritical (\(warning) > \(critical))")
         }
         let reap = (after ?? 0) > 0 ? after : nil
         var check = ServiceCheck(id: checkID, name: checkName, kind: .ttl, notes: notes, status: status, deregisterCriticalAfter: reap,
                                  successBeforePassing: success, failuresBeforeWarning: warning, failuresBeforeCritical: critical)
         guard http != nil || tcp != nil else {
-            guard let ttl, ttl > 0 else { throw Refusal(message: "\(c.path).TTL: required and > 0 for a TTL check (or give HTTP or TCP with an Interval)") }
+            guard let ttl, ttl > 0 else { throw Refusal(message: "\(c.path).TTL: Invalid check: TTL must be > 0 for TTL checks (or give HTTP or TCP with an Interval)") }
             check.ttl = ttl
             return check
         }
-        guard let interval, interval > 0 else { throw Refusal(message: "\(c.path).Interval: required and > 0 for HTTP and TCP checks") }
+        guard let interval, interval > 0 else { throw Refusal(message: "\(c.path).Interval: Invalid check: Interval must be > 0 for HTTP and TCP checks") }
         if (timeout ?? 0) <= 0 { timeout = defaultTimeout }
         check.interval = max(interval, minInterval)
         check.timeout = timeout ?? defaultTimeout
@@ -192,21 +214,66 @@ struct ConsulRegistration {
         }
     }
 
-    /// Consul's rules for service metadata (`agent/structs`, `validateMetaPair`): at most 64
-    /// pairs, keys of letters, digits, `-` and `_` up to 128 characters and not starting with
-    /// `consul-`, values up to 512 characters.
+    /// Consul's rules for service metadata (`agent/structs`, `ValidateServiceMetadata`,
+    /// `validateMetaPair`), in its words: at most 64 pairs, keys of letters, digits, `-` and `_`
+    /// up to 128 characters and not starting with `consul-`, values up to 512 characters.
     private static func meta(_ meta: [String: String]) throws(Refusal) {
-        guard meta.count <= 64 else { throw Refusal(message: "body.Meta: at most 64 pairs, got \(meta.count)") }
+        let invalid = "Invalid Service Meta:"
+        guard meta.count <= 64 else {
+            throw Refusal(message: "body.Meta: \(invalid) Node metadata cannot contain more than 64 key/value pairs (got \(meta.count))")
+        }
         for (key, value) in meta.sorted(by: { $0.key < $1.key }) {
-            guard !key.isEmpty, key.count <= 128,
-                  key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
-                throw Refusal(message: "body.Meta: key '\(key)' must be 1 to 128 letters, digits, '-' or '_'")
+            guard !key.isEmpty else { throw Refusal(message: "body.Meta: \(invalid) Key cannot be blank") }
+            guard key.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else {
+                throw Refusal(message: "body.Meta: \(invalid) Key contains invalid characters: '\(key)' (letters, digits, '-' and '_' only)")
             }
-            guard !key.lowercased().hasPrefix("consul-") else { throw Refusal(message: "body.Meta.\(key): the consul- prefix is reserved") }
-            guard value.count <= 512 else { throw Refusal(message: "body.Meta.\(key): longer than 512 characters") }
+            guard key.count <= 128 else { throw Refusal(message: "body.Meta: \(invalid) Key is too long (limit: 128 characters)") }
+            guard !key.hasPrefix("consul-") else {
+                throw Refusal(message: "body.Meta.\(key): \(invalid) Key prefix 'consul-' is reserved for internal use")
+            }
+            guard value.utf8.count <= 512 else {
+                throw Refusal(message: "body.Meta.\(key): \(invalid) Value is too long (limit: 512 characters)")
+            }
             try text(value, "body.Meta.\(key)")
         }
     }
+
+    /// `TaggedAddresses` (or `tagged_addresses`), each `{Address, Port}` (`ServiceAddress`),
+    /// checked as Consul decodes them. They are not kept: mesh-top shows the `lan` and `wan`
+    /// addresses Consul's agent adds for the service's own address.
+    private static func taggedAddresses(_ body: Fields) throws(Refusal) {
+        let snake = try body.object("tagged_addresses")
+        guard let tagged = try body.object("TaggedAddresses") ?? snake, case .object(let members) = tagged.value else { return }
+        for (name, value) in members {
+            if case .null = value { continue }
+            guard case .object = value else {
+                throw Refusal(message: "\(tagged.path).\(name): expected an object {\"Address\": …, \"Port\": …}, got \(value.kind)")
+            }
+            let address = Fields(value, path: "\(tagged.path).\(name)")
+            try address.refuseUnknown(["address", "port"])
+            _ = try address.string("Address")
+            _ = try address.integer("Port", in: 0...65535)
+        }
+    }
+
+    /// Every key of Consul's `ServiceDefinition` (lower-cased: they match in any case), its
+    /// snake_case aliases and the enterprise ones (`agent/structs/service_definition.go`).
+    static let serviceKeys: Set<String> = [
+        "kind", "id", "name", "tags", "address", "taggedaddresses", "meta", "port", "ports", "socketpath", "check", "checks",
+        "weights", "token", "enabletagoverride", "locality", "proxy", "connect", "namespace", "partition",
+        "enable_tag_override", "tagged_addresses",
+    ]
+
+    /// Every key of Consul's `CheckType` and its aliases (`agent/structs/check_type.go`,
+    /// `CheckType.UnmarshalJSON`), lower-cased.
+    static let checkKeys: Set<String> = [
+        "checkid", "name", "status", "notes", "scriptargs", "http", "h2ping", "h2pingusetls", "header", "method", "body",
+        "disableredirects", "tcp", "tcpusetls", "udp", "interval", "aliasnode", "aliasservice", "dockercontainerid", "shell",
+        "grpc", "grpcusetls", "osservice", "tlsservername", "tlsskipverify", "timeout", "ttl", "successbeforepassing",
+        "failuresbeforewarning", "failuresbeforecritical", "proxyhttp", "proxygrpc", "deregistercriticalserviceafter",
+        "outputmaxsize", "args", "script_args", "deregister_critical_service_after", "docker_container_id",
+        "tls_server_name", "tls_skip_verify", "grpc_use_tls", "h2ping_use_tls", "serviceid", "service_id",
+    ]
 
     private static func isTrue(_ value: JSONValue) -> Bool {
         if case .bool(let b) = value { return b }

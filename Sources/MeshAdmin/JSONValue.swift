@@ -1,33 +1,30 @@
-import Foundation
-
-/// A JSON value as the client wrote it, so that a string is told from a number and a number from
-/// a boolean: Consul's Go decoder refuses each where another is expected. Objects are looked up
-/// as Go's `encoding/json` matches struct fields: the exact key first, else any case.
-enum JSONValue: Decodable, Sendable {
+/// A JSON value as the client wrote it (RFC 8259), so that a string is told from a number and a
+/// number from a boolean, as Consul's Go decoder tells them apart. Objects keep their members in
+/// order, duplicates included: Go's `encoding/json` matches a key to a struct field in any case
+/// and the last match wins, and mesh-top's own admin bodies refuse a key given twice. Numbers
+/// keep their text, so that `1e400` is quoted back as written, not as `inf`.
+enum JSONValue: Sendable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(String)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object([(key: String, value: JSONValue)])
 
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        // Probing which JSON type the value is: a mismatch tries the next.
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
-    }
-
-    /// The member named `key` in any case (nil when absent or `null`, as Go leaves the field unset).
+    /// The member named `key` in any case, the last one given when several match (Go's
+    /// `encoding/json`); nil when absent or `null`, as Go leaves the field unset.
     subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        let found = members[key] ?? members.first { $0.key.caseInsensitiveCompare(key) == .orderedSame }?.value
+        let lowered = key.lowercased()
+        guard let found = members.last(where: { $0.key == key || $0.key.lowercased() == lowered })?.value else { return nil }
         if case .null = found { return nil }
         return found
+    }
+
+    /// The number's value; nil for anything else.
+    var double: Double? {
+        guard case .number(let text) = self else { return nil }
+        return Double(text)
     }
 
     /// What a message calls it: `a string`, `a number`, ...

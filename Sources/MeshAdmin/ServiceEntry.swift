@@ -36,7 +36,9 @@ struct ServiceEntry: Encodable, Sendable {
     }
 
     /// `Weights` are the endpoint's: `Passing` is its weight now, `Warning` the registration's
-    /// (as `Passing` when it gave none). `Meta.zone` carries the zone.
+    /// (as `Passing` when it gave none); a registration that gave no `Weights`, at mesh-top's
+    /// default weight still, shows Consul's default `{Passing: 1, Warning: 1}` (`agent/agent.go`,
+    /// `addServiceInternal`): the same share. `Meta.zone` carries the zone.
     init(id: String, service: String, endpoint: Endpoint, datacenter: String? = nil) {
         let address = endpoint.address.flatMap { HostPort($0) }
         self.id = id
@@ -55,7 +57,11 @@ struct ServiceEntry: Encodable, Sendable {
             tagged["wan_\(family)"] = TaggedAddress(address: address.host, port: address.port)
         }
         taggedAddresses = tagged
-        weights = Weights(passing: endpoint.weight, warning: endpoint.registration?.warningWeight ?? endpoint.weight)
+        if let registration = endpoint.registration, registration.warningWeight == nil, endpoint.weight == Endpoint.defaultWeight {
+            weights = Weights(passing: 1, warning: 1)
+        } else {
+            weights = Weights(passing: endpoint.weight, warning: endpoint.registration?.warningWeight ?? endpoint.weight)
+        }
         enableTagOverride = endpoint.registration?.enableTagOverride ?? false
         self.datacenter = datacenter
     }

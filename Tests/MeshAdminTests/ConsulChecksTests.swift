@@ -56,11 +56,11 @@ import Testing
         #expect(try status(api, "service:api-1") == "warning")
         let bad = try helper.ask(api, .PUT, "/v1/agent/check/update/service:api-1", body: #"{"Status": "sick"}"#)
         #expect(bad.status == .badRequest)
-        #expect(try helper.errorText(bad) == "body.Status: 'sick' is not passing, warning or critical")
+        #expect(try helper.errorText(bad) == "body.Status: Invalid check status: 'sick' (passing, warning or critical)")
         // A check is named by its CheckID; the service ID is not one.
         let unknown = try helper.ask(api, .PUT, "/v1/agent/check/pass/api-1")
         #expect(unknown.status == .notFound)
-        #expect(try helper.errorText(unknown) == "unknown check ID 'api-1' (pass the CheckID, such as service:ID, not the check's name)")
+        #expect(try helper.errorText(unknown) == "Unknown check ID \"api-1\". Ensure that the check ID is passed, not the check name.")
     }
 
     @Test func onlyTTLChecksTakeReports() throws {
@@ -69,7 +69,7 @@ import Testing
         #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101, "Check": {"HTTP": "http://127.0.0.1:9101/", "Interval": "10s"}}"#).status == .ok)
         let refused = try helper.ask(api, .PUT, "/v1/agent/check/pass/service:api-1")
         #expect(refused.status == .badRequest)
-        #expect(try helper.errorText(refused) == "check 'service:api-1' is a http check: only TTL checks take reports")
+        #expect(try helper.errorText(refused) == "CheckID \"service:api-1\" does not have associated TTL (it is a http check: only TTL checks take reports)")
     }
 
     @Test func anInstanceIsItsWorstCheck() throws {
@@ -140,7 +140,7 @@ import Testing
         #expect(try passingIDs(api, "web") == ["web-1"])
         let missing = try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-1")
         #expect(missing.status == .badRequest)
-        #expect(try helper.errorText(missing) == "enable: required, true or false")
+        #expect(try helper.errorText(missing) == "enable: Missing value for enable (true or false)")
         #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-1?enable=yes").status == .badRequest)
         #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/nope?enable=true").status == .notFound)
 

@@ -43,7 +43,7 @@ import Testing
         #expect(try ids(try helper.ask(api, .GET, "/v1/health/service/web?passing=false")) == ["web-1", "web-2"])
         let bad = try helper.ask(api, .GET, "/v1/health/service/web?passing=maybe")
         #expect(bad.status == .badRequest)
-        #expect(try helper.errorText(bad) == "passing: 'maybe' is not true or false")
+        #expect(try helper.errorText(bad) == "passing: Invalid value for ?passing ('maybe' is not true or false)")
         // Every tag must be carried; tags compare without case, as Consul compares them.
         #expect(try ids(try helper.ask(api, .GET, "/v1/health/service/web?tag=blue")) == ["web-1"])
         #expect(try ids(try helper.ask(api, .GET, "/v1/health/service/web?tag=BLUE&tag=v1")) == ["web-1"])
@@ -120,7 +120,7 @@ import Testing
         #expect(header(try helper.ask(api, .GET, "/v1/catalog/services?stale"), "X-Consul-Effective-Consistency") == "stale")
         let badIndex = try helper.ask(api, .GET, "/v1/health/service/web?index=x")
         #expect(badIndex.status == .badRequest)
-        #expect(try helper.errorText(badIndex) == "index: expected a whole number, got 'x'")
+        #expect(try helper.errorText(badIndex) == "index: Invalid index (expected a whole number, got 'x')")
         #expect(try helper.ask(api, .GET, "/v1/health/service/web?index=1&wait=soon").status == .badRequest)
         #expect(try helper.ask(api, .GET, "/v1/health/service/web?dc=dc2").status == .badRequest)
     }

@@ -119,6 +119,14 @@ import Testing
         #expect(seen["critical"] as? [String] == ["service:api-1"] && seen["any"] as? [String] == ["service:api-1"])
         let catalog = try #require(seen["catalog_api"] as? [[Any]])
         #expect(catalog.first?[0] as? String == "api-1" && catalog.first?[1] as? Int == port)
+        // The one node, as a serf member (alive) and with its instances; Consul's null for another.
+        let members = try #require(seen["members"] as? [[Any]])
+        #expect(members.count == 1 && members.first?[0] as? String == "mesh-top" && members.first?[2] as? Int == 1)
+        let nodeServices = try #require(seen["node_services"] as? [String: [Any]])
+        #expect(Array(nodeServices.keys) == ["api-1"])
+        #expect(nodeServices["api-1"]?.first as? String == "api" && nodeServices["api-1"]?.last as? Int == port)
+        #expect(seen["node_address"] as? String == "127.0.0.1")
+        #expect(seen["no_node"] is NSNull)
     }
 
     /// Blocking queries as the libraries' watchers use them: the returned index waits out
@@ -148,6 +156,39 @@ import Testing
         #expect(seen["gone"] as? Bool == true)
         #expect(mesh.stop() == 0)
         #expect(mesh.hasEvent(#""type":"registry""#, #""action":"deregistered""#, "(DeregisterCriticalServiceAfter)"))
+    }
+
+    /// Consul's refusals through the library: an unknown key in a definition is a 400 in
+    /// Consul's words and registers nothing; the last of a key given twice counts; unknown IDs
+    /// are 404s; an output past 4 KiB is cut as Consul cuts it; a wait without a unit is a 400.
+    @Test(arguments: [ConsulLibrary.pythonConsul, .pyConsul])
+    func consulsRefusalsReachTheLibrary(_ library: ConsulLibrary) throws {
+        guard library.available() else { return }
+        let mesh = try RunningMesh(run: Self.yaml)
+        defer { mesh.stop() }
+        let seen = try scenario(library, "refusals", [String(Executable.freePort())], on: mesh)
+        let unknown = try #require(seen["unknown_field"] as? String)
+        #expect(unknown.hasPrefix("400 ") && unknown.contains(#"Request decode failed: json: unknown field \"Nottes\""#), "\(unknown)")
+        #expect(seen["after_refusal"] as? [String] == [])
+        #expect(seen["ttl"] as? String == "30s")
+        #expect(seen["deregister_unknown"] as? Bool == false && seen["pass_unknown"] as? Bool == false)
+        #expect(seen["output"] as? String == String(repeating: "x", count: 4096) + " ... (captured 4096 of 10000 bytes)")
+        let wait = try #require(seen["bad_wait"] as? String)
+        #expect(wait.hasPrefix("400 ") && wait.contains("Invalid wait time"), "\(wait)")
+    }
+
+    /// A TTL check registered apart from its service joins the instance: critical until its
+    /// first report, then passing; a check of an unknown service is a 404.
+    @Test(arguments: [ConsulLibrary.pythonConsul, .pyConsul])
+    func aCheckRegisteredApartFromItsService(_ library: ConsulLibrary) throws {
+        guard library.available() else { return }
+        let mesh = try RunningMesh(run: Self.yaml)
+        defer { mesh.stop() }
+        let seen = try scenario(library, "checkreg", [String(Executable.freePort())], on: mesh)
+        #expect(seen["registered"] as? Bool == true && seen["checks"] as? [String] == ["heartbeat"])
+        #expect(seen["initial"] as? String == "critical" && seen["passed"] as? Bool == true)
+        #expect(seen["passing"] as? [String] == ["api-1"])
+        #expect(seen["orphan"] as? Bool == false && seen["after"] as? [String] == ["heartbeat"])
     }
 
     /// What only py-consul sends: Meta, Weights, several checks, `replace-existing-checks`, PUT deregister.

@@ -7,6 +7,18 @@ extension MeshEngine {
     /// A new output alone is news this often at most: Consul's `check_update_interval`, 5 minutes.
     static let outputInterval = 300.0
 
+    /// An output as Consul keeps it: past `maxOutput` bytes, the first of them (whole
+    /// characters) and what was cut, in Consul's words (`agent/checks/check.go`,
+    /// `CheckTTL.SetStatus`: `… ... (captured 4096 of 10000 bytes)`).
+    static func captured(_ output: String) -> String {
+        guard output.utf8.count > maxOutput else { return output }
+        let bytes = Array(output.utf8)
+        // Back to the start of a character, so that what is kept stays valid UTF-8.
+        var kept = maxOutput
+        while kept > 0, bytes[kept] & 0xC0 == 0x80 { kept -= 1 }
+        return "\(String(decoding: bytes[..<kept], as: UTF8.self)) ... (captured \(kept) of \(bytes.count) bytes)"
+    }
+
     /// One run of an HTTP or TCP check (index `check` in the registration), through Consul's
     /// thresholds. Killed endpoints are not checked.
     public func checkResult(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) -> Output {
@@ -53,8 +65,7 @@ extension MeshEngine {
         } else {
             services[s].slots[Int(slot)]?.checks[c].criticalSince = nil
         }
-        var text = output
-        if text.utf8.count > Self.maxOutput { text = String(decoding: text.utf8.prefix(Self.maxOutput), as: UTF8.self) }
+        let text = Self.captured(output)
         let news = check.output != text && (check.output.isEmpty || now - runtime.checks[c].outputAt >= Self.outputInterval)
         if check.status != status || news {
             services[s].slots[Int(slot)]?.checks[c].outputAt = now

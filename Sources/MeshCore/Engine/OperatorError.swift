@@ -25,11 +25,12 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
             "weight must be \(Endpoint.weightRange.lowerBound)...\(Endpoint.weightRange.upperBound)" + (w.map { ", got \($0)" } ?? "")
         case .readOnly(let why): why
         case .badRegistration(let why): why
-        case .unknownID(let id): "unknown service ID '\(id)' (registrations are named by ID, not by service name)"
+        // Consul's words (`agent/acl.go`, `vetServiceUpdateWithAuthorizer`), which clients match.
+        case .unknownID(let id): "Unknown service ID \"\(id)\". Ensure that the service ID is passed, not the service name."
         case .configured(let id, let ref):
             "ID '\(id)' is the configured endpoint \(ref): the registry API can neither replace nor remove it (drain or kill it instead)"
-        case .unknownCheck(let id): "unknown check ID '\(id)' (pass the CheckID, such as service:ID, not the check's name)"
-        case .notTTL(let id, let kind): "check '\(id)' is a \(kind.rawValue) check: only TTL checks take reports"
+        case .unknownCheck(let id): "Unknown check ID \"\(id)\". Ensure that the check ID is passed, not the check name."
+        case .notTTL(let id, let kind): "CheckID \"\(id)\" does not have associated TTL (it is a \(kind.rawValue) check: only TTL checks take reports)"
         }
     }
 }

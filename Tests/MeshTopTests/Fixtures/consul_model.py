@@ -138,6 +138,11 @@ elif scenario == "routes":
     seen["critical"] = sorted(ch["CheckID"] for ch in c.health.state("critical")[1])
     seen["any"] = sorted(ch["CheckID"] for ch in c.health.state("any")[1])
     seen["catalog_api"] = [[e["ServiceID"], e["ServicePort"], e["ServiceTags"]] for e in c.catalog.service("api")[1]]
+    seen["members"] = [[m["Name"], m["Addr"], m["Status"]] for m in c.agent.members()]
+    node = c.catalog.node(seen["node"])[1]
+    seen["node_services"] = {k: [v["Service"], v["Port"]] for k, v in node["Services"].items()}
+    seen["node_address"] = node["Node"]["Address"]
+    seen["no_node"] = c.catalog.node("nosuch")[1]
 
 elif scenario == "blocking":
     # Blocking queries as the library's watchers use them.
@@ -181,5 +186,43 @@ elif scenario == "fork":
     seen["replaced"] = sorted(k for k, v in c.agent.checks().items() if v["ServiceID"] == "api-1")
     seen["deregistered"] = deregister("api-1")
     seen["after"] = sorted(c.agent.services().keys())
+
+elif scenario == "refusals":
+    # What Consul refuses reaches the library as Consul says it, and changes nothing.
+    port_ = int(args[0])
+    try:
+        c.agent.service.register("api", service_id="api-1", address="127.0.0.1", port=port_,
+                                 check={"ttl": "30s", "Nottes": "typo"})
+        seen["unknown_field"] = "registered"
+    except consul.ConsulException as e:
+        seen["unknown_field"] = str(e)
+    seen["after_refusal"] = sorted(c.agent.services().keys())
+    # A key given twice in any case: the last one counts, as Go decodes it.
+    c.agent.service.register("api", service_id="api-1", address="127.0.0.1", port=port_,
+                             check={"TTL": "1s", "ttl": "30s"})
+    seen["ttl"] = c.agent.checks()["service:api-1"]["Definition"].get("TTL")
+    # Unknown IDs: 404, which the library answers False.
+    seen["deregister_unknown"] = deregister("nosuch")
+    seen["pass_unknown"] = c.agent.check.ttl_pass("service:nosuch")
+    # An output past Consul's 4 KiB is cut as Consul cuts it.
+    c.agent.check.ttl_warn("service:api-1", "x" * 10000)
+    seen["output"] = c.agent.checks()["service:api-1"]["Output"]
+    try:
+        c.health.service("api", index=1, wait="5")
+        seen["bad_wait"] = "answered"
+    except consul.ConsulException as e:
+        seen["bad_wait"] = str(e)
+
+elif scenario == "checkreg":
+    # A TTL check registered apart from its service, the way many heartbeat clients do it.
+    c.agent.service.register("api", service_id="api-1", address="127.0.0.1", port=int(args[0]))
+    seen["registered"] = c.agent.check.register("heartbeat", check=consul.Check.ttl("30s"), service_id="api-1")
+    seen["checks"] = sorted(k for k, v in c.agent.checks().items() if v["ServiceID"] == "api-1")
+    seen["initial"] = check_status("heartbeat")
+    seen["passed"] = c.agent.check.ttl_pass("heartbeat", "beat")
+    seen["passing"] = ids(c.health.service("api", passing=True)[1])
+    # A 404: the library answers False.
+    seen["orphan"] = c.agent.check.register("orphan", check=consul.Check.ttl("30s"), service_id="nosuch")
+    seen["after"] = sorted(c.agent.checks().keys())
 
 print(json.dumps(seen))
