@@ -43,9 +43,10 @@ public struct InputFile: ~Copyable {
         return bytes
     }
 
-    /// The rest of the file, refused past `limit` bytes before it is all in memory.
-    public func readAll(limit: Int, what: String) throws(ConfigError) -> [UInt8] {
-        var bytes: [UInt8] = []
+    /// The rest of the file after the `head` read already (returned with it), refused past
+    /// `limit` bytes in all before it is all in memory.
+    public func readAll(after head: [UInt8] = [], limit: Int, what: String) throws(ConfigError) -> [UInt8] {
+        var bytes = head
         while true {
             let piece = try read(upTo: 1 << 20)
             if piece.isEmpty { return bytes }

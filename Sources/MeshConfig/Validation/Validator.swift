@@ -24,8 +24,7 @@ public enum Validator {
             return Report(kind: .recording, summary: "ok: \(path): recording from \(r.source), \(count(r.events, "event")) over \(seconds)s",
                           warnings: warnings)
         }
-        var bytes = head
-        if head.count == 64 << 10 { bytes += try file.readAll(limit: YAMLSource.maxBytes - head.count, what: "config or scenario") }
+        let bytes = try file.readAll(after: head, limit: YAMLSource.maxBytes, what: "config or scenario")
         let text = try YAMLSource.text(bytes, file: path)
         let kind = FileKind.detect(path: path, text: text)
         switch kind {
