@@ -14,6 +14,8 @@ enum YAMLSource {
 
     /// `bytes` as text, or the line where they stop being UTF-8.
     static func text(_ bytes: [UInt8], file: String) throws(ConfigError) -> String {
+        // A byte-order mark (some Windows editors write one) is not part of the YAML.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var line = 1, start = 0
         for (i, byte) in bytes.enumerated() where byte == 0x0A {
