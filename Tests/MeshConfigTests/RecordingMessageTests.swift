@@ -111,4 +111,14 @@ import MeshCore
         #expect(summary.warnings == ["warning: r.jsonl:2: endpoint.state for web/ghost, which no earlier line declares; "
                                      + "replay shows the event but changes no endpoint (and 1 more like it)"])
     }
+
+    /// A header (or keyframe) whose events-pane log was made longer than the pane keeps: the
+    /// log was never cut back, so it grew with every notable event replayed.
+    @Test func aLogLongerThanThePaneKeepsIsCutToItsLength() throws {
+        let faults = (0..<250).map { #"{"t":\#($0),"type":"fault","action":"crash","target":"web/web-1","detail":"\#($0)"}"# }
+        let header = Self.header.replacingOccurrences(of: #""log":[]"#, with: #""log":["# + faults.joined(separator: ",") + "]")
+        let read = try RecordingReader.header(Data(header.utf8), file: "r.jsonl")
+        #expect(read.mesh.log.count == MeshState.logLength)
+        #expect(read.mesh.log.last?.t == 249)
+    }
 }

@@ -13,6 +13,11 @@ extension JSONLineDecoder {
         case decoding(any Error)
     }
 
+    /// What a diagnosing scan found wrong.
+    final class Report {
+        var problem: String?
+    }
+
     /// An array element's key, `[3]`.
     struct IndexKey: CodingKey {
         var intValue: Int?
@@ -134,5 +139,23 @@ extension JSONLineDecoder.TapeDecoder {
         case .true, .false: "true or false"
         case .null: "null"
         }
+    }
+}
+
+extension JSONLineDecoder.Scanner {
+    /// What is at the failure, as a message quotes it: a word (`NaN`, `Infinity`), a
+    /// character, or the end of the line.
+    var shown: String {
+        guard at < bytes.count else { return "the end of the line" }
+        var end = at
+        while end < bytes.count, end - at < 24, Self.isWordByte(bytes[end]) { end += 1 }
+        if end == at { end = at + 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<end]), as: UTF8.self)
+        return text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F })
+            ? "'\(text)'" : "byte 0x\(String(bytes[at], radix: 16))"
+    }
+
+    fileprivate static func isWordByte(_ b: UInt8) -> Bool {
+        b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
     }
 }

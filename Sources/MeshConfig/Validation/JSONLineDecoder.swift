@@ -36,11 +36,6 @@ struct JSONLineDecoder {
         var next: Int32
     }
 
-    /// What a diagnosing scan found wrong.
-    final class Report {
-        var problem: String?
-    }
-
     /// The tape's capacity, kept from line to line.
     private var capacity = 64
 
@@ -173,22 +168,6 @@ struct JSONLineDecoder {
             if wide, String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self) == nil { throw fail("a string that is not UTF-8 text") }
             tape.append(Token(kind: .string, escaped: escaped, start: Int32(start), end: Int32(at), next: Int32(tape.count + 1)))
             at += 1
-        }
-
-        /// What is at the failure, as a message quotes it: a word (`NaN`, `Infinity`), a
-        /// character, or the end of the line.
-        var shown: String {
-            guard at < bytes.count else { return "the end of the line" }
-            var end = at
-            while end < bytes.count, end - at < 24, Self.isWordByte(bytes[end]) { end += 1 }
-            if end == at { end = at + 1 }
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<end]), as: UTF8.self)
-            return text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F })
-                ? "'\(text)'" : "byte 0x\(String(bytes[at], radix: 16))"
-        }
-
-        private static func isWordByte(_ b: UInt8) -> Bool {
-            b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 26 || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".")
         }
 
         private static func isHex(_ b: UInt8) -> Bool { b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 6 }

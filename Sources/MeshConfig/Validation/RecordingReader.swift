@@ -31,9 +31,10 @@ public enum RecordingReader {
         return Contents(header: header, events: events, cutOffLine: try result.get())
     }
 
-    /// The longest line read: a keyframe of the largest mesh (10,000 endpoints, about 20 MB)
-    /// several times over. Anything longer is not a recording line, and is not read whole.
-    public static let maxLineBytes = 256 << 20
+    /// The longest line read: a keyframe of the largest mesh (10,000 endpoints, about 3.2 MB;
+    /// 323 KB at 1,000 in `mesh-bench seek`) twenty times over. Anything longer is not a
+    /// recording line, and is not read whole.
+    public static let maxLineBytes = 64 << 20
 
     /// Events are in time order (`t` never goes back): seeking and the keyframe index rely on
     /// it. Carried from one piece of a file to the next when it is read in pieces.
