@@ -25,6 +25,8 @@ public final class LineWriter: @unchecked Sendable {
         var closed = false
         /// The first write error (a full disk, a reader gone); later lines are dropped.
         var failure: Int32?
+        /// Told once, on the first write error.
+        var onFailure: (@Sendable () -> Void)?
     }
 
     /// Where the lines go: a path, or "standard output".
@@ -106,6 +108,12 @@ public final class LineWriter: @unchecked Sendable {
         }
     }
 
+    /// `body` is called once, from whichever thread writes, when a write first fails (a
+    /// reader that went away: `mesh-top demo --headless | head -1`).
+    public func whenFailed(_ body: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.onFailure = body }
+    }
+
     /// The first write error, as one line; nil while all went out.
     public var failure: String? {
         state.withLockedValue { $0.failure }.map { "\(name): write failed: \(String(cString: strerror($0)))" }
@@ -121,11 +129,14 @@ public final class LineWriter: @unchecked Sendable {
                 if n > 0 { offset += n; continue }
                 if n < 0, errno == EINTR { continue }
                 let code = n == 0 ? EIO : errno
-                state.withLockedValue { s in
+                let tell = state.withLockedValue { s -> (@Sendable () -> Void)? in
                     if s.failure == nil { s.failure = code }
                     s.closed = true
                     s.buffer.removeAll()
+                    defer { s.onFailure = nil }
+                    return s.onFailure
                 }
+                tell?()
                 return
             }
         }

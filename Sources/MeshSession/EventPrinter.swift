@@ -27,4 +27,10 @@ public final class EventPrinter {
     }
 
     public func flush() { output.flush() }
+
+    /// `body` is called once when a line cannot be written (the reader went away).
+    public func whenFailed(_ body: @escaping @Sendable () -> Void) { output.whenFailed(body) }
+
+    /// The first write error, as one line.
+    public var failure: String? { output.failure }
 }

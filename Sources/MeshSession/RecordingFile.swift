@@ -35,26 +35,71 @@ public final class RecordingFile: ReplaySource {
     public var duration: Double { index.duration }
 
     /// Opens `path`; `notice` hears why an index beside it was not used (then it is made again).
+    /// A pipe (`replay <(zcat run.jsonl.gz)`) is copied to a temporary file first, said once,
+    /// so that it seeks as a file does; it gets no index beside it.
     public static func open(path: String, notice: (String) -> Void = { _ in }) throws(RecordingError) -> RecordingFile {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw RecordingError(file: path, message: errno == ENOENT ? "no such file" : "cannot read") }
+        var fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = errno
+            throw RecordingError(file: path, message: reason == ENOENT ? "no such file" + (path == "-" ? " (for standard input, give /dev/stdin)" : "")
+                                 : "cannot read: \(String(cString: strerror(reason)))")
+        }
         do throws(RecordingError) {
+            var info = Glibc.stat()
+            guard fstat(fd, &info) == 0 else { throw RecordingError(file: path, message: "cannot read: \(String(cString: strerror(errno)))") }
+            let kind = info.st_mode & S_IFMT
+            if kind == S_IFDIR { throw RecordingError(file: path, message: "is a directory, not a recording") }
+            let spooled = kind != S_IFREG
+            if spooled {
+                let copy = try spool(fd, path: path)
+                close(fd)
+                fd = copy
+                notice("\(path): not a file (a pipe?): read whole into a temporary file to replay it")
+            }
             guard let (size, modified) = RecordingIndex.stat(fd) else { throw RecordingError(file: path, message: "cannot read") }
             let line = try headerLine(fd, size: size, path: path)
             let header: RecordingHeader
             do { header = try RecordingReader.header(line, file: path) } catch { throw RecordingError(error) }
             let fingerprint = RecordingIndex.fingerprint(line)
-            var index = sidecar(for: path, size: size, modified: modified, header: fingerprint, notice: notice)
+            let start = min(line.count + 1, size)
+            var index = spooled ? nil : sidecar(for: path, fd: fd, size: size, modified: modified, header: fingerprint, notice: notice)
             if index == nil {
                 // One that was there but did not stand is replaced, whatever the size.
-                let replacing = FileManager.default.fileExists(atPath: RecordingIndex.path(for: path))
-                index = try build(path, size: size, modified: modified, header: fingerprint, start: min(line.count + 1, size),
-                                  write: replacing || size >= sidecarThreshold)
+                let replacing = !spooled && FileManager.default.fileExists(atPath: RecordingIndex.path(for: path))
+                index = try build(fd, path: path, header: header, size: size, modified: modified, fingerprint: fingerprint,
+                                  start: start, write: !spooled && (replacing || size >= sidecarThreshold))
             }
             return RecordingFile(path: path, header: header, index: index!, fd: fd)
         } catch {
             close(fd)
             throw error
+        }
+    }
+
+    /// A pipe's bytes in an unlinked temporary file (gone when closed), read to its end.
+    private static func spool(_ fd: Int32, path: String) throws(RecordingError) -> Int32 {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(directory)/mesh-top-replay-XXXXXX".utf8CString)
+        let copy = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if copy >= 0 { _ = fcntl(copy, F_SETFD, FD_CLOEXEC) }
+        guard copy >= 0 else { throw RecordingError(file: path, message: "cannot copy the pipe to \(directory): \(String(cString: strerror(errno)))") }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n == 0 { return copy }
+            var failure = n < 0 ? errno : 0
+            var done = 0
+            while failure == 0, done < n {
+                let w = buffer.withUnsafeBytes { Glibc.write(copy, $0.baseAddress! + done, n - done) }
+                if w < 0, errno == EINTR { continue }
+                if w <= 0 { failure = w < 0 ? errno : EIO } else { done += w }
+            }
+            if failure != 0 {
+                close(copy)
+                throw RecordingError(file: path, message: "cannot copy the pipe to \(directory): \(String(cString: strerror(failure)))")
+            }
         }
     }
 
@@ -117,19 +162,23 @@ public final class RecordingFile: ReplaySource {
         return bytes
     }
 
-    /// Line 1, read in growing pieces up to its newline (a large mesh's header runs to megabytes).
+    /// Line 1, read in growing pieces up to its newline (a large mesh's header runs to
+    /// megabytes), and no further than the longest line a recording has.
     private static func headerLine(_ fd: Int32, size: Int, path: String) throws(RecordingError) -> Data {
         var piece = 64 << 10
         while true {
             let bytes = try read(fd, 0..<min(piece, size), path: path)
             if let newline = bytes.firstIndex(of: 0x0A) { return Data(bytes[..<newline]) }
             if bytes.count == size { return Data(bytes) }
+            guard piece <= RecordingReader.maxLineBytes else {
+                throw RecordingError(RecordingReader.tooLong(file: path, line: 1))
+            }
             piece *= 4
         }
     }
 
     /// The index beside `path` if it stands for the file as it is; nil (and a notice) if not.
-    private static func sidecar(for path: String, size: Int, modified: Int64, header: String,
+    private static func sidecar(for path: String, fd: Int32, size: Int, modified: Int64, header: String,
                                 notice: (String) -> Void) -> RecordingIndex? {
         let sidecar = RecordingIndex.path(for: path)
         guard let data = FileManager.default.contents(atPath: sidecar) else { return nil }
@@ -141,31 +190,44 @@ public final class RecordingFile: ReplaySource {
             notice("\(sidecar): stale (\(why)); reading the whole recording to index it again")
             return nil
         }
+        if let moved = index.movedKeyframe(in: fd) {
+            notice("\(sidecar): stale (line \(moved.line) is not the keyframe it lists: the recording was rewritten); "
+                   + "reading the whole recording to index it again")
+            return nil
+        }
         return index
     }
 
     /// Reads the whole recording (validating every line) into an index, and writes it beside
-    /// if asked to.
-    private static func build(_ path: String, size: Int, modified: Int64, header: String,
-                              start: Int, write: Bool) throws(RecordingError) -> RecordingIndex {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw RecordingError(file: path, message: "cannot read")
-        }
+    /// if asked to. Read in pieces (`RecordingStream`), not mapped: a file cut short while it
+    /// is read is an error to say, where a mapping would fault on the missing pages.
+    private static func build(_ fd: Int32, path: String, header: RecordingHeader, size: Int, modified: Int64,
+                              fingerprint: String, start: Int, write: Bool) throws(RecordingError) -> RecordingIndex {
         var builder = RecordingIndex.Builder()
-        let result: Result<Int?, ConfigError> = data.withUnsafeBytes { bytes in
-            Result { () throws(ConfigError) in
-                try RecordingReader.forEachEvent(in: bytes, from: start, firstLine: 2, mayBeCutOff: true, file: path) {
-                    builder.add($0, bytes: $1, line: $2)
-                }
-            }
-        }
+        var stream = RecordingStream(file: path, header: header, eventsFrom: start)
+        var at = start, lastNewline = start
+        let piece = 8 << 20
         let cutOff: Int?
-        do { cutOff = try result.get() } catch { throw RecordingError(error) }
-        let end = cutOff == nil ? data.count : (data.lastIndex(of: 0x0A).map { $0 + 1 } ?? data.count)
-        let index = builder.index(size: data.count, modified: modified, header: header, start: start, end: end, cutOffLine: cutOff)
+        do {
+            while at < size {
+                let bytes = try read(fd, at..<min(at + piece, size), path: path)
+                if let newline = bytes.lastIndex(of: 0x0A) { lastNewline = at + newline + 1 }
+                try stream.take(bytes) { builder.add($0, bytes: $1, line: $2) }
+                at += bytes.count
+            }
+            cutOff = try stream.finish { builder.add($0, bytes: $1, line: $2) }
+        } catch let error as ConfigError {
+            throw RecordingError(error)
+        } catch {
+            throw error as! RecordingError
+        }
+        let end = cutOff == nil ? size : lastNewline
+        let built = builder.index(size: size, modified: modified, header: fingerprint, start: start, end: end, cutOffLine: cutOff)
+        guard let index = built.stampingHeads(from: fd) else {
+            throw RecordingError(file: path, message: "changed while it was read (cut short?)")
+        }
         // A file that grew while it was read (still being recorded) is indexed again next time.
-        if write, data.count == size { try? index.write(for: path) }
+        if write, RecordingIndex.stat(fd)?.size == size { try? index.write(for: path) }
         return index
     }
 }

@@ -10,10 +10,13 @@ public import MeshCore
 ///
 /// Written by `RecordingWriter` when it closes, or by the first open that had to read the
 /// whole recording. It stands for the recording only while the recording's size, modification
-/// time and header line are those it was made from; otherwise it is stale and made again.
+/// time and header line are those it was made from, and each keyframe line still starts where
+/// the index says with the bytes it started with (`head`: a file rewritten in place to the same
+/// size within the clock's resolution passes the first three); otherwise it is stale and made
+/// again.
 public struct RecordingIndex: Codable, Sendable, Equatable {
     public static let format = "mesh-top/recording-index"
-    public static let version = 1
+    public static let version = 2
 
     /// A line of the recording: its byte offset, its line number (from 1) and byte length.
     public struct Line: Codable, Sendable, Equatable {
@@ -27,7 +30,12 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
         public var t: Double
         public var offset: Int
         public var line: Int
+        /// FNV-1a of the line's first `headBytes` bytes (its `seq` and the start of its state).
+        public var head: String?
     }
+
+    /// How much of each keyframe line `head` covers: one small read each at open.
+    static let headBytes = 64
 
     public var format = RecordingIndex.format
     public var version = RecordingIndex.version
@@ -67,6 +75,32 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
             && notable.allSatisfy { $0.offset >= start && $0.offset + $0.length <= end }
         guard ordered, inside, start <= end, end <= size else { return "its offsets are out of order or past the end" }
         return nil
+    }
+
+    /// Stamps each keyframe's `head` from the file open at `fd`; nil if it cannot be read.
+    func stampingHeads(from fd: Int32) -> RecordingIndex? {
+        var index = self
+        for k in index.keyframes.indices {
+            guard let head = Self.head(fd, at: keyframes[k].offset, end: end) else { return nil }
+            index.keyframes[k].head = head
+        }
+        return index
+    }
+
+    /// The first keyframe whose line no longer starts where it did with the same bytes, if any.
+    func movedKeyframe(in fd: Int32) -> Keyframe? {
+        keyframes.first { $0.head == nil || Self.head(fd, at: $0.offset, end: end) != $0.head }
+    }
+
+    /// The fingerprint of the line starting at `offset` (just after a newline) up to
+    /// `headBytes`; nil if it does not start a line or cannot be read.
+    private static func head(_ fd: Int32, at offset: Int, end: Int) -> String? {
+        let count = min(headBytes, end - offset)
+        guard offset > 0, count > 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: count + 1)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count + 1, off_t(offset - 1)) }
+        guard n == count + 1, bytes[0] == 0x0A else { return nil }
+        return fingerprint(bytes.dropFirst())
     }
 
     /// Hex FNV-1a (64 bits) of `bytes`.

@@ -15,7 +15,8 @@ public final class RecordingWriter {
 
     /// Creates (or truncates) `path` and writes the header line.
     public init(path: String, header: RecordingHeader) throws(RecordingError) {
-        guard let file = fopen(path, "w") else {
+        // Read as well as written: the index at close reads each keyframe line's first bytes back.
+        guard let file = fopen(path, "w+") else {
             throw RecordingError(file: path, message: "cannot write: \(String(cString: strerror(errno)))")
         }
         self.file = file
@@ -60,7 +61,8 @@ public final class RecordingWriter {
     /// a recording that could not be written whole gets none (its first replay reads it whole).
     private func writeIndex() {
         guard let builder, let (size, modified) = RecordingIndex.stat(fileno(file)), size == offset else { return }
-        try? builder.index(size: size, modified: modified, header: headerHash, start: start, end: size, cutOffLine: nil).write(for: path)
+        try? builder.index(size: size, modified: modified, header: headerHash, start: start, end: size, cutOffLine: nil)
+            .stampingHeads(from: fileno(file))?.write(for: path)
     }
 
     /// RFC 3339 for the header's `started`.

@@ -168,6 +168,9 @@ public final class SessionRunner {
                 toldStop = true
                 message = why
                 answered = true
+            } else if toldStop, playback.stopReason == nil {
+                // A seek back to a part that reads plays on; a second failure is said again.
+                toldStop = false
             }
             let wall = SessionRunner.wallClock()
             if finished || answered || wall - lastPublish >= 0.05 || message != nil {

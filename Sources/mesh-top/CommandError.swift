@@ -8,8 +8,16 @@ struct CommandError: Error, CustomStringConvertible {
 }
 
 enum Stderr {
+    /// Written with write(2), whose error is dropped: FileHandle's `write` traps when the
+    /// reader of stderr has gone (`mesh-top ... 2>&1 | head -1`).
     static func line(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        var bytes = Array((text + "\n").utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 }
 

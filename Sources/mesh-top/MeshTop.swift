@@ -28,6 +28,9 @@ struct MeshTop: ParsableCommand {
         // backtracer (an interactive prompt on a terminal) only when SWIFT_BACKTRACE asks for it.
         mesh_guard_install_fatal(ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil ? 0 : 1)
         mesh_guard_raise_nofile()
+        // A reader that goes away (`| head -1`) is a write error to handle (stop, stop the
+        // supervised processes, say so), not a silent death that leaves them running.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

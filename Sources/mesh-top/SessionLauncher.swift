@@ -35,6 +35,8 @@ enum SessionLauncher {
                                    stopAtEnd: settings.headless)
         let session = runner.handle
         sinks.onFailure = { session.submit(.stop) }
+        // Standard output's reader gone: stop as on SIGTERM, and say so below.
+        sinks.printer?.whenFailed { session.submit(.stop) }
         // Taken before the admin API answers, so that a session seen running takes its signals
         // (the dashboard arms its own with the terminal).
         let signals = settings.headless ? SignalWatch { session.submit(.stop) } : nil
@@ -74,6 +76,6 @@ enum SessionLauncher {
             // terminal is restored and the exit status is 0 (a second signal stops at once, 128 + n).
             _ = try outcome.get()
         }
-        if let failure = sinks.failure { throw CommandError(failure) }
+        if let failure = sinks.failure ?? sinks.printer?.failure { throw CommandError(failure) }
     }
 }

@@ -17,11 +17,11 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         do {
             let report = try Validator.validate(path: file)
-            for warning in report.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            for warning in report.warnings { Stderr.line(warning) }
             print(report.summary)
         } catch {
             // The error is the whole message: no "Error:" prefix, no usage text.
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Stderr.line(error.description)
             throw ExitCode(1)
         }
     }

@@ -24,9 +24,9 @@ import MeshCore
         func error(_ text: String) -> String? {
             do { _ = try RecordingCheck.check(text: text, file: "r.jsonl"); return nil } catch { return error.description }
         }
-        #expect(error(Self.header + "\n{\"t\":\"x\",\"type\":\"fault\"}\n") == "r.jsonl:2: t: expected a number")
+        #expect(error(Self.header + "\n{\"t\":\"x\",\"type\":\"fault\"}\n") == "r.jsonl:2: t: expected a number, found a string")
         #expect(error(Self.header + "\n{\"t\":1}\n") == "r.jsonl:2: type: missing")
-        #expect(error(Self.header + "\nnot json\n{\"t\":1,\"type\":\"a\"}\n") == "r.jsonl:2: not a JSON object")
+        #expect(error(Self.header + "\nnot json\n{\"t\":1,\"type\":\"a\"}\n") == "r.jsonl:2: 'not' is not a JSON value")
         #expect(error("{\"format\":\"other\"}\n") == "r.jsonl:1: format: not a mesh-top recording (expected \"format\":\"mesh-top/recording\")")
         #expect(error(Self.header.replacingOccurrences(of: "\"version\":1", with: "\"version\":9") + "\n")
             == "r.jsonl:1: version: unsupported version 9 (this mesh-top reads version 1)")

@@ -109,15 +109,24 @@ import MeshCore
         #expect(foreign.first?.contains("it belongs to another recording") == true, "\(foreign)")
     }
 
-    /// An index whose stamps match but whose offsets lie (edited by hand): play stops with one
-    /// line naming the file, never a crash or a wrong state.
+    /// An index whose stamps match but whose offsets lie (edited by hand) is stale: each
+    /// keyframe line's start is checked at open. One whose times lie is caught where a seek
+    /// reads the keyframe: play stops with one line naming the file, never a crash or a wrong state.
     @Test func anIndexThatLiesStopsPlayWithOneLine() throws {
         let path = try recorded("index-lie.jsonl")
         let sidecar = RecordingIndex.path(for: path)
-        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        let written = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        var index = written
         index.keyframes[3].offset += 1
-        index.keyframes[5].t += 1
         let url = URL(fileURLWithPath: sidecar)
+        try JSONEncoder().encode(index).write(to: url)
+        let (rebuilt, said) = try open(path)
+        #expect(said.count == 1 && said.first?.contains("line \(written.keyframes[3].line) is not the keyframe it lists") == true, "\(said)")
+        #expect(rebuilt.index == written)
+
+        index = written
+        index.keyframes[3].t += 1
+        index.keyframes[5].t += 1
         try JSONEncoder().encode(index).write(to: url)
         let (file, notices) = try open(path)
         #expect(notices.isEmpty)
@@ -138,7 +147,7 @@ import MeshCore
         let path = try recorded("index-lie-session.jsonl")
         let sidecar = RecordingIndex.path(for: path)
         var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
-        index.keyframes[4].offset += 1
+        index.keyframes[4].t += 0.5
         try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
         let (file, _) = try open(path)
         let playback = ReplayPlayback(file: file)
@@ -199,8 +208,93 @@ import MeshCore
         var opened: String?, loaded: String?
         do { _ = try RecordingFile.open(path: path) } catch { opened = error.description }
         do { _ = try Recording.load(path: path) } catch { loaded = error.description }
-        #expect(opened == "\(path):4: not a JSON object")
+        #expect(opened == "\(path):4: t: 'oops' is not a JSON value")
         #expect(opened == loaded, "one reader, one message")
         #expect(throws: RecordingError.self) { try RecordingFile.open(path: recorder.temp("no-such.jsonl")) }
+    }
+
+    /// A recording rewritten in place to the same size, its time set back to the index's (as a
+    /// copy that keeps times, or a clock with one-second steps, leaves it): the keyframes no
+    /// longer start where the index says, which the open sees; it indexes the file again.
+    @Test func aFileRewrittenToTheSameSizeAndTimeIsIndexedAgain() throws {
+        let path = try recorded("index-rewritten.jsonl")
+        let sidecar = RecordingIndex.path(for: path)
+        let written = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Seven bytes out of an early line's reason, seven spaces onto the last line: same size.
+        let early = try #require(lines.indices.dropFirst().first { lines[$0].contains(#""reason":"check passed""#) })
+        lines[early] = lines[early].replacingOccurrences(of: #""reason":"check passed""#, with: #""reason":"check""#)
+        lines[lines.count - 2] += "       "
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: path)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && Int(info.st_size) == written.size)
+        let stamped = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        if stamped != written.modified {
+            // Foundation sets whole microseconds: give the index the time the file now has, as
+            // a coarser clock would have given both.
+            var index = written
+            index.modified = stamped
+            try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
+        }
+        let (file, notices) = try open(path)
+        #expect(notices.count == 1 && notices.first?.contains("is not the keyframe it lists") == true, "\(notices)")
+        let whole = try Recording.load(path: path)
+        var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+        #expect(play(&cursor, to: .infinity) == whole.events)
+        cursor.seek(to: 47)
+        var played = whole.cursor
+        played.advance(to: 47)
+        #expect(cursor.failure == nil && cursor.state.services == played.state.services)
+    }
+
+    /// A pipe has no size to index and cannot seek: it is copied to a temporary file, said
+    /// once, and plays and seeks as the file does; nothing is written beside it.
+    @Test func aPipeReplaysAsItsFileDoes() throws {
+        let path = try recorded("index-pipe.jsonl")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let pipe = Pipe()
+        let writer = Thread {
+            pipe.fileHandleForWriting.write(bytes)
+            try? pipe.fileHandleForWriting.close()
+        }
+        writer.start()
+        let name = "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)"
+        let (file, notices) = try open(name)
+        #expect(notices == ["\(name): not a file (a pipe?): read whole into a temporary file to replay it"])
+        let whole = try Recording.load(path: path)
+        var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+        #expect(play(&cursor, to: .infinity) == whole.events)
+        cursor.seek(to: 12)
+        var played = whole.cursor
+        played.advance(to: 12)
+        #expect(cursor.failure == nil && cursor.state.services == played.state.services)
+        #expect(file.index.keyframes == (try open(path).0.index.keyframes))
+    }
+
+    /// Play stopped by a span that does not read (its index lies about its time) goes on after
+    /// a seek back to a part that reads, and stops again at the same place.
+    @Test func aSeekBackAfterAFailedSpanPlaysOn() throws {
+        let path = try recorded("index-resume.jsonl")
+        let sidecar = RecordingIndex.path(for: path)
+        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        index.keyframes[5].t += 0.5
+        try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
+        let (file, _) = try open(path)
+        let whole = try Recording.load(path: path)
+        var cursor = ReplayCursor(initial: file.header.mesh, source: file)
+        _ = play(&cursor, to: .infinity)
+        #expect(cursor.failure != nil && cursor.isAtEnd)
+        cursor.seek(to: 20)
+        #expect(cursor.failure == nil && !cursor.isAtEnd)
+        var played = whole.cursor
+        played.advance(to: 20)
+        #expect(cursor.state.services == played.state.services)
+        var b = played
+        let ahead = play(&cursor, to: 30)
+        #expect(!ahead.isEmpty && ahead == play(&b, to: 30))
+        _ = play(&cursor, to: .infinity)
+        #expect(cursor.failure != nil, "the same span fails again")
     }
 }

@@ -3,20 +3,27 @@ import Yams
 
 /// Reads a file's text and turns YAML into a root `Field`, with YAML's own errors as `ConfigError`s.
 enum YAMLSource {
+    /// The most a config or scenario may hold: a mesh of 10,000 endpoints is about 1 MB.
+    static let maxBytes = 64 << 20
+
     /// The whole file as UTF-8 text; every way of failing is one line naming the file.
     static func read(path: String) throws(ConfigError) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigError(file: path, message: "no such file")
+        let file = try InputFile(path: path)
+        return try text(file.readAll(limit: maxBytes, what: "config or scenario"), file: path)
+    }
+
+    /// `bytes` as text, or the line where they stop being UTF-8.
+    static func text(_ bytes: [UInt8], file: String) throws(ConfigError) -> String {
+        // A byte-order mark (some Windows editors write one) is not part of the YAML.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var line = 1, start = 0
+        for (i, byte) in bytes.enumerated() where byte == 0x0A {
+            guard String(validating: bytes[start...i], as: UTF8.self) != nil else { break }
+            line += 1
+            start = i + 1
         }
-        guard !isDirectory.boolValue else { throw ConfigError(file: path, message: "is a directory, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, message: "cannot read the file (permission denied?)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, message: "not UTF-8 text")
-        }
-        return text
+        throw ConfigError(file: file, line: line, message: "not UTF-8 text (save it as UTF-8)")
     }
 
     /// The document's root, which must be a mapping.

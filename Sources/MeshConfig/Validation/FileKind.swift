@@ -17,13 +17,18 @@ public enum FileKind: String, Sendable, Equatable, CaseIterable {
     /// a JSON header naming `mesh-top/recording`; a YAML file with scenario-only keys is a scenario;
     /// anything else is read as a config, so that its errors are a config's.
     public static func detect(path: String, text: String) -> FileKind {
-        let firstLine = text.prefix { $0 != "\n" }
-        if path.hasSuffix(".jsonl") || (firstLine.hasPrefix("{") && firstLine.contains("mesh-top/recording")) {
-            return .recording
-        }
+        if isRecording(path: path, head: Array(text.utf8.prefix(64 << 10))) { return .recording }
         // Read within the budget: a file that breaks it is refused as a config would be.
         guard let root = try? YAMLSource.root(yaml: text, file: path).node, case .mapping(let map) = root else { return .config }
         let keys = Set(map.keys.compactMap(\.string))
         return keys.isDisjoint(with: scenarioKeys) ? .config : .scenario
+    }
+
+    /// A `.jsonl` file, or one whose first line is a JSON header naming `mesh-top/recording`,
+    /// told from the file's first bytes.
+    static func isRecording(path: String, head: [UInt8]) -> Bool {
+        if path.hasSuffix(".jsonl") { return true }
+        let firstLine = head.prefix { $0 != 0x0A }.drop { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF || $0 == 0x20 }
+        return firstLine.first == UInt8(ascii: "{") && String(decoding: firstLine, as: UTF8.self).contains("mesh-top/recording")
     }
 }

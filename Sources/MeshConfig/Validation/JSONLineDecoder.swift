@@ -61,20 +61,31 @@ struct JSONLineDecoder {
 
     // MARK: Tokenising
 
-    private struct Scanner {
+    struct Scanner {
         let bytes: UnsafeRawBufferPointer
         var tape: [Token]
         var at = 0
         var depth = 0
+        /// Set when diagnosing a line Foundation refused too (`JSONLineDecoder.diagnose`):
+        /// escaped keys are taken, and a failure leaves what is wrong in it and where in `path`.
+        var report: Report?
+        var path: [String] = []
+        var diagnosing: Bool { report != nil }
 
         init(bytes: UnsafeRawBufferPointer, tape: [Token]) { self.bytes = bytes; self.tape = tape }
+
+        /// Declines; when diagnosing, `message` says why.
+        func fail(_ message: @autoclosure () -> String) -> Unsupported {
+            if let report, report.problem == nil { report.problem = message() }
+            return Unsupported()
+        }
 
         mutating func skipSpace() {
             while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0D || bytes[at] == 0x0A { at += 1 }
         }
 
         mutating func value() throws {
-            guard at < bytes.count else { throw Unsupported() }
+            guard at < bytes.count else { throw fail("the line ends where a value should be (cut off?)") }
             switch bytes[at] {
             case UInt8(ascii: "{"): try container(close: UInt8(ascii: "}"), kind: .object)
             case UInt8(ascii: "["): try container(close: UInt8(ascii: "]"), kind: .array)
@@ -88,7 +99,7 @@ struct JSONLineDecoder {
 
         private mutating func container(close: UInt8, kind: Kind) throws {
             depth += 1
-            guard depth < 512 else { throw Unsupported() }
+            guard depth < 512 else { throw fail("nested more than 512 levels deep") }
             let index = tape.count
             tape.append(Token(kind: kind, escaped: false, start: Int32(at), end: 0, next: 0))
             at += 1
@@ -96,20 +107,26 @@ struct JSONLineDecoder {
             if at < bytes.count, bytes[at] == close {
                 at += 1
             } else {
+                var item = 0
                 while true {
                     if kind == .object {
-                        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw Unsupported() }
+                        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("expected a key in double quotes, found \(shown)") }
                         try string()
                         // Keys are compared as written: an escaped one is Foundation's.
-                        guard !tape[tape.count - 1].escaped else { throw Unsupported() }
+                        guard !tape[tape.count - 1].escaped || diagnosing else { throw Unsupported() }
+                        if diagnosing { path.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(tape[tape.count - 1].start)..<Int(tape[tape.count - 1].end)]), as: UTF8.self)) }
                         skipSpace()
-                        guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw Unsupported() }
+                        guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail("expected ':' after the key, found \(shown)") }
                         at += 1
                         skipSpace()
+                    } else if diagnosing {
+                        path.append("[\(item)]")
                     }
                     try value()
+                    if diagnosing { path.removeLast() }
+                    item += 1
                     skipSpace()
-                    guard at < bytes.count else { throw Unsupported() }
+                    guard at < bytes.count else { throw fail("the line ends inside \(kind == .object ? "an object" : "an array") (cut off?)") }
                     if bytes[at] == UInt8(ascii: ",") {
                         at += 1
                         skipSpace()
@@ -117,7 +134,7 @@ struct JSONLineDecoder {
                         at += 1
                         break
                     } else {
-                        throw Unsupported()
+                        throw fail("expected ',' or '\(kind == .object ? "}" : "]")', found \(shown)")
                     }
                 }
             }
@@ -131,24 +148,24 @@ struct JSONLineDecoder {
             let start = at
             var escaped = false, wide = false
             while true {
-                guard at < bytes.count else { throw Unsupported() }
+                guard at < bytes.count else { throw fail("a string is not closed (cut off?)") }
                 let byte = bytes[at]
                 if byte == UInt8(ascii: "\"") { break }
-                if byte < 0x20 { throw Unsupported() }
+                if byte < 0x20 { throw fail("a control character (0x\(String(byte, radix: 16))) inside a string") }
                 if byte == UInt8(ascii: "\\") {
                     // Only RFC 8259 §7's escapes; the value itself is then left to Foundation.
                     escaped = true
                     at += 1
-                    guard at < bytes.count, Self.escapes.contains(bytes[at]) else { throw Unsupported() }
+                    guard at < bytes.count, Self.escapes.contains(bytes[at]) else { throw fail("an escape JSON does not have (\\\(shown))") }
                     if bytes[at] == UInt8(ascii: "u") {
-                        guard at + 4 < bytes.count, (1...4).allSatisfy({ Self.isHex(bytes[at + $0]) }) else { throw Unsupported() }
+                        guard at + 4 < bytes.count, (1...4).allSatisfy({ Self.isHex(bytes[at + $0]) }) else { throw fail("\\u without four hex digits") }
                     }
                 }
                 if byte >= 0x80 { wide = true }
                 at += 1
             }
             // Not UTF-8 anywhere, even in a value never read, is Foundation's to refuse.
-            if wide, String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self) == nil { throw Unsupported() }
+            if wide, String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self) == nil { throw fail("a string that is not UTF-8 text") }
             tape.append(Token(kind: .string, escaped: escaped, start: Int32(start), end: Int32(at), next: Int32(tape.count + 1)))
             at += 1
         }
@@ -159,8 +176,8 @@ struct JSONLineDecoder {
 
         private mutating func literal(_ word: StaticString, _ kind: Kind) throws {
             let count = word.utf8CodeUnitCount
-            guard at + count <= bytes.count else { throw Unsupported() }
-            for i in 0..<count where bytes[at + i] != word.utf8Start[i] { throw Unsupported() }
+            guard at + count <= bytes.count else { throw fail("\(shown) is not a JSON value") }
+            for i in 0..<count where bytes[at + i] != word.utf8Start[i] { throw fail("\(shown) is not a JSON value") }
             tape.append(Token(kind: kind, escaped: false, start: Int32(at), end: Int32(at + count), next: Int32(tape.count + 1)))
             at += count
         }
@@ -171,10 +188,10 @@ struct JSONLineDecoder {
             func digits() throws {
                 let first = at
                 while at < bytes.count, bytes[at] &- 0x30 < 10 { at += 1 }
-                guard at > first else { throw Unsupported() }
+                guard at > first else { at = start; throw fail("\(shown) is not a JSON value") }
             }
             if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
-            guard at < bytes.count else { throw Unsupported() }
+            guard at < bytes.count else { throw fail("the line ends inside a number (cut off?)") }
             if bytes[at] == UInt8(ascii: "0") { at += 1 } else { try digits() }
             if at < bytes.count, bytes[at] == UInt8(ascii: ".") { at += 1; try digits() }
             if at < bytes.count, bytes[at] | 0x20 == UInt8(ascii: "e") {
@@ -198,7 +215,11 @@ struct JSONLineDecoder {
         var index: Int { current.pointee }
         /// Single values being decoded in the place of their wrapper (`SingleValue.decode`).
         var wrapped = 0
-        var codingPath: [any CodingKey] { [] }
+        /// Diagnosing (`JSONLineDecoder+Diagnosis`): the path is kept, escaped strings are
+        /// read, and what would decline throws a `DecodingError` that says what is wrong.
+        var diagnosing = false
+        var path: [any CodingKey] = []
+        var codingPath: [any CodingKey] { path }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         init(bytes: UnsafeRawBufferPointer, tape: [Token], index: UnsafeMutablePointer<Int>) {
@@ -206,12 +227,12 @@ struct JSONLineDecoder {
         }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-            guard tape[index].kind == .object else { throw Unsupported() }
+            guard tape[index].kind == .object else { throw mismatch([String: Any].self, at: index) }
             return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, object: index))
         }
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            guard tape[index].kind == .array else { throw Unsupported() }
+            guard tape[index].kind == .array else { throw mismatch([Any].self, at: index) }
             return UnkeyedContainer(decoder: self, array: index)
         }
 
@@ -219,6 +240,7 @@ struct JSONLineDecoder {
 
         /// Primitives by type identity (a cast to a protocol type would search conformances).
         func value<T: Decodable>(_ type: T.Type, at i: Int) throws -> T {
+            if diagnosing, Self.isPrimitive(T.self) { return try primitive(type, at: i) }
             if T.self == Double.self { return unsafeBitCast(try double(at: i), to: T.self) }
             if T.self == Int.self { return unsafeBitCast(Int(try integer(at: i)), to: T.self) }
             if T.self == String.self { return unsafeBitCast(try string(at: i), to: T.self) }
@@ -292,7 +314,7 @@ struct JSONLineDecoder {
     fileprivate struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let decoder: TapeDecoder
         let object: Int
-        var codingPath: [any CodingKey] { [] }
+        var codingPath: [any CodingKey] { decoder.path }
 
         var allKeys: [Key] {
             var keys: [Key] = []
@@ -307,27 +329,31 @@ struct JSONLineDecoder {
         func contains(_ key: Key) -> Bool { decoder.find(key, in: object) != nil }
 
         func decodeNil(forKey key: Key) throws -> Bool {
-            guard let i = decoder.find(key, in: object) else { throw Unsupported() }
+            guard let i = decoder.find(key, in: object) else { throw decoder.missing(key) }
             return decoder.tape[i].kind == .null
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            guard let i = decoder.find(key, in: object) else { throw Unsupported() }
+            guard let i = decoder.find(key, in: object) else { throw decoder.missing(key) }
+            if decoder.diagnosing { return try decoder.under(key) { try decoder.value(type, at: i) } }
             return try decoder.value(type, at: i)
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard let i = decoder.find(key, in: object), decoder.tape[i].kind != .null else { return nil }
+            if decoder.diagnosing { return try decoder.under(key) { try decoder.value(type, at: i) } }
             return try decoder.value(type, at: i)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            guard let i = decoder.find(key, in: object), decoder.tape[i].kind == .object else { throw Unsupported() }
+            guard let i = decoder.find(key, in: object) else { throw decoder.missing(key) }
+            guard decoder.tape[i].kind == .object else { throw decoder.under(key) { decoder.mismatch([String: Any].self, at: i) } }
             return KeyedDecodingContainer(KeyedContainer<NestedKey>(decoder: decoder, object: i))
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            guard let i = decoder.find(key, in: object), decoder.tape[i].kind == .array else { throw Unsupported() }
+            guard let i = decoder.find(key, in: object) else { throw decoder.missing(key) }
+            guard decoder.tape[i].kind == .array else { throw decoder.under(key) { decoder.mismatch([Any].self, at: i) } }
             return UnkeyedContainer(decoder: decoder, array: i)
         }
 
@@ -342,7 +368,7 @@ struct JSONLineDecoder {
         let end: Int32
         var at: Int32
         var currentIndex = 0
-        var codingPath: [any CodingKey] { [] }
+        var codingPath: [any CodingKey] { decoder.path }
 
         init(decoder: TapeDecoder, array: Int) {
             self.decoder = decoder
@@ -362,8 +388,10 @@ struct JSONLineDecoder {
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            guard !isAtEnd else { throw Unsupported() }
-            let value = try decoder.value(type, at: position)
+            guard !isAtEnd else { throw decoder.tooFew(T.self, after: currentIndex) }
+            let at = position
+            let value = decoder.diagnosing ? try decoder.under(JSONLineDecoder.IndexKey(currentIndex)) { try decoder.value(type, at: at) }
+                                           : try decoder.value(type, at: at)
             advance()
             return value
         }
@@ -391,7 +419,7 @@ struct JSONLineDecoder {
     fileprivate struct SingleValue: SingleValueDecodingContainer {
         let decoder: TapeDecoder
         let at: Int
-        var codingPath: [any CodingKey] { [] }
+        var codingPath: [any CodingKey] { decoder.path }
 
         func decodeNil() -> Bool { decoder.tape[at].kind == .null }
         func decode<T: Decodable>(_ type: T.Type) throws -> T {

@@ -12,22 +12,58 @@ public enum RecordingCheck {
         public var lastTime: Double
         /// The line number of a cut-off last line (a crash mid-write), if there is one.
         public var cutOffLine: Int?
+        /// Said but not refused (`RecordingConsistency`), each one line.
+        public var warnings: [String] = []
     }
 
-    /// Every line read and dropped, so a recording larger than memory is checked too.
+    /// A recording held as text (tests, small files).
     public static func check(text: String, file: String) throws(ConfigError) -> Summary {
-        let data = Data(text.utf8)
-        let firstEnd = data.firstIndex(of: 0x0A) ?? data.endIndex
-        let header = try RecordingReader.header(Data(data[..<firstEnd]), file: file)
+        var check = Check(file: file)
+        try check.take(Array(text.utf8))
+        return try check.finish()
+    }
+
+    /// A file or a pipe whose first bytes, `head`, were read already, read on in pieces
+    /// (`RecordingStream`): every line is read and dropped, so a recording larger than memory
+    /// is checked too.
+    static func check(_ input: borrowing InputFile, head: [UInt8]) throws(ConfigError) -> Summary {
+        var check = Check(file: input.path)
+        try check.take(head)
+        while true {
+            let piece = try input.read(upTo: 4 << 20)
+            if piece.isEmpty { break }
+            try check.take(piece)
+        }
+        return try check.finish()
+    }
+
+    private struct Check {
+        var stream: RecordingStream
+        var consistency: RecordingConsistency?
         var events = 0, lastTime = 0.0
-        let result: Result<Int?, ConfigError> = data.withUnsafeBytes { bytes in
-            Result { () throws(ConfigError) in
-                try RecordingReader.forEachEvent(in: bytes, from: firstEnd + 1, firstLine: 2, mayBeCutOff: true, file: file) { event, _, _ in
-                    events += 1
-                    lastTime = event.t
-                }
+
+        init(file: String) { stream = RecordingStream(file: file) }
+
+        mutating func take(_ bytes: [UInt8]) throws(ConfigError) {
+            var (events, lastTime, consistency) = (self.events, self.lastTime, self.consistency)
+            defer { (self.events, self.lastTime, self.consistency) = (events, lastTime, consistency) }
+            try stream.take(bytes, onHeader: { consistency = RecordingConsistency(mesh: $0.mesh) }) { event, _, line in
+                events += 1
+                lastTime = event.t
+                consistency?.take(event, line: line)
             }
         }
-        return Summary(source: header.source, events: events, lastTime: lastTime, cutOffLine: try result.get())
+
+        mutating func finish() throws(ConfigError) -> Summary {
+            var (events, lastTime, consistency) = (self.events, self.lastTime, self.consistency)
+            let cutOff = try stream.finish(onHeader: { consistency = RecordingConsistency(mesh: $0.mesh) }) { event, _, line in
+                events += 1
+                lastTime = event.t
+                consistency?.take(event, line: line)
+            }
+            let header = stream.header!
+            return Summary(source: header.source, events: events, lastTime: lastTime, cutOffLine: cutOff,
+                           warnings: consistency?.warning(file: stream.file).map { [$0] } ?? [])
+        }
     }
 }

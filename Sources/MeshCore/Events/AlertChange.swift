@@ -1,7 +1,7 @@
 /// `alert`: an alert rule started or stopped holding for a subject.
 public struct AlertChange: Codable, Sendable, Equatable {
-    public enum Phase: String, Codable, Sendable { case firing, resolved }
-    public enum Severity: String, Codable, Sendable, CaseIterable { case info, warning, critical }
+    public enum Phase: String, Codable, Sendable, CaseIterable, RecordedName { case firing, resolved }
+    public enum Severity: String, Codable, Sendable, CaseIterable, RecordedName { case info, warning, critical }
 
     public var name: String
     public var severity: Severity

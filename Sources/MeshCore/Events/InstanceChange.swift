@@ -2,7 +2,7 @@
 /// (stopped and said goodbye), or was lost (its etcd lease ran out: it died, or lost etcd).
 /// Each instance also records its own `joined`, so the list of instances is in the events.
 public struct InstanceChange: Codable, Sendable, Equatable {
-    public enum Action: String, Codable, Sendable { case joined, left, lost }
+    public enum Action: String, Codable, Sendable, CaseIterable, RecordedName { case joined, left, lost }
 
     /// The instance's name (`--instance`).
     public var instance: String

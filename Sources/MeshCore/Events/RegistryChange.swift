@@ -1,6 +1,6 @@
 /// `registry`: an endpoint joined or left a service.
 public struct RegistryChange: Codable, Sendable, Equatable {
-    public enum Action: String, Codable, Sendable { case registered, deregistered }
+    public enum Action: String, Codable, Sendable, CaseIterable, RecordedName { case registered, deregistered }
 
     public var action: Action
     public var service: String

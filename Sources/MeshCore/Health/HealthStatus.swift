@@ -1,6 +1,6 @@
 /// What active checks say about an endpoint so far. Operator states (drain, kill) and outlier
 /// ejection are kept elsewhere and override this when the engine decides the endpoint's state.
-public enum HealthStatus: String, Sendable, Codable, CaseIterable {
+public enum HealthStatus: String, Sendable, Codable, CaseIterable, RecordedName {
     /// No check has decided yet (just registered, or restored).
     case unknown
     case healthy

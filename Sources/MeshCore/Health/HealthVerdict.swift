@@ -1,6 +1,6 @@
 /// A flip of an endpoint's active-check status, returned by `HealthTracker.record(passed:)`
 /// only when the status actually changes, so the engine emits one `endpoint.state` per flip.
-public enum HealthVerdict: String, Sendable, Codable, CaseIterable {
+public enum HealthVerdict: String, Sendable, Codable, CaseIterable, RecordedName {
     case healthy
     case unhealthy
 

@@ -1,6 +1,6 @@
 /// The balancing algorithms, by their names in mesh.yaml's `balancer:` (each one's reference:
 /// `MeshCore.docc/Balancers.md`).
-public enum BalancerKind: String, Codable, Sendable, CaseIterable {
+public enum BalancerKind: String, Codable, Sendable, CaseIterable, RecordedName {
     case roundRobin = "round-robin"
     case weightedRoundRobin = "weighted-round-robin"
     case leastRequest = "least-request"

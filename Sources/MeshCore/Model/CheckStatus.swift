@@ -5,7 +5,7 @@
 /// (unless `only_passing`) and Envoy fed through Consul Connect (`agent/xds/endpoints.go`,
 /// `calculateEndpointHealthAndWeight`) keep a `warning` instance in rotation at its
 /// `Weights.Warning`, and drop a `critical` one. `?passing` reads leave out both.
-public enum CheckStatus: String, Codable, Sendable, CaseIterable, Comparable {
+public enum CheckStatus: String, Codable, Sendable, CaseIterable, RecordedName, Comparable {
     case passing, warning, critical
 
     private var severity: Int {

@@ -2,7 +2,7 @@
 /// means plain TCP. `mutual` is verified mutual TLS (the endpoint proved the identity the
 /// service expects and mesh-top presented its own certificate), Linkerd's "meshed".
 public struct EndpointTLS: Codable, Sendable, Equatable {
-    public enum Mode: String, Codable, Sendable {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RecordedName {
         /// Encrypted; the endpoint's certificate was not checked, or mesh-top presented none.
         case tls
         /// Verified both ways.

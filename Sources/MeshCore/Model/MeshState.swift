@@ -63,7 +63,8 @@ public struct MeshState: Codable, Sendable, Equatable {
         seq = try c.decodeIfPresent(UInt64.self, forKey: .seq) ?? 0
         services = try c.decode([Service].self, forKey: .services)
         alerts = try c.decodeIfPresent([FiringAlert].self, forKey: .alerts) ?? []
-        log = try c.decodeIfPresent([MeshEvent].self, forKey: .log) ?? []
+        // The events pane keeps `logLength`: a longer log (edited by hand) would never shrink.
+        log = Array((try c.decodeIfPresent([MeshEvent].self, forKey: .log) ?? []).suffix(MeshState.logLength))
         instance = try c.decodeIfPresent(String.self, forKey: .instance)
         instances = try c.decodeIfPresent([MeshInstance].self, forKey: .instances) ?? []
     }

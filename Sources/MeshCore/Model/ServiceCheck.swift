@@ -3,7 +3,7 @@
 /// thresholds, and where it stands. `status` and `output` change only through `check` events,
 /// so a replay shows them as they were.
 public struct ServiceCheck: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable, RecordedName {
         /// Lives on reports (`PUT /v1/agent/check/pass|warn|fail|update/ID`); critical when none
         /// comes for `ttl` seconds.
         case ttl

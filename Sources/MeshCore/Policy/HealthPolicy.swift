@@ -1,6 +1,6 @@
 /// How a service's endpoints are actively checked (the `health:` block).
 public struct HealthPolicy: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable { case http, tcp, none }
+    public enum Kind: String, Sendable, Codable, CaseIterable, RecordedName { case http, tcp, none }
 
     public var kind: Kind
     public var path: String

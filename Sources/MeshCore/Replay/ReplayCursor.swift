@@ -7,7 +7,7 @@ public struct ReplayCursor: Sendable {
     public let source: any ReplaySource
     public private(set) var state: MeshState
     /// Why the source could not give a span (a file changed or damaged since it was opened):
-    /// play stops before it.
+    /// play stops before it, until a seek lands on a span that reads again.
     public private(set) var failure: (any Error)?
     /// The span being played, its events, and the index of the next one to apply.
     private var span = 0
@@ -104,6 +104,7 @@ public struct ReplayCursor: Sendable {
             events = try source.events(inSpan: k)
             span = k
             position = 0
+            failure = nil
             return true
         } catch {
             failure = error

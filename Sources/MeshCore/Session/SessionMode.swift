@@ -1,6 +1,6 @@
 /// What drives a session: the one name of its mode, for the header, the key table, `/v1/mesh`'s
 /// `session` and `ctl status`.
-public enum SessionMode: String, Codable, Sendable, CaseIterable {
+public enum SessionMode: String, Codable, Sendable, CaseIterable, RecordedName {
     /// `mesh-top run`: real sockets, wall-clock time. History cannot be paused or sought.
     case live
     /// `mesh-top demo`: simulated endpoints on a virtual clock.

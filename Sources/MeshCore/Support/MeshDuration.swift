@@ -8,14 +8,16 @@ public enum MeshDuration {
     }
 
     /// Seconds as written, `.infinity` when the number is a duration too large for a Double
-    /// (`1e308m`), so that a reader can say it is out of range rather than not a duration.
+    /// (`1e308m`, `1e309s`), so that a reader can say it is out of range rather than not a
+    /// duration. The number is decimal: `Double(_:)` alone would also take `0x10`, `nan`, `inf`.
     public static func seconds(_ text: String) -> Double? {
         let s = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 1e-3), ("us", 1e-6), ("µs", 1e-6), ("ns", 1e-9), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where s.hasSuffix(suffix) {
             let number = s.dropLast(suffix.count)
-            guard !number.isEmpty, number.first != "-", number.first != "+",
-                  let value = Double(number), value.isFinite, value >= 0 else { return nil }
+            guard let first = number.unicodeScalars.first, first == "." || ("0"..."9").contains(first),
+                  number.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ".eE+-".unicodeScalars.contains($0) }),
+                  let value = Double(number), !value.isNaN, value >= 0 else { return nil }
             return value * scale
         }
         return nil

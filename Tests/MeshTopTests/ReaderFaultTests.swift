@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// Every reader, fed what a file system and a shell can hand it: a pipe, a directory, an empty
+/// file, an unreadable one, a line of a gigabyte, a reader of stdout that goes away. Each is
+/// read, or refused in one line with a non-zero exit; never a trap, a hang or a silent death.
+@Suite struct ReaderFaultTests {
+    let dir: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reader-faults-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    var meshTop: String { get throws { try Executable("mesh-top").url.path } }
+
+    func run(_ arguments: [String]) throws -> Executable.Result {
+        try Executable("mesh-top").run(arguments, in: dir)
+    }
+
+    /// A shell line, in `dir`, with `$MT` the binary.
+    func shell(_ script: String) throws -> Executable.Result {
+        try Executable.runAny("/bin/bash", ["-c", "cd '\(dir.path)' && MT='\(try meshTop)' && " + script])
+    }
+
+    func record(_ name: String, seconds: Int = 20) throws {
+        let r = try run(["demo", ScenarioStoryTests.root.appendingPathComponent("demo/zone-outage.yaml").path,
+                         "--headless", "--speed", "max", "--duration", "\(seconds)s", "--record", name])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// `replay <(cat run.jsonl)` read "/dev/fd/63:1: empty recording": a pipe is copied to a
+    /// temporary file (said once), then plays as the file does; `validate` reads it too.
+    @Test func aPipeReplaysAndValidatesAsItsFile() throws {
+        try record("piped.jsonl")
+        let file = try run(["replay", "piped.jsonl", "--headless", "--speed", "max"])
+        let piped = try shell(#"$MT replay <(cat piped.jsonl) --headless --speed max"#)
+        #expect(file.status == 0 && piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == file.stdout && !file.stdout.isEmpty)
+        #expect(piped.stderr.components(separatedBy: "read whole into a temporary file").count == 2, "said once: \(piped.stderr)")
+        let validated = try shell(#"$MT validate <(cat piped.jsonl)"#)
+        #expect(validated.status == 0 && validated.stdout.contains(": recording from demo,"), "\(validated.stderr)")
+        let stdin = try shell(#"$MT replay - --headless < piped.jsonl"#)
+        #expect(stdin.status == 1 && stdin.stderr == "mesh-top: -: no such file (for standard input, give /dev/stdin)\n")
+    }
+
+    /// `| head -1` closed stdout: mesh-top died of SIGPIPE, silently, leaving a run's
+    /// supervised processes behind. Now it stops as on SIGTERM and says why in one line.
+    @Test func aReaderOfStdoutThatGoesAwayStopsTheSessionInOneLine() throws {
+        let r = try shell(#"$MT demo "$0" --headless --speed 50 --duration 60s 2>err | head -1; echo "status=${PIPESTATUS[0]}"; cat err"#
+                          .replacingOccurrences(of: "\"$0\"", with: "'" + ScenarioStoryTests.root.appendingPathComponent("demo/zone-outage.yaml").path + "'"))
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("{") == true)
+        #expect(lines.dropFirst().first == "status=1", "\(r.stdout)")
+        // The summary still goes to stderr; the last line says why the run stopped.
+        #expect(lines.last == "mesh-top: standard output: write failed: Broken pipe", "\(r.stdout)")
+        #expect(!r.stdout.contains("Fatal") && !r.stdout.contains("Backtrace"))
+    }
+
+    @Test func aDirectoryAnEmptyFileAndAMissingOneAreOneLineEach() throws {
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.jsonl"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.yaml"), withIntermediateDirectories: true)
+        try Data().write(to: dir.appendingPathComponent("empty.jsonl"))
+        try Data().write(to: dir.appendingPathComponent("empty.yaml"))
+        let cases: [([String], String)] = [
+            (["validate", "folder.jsonl"], "folder.jsonl: is a directory, not a file\n"),
+            (["validate", "folder.yaml"], "folder.yaml: is a directory, not a file\n"),
+            (["replay", "folder.jsonl", "--headless"], "mesh-top: folder.jsonl: is a directory, not a recording\n"),
+            (["validate", "empty.jsonl"], "empty.jsonl:1: empty recording (expected a header line)\n"),
+            (["replay", "empty.jsonl", "--headless"], "mesh-top: empty.jsonl:1: empty recording (expected a header line)\n"),
+            (["validate", "empty.yaml"], "empty.yaml:1: the file is empty\n"),
+            (["validate", "none.yaml"], "none.yaml: no such file\n"),
+        ]
+        for (arguments, message) in cases {
+            let r = try run(arguments)
+            #expect(r.status == 1 && r.stderr == message, "\(arguments): \(r.stderr)")
+        }
+    }
+
+    @Test(.enabled(if: geteuid() != 0, "root reads any file"))
+    func anUnreadableFileIsOneLine() throws {
+        let path = dir.appendingPathComponent("locked.yaml").path
+        try "services: []\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0)
+        let r = try run(["validate", "locked.yaml"])
+        #expect(r.status == 1 && r.stderr == "locked.yaml: cannot read the file (permission denied)\n")
+    }
+
+    /// A recording whose second line runs on for a gigabyte (a sparse file: nothing on disk):
+    /// refused where the longest line a recording has ends, not read whole into memory.
+    @Test func aGigabyteLineIsRefusedWithoutBeingHeldWhole() throws {
+        try record("huge.jsonl", seconds: 1)
+        let path = dir.appendingPathComponent("huge.jsonl").path
+        let header = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
+        try Data((header + "\n{\"t\":1,\"type\":\"fault\",\"detail\":\"").utf8).write(to: URL(fileURLWithPath: path))
+        #expect(truncate(path, 1 << 30) == 0)
+        try? FileManager.default.removeItem(atPath: path + ".index")
+        // Under a 1.5 GB address-space limit a whole read (the line, then its copy) could not be made.
+        for command in ["validate huge.jsonl", "replay huge.jsonl --headless"] {
+            let r = try shell("ulimit -v 1500000; $MT \(command)")
+            #expect(r.status == 1, "\(command): \(r.stderr)")
+            #expect(r.stderr.hasSuffix("huge.jsonl:2: longer than 64 MB, the longest line a recording has (not a recording?)\n"), "\(command): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    /// A config or scenario larger than any mesh-top reads is refused before it is all in memory.
+    @Test func anEnormousConfigIsRefusedUnread() throws {
+        let path = dir.appendingPathComponent("big.yaml").path
+        try Data("services: []\n# ".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(truncate(path, 1 << 30) == 0)
+        let r = try run(["validate", "big.yaml"])
+        #expect(r.status == 1 && r.stderr == "big.yaml: larger than 64 MB, more than any config or scenario mesh-top reads\n", "\(r.stderr)")
+    }
+
+    @Test func aConfigThatIsNotUTF8NamesItsLine() throws {
+        var bytes = Array("services:\n  - name: w\n".utf8)
+        bytes += [0x23, 0x20, 0xC3, 0x28, 0x0A]
+        try Data(bytes).write(to: dir.appendingPathComponent("latin.yaml"))
+        let r = try run(["validate", "latin.yaml"])
+        #expect(r.status == 1 && r.stderr == "latin.yaml:3: not UTF-8 text (save it as UTF-8)\n", "\(r.stderr)")
+    }
+}
