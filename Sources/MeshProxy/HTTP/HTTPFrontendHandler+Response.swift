@@ -60,7 +60,8 @@ extension HTTPFrontendHandler {
     @inline(__always)
     func writeClient(_ bytes: ByteBuffer) {
         if logging { logEntry.bytesSent += bytes.readableBytes }
-        if let held = heldWrite { context?.write(wrapOutboundOut(held), promise: nil) }
+        // take(): moved out, not copied and released (no reference-count traffic).
+        if let held = heldWrite.take() { context?.write(wrapOutboundOut(held), promise: nil) }
         heldWrite = bytes
         clientNeedsFlush = true
     }
@@ -196,8 +197,7 @@ extension HTTPFrontendHandler {
         closing = true
         exchange.closing()
         clientNeedsFlush = false
-        let last = heldWrite ?? ByteBuffer()
-        heldWrite = nil
+        let last = heldWrite.take() ?? ByteBuffer()
         let promise = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(last), promise: promise)
         promise.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }

@@ -295,7 +295,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         upstream = conn
         exchange.attached()
         conn.begin(owner: self, method: exchange.request.method, deadline: attemptStarted + loop.requestTimeout)
-        for bytes in sent { conn.write(bytes) }
+        if sent.count == 1 {
+            conn.write(sent[0])
+        } else {
+            for bytes in sent { conn.write(bytes) }
+        }
         upstreamNeedsFlush = true
         if !exchange.retry.replayable { sent.removeAll(keepingCapacity: true) }
     }
@@ -331,8 +335,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     func flushClient() {
         guard clientNeedsFlush else { return }
         clientNeedsFlush = false
-        if let held = heldWrite {
-            heldWrite = nil
+        if let held = heldWrite.take() {
             context?.writeAndFlush(wrapOutboundOut(held), promise: nil)
         } else {
             context?.flush()

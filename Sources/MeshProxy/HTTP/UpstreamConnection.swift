@@ -81,13 +81,12 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     /// Writes to the endpoint; the last write waits for the flush, to go as one `writeAndFlush`.
     @inline(__always)
     func write(_ bytes: ByteBuffer) {
-        if let held { context?.write(wrapOutboundOut(held), promise: nil) }
+        if let held = held.take() { context?.write(wrapOutboundOut(held), promise: nil) }
         held = bytes
     }
 
     func flush() {
-        if let bytes = held {
-            held = nil
+        if let bytes = held.take() {
             context?.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         } else {
             context?.flush()
