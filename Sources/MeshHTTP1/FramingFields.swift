@@ -12,11 +12,21 @@ struct FramingFields {
     /// `X-Forwarded-Client-Cert`: only the proxy that checked a client certificate may set it.
     var hasClientCert = false
     var hasUpgrade = false
+    /// `Upgrade` offers `h2c`: RFC 9113 §3.1 deprecates it, and through a proxy it opens an
+    /// HTTP/2 connection to the origin that the proxy no longer reads (h2c smuggling).
+    var upgradeOffersH2C = false
     var hosts = 0
+    /// The value of the last Host field.
+    var host = 0..<0
     /// Host values are checked in requests only: in a response the field means nothing.
     let isRequest: Bool
+    /// Field lines allowed (`HTTP1Limits.maxFields`).
+    let maxFields: Int
 
-    init(isRequest: Bool) { self.isRequest = isRequest }
+    init(isRequest: Bool, maxFields: Int = HTTP1Limits().maxFields) {
+        self.isRequest = isRequest
+        self.maxFields = maxFields
+    }
 
     typealias Grammar = HTTP1Grammar
     typealias Parser = HTTP1HeadParser
@@ -27,6 +37,7 @@ struct FramingFields {
                        watching: [UInt8]) throws(HTTP1Violation) -> Range<Int>? {
         var watched: Range<Int>?
         var i = from
+        var count = 0
         while true {
             guard i < end else { throw .bareLineFeed }
             let first = p[i]
@@ -36,6 +47,8 @@ struct FramingFields {
             }
             if first == Parser.lf { throw .bareLineFeed }
             if Grammar.isWhitespace(first) { throw .obsoleteLineFolding }
+            count += 1
+            guard count <= maxFields else { throw .tooManyFields }
             // field-name ":" OWS field-value OWS (RFC 9112 §5)
             let n0 = i
             while i < end, Grammar.isTokenChar(p[i]) { i += 1 }
@@ -63,9 +76,11 @@ struct FramingFields {
         switch n1 - n0 {
         case 4 where Parser.equalsLower(p, n0, "host"):
             hosts += 1
+            host = v0..<v1
             if isRequest { for i in v0..<v1 where !Grammar.isHostChar(p[i]) { throw .host } }
         case 7 where Parser.equalsLower(p, n0, "upgrade"):
             hasUpgrade = true
+            if isRequest, Self.listContains(p, v0, v1, "h2c") { upgradeOffersH2C = true }
         case 10 where Parser.equalsLower(p, n0, "connection"):
             readConnection(p, v0, v1)
         case 10 where Parser.equalsLower(p, n0, "keep-alive"), 16 where Parser.equalsLower(p, n0, "proxy-connection"):
@@ -157,6 +172,23 @@ struct FramingFields {
             }
             start = comma + 1
         }
+    }
+
+    /// Whether the comma-separated list in `p[v0..<v1]` has `word` (lower case) as an element,
+    /// ignoring case and OWS (RFC 9110 §5.6.1).
+    static func listContains(_ p: UnsafeRawBufferPointer, _ v0: Int, _ v1: Int, _ word: StaticString) -> Bool {
+        var start = v0
+        while start < v1 {
+            var comma = start
+            while comma < v1, p[comma] != UInt8(ascii: ",") { comma += 1 }
+            var a = start
+            var b = comma
+            while a < b, Grammar.isWhitespace(p[a]) { a += 1 }
+            while b > a, Grammar.isWhitespace(p[b - 1]) { b -= 1 }
+            if b - a == word.utf8CodeUnitCount, Parser.equalsLower(p, a, word) { return true }
+            start = comma + 1
+        }
+        return false
     }
 
     /// HTAB is OWS (RFC 9110 §5.6.3), but next hops that trim only SP read `chunked\t` as another

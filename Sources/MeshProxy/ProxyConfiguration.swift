@@ -21,6 +21,8 @@ public struct ProxyConfiguration: Sendable {
     public var maxHeadBytes: Int
     /// Longer chunk-size lines (size and extensions) get 400, or 502 from an endpoint.
     public var maxChunkLineBytes: Int
+    /// Field lines in one head: more get 431, or 502 from an endpoint.
+    public var maxHeadersCount = HTTP1Limits().maxFields
     /// Append `X-Forwarded-For: <client ip>` to requests.
     public var forwardedFor: Bool
     /// Idle keep-alive connections kept per endpoint per event loop.
@@ -52,5 +54,7 @@ public struct ProxyConfiguration: Sendable {
                   drainTimeout: policy.drainTimeout)
     }
 
-    var limits: HTTP1Limits { HTTP1Limits(maxHeadBytes: maxHeadBytes, maxChunkLineBytes: maxChunkLineBytes) }
+    var limits: HTTP1Limits {
+        HTTP1Limits(maxHeadBytes: maxHeadBytes, maxChunkLineBytes: maxChunkLineBytes, maxFields: maxHeadersCount)
+    }
 }

@@ -374,6 +374,6 @@ extension RequestHead {
     /// hop-by-hop field to remove, and upgrade semantics that need no repair.
     var forwardsUnchanged: Bool {
         !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader && !hasClientCertHeader
-            && (connection.upgrade == hasUpgradeHeader)
+            && upgradeIsIntact
     }
 }

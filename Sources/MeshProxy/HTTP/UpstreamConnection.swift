@@ -197,8 +197,8 @@ extension UpstreamConnection {
                     case .readNextHead:
                         continue
                     case .readBody:
-                        // An overridden Content-Length marks a confused origin: not trusted again.
-                        keepUpstream = head.keepsConnection && !head.hasOverriddenContentLength
+                        // Framing only a confused origin sends: not trusted again.
+                        keepUpstream = head.keepsConnection && !head.hasSuspectFraming
                             && !reader.body.isUntilClose
                         state = .body
                     case .tunnel:
