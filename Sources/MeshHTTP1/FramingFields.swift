@@ -93,7 +93,9 @@ struct FramingFields {
             contentLength = try Self.length(p, v0, v1)
         case 17 where Parser.equalsLower(p, n0, "transfer-encoding"):
             transferEncoding = true
-            guard !Self.hasTab(p, after) else { throw .transferEncoding }
+            // An empty line joins the list as an empty element (RFC 9110 §5.3): a next hop that
+            // keeps it reads `chunked, ` as ending in another coding, and the body as a request.
+            guard v1 > v0, !Self.hasTab(p, after) else { throw .transferEncoding }
             try readCodings(p, v0, v1)
         default:
             break

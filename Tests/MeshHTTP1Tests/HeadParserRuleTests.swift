@@ -76,6 +76,10 @@ import Testing
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, , chunked\r\n\r\n", .transferEncoding),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chun ked\r\n\r\n", .transferEncoding),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: \"chunked\"\r\n\r\n", .transferEncoding),
+        // An empty line beside a coding: joined, `chunked, ` (RFC 9110 §5.3), which a strict next
+        // hop reads as not chunked.
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding:  \r\n\r\n", .transferEncoding),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncoding),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncodingInHTTP10),
         ("GET / HTTP/1.1\r\n\r\n", .host),
         ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .host),

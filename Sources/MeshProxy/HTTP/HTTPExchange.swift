@@ -203,8 +203,10 @@ struct HTTPExchange: Sendable {
         state = .streamingResponse
         let framing = head.bodyFraming(requestMethod: request.method)
         // The rest of an unread request body cannot be skipped safely; a body that runs until
-        // close must end with a close.
-        if !requestComplete || framing == .untilClose || endpointKilled || stopping { keepAlive = false }
+        // close must end with a close, and so must a chunked one to an HTTP/1.0 client, which
+        // cannot read chunked framing and so reads the body to the close (RFC 9112 §6.1).
+        if !requestComplete || framing == .untilClose || endpointKilled || stopping
+            || (request.isHTTP10 && framing == .chunked) { keepAlive = false }
         let either10 = request.isHTTP10 || head.isHTTP10
         let sayKeepAlive = keepAlive && either10
         let tokens = head.connection

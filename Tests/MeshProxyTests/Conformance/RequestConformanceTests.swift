@@ -90,6 +90,8 @@ import Testing
         Row("§7 chunked with parameters", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked;x=1\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
         Row("§6.1 an empty coding (`chunked,`)", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
         Row("§6.1 HTAB after the coding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
+        Row("RFC 9110 §5.3 an empty Transfer-Encoding line beside chunked",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: \r\n\r\n1\r\na\r\n0\r\n\r\n", .answered(400, closes: true)),
         Row("§6.1 Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
         // Chunked bodies (§7.1): the head went on; the body stops at the first broken byte.
         Row("§7.1 a chunk size that is not hex", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", .answered(400, closes: true)),
