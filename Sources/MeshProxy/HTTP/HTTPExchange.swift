@@ -121,9 +121,17 @@ struct HTTPExchange: Sendable {
         }
     }
 
-    mutating func headTimedOut() -> Action {
+    /// The client took longer than the head timeout to send a head, or to start one on a new
+    /// connection. `received`: part of a head came, which gets a 408 (RFC 9110 §15.5.9);
+    /// a connection that never spoke is closed without a word, as HAProxy and nginx do (a 408
+    /// could cross a request the client is sending at that moment).
+    mutating func headTimedOut(received: Bool = true) -> Action {
         guard state == .idle else { return .none }
         keepAlive = false
+        guard received else {
+            state = .closed
+            return .closeClient
+        }
         return respond(408, "request head not received in time")
     }
 

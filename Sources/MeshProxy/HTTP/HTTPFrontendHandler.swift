@@ -90,6 +90,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         if logging, let ip = clientIP { clientAddress = Array("\(ip):\(context.remoteAddress?.port ?? 0)".utf8) }
         if let ip = clientIP { clientIPHash = StableHash.hash(ip) }
         makeHeadTail(context.channel.allocator)
+        // A connection must start its first request within the head timeout (HAProxy's
+        // `timeout http-request` counts from the accept too): silent ones do not stay forever.
+        headDeadline = .now() + .nanoseconds(Int64(loop.config.clientHeadTimeout * 1e9))
         if loop.stopping { stop() }
     }
 
@@ -351,8 +354,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     func headTimedOut() {
         headDeadline = .distantFuture
-        if logging, exchange.state == .idle { logRejected() }
-        apply(exchange.headTimedOut())
+        let received = reader.bufferedBytes > 0
+        if logging, received, exchange.state == .idle { logRejected() }
+        apply(exchange.headTimedOut(received: received))
     }
 
     var hasRequestInFlight: Bool {
