@@ -13,7 +13,9 @@ public struct ProxyConfiguration: Sendable {
     public var retries: Int
     /// Seconds.
     public var connectTimeout: Double
-    /// Seconds from sending a request to the end of its response head.
+    /// Seconds from the last byte of a request sent to the end of its response head (Envoy's
+    /// route timeout also starts at the end of the request); while a body streams either way,
+    /// the longest pause between its parts (HAProxy's `timeout server`).
     public var requestTimeout: Double
     /// Seconds a client may take to send a complete request head once it has started one.
     public var clientHeadTimeout: Double

@@ -304,8 +304,10 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     }
 
     private func forwardBody(to conn: UpstreamConnection) {
+        var moved = false
         do {
             while let slice = try reader.readBody() {
+                moved = true
                 conn.write(slice)
                 upstreamNeedsFlush = true
                 if logging { logEntry.bytesReceived += slice.readableBytes }
@@ -322,6 +324,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             if logging { logEntry.flags.insert(.downstreamProtocolError) }
             return apply(exchange.requestBodyInvalid(error))
         }
+        // The request timeout runs from the last byte of the request, as Envoy's route timeout
+        // starts at its end: a body that streams slowly is not cut off while it moves.
+        if moved { conn.deadline = .now() + loop.requestTimeout }
         if reader.bodyComplete { exchange.requestBodyComplete() }
     }
 
