@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The field lines of a head, checked byte by byte, and what the fields that frame, route or hop
 /// say: Content-Length, Transfer-Encoding, Connection, Host, Upgrade, Keep-Alive. One pass, in place.
 struct FramingFields {
@@ -35,9 +43,11 @@ struct FramingFields {
     /// - Returns: the value offsets of the last field named `watching`, if any.
     mutating func read(_ p: UnsafeRawBufferPointer, from: Int, end: Int,
                        watching: [UInt8]) throws(HTTP1Violation) -> Range<Int>? {
+        // A field line takes at least 4 bytes ("a:" CRLF): only a head that long can have too
+        // many, and only then are its lines counted (a check per line costs the common head).
+        if end - from > maxFields &* 4 &+ 2 { try Self.countLines(p, from: from, end: end, max: maxFields) }
         var watched: Range<Int>?
         var i = from
-        var count = 0
         while true {
             guard i < end else { throw .bareLineFeed }
             let first = p[i]
@@ -47,8 +57,6 @@ struct FramingFields {
             }
             if first == Parser.lf { throw .bareLineFeed }
             if Grammar.isWhitespace(first) { throw .obsoleteLineFolding }
-            count += 1
-            guard count <= maxFields else { throw .tooManyFields }
             // field-name ":" OWS field-value OWS (RFC 9112 §5)
             let n0 = i
             while i < end, Grammar.isTokenChar(p[i]) { i += 1 }
@@ -66,6 +74,18 @@ struct FramingFields {
                 watched = v0..<v1
             }
             i += 2
+        }
+    }
+
+    /// Throws when `p[from..<end]` has more than `max` field lines (LFs, less the blank line's).
+    static func countLines(_ p: UnsafeRawBufferPointer, from: Int, end: Int, max: Int) throws(HTTP1Violation) {
+        guard let base = p.baseAddress else { return }
+        var i = from
+        var lines = -1
+        while i < end, let hit = memchr(base + i, 0x0A, end - i) {
+            lines += 1
+            guard lines <= max else { throw .tooManyFields }
+            i = base.distance(to: UnsafeRawPointer(hit)) + 1
         }
     }
 

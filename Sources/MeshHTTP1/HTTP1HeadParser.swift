@@ -62,7 +62,7 @@ public enum HTTP1HeadParser {
             head.framing = .length(length)
         }
         guard fields.hosts == 1 || (head.isHTTP10 && fields.hosts == 0) else { throw .host }
-        if let authority = try targetAuthority(p, head, end: end), fields.hosts == 1 {
+        if p[head.targetStart] != UInt8(ascii: "/"), let authority = try targetAuthority(p, head, end: end), fields.hosts == 1 {
             guard sameAuthority(p, authority, fields.host, defaultPort: defaultPort(p, head.targetStart)) else { throw .host }
         }
         // RFC 9110 §7.8: an HTTP/1.0 server ignores Upgrade. One with a body is refused as an
