@@ -18,6 +18,10 @@ public struct ChunkedBodyReader: Sendable {
     private var size = 0
     /// Bytes of the current chunk-size line, or of the trailer section so far.
     private var lineBytes = 0
+    /// While a trailer field name is read: its length so far, and which of `forbidden` it may
+    /// still be (one bit each).
+    private var nameLength = 0
+    private var candidates: UInt8 = 0
     private let limits: HTTP1Limits
 
     public init(limits: HTTP1Limits = HTTP1Limits()) { self.limits = limits }
@@ -119,11 +123,23 @@ public struct ChunkedBodyReader: Sendable {
             state = .size
             size = 0
         case .trailerStart:
-            if b == cr { state = .finalLF } else if G.isTokenChar(b) { state = .trailerName } else {
+            if b == cr { state = .finalLF } else if G.isTokenChar(b) {
+                state = .trailerName
+                nameLength = 0
+                candidates = Self.allForbidden
+                matchName(b)
+            } else {
                 throw b == lf ? .bareLineFeed : (G.isWhitespace(b) ? .obsoleteLineFolding : .trailerField)
             }
         case .trailerName:
-            if b == UInt8(ascii: ":") { state = .trailerValue } else if !G.isTokenChar(b) { throw .trailerField }
+            if b == UInt8(ascii: ":") {
+                try endName()
+                state = .trailerValue
+            } else if G.isTokenChar(b) {
+                matchName(b)
+            } else {
+                throw .trailerField
+            }
         case .trailerValue:
             if b == cr { state = .trailerLF } else if !G.isFieldValueChar(b) { throw b == lf ? .bareLineFeed : .trailerField }
         case .trailerLF:
@@ -134,6 +150,29 @@ public struct ChunkedBodyReader: Sendable {
             state = .done
         case .data, .done:
             break
+        }
+    }
+
+    /// Fields a trailer may not carry (RFC 9110 §6.5.1): those that frame, route or hop.
+    private static let forbidden: [StaticString] = ["content-length", "transfer-encoding", "host", "connection"]
+    private static let allForbidden: UInt8 = 0b1111
+
+    /// Narrows the forbidden names the trailer field name being read may still be.
+    @inline(__always)
+    private mutating func matchName(_ b: UInt8) {
+        if candidates != 0 {
+            let c = HTTP1Grammar.lower(b)
+            for k in 0..<Self.forbidden.count where candidates & (1 << k) != 0 {
+                let word = Self.forbidden[k]
+                if nameLength >= word.utf8CodeUnitCount || word.utf8Start[nameLength] != c { candidates &= ~(1 << k) }
+            }
+        }
+        nameLength += 1
+    }
+
+    private func endName() throws(HTTP1Violation) {
+        for k in 0..<Self.forbidden.count where candidates & (1 << k) != 0 && Self.forbidden[k].utf8CodeUnitCount == nameLength {
+            throw .trailerForbidden
         }
     }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The field lines of a head, checked byte by byte, and what the fields that frame, route or hop
 /// say: Content-Length, Transfer-Encoding, Connection, Host, Upgrade, Keep-Alive. One pass, in place.
 struct FramingFields {
@@ -12,11 +20,21 @@ struct FramingFields {
     /// `X-Forwarded-Client-Cert`: only the proxy that checked a client certificate may set it.
     var hasClientCert = false
     var hasUpgrade = false
+    /// `Upgrade` offers `h2c`: RFC 9113 §3.1 deprecates it, and through a proxy it opens an
+    /// HTTP/2 connection to the origin that the proxy no longer reads (h2c smuggling).
+    var upgradeOffersH2C = false
     var hosts = 0
+    /// The value of the last Host field.
+    var host = 0..<0
     /// Host values are checked in requests only: in a response the field means nothing.
     let isRequest: Bool
+    /// Field lines allowed (`HTTP1Limits.maxFields`).
+    let maxFields: Int
 
-    init(isRequest: Bool) { self.isRequest = isRequest }
+    init(isRequest: Bool, maxFields: Int = HTTP1Limits().maxFields) {
+        self.isRequest = isRequest
+        self.maxFields = maxFields
+    }
 
     typealias Grammar = HTTP1Grammar
     typealias Parser = HTTP1HeadParser
@@ -25,6 +43,9 @@ struct FramingFields {
     /// - Returns: the value offsets of the last field named `watching`, if any.
     mutating func read(_ p: UnsafeRawBufferPointer, from: Int, end: Int,
                        watching: [UInt8]) throws(HTTP1Violation) -> Range<Int>? {
+        // A field line takes at least 4 bytes ("a:" CRLF): only a head that long can have too
+        // many, and only then are its lines counted (a check per line costs the common head).
+        if end - from > maxFields &* 4 &+ 2 { try Self.countLines(p, from: from, end: end, max: maxFields) }
         var watched: Range<Int>?
         var i = from
         while true {
@@ -56,6 +77,18 @@ struct FramingFields {
         }
     }
 
+    /// Throws when `p[from..<end]` has more than `max` field lines (LFs, less the blank line's).
+    static func countLines(_ p: UnsafeRawBufferPointer, from: Int, end: Int, max: Int) throws(HTTP1Violation) {
+        guard let base = p.baseAddress else { return }
+        var i = from
+        var lines = -1
+        while i < end, let hit = memchr(base + i, 0x0A, end - i) {
+            lines += 1
+            guard lines <= max else { throw .tooManyFields }
+            i = base.distance(to: UnsafeRawPointer(hit)) + 1
+        }
+    }
+
     /// Acts on one field if it is one of ours. `after` is the value with the whitespace after it.
     @inline(__always)
     mutating func field(_ p: UnsafeRawBufferPointer, _ n0: Int, _ n1: Int, _ v0: Int, _ v1: Int,
@@ -63,9 +96,11 @@ struct FramingFields {
         switch n1 - n0 {
         case 4 where Parser.equalsLower(p, n0, "host"):
             hosts += 1
+            host = v0..<v1
             if isRequest { for i in v0..<v1 where !Grammar.isHostChar(p[i]) { throw .host } }
         case 7 where Parser.equalsLower(p, n0, "upgrade"):
             hasUpgrade = true
+            if isRequest, Self.listContains(p, v0, v1, "h2c") { upgradeOffersH2C = true }
         case 10 where Parser.equalsLower(p, n0, "connection"):
             readConnection(p, v0, v1)
         case 10 where Parser.equalsLower(p, n0, "keep-alive"), 16 where Parser.equalsLower(p, n0, "proxy-connection"):
@@ -78,7 +113,9 @@ struct FramingFields {
             contentLength = try Self.length(p, v0, v1)
         case 17 where Parser.equalsLower(p, n0, "transfer-encoding"):
             transferEncoding = true
-            guard !Self.hasTab(p, after) else { throw .transferEncoding }
+            // An empty line joins the list as an empty element (RFC 9110 §5.3): a next hop that
+            // keeps it reads `chunked, ` as ending in another coding, and the body as a request.
+            guard v1 > v0, !Self.hasTab(p, after) else { throw .transferEncoding }
             try readCodings(p, v0, v1)
         default:
             break
@@ -157,6 +194,23 @@ struct FramingFields {
             }
             start = comma + 1
         }
+    }
+
+    /// Whether the comma-separated list in `p[v0..<v1]` has `word` (lower case) as an element,
+    /// ignoring case and OWS (RFC 9110 §5.6.1).
+    static func listContains(_ p: UnsafeRawBufferPointer, _ v0: Int, _ v1: Int, _ word: StaticString) -> Bool {
+        var start = v0
+        while start < v1 {
+            var comma = start
+            while comma < v1, p[comma] != UInt8(ascii: ",") { comma += 1 }
+            var a = start
+            var b = comma
+            while a < b, Grammar.isWhitespace(p[a]) { a += 1 }
+            while b > a, Grammar.isWhitespace(p[b - 1]) { b -= 1 }
+            if b - a == word.utf8CodeUnitCount, Parser.equalsLower(p, a, word) { return true }
+            start = comma + 1
+        }
+        return false
     }
 
     /// HTAB is OWS (RFC 9110 §5.6.3), but next hops that trim only SP read `chunked\t` as another

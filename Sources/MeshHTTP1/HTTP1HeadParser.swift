@@ -37,13 +37,52 @@ public enum HTTP1HeadParser {
     // MARK: Requests
 
     /// Reads the request head in `p[0..<end]` (`end` from `findEnd`).
-    /// - Parameter watching: a lower-case field name whose value's offsets to return (`hash_on`).
+    /// - Parameters:
+    ///   - watching: a lower-case field name whose value's offsets to return (`hash_on`).
+    ///   - maxFields: field lines allowed (`HTTP1Limits.maxFields`).
     /// - Throws: the first rule the head breaks.
-    public static func parseRequest(_ p: UnsafeRawBufferPointer, end: Int,
-                                    watching: [UInt8] = []) throws(HTTP1Violation) -> RequestHead {
+    public static func parseRequest(_ p: UnsafeRawBufferPointer, end: Int, watching: [UInt8] = [],
+                                    maxFields: Int = HTTP1Limits().maxFields) throws(HTTP1Violation) -> RequestHead {
         var head = RequestHead()
         head.length = end
-        // method SP request-target SP HTTP-version CRLF (RFC 9112 §3)
+        let i = try parseRequestLine(p, end: end, into: &head)
+        var fields = FramingFields(isRequest: true, maxFields: maxFields)
+        head.watchedValue = try fields.read(p, from: i, end: end, watching: watching)
+        head.hasClientCertHeader = fields.hasClientCert
+        head.connection = fields.connection
+        head.hasUpgradeHeader = fields.hasUpgrade
+        head.hasHopByHopHeader = fields.hasHopByHop
+        if fields.transferEncoding {
+            guard !head.isHTTP10 else { throw .transferEncodingInHTTP10 }
+            guard fields.contentLength == nil else { throw .contentLengthWithTransferEncoding }
+            try fields.checkCodings()
+            guard fields.lastIsChunked else { throw .chunkedNotFinal }
+            head.framing = .chunked
+        } else if let length = fields.contentLength, length > 0 {
+            head.framing = .length(length)
+        }
+        guard fields.hosts == 1 || (head.isHTTP10 && fields.hosts == 0) else { throw .host }
+        if p[head.targetStart] != UInt8(ascii: "/"), let authority = try targetAuthority(p, head, end: end), fields.hosts == 1 {
+            guard sameAuthority(p, authority, fields.host, defaultPort: defaultPort(p, head.targetStart)) else { throw .host }
+        }
+        // RFC 9110 §7.8: an HTTP/1.0 server ignores Upgrade. One with a body is refused as an
+        // upgrade (HAProxy does too): after a 101 the origin would read the rest of the body as
+        // the new protocol, the proxy as the old. h2c: see `FramingFields.upgradeOffersH2C`.
+        head.isUpgrade = head.connection.upgrade && fields.hasUpgrade && !head.isHTTP10 && head.framing == .none
+            && !fields.upgradeOffersH2C
+        return head
+    }
+
+    /// Checks a request line that has arrived before the rest of its head (so that a malformed
+    /// one, an HTTP/0.9 request say, is refused at once instead of waiting for a blank line).
+    /// `lineEnd` is the offset of its LF.
+    public static func checkRequestLine(_ p: UnsafeRawBufferPointer, lineEnd: Int) throws(HTTP1Violation) {
+        var head = RequestHead()
+        _ = try parseRequestLine(p, end: lineEnd + 1, into: &head)
+    }
+
+    /// `method SP request-target SP HTTP-version CRLF` (RFC 9112 §3): the offset after its CRLF.
+    static func parseRequestLine(_ p: UnsafeRawBufferPointer, end: Int, into head: inout RequestHead) throws(HTTP1Violation) -> Int {
         var i = 0
         while i < end, HTTP1Grammar.isTokenChar(p[i]) { i += 1 }
         guard i > 0, i < end, p[i] == sp else {
@@ -60,31 +99,15 @@ public enum HTTP1HeadParser {
         head.isHTTP10 = try version(p, at: i, end: end)
         i += 8
         guard i + 1 < end, p[i] == cr, p[i + 1] == lf else { throw lineError(p, i, end, or: .requestLine) }
-
-        try checkTargetForm(p, head.targetStart, head.targetEnd)
-        var fields = FramingFields(isRequest: true)
-        head.watchedValue = try fields.read(p, from: i + 2, end: end, watching: watching)
-        head.hasClientCertHeader = fields.hasClientCert
-        head.connection = fields.connection
-        head.hasUpgradeHeader = fields.hasUpgrade
-        head.hasHopByHopHeader = fields.hasHopByHop
-        if fields.transferEncoding {
-            guard !head.isHTTP10 else { throw .transferEncodingInHTTP10 }
-            guard fields.contentLength == nil else { throw .contentLengthWithTransferEncoding }
-            try fields.checkCodings()
-            guard fields.lastIsChunked else { throw .chunkedNotFinal }
-            head.framing = .chunked
-        } else if let length = fields.contentLength, length > 0 {
-            head.framing = .length(length)
-        }
-        guard fields.hosts == 1 || (head.isHTTP10 && fields.hosts == 0) else { throw .host }
-        return head
+        try checkTargetForm(p, head)
+        return i + 2
     }
 
     // MARK: Responses
 
     /// Reads the response head in `p[0..<end]`.
-    public static func parseResponse(_ p: UnsafeRawBufferPointer, end: Int) throws(HTTP1Violation) -> ResponseHead {
+    public static func parseResponse(_ p: UnsafeRawBufferPointer, end: Int,
+                                     maxFields: Int = HTTP1Limits().maxFields) throws(HTTP1Violation) -> ResponseHead {
         var head = ResponseHead()
         head.length = end
         // HTTP-version SP status-code SP reason-phrase CRLF (RFC 9112 §4)
@@ -107,10 +130,14 @@ public enum HTTP1HeadParser {
         }
         guard i + 1 < end, p[i] == cr, p[i + 1] == lf else { throw lineError(p, i, end, or: .statusLine) }
 
-        var fields = FramingFields(isRequest: false)
+        var fields = FramingFields(isRequest: false, maxFields: maxFields)
         _ = try fields.read(p, from: i + 2, end: end, watching: [])
         head.connection = fields.connection
         head.hasHopByHopHeader = fields.hasHopByHop
+        head.hasUpgradeHeader = fields.hasUpgrade
+        head.hasFramingFields = fields.transferEncoding || fields.contentLength != nil
+        head.contentLength = fields.contentLength ?? 0
+        head.hasTransferEncoding = fields.transferEncoding
         if fields.transferEncoding {
             guard !head.isHTTP10 else { throw .transferEncodingInHTTP10 }
             try fields.checkCodings()
@@ -135,28 +162,77 @@ public enum HTTP1HeadParser {
         return p[i + 7] == 0x30
     }
 
-    /// One of the request-target forms of RFC 9112 §3.2: origin-form (`/…`), asterisk-form (`*`),
-    /// or absolute- and authority-form, which start with a scheme or host name and a colon.
-    static func checkTargetForm(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTP1Violation) {
+    /// One of the request-target forms of RFC 9112 §3.2, each where it may be used: origin-form
+    /// (`/…`), absolute-form (`scheme://authority…`), authority-form for CONNECT only (§3.2.3),
+    /// asterisk-form for OPTIONS only (§3.2.4). None has a fragment (`#`): RFC 3986 §4.3 leaves
+    /// it out of an absolute-URI, and a next hop that cuts the path there routes elsewhere.
+    static func checkTargetForm(_ p: UnsafeRawBufferPointer, _ head: RequestHead) throws(HTTP1Violation) {
+        let start = head.targetStart, end = head.targetEnd
+        guard let base = p.baseAddress, memchr(base + start, 0x23, end - start) == nil else { throw .requestTarget }
         let first = p[start]
         if first == UInt8(ascii: "/") { return }
         if first == UInt8(ascii: "*") {
-            guard end - start == 1 else { throw .requestTarget }
+            guard end - start == 1, head.method == .options else { throw .requestTarget }
             return
         }
-        // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1); a host name of an
-        // authority-form target has the same start.
-        guard HTTP1Grammar.lower(first) &- 0x61 < 26 else { throw .requestTarget }
+        if head.method == .connect { return try checkAuthority(p, start, end) }
+        // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1), then "//" authority.
+        guard schemeEnd(p, start, end) != nil else { throw .requestTarget }
+    }
+
+    /// Offset of the ":" after a scheme followed by "//", or nil.
+    static func schemeEnd(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Int? {
+        guard HTTP1Grammar.lower(p[start]) &- 0x61 < 26 else { return nil }
         var i = start + 1
         while i < end {
             let b = p[i]
-            if b == UInt8(ascii: ":") { return }
-            guard HTTP1Grammar.lower(b) &- 0x61 < 26 || b &- 0x30 < 10 || b == 0x2B || b == 0x2D || b == 0x2E else {
-                throw .requestTarget
+            if b == UInt8(ascii: ":") {
+                return i + 2 < end && p[i + 1] == UInt8(ascii: "/") && p[i + 2] == UInt8(ascii: "/") ? i : nil
             }
+            guard HTTP1Grammar.lower(b) &- 0x61 < 26 || b &- 0x30 < 10 || b == 0x2B || b == 0x2D || b == 0x2E else { return nil }
             i += 1
         }
-        throw .requestTarget
+        return nil
+    }
+
+    /// `authority-form = uri-host ":" port` (RFC 9112 §3.2.3).
+    static func checkAuthority(_ p: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws(HTTP1Violation) {
+        for i in start..<end where !HTTP1Grammar.isHostChar(p[i]) { throw .requestTarget }
+    }
+
+    /// The authority of an absolute-form target, or nil for the other forms. A userinfo part is
+    /// refused (RFC 9110 §4.2.4: deprecated, and a recipient SHOULD treat it as an error).
+    static func targetAuthority(_ p: UnsafeRawBufferPointer, _ head: RequestHead, end: Int) throws(HTTP1Violation) -> Range<Int>? {
+        guard head.method != .connect, let colon = schemeEnd(p, head.targetStart, head.targetEnd) else { return nil }
+        let a0 = colon + 3
+        var a1 = a0
+        while a1 < head.targetEnd, p[a1] != UInt8(ascii: "/"), p[a1] != UInt8(ascii: "?") { a1 += 1 }
+        for i in a0..<a1 where !HTTP1Grammar.isHostChar(p[i]) || p[i] == UInt8(ascii: "@") { throw .requestTarget }
+        return a0..<a1
+    }
+
+    /// The port a scheme implies (80 for http, 443 for https), or nil.
+    static func defaultPort(_ p: UnsafeRawBufferPointer, _ start: Int) -> StaticString? {
+        if equalsLower(p, start, "http://") { return ":80" }
+        if equalsLower(p, start, "https://") { return ":443" }
+        return nil
+    }
+
+    /// Whether a target's authority and a Host value name the same host and port, ignoring case,
+    /// an empty port, and the scheme's default port (RFC 3986 §6.2.3).
+    static func sameAuthority(_ p: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>, defaultPort: StaticString?) -> Bool {
+        let a = normalized(p, a, defaultPort), b = normalized(p, b, defaultPort)
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where HTTP1Grammar.lower(p[a.lowerBound + i]) != HTTP1Grammar.lower(p[b.lowerBound + i]) { return false }
+        return true
+    }
+
+    private static func normalized(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ port: StaticString?) -> Range<Int> {
+        if r.count > 0, p[r.upperBound - 1] == UInt8(ascii: ":") { return r.lowerBound..<(r.upperBound - 1) }
+        if let port, r.count > port.utf8CodeUnitCount, matches(p, r.upperBound - port.utf8CodeUnitCount, port) {
+            return r.lowerBound..<(r.upperBound - port.utf8CodeUnitCount)
+        }
+        return r
     }
 
     /// The rule a start line broke at `i`: a stray CR or LF, else `fallback`.

@@ -5,10 +5,14 @@ public struct HTTP1Limits: Sendable, Equatable {
     public var maxHeadBytes: Int
     /// One chunk-size line with its extensions, CRLF included. Bytes.
     public var maxChunkLineBytes: Int
+    /// Field lines in one head (Envoy's `max_headers_count`, HAProxy's `tune.http.maxhdr`).
+    public var maxFields: Int
 
-    /// 64 KiB heads (Envoy's default is 60 KiB, nginx's 4 × 8 KiB), 4 KiB chunk lines.
-    public init(maxHeadBytes: Int = 64 * 1024, maxChunkLineBytes: Int = 4096) {
+    /// 64 KiB heads (Envoy's default is 60 KiB, nginx's 4 × 8 KiB), 4 KiB chunk lines, 100 fields
+    /// (Envoy's default).
+    public init(maxHeadBytes: Int = 64 * 1024, maxChunkLineBytes: Int = 4096, maxFields: Int = 100) {
         self.maxHeadBytes = maxHeadBytes
         self.maxChunkLineBytes = maxChunkLineBytes
+        self.maxFields = maxFields
     }
 }

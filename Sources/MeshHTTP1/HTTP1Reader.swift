@@ -1,4 +1,11 @@
 public import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One direction of an HTTP/1 connection — requests from a client, or responses from an origin —
 /// read off the bytes as they arrive: heads are parsed in place and handed on as slices with what
@@ -9,6 +16,8 @@ public struct HTTP1Reader: Sendable {
     private var buffer = ByteBuffer()
     /// Where the search for the end of a head resumes.
     private var scanFrom = 0
+    /// The request line of the head being received has been checked on its own.
+    private var lineChecked = false
     public private(set) var body = BodyReader(.none)
 
     public init(limits: HTTP1Limits = HTTP1Limits()) { self.limits = limits }
@@ -47,13 +56,32 @@ public struct HTTP1Reader: Sendable {
         while let b = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self), b == 0x0D || b == 0x0A {
             buffer.moveReaderIndex(forwardBy: 1)
         }
-        guard let end = try findEnd() else { return nil }
+        guard let end = try findEnd(request: true) else {
+            try checkRequestLine()
+            return nil
+        }
+        lineChecked = false
+        let maxFields = limits.maxFields
         let result = buffer.withUnsafeReadableBytes { p in
-            Result { () throws(HTTP1Violation) in try HTTP1HeadParser.parseRequest(p, end: end, watching: watching) }
+            Result { () throws(HTTP1Violation) in try HTTP1HeadParser.parseRequest(p, end: end, watching: watching, maxFields: maxFields) }
         }
         let head = try result.get()
         body = BodyReader(head.framing, limits: limits)
         return (head, buffer.readSlice(length: end)!)
+    }
+
+    /// A request line that has all arrived is checked before the rest of its head does: a
+    /// malformed one (an HTTP/0.9 request, say) gets its answer now, not after the head timeout.
+    private mutating func checkRequestLine() throws(HTTP1Violation) {
+        guard !lineChecked, buffer.readableBytes > 0 else { return }
+        let result = buffer.withUnsafeReadableBytes { p in
+            Result { () throws(HTTP1Violation) -> Bool in
+                guard let lf = memchr(p.baseAddress!, 0x0A, p.count) else { return false }
+                try HTTP1HeadParser.checkRequestLine(p, lineEnd: p.baseAddress!.distance(to: UnsafeRawPointer(lf)))
+                return true
+            }
+        }
+        lineChecked = try result.get()
     }
 
     /// The next response head and its bytes; nil until all of it has arrived. Its body (none for
@@ -68,9 +96,10 @@ public struct HTTP1Reader: Sendable {
     /// is read next.
     public mutating func readResponse(requestMethod: MethodKind,
                                       wholeBody: Bool = true) throws(HTTP1Violation) -> (ResponseHead, ByteBuffer, whole: Bool)? {
-        guard let end = try findEnd() else { return nil }
+        guard let end = try findEnd(request: false) else { return nil }
+        let maxFields = limits.maxFields
         let result = buffer.withUnsafeReadableBytes { p in
-            Result { () throws(HTTP1Violation) in try HTTP1HeadParser.parseResponse(p, end: end) }
+            Result { () throws(HTTP1Violation) in try HTTP1HeadParser.parseResponse(p, end: end, maxFields: maxFields) }
         }
         let head = try result.get()
         let framing = head.bodyFraming(requestMethod: requestMethod)
@@ -82,16 +111,26 @@ public struct HTTP1Reader: Sendable {
         return (head, buffer.readSlice(length: end)!, framing == .none)
     }
 
-    private mutating func findEnd() throws(HTTP1Violation) -> Int? {
+    private mutating func findEnd(request: Bool) throws(HTTP1Violation) -> Int? {
         let from = scanFrom
         guard let end = buffer.withUnsafeReadableBytes({ HTTP1HeadParser.findEnd($0, from: from) }) else {
             scanFrom = buffer.readableBytes
-            guard scanFrom <= limits.maxHeadBytes else { throw .headTooLarge }
+            guard scanFrom <= limits.maxHeadBytes else { throw tooLarge(request: request) }
             return nil
         }
         scanFrom = 0
-        guard end <= limits.maxHeadBytes else { throw .headTooLarge }
+        guard end <= limits.maxHeadBytes else { throw tooLarge(request: request) }
         return end
+    }
+
+    /// 414 when the request line alone outgrows the head limit (RFC 9112 §3), else 431.
+    private func tooLarge(request: Bool) -> HTTP1Violation {
+        guard request else { return .headTooLarge }
+        let limit = limits.maxHeadBytes
+        let lineFits = buffer.withUnsafeReadableBytes { p in
+            p.count > 0 && memchr(p.baseAddress!, 0x0A, min(p.count, limit)) != nil
+        }
+        return lineFits ? .headTooLarge : .uriTooLong
     }
 
     // MARK: Bodies

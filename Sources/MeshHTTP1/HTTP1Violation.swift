@@ -25,6 +25,9 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
     case statusLine
     /// A status code outside 100–599 (RFC 9110 §15: such values are invalid).
     case statusCode
+    /// A 101 to a request that asked no upgrade (or one the proxy did not pass on), or without
+    /// an Upgrade field (RFC 9110 §15.2.2, §7.8).
+    case switchingProtocols
     /// `HTTP-name "/" DIGIT "." DIGIT`, but not 1.0 or 1.1 (RFC 9112 §2.3): 505 for a request.
     case unsupportedVersion
 
@@ -59,13 +62,21 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
     /// Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1: the framing is faulty).
     case transferEncodingInHTTP10
     /// An HTTP/1.1 request without Host, with two, or with a value that is not an authority
-    /// (RFC 9112 §3.2: MUST respond 400).
+    /// (RFC 9112 §3.2: MUST respond 400); or a Host that names another authority than an
+    /// absolute-form target (RFC 9112 §3.2.2: the target's wins, so the two would route apart;
+    /// HAProxy refuses it too).
     case host
 
     // MARK: Size limits
 
     /// A head larger than the configured limit: 431 to a client (RFC 6585 §5), 502 from an origin.
     case headTooLarge
+    /// A request line longer than the head limit: 414 (RFC 9112 §3: a server that receives a
+    /// request-target longer than any URI it wishes to parse MUST respond 414).
+    case uriTooLong
+    /// More field lines than the configured limit: 431 to a client (Envoy's `max_headers_count`,
+    /// 100 by default; HAProxy's `tune.http.maxhdr`, 101), 502 from an origin.
+    case tooManyFields
     /// A chunk-size line (size and extensions) longer than the configured limit.
     case chunkLineTooLong
     /// A trailer section larger than the configured head limit.
@@ -83,11 +94,16 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
     case chunkDataEnd
     /// A trailer field line that is not `field-name ":" OWS field-value OWS` (RFC 9112 §7.1.2).
     case trailerField
+    /// A trailer field that frames, routes or hops — Content-Length, Transfer-Encoding, Host,
+    /// Connection — (RFC 9110 §6.5.1: such fields cannot be sent in trailers). The trailers go on
+    /// as they came, and a next hop that merges them into the head would read them.
+    case trailerForbidden
 
     /// The status a proxy answers a client with when its request breaks this rule.
     public var requestStatus: Int {
         switch self {
-        case .headTooLarge: 431
+        case .headTooLarge, .tooManyFields: 431
+        case .uriTooLong: 414
         case .unsupportedVersion: 505
         default: 400
         }
@@ -103,6 +119,7 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
         case .requestTarget: "invalid character in request target"
         case .statusLine: "malformed status line"
         case .statusCode: "status code outside 100-599"
+        case .switchingProtocols: "101 to a request that asked no upgrade, or without Upgrade"
         case .unsupportedVersion: "only HTTP/1.0 and HTTP/1.1 are supported"
         case .fieldName: "malformed field name"
         case .whitespaceBeforeColon: "whitespace before a field's colon"
@@ -117,6 +134,8 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
         case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 message"
         case .host: "missing, repeated or malformed Host"
         case .headTooLarge: "head too large"
+        case .uriTooLong: "request line too long"
+        case .tooManyFields: "too many header fields"
         case .chunkLineTooLong: "chunk line too long"
         case .trailersTooLarge: "trailers too large"
         case .chunkSize: "malformed chunk size"
@@ -124,6 +143,7 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
         case .chunkExtension: "malformed chunk extension"
         case .chunkDataEnd: "chunk data not followed by CRLF"
         case .trailerField: "malformed trailer field"
+        case .trailerForbidden: "a trailer field that frames, routes or hops"
         }
     }
 }

@@ -25,6 +25,11 @@ public struct RequestHead: Sendable {
         isHTTP10 ? connection.keepAlive && !connection.close : !connection.close
     }
 
-    /// An upgrade request (RFC 9110 §7.8): `Connection: upgrade` and an `Upgrade` field.
-    public var isUpgrade: Bool { connection.upgrade && hasUpgradeHeader }
+    /// An upgrade the proxy passes on (RFC 9110 §7.8): `Connection: upgrade` and an `Upgrade`
+    /// field, in HTTP/1.1, without a body, not to h2c (see `HTTP1HeadParser.parseRequest`).
+    /// Otherwise both are removed before the request goes on.
+    public var isUpgrade = false
+
+    /// The head says nothing of an upgrade, or asks one the proxy passes on: no repair needed.
+    public var upgradeIsIntact: Bool { isUpgrade || !(connection.upgrade || hasUpgradeHeader) }
 }

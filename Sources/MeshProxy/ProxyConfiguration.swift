@@ -13,7 +13,9 @@ public struct ProxyConfiguration: Sendable {
     public var retries: Int
     /// Seconds.
     public var connectTimeout: Double
-    /// Seconds from sending a request to the end of its response head.
+    /// Seconds from the last byte of a request sent to the end of its response head (Envoy's
+    /// route timeout also starts at the end of the request); while a body streams either way,
+    /// the longest pause between its parts (HAProxy's `timeout server`).
     public var requestTimeout: Double
     /// Seconds a client may take to send a complete request head once it has started one.
     public var clientHeadTimeout: Double
@@ -21,6 +23,8 @@ public struct ProxyConfiguration: Sendable {
     public var maxHeadBytes: Int
     /// Longer chunk-size lines (size and extensions) get 400, or 502 from an endpoint.
     public var maxChunkLineBytes: Int
+    /// Field lines in one head: more get 431, or 502 from an endpoint.
+    public var maxHeadersCount = HTTP1Limits().maxFields
     /// Append `X-Forwarded-For: <client ip>` to requests.
     public var forwardedFor: Bool
     /// Idle keep-alive connections kept per endpoint per event loop.
@@ -52,5 +56,7 @@ public struct ProxyConfiguration: Sendable {
                   drainTimeout: policy.drainTimeout)
     }
 
-    var limits: HTTP1Limits { HTTP1Limits(maxHeadBytes: maxHeadBytes, maxChunkLineBytes: maxChunkLineBytes) }
+    var limits: HTTP1Limits {
+        HTTP1Limits(maxHeadBytes: maxHeadBytes, maxChunkLineBytes: maxChunkLineBytes, maxFields: maxHeadersCount)
+    }
 }

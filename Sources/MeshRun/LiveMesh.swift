@@ -155,6 +155,7 @@ public final class LiveMesh: Playback {
             var proxyConfig = ProxyConfiguration(listen: listen.description, mode: mode, policy: service.policy)
             proxyConfig.maxHeadBytes = service.limits.maxHeaderBytes
             proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
+            proxyConfig.maxHeadersCount = service.limits.maxHeadersCount
             proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
             if let log = service.accessLog {
                 let writer: LineWriter

@@ -35,7 +35,7 @@ import Testing
         Case(yaml: web("    limits: {upstream_idle_timeout: 0s}\n"), error:
             "mesh.yaml:4: services[0].limits.upstream_idle_timeout: must be at least 10ms, got 0s"),
         Case(yaml: web("    limits: {max_headers: 1}\n"), error:
-            "mesh.yaml:4: services[0].limits.max_headers: unknown key 'max_headers' (expected one of: max_header_bytes, max_chunk_line_bytes, upstream_idle_timeout)"),
+            "mesh.yaml:4: services[0].limits.max_headers: unknown key 'max_headers' (expected one of: max_header_bytes, max_chunk_line_bytes, max_headers_count, upstream_idle_timeout)"),
         Case(yaml: web("    protocol: tcp\n    limits: {max_header_bytes: 4096}\n"), error:
             "mesh.yaml:5: services[0].limits: limits is only used by protocol http"),
         Case(yaml: web("    retries: two\n"), error:

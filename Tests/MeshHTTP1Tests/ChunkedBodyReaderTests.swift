@@ -24,6 +24,8 @@ import Testing
         "a ; name = \"quo\\\"ted\" ;flag\r\n0123456789\r\n0;last\r\n\r\n",
         "000000000000000000003\r\nabc\r\n00\r\n\r\n",
         "A\r\n0123456789\r\n0\r\n\r\n",
+        // Names that only begin or end like a forbidden trailer field.
+        "0\r\nContent-Lengths: 1\r\nHos: x\r\nX-Host: y\r\nContent-Type: z\r\n\r\n",
     ]
 
     @Test(arguments: goodBodies)
@@ -60,6 +62,11 @@ import Testing
         ("0\r\n X: a\r\n\r\n", .obsoleteLineFolding),
         ("0\r\nX: \u{0}\r\n\r\n", .trailerField),
         ("0\r\n\n", .bareLineFeed),
+        // RFC 9110 §6.5.1: nothing that frames, routes or hops.
+        ("0\r\nContent-Length: 5\r\n\r\n", .trailerForbidden),
+        ("0\r\nTRANSFER-ENCODING: chunked\r\n\r\n", .trailerForbidden),
+        ("0\r\nX: 1\r\nhost: evil\r\n\r\n", .trailerForbidden),
+        ("0\r\nConnection: close\r\n\r\n", .trailerForbidden),
         ("0\r\n\rX", .bareCarriageReturn),
         ("0\r\n" + String(repeating: "X: 0123456789\r\n", count: 20) + "\r\n", .trailersTooLarge),
     ]

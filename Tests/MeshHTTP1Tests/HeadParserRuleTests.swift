@@ -76,12 +76,33 @@ import Testing
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, , chunked\r\n\r\n", .transferEncoding),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chun ked\r\n\r\n", .transferEncoding),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: \"chunked\"\r\n\r\n", .transferEncoding),
+        // An empty line beside a coding: joined, `chunked, ` (RFC 9110 §5.3), which a strict next
+        // hop reads as not chunked.
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding:  \r\n\r\n", .transferEncoding),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncoding),
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncodingInHTTP10),
         ("GET / HTTP/1.1\r\n\r\n", .host),
         ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .host),
         ("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", .host),
         ("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", .host),
         ("GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", .host),
+        // RFC 9112 §3.2.2: an absolute-form target and Host name one authority.
+        ("GET http://a/p HTTP/1.1\r\nHost: b\r\n\r\n", .host),
+        ("GET http://a:8080/p HTTP/1.1\r\nHost: a\r\n\r\n", .host),
+        ("GET https://a/p HTTP/1.1\r\nHost: a:80\r\n\r\n", .host),
+        // Each target form where it may be used (RFC 9112 §3.2), none with a fragment.
+        ("GET a:80 HTTP/1.1\r\nHost: a:80\r\n\r\n", .requestTarget),
+        ("GET http:/a HTTP/1.1\r\nHost: a\r\n\r\n", .requestTarget),
+        ("GET * HTTP/1.1\r\nHost: h\r\n\r\n", .requestTarget),
+        ("GET /a#b HTTP/1.1\r\nHost: h\r\n\r\n", .requestTarget),
+        ("GET http://u@a/ HTTP/1.1\r\nHost: a\r\n\r\n", .requestTarget),
+        ("CONNECT a/b:443 HTTP/1.1\r\nHost: a\r\n\r\n", .requestTarget),
+        // A request line is judged as soon as it has arrived, before the blank line.
+        ("GET /\r\n", .requestLine),
+        ("GET / HTTP/1.1\nHost", .bareLineFeed),
+        ("GET /" + String(repeating: "a", count: 2000) + " HTTP/1.1\r\nHost: h\r\n\r\n", .uriTooLong),
+        ("GET /" + String(repeating: "a", count: 2000), .uriTooLong),
+        ("GET / HTTP/1.1\r\nHost: h\r\n" + String(repeating: "X: 1\r\n", count: 100) + "\r\n", .tooManyFields),
         ("GET / HTTP/1.1\r\nHost: h\r\nX: " + String(repeating: "a", count: 2000) + "\r\n\r\n", .headTooLarge),
         ("GET / HTTP/1.1\r\nHost: h\r\nX: " + String(repeating: "a", count: 2000), .headTooLarge),
     ]
@@ -93,7 +114,8 @@ import Testing
 
     @Test func everyRuleHasAnExample() {
         let covered = Set(Self.badRequests.map(\.1) + Self.badResponses.map(\.1) + ChunkedBodyReaderTests.badBodies.map(\.1))
-        #expect(Set(HTTP1Violation.allCases).subtracting(covered).isEmpty)
+        // A 101 is judged by the exchange, which knows the request (HTTPExchangeTests).
+        #expect(Set(HTTP1Violation.allCases).subtracting(covered) == [.switchingProtocols])
     }
 
     @Test func wellFormedRequests() throws {
@@ -120,6 +142,20 @@ import Testing
         #expect(absolute.method == .get)
         let authority = try #require(try request("CONNECT h.example:443 HTTP/1.1\r\nHost: h.example:443\r\n\r\n"))
         #expect(authority.method == .connect)
+        // The scheme's default port, an empty port and case do not make another authority.
+        for (target, host) in [("http://H.example:80/p", "h.example"), ("https://h:443/", "h:"), ("http://h/", "h:80"), ("ftp://h/", "h")] {
+            #expect(try request("GET \(target) HTTP/1.1\r\nHost: \(host)\r\n\r\n") != nil, "\(target) \(host)")
+        }
+        #expect(try request("GET http://h/p HTTP/1.0\r\n\r\n") != nil)
+        // RFC 9110 §7.8: no upgrade in HTTP/1.0, with a body, or to h2c (RFC 9113 §3.1).
+        for text in ["GET / HTTP/1.0\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+                     "POST / HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\nContent-Length: 1\r\n\r\n",
+                     "GET / HTTP/1.1\r\nHost: h\r\nConnection: upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AA\r\n\r\n",
+                     "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nUpgrade: websocket\r\n\r\n"] {
+            let head = try #require(try request(text))
+            #expect(!head.isUpgrade && !head.upgradeIsIntact, "\(text.debugDescription)")
+        }
+        #expect(try request("GET / HTTP/1.1\r\nHost: h\r\n" + String(repeating: "X: 1\r\n", count: 99) + "\r\n") != nil)
         let watched = try #require(try request("GET / HTTP/1.1\r\nHost: h\r\nX-User:  alice \r\n\r\n", watching: "x-user"))
         #expect(watched.watchedValue == 34..<39)
         // Empty lines before a request are skipped (RFC 9112 §2.2), not counted in its length.
@@ -149,6 +185,7 @@ import Testing
         ("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", .transferEncodingInHTTP10),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", .chunkedMisused),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: ;\r\n\r\n", .transferEncoding),
+        ("HTTP/1.1 200 OK\r\n" + String(repeating: "X: 1\r\n", count: 101) + "\r\n", .tooManyFields),
     ]
 
     @Test(arguments: badResponses)

@@ -80,7 +80,7 @@ import Testing
         _ = exchange.requestHead(try head(Self.post), bodyComplete: false)
         exchange.attached()
         let action = exchange.responseHead(try response("HTTP/1.1 413 Too Large\r\nContent-Length: 0\r\n\r\n"), endpointKilled: false) { true }
-        #expect(action == .forwardHead(.rewritten(keepAlive: false, sayKeepAlive: false, dropContentLength: false)))
+        #expect(action == .forwardHead(.rewritten(keepAlive: false, sayKeepAlive: false, dropContentLength: false, dropTransferEncoding: false)))
         #expect(exchange.responseComplete(upstreamReusable: true) == .complete(reuseUpstream: false, closeClient: true))
     }
 
@@ -93,23 +93,37 @@ import Testing
         }
         #expect(try forwarding(Self.get, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n") == .forwardHead(.unchanged))
         #expect(try forwarding(Self.get, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nKeep-Alive: timeout=5\r\n\r\n")
-            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: false, dropContentLength: false)))
+            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: false, dropContentLength: false, dropTransferEncoding: false)))
         // An HTTP/1.0 answer to an HTTP/1.1 client must say the connection stays.
         #expect(try forwarding(Self.get, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")
-            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: true, dropContentLength: false)))
+            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: true, dropContentLength: false, dropTransferEncoding: false)))
         // Until close: the client infers the close from the missing length.
         #expect(try forwarding(Self.get, "HTTP/1.0 200 OK\r\n\r\n") == .forwardHead(.unchanged))
         #expect(try forwarding(Self.get, "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n")
-            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: false, dropContentLength: true)))
+            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: false, dropContentLength: true, dropTransferEncoding: false)))
         // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client; an HTTP/1.1 one gets it.
         #expect(try forwarding("GET / HTTP/1.0\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n") == HTTPExchange.Action.none)
-        #expect(try forwarding(Self.get, "HTTP/1.1 100 Continue\r\n\r\n") == .forwardInterim)
-        // A 101 nobody asked for is a broken response.
-        if case .respond(let reply) = try forwarding(Self.get, "HTTP/1.1 101 Switching\r\n\r\n") {
-            #expect(reply.status == 502)
-        } else {
-            Issue.record("101 without an upgrade request was passed on")
+        #expect(try forwarding(Self.get, "HTTP/1.1 100 Continue\r\n\r\n") == .forwardInterim(rewrite: false))
+        // A 101 nobody asked for is a broken response; so is one without Upgrade (RFC 9110 §7.8),
+        // and one to an upgrade the proxy did not pass on (HTTP/1.0, a body, h2c).
+        let upgrade = "GET / HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n"
+        for (request, text) in [(Self.get, "HTTP/1.1 101 Switching\r\nUpgrade: websocket\r\n\r\n"),
+                                (upgrade, "HTTP/1.1 101 Switching\r\n\r\n"),
+                                ("GET / HTTP/1.0\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+                                 "HTTP/1.1 101 Switching\r\nUpgrade: websocket\r\n\r\n")] {
+            #expect(try forwarding(request, text) == .respond(HTTPExchange.LocalReply(
+                status: 502, reason: "invalid response from endpoint: \(HTTP1Violation.switchingProtocols.reason)",
+                close: request.contains("HTTP/1.0"))), "\(request.debugDescription) \(text.debugDescription)")
         }
+        #expect(try forwarding(upgrade, "HTTP/1.1 101 Switching\r\nUpgrade: websocket\r\n\r\n") == .upgrade)
+        // A 1xx goes on unchanged unless it has hop-by-hop or framing fields (RFC 9110 §7.6.1, §8.6).
+        #expect(try forwarding(Self.get, "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n") == .forwardInterim(rewrite: false))
+        #expect(try forwarding(Self.get, "HTTP/1.1 103 Early Hints\r\nConnection: x\r\nX: 1\r\n\r\n") == .forwardInterim(rewrite: true))
+        #expect(try forwarding(Self.get, "HTTP/1.1 102 Processing\r\nContent-Length: 5\r\n\r\n") == .forwardInterim(rewrite: true))
+        // A 204 loses its Content-Length and Transfer-Encoding (RFC 9110 §8.6, RFC 9112 §6.1); a 304 keeps them.
+        #expect(try forwarding(Self.get, "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n")
+            == .forwardHead(.rewritten(keepAlive: true, sayKeepAlive: false, dropContentLength: true, dropTransferEncoding: true)))
+        #expect(try forwarding(Self.get, "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n") == .forwardHead(.unchanged))
     }
 
     @Test func stopClosesAnIdleConnectionAndMakesABusyOneItsLastExchange() throws {

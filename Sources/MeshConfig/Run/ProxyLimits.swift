@@ -7,6 +7,9 @@ public struct ProxyLimits: Sendable, Equatable {
     public var maxHeaderBytes: Int
     /// Bytes of one chunk-size line with its extensions. Longer: 400, or 502 from an origin.
     public var maxChunkLineBytes: Int
+    /// Field lines in one head. More: 431, or 502 from an origin. Default 100 (Envoy's
+    /// `max_headers_count`; HAProxy's `tune.http.maxhdr` is 101).
+    public var maxHeadersCount: Int
     /// Seconds a pooled upstream connection may stay idle before the proxy closes it. Shorter than
     /// the keep-alive timeouts of common servers (gunicorn 2 s; Node and Apache 5 s; nginx 75 s),
     /// so that an origin never closes a connection the proxy is about to reuse.
@@ -15,22 +18,26 @@ public struct ProxyLimits: Sendable, Equatable {
     public static let headerBytesRange = 1024...1_048_576
     public static let chunkLineBytesRange = 64...65536
     public static let idleTimeoutRange = 0.01...3600.0
+    public static let headersCountRange = 1...10000
 
-    public init(maxHeaderBytes: Int = 65536, maxChunkLineBytes: Int = 4096, upstreamIdleTimeout: Double = 1.5) {
+    public init(maxHeaderBytes: Int = 65536, maxChunkLineBytes: Int = 4096, maxHeadersCount: Int = 100,
+                upstreamIdleTimeout: Double = 1.5) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxChunkLineBytes = maxChunkLineBytes
+        self.maxHeadersCount = maxHeadersCount
         self.upstreamIdleTimeout = upstreamIdleTimeout
     }
 }
 
 extension ProxyLimits {
-    static let keys = ["max_header_bytes", "max_chunk_line_bytes", "upstream_idle_timeout"]
+    static let keys = ["max_header_bytes", "max_chunk_line_bytes", "max_headers_count", "upstream_idle_timeout"]
 
     init(_ field: Field) throws(ConfigError) {
         self.init()
         let map = try field.object(Self.keys)
         if let f = map["max_header_bytes"] { maxHeaderBytes = try f.int(in: Self.headerBytesRange) }
         if let f = map["max_chunk_line_bytes"] { maxChunkLineBytes = try f.int(in: Self.chunkLineBytesRange) }
+        if let f = map["max_headers_count"] { maxHeadersCount = try f.int(in: Self.headersCountRange) }
         if let f = map["upstream_idle_timeout"] { upstreamIdleTimeout = try f.duration(in: Self.idleTimeoutRange) }
     }
 }

@@ -37,8 +37,9 @@ struct HTTPExchange: Sendable {
         /// The bytes as they came: the common case, no copy.
         case unchanged
         /// Copied without hop-by-hop fields, with the proxy's own connection semantics, and
-        /// without a Content-Length that Transfer-Encoding overrides (RFC 9112 §6.3 item 3).
-        case rewritten(keepAlive: Bool, sayKeepAlive: Bool, dropContentLength: Bool)
+        /// without a Content-Length that Transfer-Encoding overrides (RFC 9112 §6.3 item 3), or
+        /// the Content-Length and Transfer-Encoding of a 204 (RFC 9112 §6.1, RFC 9110 §8.6).
+        case rewritten(keepAlive: Bool, sayKeepAlive: Bool, dropContentLength: Bool, dropTransferEncoding: Bool)
     }
 
     enum Action: Equatable, Sendable {
@@ -49,8 +50,9 @@ struct HTTPExchange: Sendable {
         case retry
         /// Answer locally; the attempt in progress, if any, failed and its connection is dropped.
         case respond(LocalReply)
-        /// Pass a 1xx head on and wait for the final one.
-        case forwardInterim
+        /// Pass a 1xx head on and wait for the final one; `rewrite`: without its hop-by-hop
+        /// fields, Content-Length and Transfer-Encoding (RFC 9110 §7.6.1, §8.6).
+        case forwardInterim(rewrite: Bool)
         case forwardHead(HeadForwarding)
         /// Pass the 101 on and relay bytes from now on.
         case upgrade
@@ -119,9 +121,17 @@ struct HTTPExchange: Sendable {
         }
     }
 
-    mutating func headTimedOut() -> Action {
+    /// The client took longer than the head timeout to send a head, or to start one on a new
+    /// connection. `received`: part of a head came, which gets a 408 (RFC 9110 §15.5.9);
+    /// a connection that never spoke is closed without a word, as HAProxy and nginx do (a 408
+    /// could cross a request the client is sending at that moment).
+    mutating func headTimedOut(received: Bool = true) -> Action {
         guard state == .idle else { return .none }
         keepAlive = false
+        guard received else {
+            state = .closed
+            return .closeClient
+        }
         return respond(408, "request head not received in time")
     }
 
@@ -180,9 +190,12 @@ struct HTTPExchange: Sendable {
                 // RFC 9110 §15.2: a server MUST NOT send a 1xx to an HTTP/1.0 client.
                 guard !request.isHTTP10 else { return .none }
                 interimForwarded = true
-                return .forwardInterim
+                let tokens = head.connection
+                return .forwardInterim(rewrite: tokens.other || tokens.close || tokens.keepAlive || tokens.upgrade
+                    || head.hasHopByHopHeader || head.hasUpgradeHeader || head.hasFramingFields)
             }
-            guard request.isUpgrade else { return invalidResponse(.statusLine) }
+            // RFC 9110 §15.2.2, §7.8: a 101 answers an upgrade request, and names its protocol.
+            guard request.isUpgrade, head.hasUpgradeHeader else { return invalidResponse(.switchingProtocols) }
             status = 101
             state = .upgraded
             return .upgrade
@@ -198,17 +211,21 @@ struct HTTPExchange: Sendable {
         state = .streamingResponse
         let framing = head.bodyFraming(requestMethod: request.method)
         // The rest of an unread request body cannot be skipped safely; a body that runs until
-        // close must end with a close.
-        if !requestComplete || framing == .untilClose || endpointKilled || stopping { keepAlive = false }
+        // close must end with a close, and so must a chunked one to an HTTP/1.0 client, which
+        // cannot read chunked framing and so reads the body to the close (RFC 9112 §6.1).
+        if !requestComplete || framing == .untilClose || endpointKilled || stopping
+            || (request.isHTTP10 && framing == .chunked) { keepAlive = false }
         let either10 = request.isHTTP10 || head.isHTTP10
         let sayKeepAlive = keepAlive && either10
         let tokens = head.connection
         let clientInfersClose = framing == .untilClose || (either10 && !tokens.keepAlive)
-        let unchanged = !tokens.other && !head.hasHopByHopHeader && !head.hasOverriddenContentLength
+        let forbidden = head.hasForbiddenFraming
+        let unchanged = !tokens.other && !head.hasHopByHopHeader && !head.hasOverriddenContentLength && !forbidden
             && (keepAlive ? !tokens.close && (!sayKeepAlive || tokens.keepAlive) : tokens.close || clientInfersClose)
         if unchanged { return .forwardHead(.unchanged) }
         return .forwardHead(.rewritten(keepAlive: keepAlive, sayKeepAlive: sayKeepAlive,
-                                       dropContentLength: head.hasOverriddenContentLength))
+                                       dropContentLength: head.hasOverriddenContentLength || forbidden,
+                                       dropTransferEncoding: forbidden))
     }
 
     /// The response has been passed on whole.

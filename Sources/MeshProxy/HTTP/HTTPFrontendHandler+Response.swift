@@ -20,16 +20,18 @@ extension HTTPFrontendHandler {
         switch action {
         case .none:
             return .readNextHead
-        case .forwardInterim:
-            writeClient(bytes)
+        case .forwardInterim(let rewrite):
+            writeClient(rewrite ? HeadRewriter.response(bytes, keepAlive: true, sayKeepAlive: false, dropContentLength: true,
+                                                        dropTransferEncoding: true, interim: true) : bytes)
             return .readNextHead
         case .forwardHead(.unchanged):
             writeClient(bytes)
             return .readBody
-        case .forwardHead(.rewritten(let keepAlive, let sayKeepAlive, let dropContentLength)):
+        case .forwardHead(.rewritten(let keepAlive, let sayKeepAlive, let dropContentLength, let dropTransferEncoding)):
             // `bytes` may hold the body after the head: it goes on as it is.
             writeClient(HeadRewriter.response(bytes.getSlice(at: bytes.readerIndex, length: head.length)!, keepAlive: keepAlive,
-                                              sayKeepAlive: sayKeepAlive, dropContentLength: dropContentLength))
+                                              sayKeepAlive: sayKeepAlive, dropContentLength: dropContentLength,
+                                              dropTransferEncoding: dropTransferEncoding))
             if bytes.readableBytes > head.length {
                 writeClient(bytes.getSlice(at: bytes.readerIndex + head.length, length: bytes.readableBytes - head.length)!)
             }

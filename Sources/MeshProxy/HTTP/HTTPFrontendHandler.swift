@@ -90,6 +90,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         if logging, let ip = clientIP { clientAddress = Array("\(ip):\(context.remoteAddress?.port ?? 0)".utf8) }
         if let ip = clientIP { clientIPHash = StableHash.hash(ip) }
         makeHeadTail(context.channel.allocator)
+        // A connection must start its first request within the head timeout (HAProxy's
+        // `timeout http-request` counts from the accept too): silent ones do not stay forever.
+        headDeadline = .now() + .nanoseconds(Int64(loop.config.clientHeadTimeout * 1e9))
         if loop.stopping { stop() }
     }
 
@@ -305,8 +308,10 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     }
 
     private func forwardBody(to conn: UpstreamConnection) {
+        var moved = false
         do {
             while let slice = try reader.readBody() {
+                moved = true
                 conn.write(slice)
                 upstreamNeedsFlush = true
                 if logging { logEntry.bytesReceived += slice.readableBytes }
@@ -323,6 +328,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             if logging { logEntry.flags.insert(.downstreamProtocolError) }
             return apply(exchange.requestBodyInvalid(error))
         }
+        // The request timeout runs from the last byte of the request, as Envoy's route timeout
+        // starts at its end: a body that streams slowly is not cut off while it moves.
+        if moved { conn.deadline = .now() + loop.requestTimeout }
         if reader.bodyComplete { exchange.requestBodyComplete() }
     }
 
@@ -354,8 +362,9 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     func headTimedOut() {
         headDeadline = .distantFuture
-        if logging, exchange.state == .idle { logRejected() }
-        apply(exchange.headTimedOut())
+        let received = reader.bufferedBytes > 0
+        if logging, received, exchange.state == .idle { logRejected() }
+        apply(exchange.headTimedOut(received: received))
     }
 
     var hasRequestInFlight: Bool {
@@ -377,6 +386,6 @@ extension RequestHead {
     /// hop-by-hop field to remove, and upgrade semantics that need no repair.
     var forwardsUnchanged: Bool {
         !isHTTP10 && !connection.close && !connection.other && !hasHopByHopHeader && !hasClientCertHeader
-            && (connection.upgrade == hasUpgradeHeader)
+            && upgradeIsIntact
     }
 }

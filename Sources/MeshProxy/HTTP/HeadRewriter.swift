@@ -40,12 +40,17 @@ enum HeadRewriter {
     }
 
     /// The response head as it goes to the client, saying whether the client connection stays.
-    static func response(_ head: ByteBuffer, keepAlive: Bool, sayKeepAlive: Bool, dropContentLength: Bool) -> ByteBuffer {
+    /// - Parameters:
+    ///   - dropTransferEncoding: a 1xx or 204 that announced a body (RFC 9112 §6.1).
+    ///   - interim: a 1xx head, which says nothing of the connection.
+    static func response(_ head: ByteBuffer, keepAlive: Bool, sayKeepAlive: Bool, dropContentLength: Bool,
+                         dropTransferEncoding: Bool = false, interim: Bool = false) -> ByteBuffer {
         var out = ByteBufferAllocator().buffer(capacity: head.readableBytes + 32)
-        copy(head, into: &out, keepUpgrade: false, dropContentLength: dropContentLength)
-        if !keepAlive {
+        copy(head, into: &out, keepUpgrade: false, dropContentLength: dropContentLength,
+             dropping: dropTransferEncoding ? "transfer-encoding" : nil)
+        if !interim, !keepAlive {
             out.writeString("Connection: close\r\n")
-        } else if sayKeepAlive {
+        } else if !interim, sayKeepAlive {
             out.writeString("Connection: keep-alive\r\n")
         }
         out.writeString("\r\n")

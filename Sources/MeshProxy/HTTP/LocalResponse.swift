@@ -18,6 +18,7 @@ enum LocalResponse {
         switch status {
         case 400: "Bad Request"
         case 408: "Request Timeout"
+        case 414: "URI Too Long"
         case 431: "Request Header Fields Too Large"
         case 501: "Not Implemented"
         case 502: "Bad Gateway"

@@ -27,7 +27,9 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     private var requestMethod = MethodKind.get
     /// The current response lets the connection carry another request.
     private var keepUpstream = false
-    private(set) var deadline = NIODeadline.distantFuture
+    /// When the current request times out; moved on while its body streams (see
+    /// `HTTPFrontendHandler.forwardBody`).
+    var deadline = NIODeadline.distantFuture
     /// When the connection last went back to the pool.
     var idleSince = NIODeadline.now()
     private var readsPaused = false
@@ -196,8 +198,8 @@ extension UpstreamConnection {
                     case .readNextHead:
                         continue
                     case .readBody:
-                        // An overridden Content-Length marks a confused origin: not trusted again.
-                        keepUpstream = head.keepsConnection && !head.hasOverriddenContentLength
+                        // Framing only a confused origin sends: not trusted again.
+                        keepUpstream = head.keepsConnection && !head.hasSuspectFraming
                             && !reader.body.isUntilClose
                         state = .body
                     case .tunnel:
@@ -213,6 +215,9 @@ extension UpstreamConnection {
                     while let slice = try reader.readBody() { owner.relayToClient(slice) }
                     guard reader.bodyComplete else {
                         reader.releaseIfEmpty()
+                        // Once the head is here, the timeout bounds each pause of the body (as
+                        // HAProxy's `timeout server`), not a long download as a whole.
+                        deadline = .now() + loop.requestTimeout
                         return
                     }
                     return finishResponse(owner)

@@ -14,6 +14,10 @@ enum DeliberateDifference {
         .requestTarget: "RFC 9112 §3.2: a target in none of the four forms; llhttp's URL parser differs in detail",
         .chunkExtension: "RFC 9112 §7.1.1: an extension is `token [= token / quoted-string]`; llhttp lets an empty name by",
         .bareCarriageReturn: "RFC 9112 §2.2: a CR not followed by LF is refused; llhttp takes one in a status line as its end",
+        .tooManyFields: "limits: more field lines than max_headers_count (Envoy's max_headers_count); llhttp counts none",
+        .uriTooLong: "limits: a request line longer than the head limit gets 414 (RFC 9112 §3); llhttp has no limit",
+        .trailerForbidden: "RFC 9110 §6.5.1: trailers may not frame, route or hop; llhttp passes them on",
+        .switchingProtocols: "RFC 9110 §15.2.2: judged by the exchange, never by the reader",
     ]
 
     /// The reason for a known, deliberate disagreement, or nil.
@@ -32,6 +36,13 @@ enum DeliberateDifference {
             // Still waiting for a body: what llhttp refused is judged as if ours had taken the head.
             let judged = finished == .incomplete ? .accepted(end: completed.count) : finished
             return explaining(kind, completed, ours: judged, rule: finishedRule, llhttp: llhttp, completing: false)
+        case (.rejected, .incomplete) where completing && kind == .request && !text.contains("\r\n\r\n"):
+            // Ours checks a request line as soon as it has arrived (an HTTP/0.9 request gets its
+            // 400 at once); llhttp reads on. Compared again once the head is complete.
+            let completed = bytes + Array("\r\n\r\n".utf8)
+            let theirs = LLHTTPReader.verdict(kind, completed)
+            if theirs == .rejected { return "a request line is checked once it has arrived: refused once complete" }
+            return explaining(kind, completed, ours: .rejected, rule: rule, llhttp: theirs, completing: false)
         case (.rejected, _):
             guard let rule else { return nil }
             if let why = stricterRules[rule] { return why }

@@ -90,6 +90,8 @@ import Testing
         Row("§7 chunked with parameters", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked;x=1\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
         Row("§6.1 an empty coding (`chunked,`)", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
         Row("§6.1 HTAB after the coding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\t\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
+        Row("RFC 9110 §5.3 an empty Transfer-Encoding line beside chunked",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: \r\n\r\n1\r\na\r\n0\r\n\r\n", .answered(400, closes: true)),
         Row("§6.1 Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", .answered(400, closes: true)),
         // Chunked bodies (§7.1): the head went on; the body stops at the first broken byte.
         Row("§7.1 a chunk size that is not hex", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", .answered(400, closes: true)),
@@ -103,6 +105,37 @@ import Testing
             .answered(400, closes: true)),
         Row("limits: a head over max_header_bytes (RFC 6585 §5)", "GET / HTTP/1.1\r\nHost: h\r\nX: " + String(repeating: "a", count: 5000) + "\r\n\r\n",
             .answered(431, closes: true)),
+        // Target forms, each where it may be used, and the authority they route to (§3.2).
+        Row("§3.2.2 absolute-form with the scheme's default port matches Host", "GET http://h:80/p HTTP/1.1\r\nHost: H\r\n\r\n",
+            .forwarded("GET http://h:80/p HTTP/1.1\r\nHost: H\r\n\r\n")),
+        Row("§3.2.2 absolute-form naming another host than Host", "GET http://evil/p HTTP/1.1\r\nHost: h\r\n\r\n", .answered(400, closes: true)),
+        Row("§3.2.2 absolute-form naming another port than Host", "GET http://h:8080/p HTTP/1.1\r\nHost: h\r\n\r\n", .answered(400, closes: true)),
+        Row("RFC 9110 §4.2.4 userinfo in an absolute-form target", "GET http://u:p@h/ HTTP/1.1\r\nHost: h\r\n\r\n", .answered(400, closes: true)),
+        Row("§3.2.3 authority-form outside CONNECT", "GET h:80 HTTP/1.1\r\nHost: h:80\r\n\r\n", .answered(400, closes: true)),
+        Row("§3.2.4 asterisk-form outside OPTIONS", "GET * HTTP/1.1\r\nHost: h\r\n\r\n", .answered(400, closes: true)),
+        Row("§3.2.4 asterisk-form with OPTIONS", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", .forwarded("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n")),
+        Row("RFC 3986 §4.3 a fragment in the target", "GET /a#b HTTP/1.1\r\nHost: h\r\n\r\n", .answered(400, closes: true)),
+        Row("§3 an HTTP/0.9 request line is refused at once", "GET /\r\n", .answered(400, closes: true)),
+        Row("§3 a request line that is broken is refused before the head ends", "GET / HTTP/1.1 x\r\nHost: h\r\n", .answered(400, closes: true)),
+        // Upgrades the proxy does not pass on: the request goes on without them (RFC 9110 §7.8).
+        Row("RFC 9110 §7.8 Upgrade in an HTTP/1.0 request is ignored", "GET / HTTP/1.0\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+            .forwarded("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")),
+        Row("an upgrade with a body is not one (HAProxy)",
+            "POST /u HTTP/1.1\r\nHost: h\r\nConnection: upgrade\r\nUpgrade: websocket\r\nContent-Length: 3\r\n\r\nabc",
+            .forwarded("POST /u HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")),
+        Row("RFC 9113 §3.1 an h2c upgrade is not passed on",
+            "GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n",
+            .forwarded("GET / HTTP/1.1\r\nHost: h\r\n\r\n")),
+        // Trailers (RFC 9110 §6.5.1).
+        Row("RFC 9110 §6.5.1 Content-Length in trailers", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nContent-Length: 50\r\n\r\n",
+            .answered(400, closes: true)),
+        Row("RFC 9110 §6.5.1 Host in trailers", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nhost: evil\r\n\r\n",
+            .answered(400, closes: true)),
+        // Limits.
+        Row("limits: a request line over max_header_bytes gets 414 (§3)", "GET /" + String(repeating: "a", count: 5000) + " HTTP/1.1\r\nHost: h\r\n\r\n",
+            .answered(414, closes: true)),
+        Row("limits: more field lines than max_headers_count (RFC 6585 §5)",
+            "GET / HTTP/1.1\r\nHost: h\r\n" + String(repeating: "X: 1\r\n", count: 100) + "\r\n", .answered(431, closes: true)),
         Row("RFC 9110 §9.3.6 CONNECT is not proxied", "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n", .answered(501, closes: false)),
     ]
 
