@@ -20,7 +20,11 @@ final class LoopContext {
 
     private(set) var addresses: [SocketAddress?] = []
     private(set) var modes: [SlotMode] = []
-    var picker: any UpstreamPicker
+    /// The engine's balancer, held as itself: through `any UpstreamPicker`, every mutating call
+    /// of every request would first check that the existential's box is unique (callgrind).
+    private var balancer: Balancer?
+    /// Any other picker (tests plug in simple ones); nil when `balancer` is set.
+    private var otherPicker: (any UpstreamPicker)?
 
     // MARK: Connections and counters
 
@@ -63,7 +67,7 @@ final class LoopContext {
     init(eventLoop: any EventLoop, config: ProxyConfiguration, picker: any UpstreamPicker) {
         self.eventLoop = eventLoop
         self.config = config
-        self.picker = picker
+        if let balancer = picker as? Balancer { self.balancer = balancer } else { otherPicker = picker }
         requestTimeout = .nanoseconds(Int64(config.requestTimeout * 1e9))
         switch config.hashOn {
         case .header(let name): hashRule = HashRule(kind: .header, name: Array(name.lowercased().utf8))
@@ -104,7 +108,7 @@ final class LoopContext {
                 closeIdle(Int32(slot))
             }
         }
-        picker.update(hosts)
+        if balancer != nil { balancer!.update(hosts) } else { otherPicker!.update(hosts) }
     }
 
     func setMode(_ mode: SlotMode, _ slot: Int32) {
@@ -123,7 +127,7 @@ final class LoopContext {
         for round in 0..<8 {
             // Retries perturb the key so hashing balancers can answer with another endpoint.
             let key = attempt == 0 && round == 0 ? hash : StableHash.mix(hash &+ UInt64(attempt * 8 + round))
-            guard let slot = picker.pick(hash: key) else { return nil }
+            guard let slot = balancer != nil ? balancer!.pick(hash: key) : otherPicker!.pick(hash: key) else { return nil }
             if isUsable(slot), tried & Self.bit(slot) == 0 { return slot }
         }
         // A retry whose balancer has nothing new to offer (say, the only endpoint of the zone
@@ -145,7 +149,7 @@ final class LoopContext {
     @inline(__always)
     func started(_ slot: Int32) {
         counters[Int(slot)].active += 1
-        picker.requestStarted(slot: slot)
+        if balancer != nil { balancer!.requestStarted(slot: slot) } else { otherPicker!.requestStarted(slot: slot) }
     }
 
     /// Ends one attempt on `slot`: counters, balancer feedback and the outcome hook. Returns the
@@ -167,7 +171,12 @@ final class LoopContext {
         if status != 0 { counters[i].codes.count(status: status) }
         counters[i].record(latency: latency)
         let answer = ready.map { Double((now - $0).nanoseconds) / 1e9 } ?? latency
-        picker.requestFinished(slot: slot, latency: answer, now: Double(now.uptimeNanoseconds) / 1e9)
+        let seconds = Double(now.uptimeNanoseconds) / 1e9
+        if balancer != nil {
+            balancer!.requestFinished(slot: slot, latency: answer, now: seconds)
+        } else {
+            otherPicker!.requestFinished(slot: slot, latency: answer, now: seconds)
+        }
         if report, let hook = outcomeHook { hook(slot, success) }
         return now
     }
@@ -176,7 +185,7 @@ final class LoopContext {
     func balancerViews() -> [Int32: BalancerView] {
         var out: [Int32: BalancerView] = [:]
         for slot in addresses.indices where addresses[slot] != nil {
-            if let view = picker.view(slot: Int32(slot)) { out[Int32(slot)] = view }
+            if let view = balancer?.view(slot: Int32(slot)) ?? otherPicker?.view(slot: Int32(slot)) { out[Int32(slot)] = view }
         }
         return out
     }
