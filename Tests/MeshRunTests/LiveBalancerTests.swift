@@ -47,15 +47,15 @@ import Testing
         }
     }
 
-    func start(balancer: String, extra: String = "") throws -> Mesh {
+    func start(balancer: String, extra: String = "", weights: [Int] = [100, 100, 100, 100], threads: Int = 1) throws -> Mesh {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("live-lb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = dir.appendingPathComponent("origin.py")
         try Self.origin.write(to: script, atomically: true, encoding: .utf8)
         let port = unusedPort()
-        let origins = (1...4).map { i in (i, unusedPort()) }
+        let origins = weights.indices.map { i in (i + 1, unusedPort()) }
         let endpoints = origins.map { i, p in
-            "      - {id: web-\(i), address: 127.0.0.1:\(p), command: \"python3 \(script.path) web-\(i) \(p)\"}"
+            "      - {id: web-\(i), address: 127.0.0.1:\(p), weight: \(weights[i - 1]), command: \"python3 \(script.path) web-\(i) \(p)\"}"
         }.joined(separator: "\n")
         let yaml = """
             services:
@@ -69,7 +69,7 @@ import Testing
             \(endpoints)
             """
         let config = try MeshConfig.parse(yaml: yaml, file: "live-lb.yaml")
-        let live = try LiveMesh(config: config, name: "live-lb", threads: 1, logDirectory: dir, onEvent: { _ in })
+        let live = try LiveMesh(config: config, name: "live-lb", threads: threads, logDirectory: dir, onEvent: { _ in })
         let runner = SessionRunner(playback: live, speed: 1, stopAtEnd: false)
         runner.start()
         return Mesh(live: live, runner: runner, port: port)
@@ -94,6 +94,40 @@ import Testing
         let moved = zip(before, after).filter { $0 != $1 }
         #expect(moved.allSatisfy { $0.0 == "web-4" && names.dropLast().contains($0.1) }, "\(moved.filter { $0.0 != "web-4" })")
         #expect(moved.count == before.filter { $0 == "web-4" }.count)
+    }
+
+    /// Weighted least-request at low concurrency, on two event loops: 400 : 100 with four
+    /// clients, each sending its next request when the last is answered. The shares stay the
+    /// weights' within 0.1 (the closed-loop model of `WeightedLeastRequest` gives 0.75 to 0.86
+    /// for the heavy host at one to four in flight); with each loop counting only its own
+    /// requests, and an idle host winning every pair, they were about 50 : 50.
+    @Test func weightedLeastRequestKeepsWeightsAtFourClients() throws {
+        let mesh = try start(balancer: "least-request", weights: [400, 100], threads: 2)
+        defer { mesh.stop() }
+        #expect(waitFor { ["web-1", "web-2"].allSatisfy { mesh.state($0) == .healthy } })
+        let counts = Locked([String: Int]())
+        let port = mesh.port
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<150 {
+                let reply = try? RawClient.get(port, "/")
+                let answer = reply.map { $0.status == 200 ? $0.body : "status \($0.status)" } ?? "no answer"
+                counts.mutate { $0[answer, default: 0] += 1 }
+            }
+        }
+        let seen = counts.value
+        #expect(Set(seen.keys) == ["web-1", "web-2"], "\(seen)")
+        let heavy = Double(seen["web-1", default: 0]) / 600
+        #expect(abs(heavy - 0.8) <= 0.1, "web-1 (weight 400) got \(heavy) of the requests: \(seen)")
+    }
+
+    /// Every endpoint at weight 0: the proxy answers 503 (HAProxy does the same), and the
+    /// dashboard's service says why instead of showing a healthy service.
+    @Test func allWeightsZeroAnswers503AndSaysWhy() throws {
+        let mesh = try start(balancer: "least-request", weights: [0, 0])
+        defer { mesh.stop() }
+        #expect(waitFor { ["web-1", "web-2"].allSatisfy { mesh.state($0) == .healthy } })
+        #expect(mesh.ask() == "status 503")
+        #expect(mesh.runner.snapshot().state.service("web")?.allWeightsZero == true)
     }
 
     /// Case 07: sequential requests under p2c-ewma reach every endpoint, none starved.
