@@ -33,7 +33,8 @@ public final class ServiceProxy: Sendable {
         var handshakeHook: (@Sendable (Int32?, String) -> Void)?
     }
 
-    /// `picker` is copied to every loop, each copy then living on its own. With `serverTLS` the
+    /// `picker` is copied to every loop, each copy then living on its own but for requests in
+    /// flight, which the copies count together (`UpstreamPicker.shareRequestsInFlight`). With `serverTLS` the
     /// listener terminates TLS; with `upstreamTLS` connections to endpoints speak it. The
     /// listener's errors once it runs go to `logger`.
     public init(configuration: ProxyConfiguration, group: any EventLoopGroup,
@@ -43,6 +44,8 @@ public final class ServiceProxy: Sendable {
         self.configuration = configuration
         self.group = group
         self.logger = logger
+        var picker = picker
+        picker.shareRequestsInFlight()
         state = NIOLockedValueBox(State(picker: picker, serverTLS: serverTLS, upstreamTLS: upstreamTLS))
     }
 

@@ -18,6 +18,9 @@ import Testing
     }
 
     static let cases: [Case] = [
+        // A bidirectional override in a name is escaped: it would reorder the error line.
+        Case(yaml: web(endpoints: "      - {id: \"web-\\u202E1\", address: 127.0.0.1:9001}"), error:
+            "mesh.yaml:5: services[0].endpoints[0].id: bad name 'web-\\u{202e}1' (use letters, digits, '-', '_' and '.')"),
         Case(yaml: "services:\n  - name: web\n   x: [\n", error:
             "mesh.yaml:3: YAML syntax error: did not find expected '-' indicator (while parsing a block collection at line 2)"),
         Case(yaml: web("    balancer: fastest\n"), error:

@@ -10,11 +10,13 @@ import Testing
 /// their own name, real requests through the proxy (cases 02 and 07).
 @Suite(.serialized) struct LiveBalancerTests {
     static let origin = """
-        import sys, http.server, socketserver
+        import sys, time, http.server, socketserver
         name, port = sys.argv[1], int(sys.argv[2])
+        delay = float(sys.argv[3]) if len(sys.argv) > 3 else 0
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             def do_GET(self):
+                time.sleep(delay)
                 body = name.encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
@@ -47,15 +49,16 @@ import Testing
         }
     }
 
-    func start(balancer: String, extra: String = "") throws -> Mesh {
+    func start(balancer: String, extra: String = "", weights: [Int] = [100, 100, 100, 100], threads: Int = 1,
+               delay: Double = 0) throws -> Mesh {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("live-lb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = dir.appendingPathComponent("origin.py")
         try Self.origin.write(to: script, atomically: true, encoding: .utf8)
         let port = unusedPort()
-        let origins = (1...4).map { i in (i, unusedPort()) }
+        let origins = weights.indices.map { i in (i + 1, unusedPort()) }
         let endpoints = origins.map { i, p in
-            "      - {id: web-\(i), address: 127.0.0.1:\(p), command: \"python3 \(script.path) web-\(i) \(p)\"}"
+            "      - {id: web-\(i), address: 127.0.0.1:\(p), weight: \(weights[i - 1]), command: \"python3 \(script.path) web-\(i) \(p) \(delay)\"}"
         }.joined(separator: "\n")
         let yaml = """
             services:
@@ -69,7 +72,7 @@ import Testing
             \(endpoints)
             """
         let config = try MeshConfig.parse(yaml: yaml, file: "live-lb.yaml")
-        let live = try LiveMesh(config: config, name: "live-lb", threads: 1, logDirectory: dir, onEvent: { _ in })
+        let live = try LiveMesh(config: config, name: "live-lb", threads: threads, logDirectory: dir, onEvent: { _ in })
         let runner = SessionRunner(playback: live, speed: 1, stopAtEnd: false)
         runner.start()
         return Mesh(live: live, runner: runner, port: port)
@@ -94,6 +97,53 @@ import Testing
         let moved = zip(before, after).filter { $0 != $1 }
         #expect(moved.allSatisfy { $0.0 == "web-4" && names.dropLast().contains($0.1) }, "\(moved.filter { $0.0 != "web-4" })")
         #expect(moved.count == before.filter { $0 == "web-4" }.count)
+    }
+
+    /// Weighted least-request at low concurrency, on two event loops: 400 : 100 with four
+    /// keep-alive clients (two on each loop), each sending its next request when the last is
+    /// answered, origins taking 5 ms so that four are in flight. The heavy host's share stays
+    /// within 0.1 of 0.8 (the closed-loop model of `WeightedLeastRequest` gives 0.77 at four in
+    /// flight); with each loop counting only its own requests and an idle host winning every
+    /// pair, each loop saw two in flight and split them 50 : 50.
+    @Test func weightedLeastRequestKeepsWeightsAtFourClients() throws {
+        let mesh = try start(balancer: "least-request", weights: [400, 100], threads: 2, delay: 0.005)
+        defer { mesh.stop() }
+        #expect(waitFor { ["web-1", "web-2"].allSatisfy { mesh.state($0) == .healthy } })
+        let counts = Locked([String: Int]())
+        let port = mesh.port
+        // Threads of their own: concurrentPerform runs no more at once than there are cores.
+        let done = DispatchGroup()
+        for _ in 0..<4 {
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                var client = try? RawClient(port: port)
+                for _ in 0..<150 {
+                    client = client ?? (try? RawClient(port: port))
+                    client?.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n")
+                    let reply = try? client?.readResponse()
+                    if reply == nil { client = nil }
+                    let answer = reply.map { $0.status == 200 ? $0.body : "status \($0.status)" } ?? "no answer"
+                    counts.mutate { $0[answer, default: 0] += 1 }
+                }
+            }.start()
+        }
+        done.wait()
+        let seen = counts.value
+        #expect(Set(seen.keys) == ["web-1", "web-2"], "\(seen)")
+        let heavy = Double(seen["web-1", default: 0]) / 600
+        print("least-request 400 : 100, four clients on two loops: \(seen)")
+        #expect(abs(heavy - 0.8) <= 0.1, "web-1 (weight 400) got \(heavy) of the requests: \(seen)")
+    }
+
+    /// Every endpoint at weight 0: the proxy answers 503 (HAProxy does the same), and the
+    /// dashboard's service says why instead of showing a healthy service.
+    @Test func allWeightsZeroAnswers503AndSaysWhy() throws {
+        let mesh = try start(balancer: "least-request", weights: [0, 0])
+        defer { mesh.stop() }
+        #expect(waitFor { ["web-1", "web-2"].allSatisfy { mesh.state($0) == .healthy } })
+        #expect(mesh.ask() == "status 503")
+        #expect(mesh.runner.snapshot().state.service("web")?.allWeightsZero == true)
     }
 
     /// Case 07: sequential requests under p2c-ewma reach every endpoint, none starved.

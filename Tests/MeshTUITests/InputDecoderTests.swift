@@ -42,6 +42,24 @@ import Testing
         #expect(decode("\u{1B}[200~xy") == [.key(.paste("xy"))])
     }
 
+    /// Pasted text that holds an end marker of its own (tmux passes it on): what follows it
+    /// up to the paste's real end is pasted text, not the keys x (kill) and y (confirm), and
+    /// the real end is not the keys `[` (seek back) and `~`. Keys typed after the burst stay keys.
+    @Test func anEndMarkerInsidePastedTextDoesNotEndThePaste() {
+        #expect(decode("\u{1B}[200~web-2\u{1B}[201~xy\u{1B}[201~") == [.key(.paste("web-2xy"))])
+        #expect(decode("\u{1B}[200~a\u{1B}[201~b\u{1B}[201~c\u{1B}[201~") == [.key(.paste("abc"))])
+        var decoder = InputDecoder()
+        var out = keys("\u{1B}[200~web-2\u{1B}[201~").flatMap { decoder.feed($0) }
+        #expect(out.isEmpty && decoder.isWaiting, "a paste waits for the input to go quiet")
+        out += decoder.flush()
+        out += keys("x").flatMap { decoder.feed($0) }
+        #expect(out == [.key(.paste("web-2")), .key(.char("x"))])
+        // An end marker alone (its paste's start lost) is no keys. Two pastes in one burst
+        // cannot be told from one holding both markers: text either way.
+        #expect(decode("\u{1B}[201~x") == [.key(.char("x"))])
+        #expect(decode("\u{1B}[200~a\u{1B}[201~\u{1B}[200~b\u{1B}[201~") == [.key(.paste("a\u{1B}[200~b"))])
+    }
+
     /// A mouse report that reached us as characters is a click or a wheel notch, not the keys
     /// `[` (seek back) and `<` (slower) it is made of.
     @Test func mouseReportsAreNotKeys() {

@@ -71,6 +71,27 @@ import Testing
         #expect(ascii.line(0) == "???-1", "ASCII terminals get one ? a column")
     }
 
+    /// An emoji ZWJ sequence is one grapheme laid out as several cells (as wcwidth-based
+    /// terminals advance): a cut keeps all of it or none. Bidirectional controls in a name
+    /// are shown replaced, so no terminal reorders the row; right-to-left letters stay as
+    /// written, in logical order.
+    @Test func emojiSequencesAreCutWholeAndBidiControlsReplaced() {
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
+        #expect(CharacterWidth.of(family) == 6)
+        #expect(Format.fit("ab" + family + "cd", 9) == "ab" + family + "…")
+        #expect(Format.fit("ab" + family + "cd", 8) == "ab…", "not a part of the family")
+        var b = ScreenBuffer(cols: 10, rows: 1)
+        b.put("xxxxxxxxxx", x: 0, y: 0)
+        #expect(b.put("ab" + family, x: 0, y: 0, limit: 6) == 6)
+        #expect(b.line(0) == "ab    xxxx", "a sequence that does not fit leaves blanks up to the limit")
+        var bidi = ScreenBuffer(cols: 12, rows: 1)
+        bidi.put("web\u{202E}1-bew\u{202C} ok", x: 0, y: 0)
+        #expect(bidi.line(0) == "web\u{FFFD}1-bew\u{FFFD} o")
+        var hebrew = ScreenBuffer(cols: 8, rows: 1)
+        #expect(hebrew.put("\u{05E9}\u{05DC}\u{05D5}\u{05DD}-1", x: 0, y: 0) == 6)
+        #expect(hebrew.line(0) == "\u{05E9}\u{05DC}\u{05D5}\u{05DD}-1")
+    }
+
     /// One scale for a service's rows: 7 rps draws low beside 300, not as tall.
     @Test func sparklinesShareTheirServicesScale() {
         let glyphs = Glyphs(ascii: false)

@@ -47,7 +47,9 @@ struct Field {
     }
 
     /// A value as an error line may show it: control characters escaped (a plain scalar can
-    /// span lines, and an error is one line).
+    /// span lines, and an error is one line), and so are bidirectional controls (UAX #9's
+    /// explicit formatting characters), which would reorder the rest of the line in a
+    /// terminal that implements bidi.
     static func oneLine(_ value: String) -> String {
         var out = ""
         for scalar in value.unicodeScalars {
@@ -56,7 +58,9 @@ struct Field {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
-                || scalar.value == 0x2028 || scalar.value == 0x2029:
+                || scalar.value == 0x2028 || scalar.value == 0x2029
+                || scalar.value == 0x061C || scalar.value == 0x200E || scalar.value == 0x200F
+                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value):
                 out += "\\u{\(String(scalar.value, radix: 16))}"
             default: out.unicodeScalars.append(scalar)
             }
@@ -171,7 +175,7 @@ struct Field {
     func name() throws(ConfigError) -> String {
         let s = try text()
         guard s.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }) else {
-            throw error("bad name '\(s)' (use letters, digits, '-', '_' and '.')")
+            throw error("bad name '\(Self.oneLine(s))' (use letters, digits, '-', '_' and '.')")
         }
         return s
     }

@@ -87,6 +87,17 @@ public struct Balancer: Sendable {
         }
     }
 
+    /// From now on this balancer and every copy made of it count requests in flight together
+    /// (`SharedInFlight`): the data plane's per-loop copies then compare what each endpoint
+    /// carries over all loops, as HAProxy's and Envoy's counts do. Counts kept so far restart
+    /// at 0. Call it once, before copying.
+    public mutating func shareRequestsInFlight() {
+        guard stats.shared == nil else { return }
+        let shared = SharedInFlight()
+        shared.grow(to: stats.count)
+        stats.shared = shared
+    }
+
     public mutating func requestStarted(slot: Int32) {
         stats.start(Int(slot))
     }

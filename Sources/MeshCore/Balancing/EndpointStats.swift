@@ -20,6 +20,9 @@ struct EndpointStats: Sendable {
     }
 
     private(set) var slots: ContiguousArray<Slot> = []
+    /// When set (`Balancer.shareRequestsInFlight`), requests in flight are counted here, across
+    /// every copy of the balancer, instead of in `slots`.
+    var shared: SharedInFlight?
     /// The latest `now` reported: picks carry no clock, so estimates decay up to this instant.
     private(set) var clock: Double = 0
 
@@ -27,9 +30,13 @@ struct EndpointStats: Sendable {
 
     /// Requests in flight on `slot` (in range).
     @inline(__always)
-    func active(_ slot: Int) -> Int32 { slots[slot].active }
+    func active(_ slot: Int) -> Int32 {
+        if let shared { return shared.count(slot) }
+        return slots[slot].active
+    }
 
     mutating func grow(to count: Int) {
+        shared?.grow(to: count)
         guard count > slots.count else { return }
         slots.append(contentsOf: repeatElement(Slot(), count: count - slots.count))
     }
@@ -44,12 +51,17 @@ struct EndpointStats: Sendable {
 
     mutating func start(_ slot: Int) {
         guard slot >= 0, slot < slots.count else { return }
+        if let shared { return shared.start(slot) }
         slots[slot].active &+= 1
     }
 
     mutating func finish(_ slot: Int, latency sample: Double, now: Double) {
         guard slot >= 0, slot < slots.count else { return }
-        if slots[slot].active > 0 { slots[slot].active -= 1 }
+        if let shared {
+            shared.finish(slot)
+        } else if slots[slot].active > 0 {
+            slots[slot].active -= 1
+        }
         // A broken measurement must not poison the estimate (NaN would stick for good).
         guard sample.isFinite, sample >= 0, now.isFinite else { return }
         if now > clock { clock = now }
@@ -78,7 +90,7 @@ struct EndpointStats: Sendable {
     @inline(__always)
     func peakEWMALoad(_ slot: Int) -> (base: Double, exponent: Double) {
         let numbers = slots[slot]
-        let inFlight = numbers.active
+        let inFlight = active(slot)
         if numbers.latency.isNaN { return (inFlight == 0 ? 0 : Self.unmeasuredPenalty + Double(inFlight), 0) }
         return (numbers.latency * Double(inFlight &+ 1), -max(0, clock - numbers.stamp) / Self.decayTime)
     }

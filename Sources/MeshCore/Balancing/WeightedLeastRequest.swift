@@ -1,21 +1,33 @@
 /// Least-request when weights differ: two hosts drawn at random in proportion to their
-/// weights, and the one with fewer requests in flight per unit of weight is taken (the first
-/// drawn on a tie). HAProxy's `balance random(2)` (`get_server_rnd` in `src/backend.c`: draws
-/// by weight, keeps the server with the lower `served / eweight`), which is also the first
-/// alternative Envoy's `least_request_lb.h` names for its weighted case ("perform P2C on two
-/// random hosts selected from" a weighted table). O(1) where Envoy's EDF schedule is O(log n).
+/// weights; the first drawn keeps the request unless the second, counted with a margin of
+/// 0.3 to 1 request more (drawn uniformly each pick), still has fewer in flight per unit of
+/// weight. HAProxy's `balance random(2)` (`get_server_rnd` in `src/backend.c`: draws by weight,
+/// keeps the server with the lower `served / eweight`), which is also the first alternative
+/// Envoy's `least_request_lb.h` names for its weighted case ("perform P2C on two random hosts
+/// selected from" a weighted table), with the margin in favour of the first draw. O(1) where
+/// Envoy's EDF schedule is O(log n).
 ///
 /// Why these rules:
-/// - At equal load per weight (idle hosts, or loads in proportion to weights) every pair is a
-///   tie and the first draw wins, so each host gets exactly its weight's share, as in Envoy.
+/// - Idle hosts (sequential traffic) keep the first draw, so each host gets exactly its
+///   weight's share, as in Envoy.
 /// - Load per weight, not raw load: a host of twice the weight drawn twice as often has twice
 ///   the requests in flight at equal speed; comparing raw counts would push traffic back
-///   toward equal shares. Comparing `weight / (in flight + 1)` (Envoy's effective weight)
-///   inside a pair would send every idle pair to the heavier host.
+///   toward equal shares.
+/// - The margin: with `served / eweight` alone an idle host beats any busy one, so at a few
+///   requests in flight the lighter host of a pair took a request whenever it had none, and
+///   400 : 100 at two concurrent clients split 50 : 50. `(active + 1) / weight` on both sides
+///   (HAProxy's leastconn key, Envoy's `weight / (active + 1)`) turns every idle pair to the
+///   heavier host, so sequential traffic never reaches the light one. A margin on the second
+///   only keeps idle pairs with the first draw; a fixed one is all or nothing at one or two in
+///   flight (½ still gives 300 : 200 at two clients 50 : 50, 1 gives it 71 : 29), a drawn one
+///   takes the second host as often as it is behind. Measured in a closed-loop model at 1 to 32
+///   clients over eight weight sets (400 : 100, 300 : 200, 1 : 3, 1 : 2 : 5, 1 : 1 : 1 : 10...):
+///   shares within 0.041 of the weights' (0.013 on average), where the plain rule was off by up
+///   to 0.35, a fixed ½ by 0.10, and Envoy's `weight / (active + 1)` flattens 1 : 3 toward
+///   0.37 : 0.63 under load.
 /// - Two distinct hosts: a second draw that repeats the first is replaced by one of the other
-///   hosts, uniformly (HAProxy keeps the repeated server uncompared). So the host with the most
-///   in flight per weight never takes a request while another has fewer, as Envoy's P2C
-///   promises for equal weights, in a service of three hosts as much as in one of 10,000.
+///   hosts, uniformly (HAProxy keeps the repeated server uncompared), so that a host far over
+///   its share is passed over in a service of three hosts as much as in one of 10,000.
 ///
 /// Weights come from Vose's alias method (one random 64-bit word a draw: its high part by the
 /// host count chooses the column, the low part is the coin; Lemire's multiply-shift). A host of
@@ -33,6 +45,8 @@ struct WeightedLeastRequest: Sendable {
     }
 
     private let columns: FrozenTable<Column>
+    /// The second host's margin, in requests, drawn uniformly from this range each pick.
+    static let margin = 0.3..<1.0
 
     init(hosts: [HostSet.Host], arena: TableArena) {
         let (threshold, alias) = WeightedRandomPicker.aliasTable(weights: hosts.map { Double($0.weight) })
@@ -56,9 +70,10 @@ struct WeightedLeastRequest: Sendable {
             let other = column.slot == a.slot ? columns[count - 1] : column
             b = (other.slot, other.weight)
         }
-        // in flight(a) / weight(a) against in flight(b) / weight(b), without dividing.
-        let loadA = Int64(stats.active(Int(a.slot))) &* Int64(b.weight)
-        let loadB = Int64(stats.active(Int(b.slot))) &* Int64(a.weight)
+        // (in flight(b) + margin) / weight(b) against in flight(a) / weight(a), without dividing.
+        let margin = Self.margin.lowerBound + (Self.margin.upperBound - Self.margin.lowerBound) * random.unit()
+        let loadA = Double(stats.active(Int(a.slot))) * Double(b.weight)
+        let loadB = (Double(stats.active(Int(b.slot))) + margin) * Double(a.weight)
         return loadB < loadA ? b.slot : a.slot
     }
 

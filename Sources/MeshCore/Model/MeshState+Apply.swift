@@ -60,10 +60,14 @@ extension MeshState {
             let kept = self
             self = frame
             log = kept.log
+            logDropped = kept.logDropped
             keepDetail(of: kept)
         }
         if event.isNotable {
-            if log.count == MeshState.logLength { log.removeFirst() }
+            if log.count == MeshState.logLength {
+                log.removeFirst()
+                logDropped += 1
+            }
             log.append(event)
         }
     }

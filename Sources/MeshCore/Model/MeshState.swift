@@ -20,6 +20,9 @@ public struct MeshState: Codable, Sendable, Equatable {
     public var alerts: [FiringAlert]
     /// Recent notable events, oldest first.
     public var log: [MeshEvent]
+    /// Notable events older than `log`'s first, dropped to keep it at `logLength`: the events
+    /// pane says how many instead of looking like the whole history.
+    public var logDropped = 0
     /// In a shared mesh: this instance's name (`--instance`); nil outside one.
     public var instance: String?
     /// In a shared mesh: the instances up now, this one included, in the order they joined.

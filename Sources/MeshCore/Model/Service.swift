@@ -46,6 +46,19 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
         return load
     }
 
+    /// Endpoints that could take traffic (healthy or not checked yet) but none with a weight
+    /// above 0: the balancer has nothing to pick and the proxy answers 503, as HAProxy does
+    /// when every server of a backend is at weight 0. The dashboard says so rather than show a
+    /// healthy service.
+    public var allWeightsZero: Bool {
+        var eligible = false
+        for i in endpoints.indices where endpoints[i].state.isEligible {
+            if endpoints[i].routingWeight > 0 { return false }
+            eligible = true
+        }
+        return eligible
+    }
+
     /// By index: filtering the endpoints themselves would copy each one.
     public var healthyCount: Int { endpoints.indices.lazy.filter { endpoints[$0].state == .healthy }.count }
 }

@@ -181,11 +181,15 @@ final class LoopContext {
         return now
     }
 
-    /// The picker's view of every routed slot.
+    /// The picker's view of every routed slot, with this loop's own requests in flight (the
+    /// pickers of all loops share one count, which summing the loops' views would multiply).
     func balancerViews() -> [Int32: BalancerView] {
         var out: [Int32: BalancerView] = [:]
         for slot in addresses.indices where addresses[slot] != nil {
-            if let view = balancer?.view(slot: Int32(slot)) ?? otherPicker?.view(slot: Int32(slot)) { out[Int32(slot)] = view }
+            if var view = balancer?.view(slot: Int32(slot)) ?? otherPicker?.view(slot: Int32(slot)) {
+                view.active = counters[slot].active
+                out[Int32(slot)] = view
+            }
         }
         return out
     }

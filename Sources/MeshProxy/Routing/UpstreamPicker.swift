@@ -12,10 +12,14 @@ public protocol UpstreamPicker: Sendable {
     mutating func requestFinished(slot: Int32, latency: Double, now: Double)
     /// How the picker sees `slot` now, for the operator; nil when it keeps no such view.
     func view(slot: Int32) -> BalancerView?
+    /// Makes this picker and its copies (one per loop) count requests in flight together, so
+    /// that each loop picks by what an endpoint carries over all loops.
+    mutating func shareRequestsInFlight()
 }
 
 extension UpstreamPicker {
     public func view(slot: Int32) -> BalancerView? { nil }
+    public mutating func shareRequestsInFlight() {}
 }
 
 /// The engine's balancers drive the data plane as they are: each event loop gets its own copy.

@@ -2,7 +2,11 @@
 /// single characters:
 /// - bracketed pastes: xterm's mode 2004 wraps pasted text in `ESC [200~` ... `ESC [201~`;
 ///   what lies between becomes one `.paste`, so pasted text is never run as keys
-///   (lazygit#3151, fixed there the same way in lazygit#4234; vim and emacs do likewise);
+///   (lazygit#3151, fixed there the same way in lazygit#4234; vim and emacs do likewise).
+///   Pasted text can hold an end marker of its own (tmux's `paste-buffer -p` passes it on,
+///   where xterm strips escapes from a paste): a paste is kept until the input goes quiet, and
+///   an end marker that comes in the same burst makes what came between it and the first end
+///   pasted text too, never keys;
 /// - mouse reports (xterm's SGR form `ESC [<b;x;yM`) that reach us as characters because they
 ///   arrived slower than curses waits for an escape sequence (a busy machine, ssh): decoded
 ///   rather than run as the keys `[`, `<`, `;`... (which would seek and slow the demo).
@@ -24,14 +28,20 @@ struct InputDecoder {
     /// Inside a paste: its text so far, and how much of the end marker has been seen.
     private var pasted: String?
     private var endMatched = 0
+    /// A paste that ended, held until the input goes quiet; the keys that came after it in
+    /// the same burst, and how much of another end marker ends them.
+    private var finished: String?
+    private var trailing: [Key] = []
+    private var trailingMatched = 0
 
     var isPasting: Bool { pasted != nil }
     /// Something is held that the next key decides: read again before giving up on it.
-    var isWaiting: Bool { !held.isEmpty || pasted != nil }
+    var isWaiting: Bool { !held.isEmpty || pasted != nil || finished != nil }
 
     /// Takes one key from the terminal; returns what it completes.
     mutating func feed(_ key: Key) -> [Output] {
         if pasted != nil { return feedPasting(key) }
+        if finished != nil { return feedTrailing(key) }
         held.append(key)
         switch classify(held) {
         case .partial:
@@ -40,6 +50,10 @@ struct InputDecoder {
             held = []
             pasted = ""
             endMatched = 0
+            return []
+        case .strayEnd:
+            // The end of a paste whose start we never saw: not the keys `[` (seek) and `~`.
+            held = []
             return []
         case .mouse(let report):
             held = []
@@ -59,18 +73,31 @@ struct InputDecoder {
             pasted = nil
             return [.key(.paste(text + Self.text(of: Array(Self.end.prefix(endMatched)))))]
         }
+        if let text = finished {
+            // The burst ended without another end marker: what followed the paste was typed.
+            let after = trailing + Self.end.prefix(trailingMatched)
+            finished = nil
+            trailing = []
+            trailingMatched = 0
+            var out: [Output] = [.key(.paste(text))]
+            for key in after { out += feed(key) }
+            return out + flush()
+        }
         defer { held = [] }
         return held.map { .key($0) }
     }
 
     // MARK: sequences
 
-    private enum Match { case none, partial, paste, mouse(Output?) }
+    private enum Match { case none, partial, paste, strayEnd, mouse(Output?) }
 
     private func classify(_ keys: [Key]) -> Match {
         guard keys[0] == .escape else { return .none }
         if keys.count <= Self.start.count, Array(Self.start.prefix(keys.count)) == keys {
             return keys.count == Self.start.count ? .paste : .partial
+        }
+        if keys.count <= Self.end.count, Array(Self.end.prefix(keys.count)) == keys {
+            return keys.count == Self.end.count ? .strayEnd : .partial
         }
         // ESC [ < digits ; digits ; digits (M | m)
         guard keys.count >= 3, keys[1] == .char("["), keys[2] == .char("<") else { return .none }
@@ -109,9 +136,9 @@ struct InputDecoder {
         if Self.end[endMatched] == key {
             endMatched += 1
             guard endMatched == Self.end.count else { return [] }
-            let text = pasted ?? ""
+            finished = pasted ?? ""
             pasted = nil
-            return [.key(.paste(text))]
+            return []
         }
         if endMatched > 0 {
             append(Self.text(of: Array(Self.end.prefix(endMatched))))
@@ -120,6 +147,28 @@ struct InputDecoder {
         }
         append(Self.text(of: [key]))
         return []
+    }
+
+    /// After a paste's end, in the same burst: another end marker makes everything since the
+    /// first part of the paste (the first end was text in it).
+    private mutating func feedTrailing(_ key: Key) -> [Output] {
+        if Self.end[trailingMatched] == key {
+            trailingMatched += 1
+            guard trailingMatched == Self.end.count else { return [] }
+            let text = finished ?? ""
+            finished = text.unicodeScalars.count < Self.limit ? text + Self.text(of: trailing) : text
+            trailing = []
+            trailingMatched = 0
+            return []
+        }
+        if trailingMatched > 0 {
+            trailing += Self.end.prefix(trailingMatched)
+            trailingMatched = 0
+            return feedTrailing(key)
+        }
+        trailing.append(key)
+        // Past a paste's worth of keys, this is typing: let it through.
+        return trailing.count > Self.limit ? flush() : []
     }
 
     private mutating func append(_ text: String) {

@@ -83,17 +83,32 @@ extension DashboardRenderer {
         return true
     }
 
+    /// Whether the endpoints the balancer holds have unequal weights, as it sees them (slow
+    /// start included), or by their routing weights where no view was recorded.
+    static func weightsDiffer(_ service: Service) -> Bool {
+        let views = service.endpoints.compactMap { $0.load.balancer?.weight }
+        if !views.isEmpty { return Set(views).count > 1 }
+        let routed = service.endpoints.filter { $0.state.isEligible }.map(\.routingWeight).filter { $0 > 0 }
+        return Set(routed).count > 1
+    }
+
     private func heading(_ text: String) -> Line { [(text, CellStyle(.accent, bold: true))] }
 
     /// p2c balancers: the service's latest picks, this endpoint's own first. Others: what
     /// decides instead.
     private func pickLines(_ service: Service, endpoint: String, detail: DetailLines) -> [Line] {
         let label = CellStyle(.muted)
+        if service.allWeightsZero {
+            return [[("every endpoint has weight 0: nothing to pick, requests get 503", CellStyle(.bad, bold: true))]]
+        }
         switch service.balancer {
         case .p2cEWMA, .leastRequest:
             guard let picks = service.picks, !picks.isEmpty else {
-                return [[(service.balancer == .leastRequest ? "weights differ: two drawn by weight, fewer in flight per weight wins (not listed)"
-                                                            : "no picks in the last window", label)]]
+                // Only least-request with unequal weights keeps no picks to list; equal weights
+                // and no traffic leave the list empty too.
+                let weighted = service.balancer == .leastRequest && Self.weightsDiffer(service)
+                return [[(weighted ? "weights differ: two drawn by weight, fewer in flight per weight wins (not listed)"
+                                   : "no picks in the last window", label)]]
             }
             let score = service.balancer == .leastRequest ? "fewer in flight" : "lower cost (ewma * (in flight + 1))"
             var lines: [Line] = [[("latest picks: two at random, \(score) wins", label)]]

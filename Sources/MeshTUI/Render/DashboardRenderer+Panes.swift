@@ -8,7 +8,9 @@ extension DashboardRenderer {
         let skip = max(0, min(view.eventScroll, log.count - 1))
         let position = skip > 0 ? "\(glyphs.ascii ? "^" : "↑")\(skip) newer" : ""
         hits.panes.append((0..<width, top..<(top + height), .events))
-        drawBar("EVENTS  \(log.count)", y: top, x: 0, width: width, focused: focused, right: position)
+        let dropped = state.logDropped
+        let count = dropped > 0 ? "\(log.count) of \(Format.grouped(Double(log.count + dropped)))" : "\(log.count)"
+        drawBar("EVENTS  \(count)", y: top, x: 0, width: width, focused: focused, right: position)
         guard !log.isEmpty else {
             buffer.put("  no events yet", x: 0, y: top + 1, style: CellStyle(.muted), limit: width)
             return
@@ -23,6 +25,11 @@ extension DashboardRenderer {
             buffer.put(Format.fit(d.text, width - x, ascii: glyphs.ascii), x: x, y: y,
                        style: CellStyle(d.role, bold: d.role == .bad), limit: width)
             y += 1; i -= 1
+        }
+        // Below the oldest event kept: how many older ones the pane cannot show.
+        if i < 0, dropped > 0, y < top + height {
+            let more = "\(glyphs.ascii ? "..." : "…") \(Format.grouped(Double(dropped))) older event\(dropped == 1 ? "" : "s") not shown"
+            buffer.put(" " + Format.fit(more, width - 2, ascii: glyphs.ascii), x: 0, y: y, style: CellStyle(.muted), limit: width)
         }
     }
 
@@ -137,6 +144,9 @@ extension DashboardRenderer {
         var health: [(String, CellStyle)] = [("healthy ", label), ("\(healthy)/\(s.endpoints.count)", CellStyle(healthy == s.endpoints.count ? .good : .warn))]
         if s.panic { health.append(("  PANIC", CellStyle(.bad, bold: true))) }
         lines.append(health)
+        if s.allWeightsZero {
+            lines.append([("no endpoint with weight > 0: requests get 503", CellStyle(.bad, bold: true))])
+        }
         let load = s.clientLoad
         lines.append([("rps ", label), (Format.rate(load.rps), .plain), ("  p99 ", label), (Format.latency(load.p99), .plain),
                       ("  err ", label), (Format.errors(load.errors) + "/s", CellStyle(load.errors > 0 ? .bad : .normal))])

@@ -98,6 +98,8 @@ extension DashboardRenderer {
         var tags: [(String, ColorRole)] = []
         if folded { tags.append(("(\(service.endpoints.count))", .muted)) }
         if service.panic { tags.append(("PANIC", .bad)) }
+        let weightless = service.allWeightsZero
+        if weightless { tags.append(("NO WEIGHT", .bad)) }
         if service.failoverZone != nil { tags.append(("failover", .warn)) }
         for (tag, role) in tags {
             x = buffer.put(" " + tag, x: x, y: y, style: CellStyle(role, bold: role != .muted), limit: columns.nameWidth - 1)
@@ -108,7 +110,11 @@ extension DashboardRenderer {
         let upRole: ColorRole = healthy == service.endpoints.count ? .good : healthy * 2 >= service.endpoints.count ? .warn : .bad
         drawMetrics(load, y: y, columns: columns, muted: false, bold: true)
         if let c = columns.column(.load) {
-            buffer.put("\(healthy)/\(service.endpoints.count) up", x: c.x + 1, y: y, style: CellStyle(upRole), limit: c.x + c.width)
+            if weightless {
+                buffer.put("weight 0", x: c.x + 1, y: y, style: CellStyle(.bad, bold: true), limit: c.x + c.width)
+            } else {
+                buffer.put("\(healthy)/\(service.endpoints.count) up", x: c.x + 1, y: y, style: CellStyle(upRole), limit: c.x + c.width)
+            }
         }
         if let c = columns.column(.history) {
             let width = c.width - 1

@@ -101,13 +101,12 @@ struct DashboardRenderer {
         x = buffer.put("  " + clock, x: x, y: 0)
         // The alert wins over the title when space is short: it is what needs attention.
         let title = state.name.isEmpty ? status.source : state.name
-        let alerts = alertSummary()
-        let alertText = Format.fit(alerts.text, max(0, cols - x - 3), ascii: glyphs.ascii)
-        let alertsStart = cols - CharacterWidth.of(alertText) - 1
+        let alerts = alertSummary(width: max(0, cols - x - 3))
+        let alertsStart = cols - CharacterWidth.of(alerts.text) - 1
         if !title.isEmpty, alertsStart - x - 3 >= 6 {
             buffer.put("  " + Format.fit(title, alertsStart - x - 3, ascii: glyphs.ascii), x: x, y: 0, style: CellStyle(bold: true))
         }
-        if CharacterWidth.of(alertText) >= 4 { buffer.put(alertText, x: alertsStart, y: 0, style: alerts.style) }
+        if !alerts.text.isEmpty { buffer.put(alerts.text, x: alertsStart, y: 0, style: alerts.style) }
 
         // Second line: the mesh in numbers.
         let totals = MeshTotals(state)
@@ -145,13 +144,27 @@ struct DashboardRenderer {
         }
     }
 
-    private func alertSummary() -> (text: String, style: CellStyle) {
+    /// The worst firing alert and how many more, in at most `width` columns. Narrow, the name
+    /// and subject shorten first, then go, then the severity: the mark and the count of the
+    /// others stay to the last (as htop keeps a meter's figure and drops its decoration).
+    private func alertSummary(width: Int) -> (text: String, style: CellStyle) {
         let firing = state.alerts
-        guard !firing.isEmpty else { return ("no alerts", CellStyle(.muted)) }
+        guard !firing.isEmpty else {
+            return (width >= 9 ? "no alerts" : "", CellStyle(.muted))
+        }
         let worst = firing.max { severityRank($0.severity) < severityRank($1.severity) }!
         let role: ColorRole = worst.severity == .critical ? .bad : worst.severity == .warning ? .warn : .normal
+        let style = CellStyle(role, bold: true)
         let more = firing.count > 1 ? " +\(firing.count - 1)" : ""
-        return ("\(glyphs.alertMark) \(worst.severity.rawValue): \(worst.name) \(worst.subject)\(more)", CellStyle(role, bold: true))
+        let head = "\(glyphs.alertMark) \(worst.severity.rawValue)"
+        let what = "\(worst.name) \(worst.subject)"
+        let room = width - CharacterWidth.of(head) - CharacterWidth.of(more) - 2
+        if room >= min(6, CharacterWidth.of(what)) {
+            return (head + ": " + Format.fit(what, room, ascii: glyphs.ascii) + more, style)
+        }
+        if CharacterWidth.of(head) + CharacterWidth.of(more) <= width { return (head + more, style) }
+        let short = glyphs.alertMark + more
+        return (CharacterWidth.of(short) <= width ? short : "", style)
     }
 
     func severityRank(_ s: AlertChange.Severity) -> Int {

@@ -92,7 +92,8 @@ enum Format {
         if CharacterWidth.of(text) <= width { return text }
         var out = String.UnicodeScalarView(), used = 0, full = false
         TerminalCells.forEach(in: text) { cell in
-            guard !full, used + cell.width <= width - 1 else { full = true; return }
+            // Whole clusters only: an emoji sequence is never cut between its cells.
+            guard !full, used + max(cell.width, cell.clusterWidth) <= width - 1 else { full = true; return }
             out.append(cell.base); out.append(contentsOf: cell.marks); used += cell.width
         }
         return String(out) + (ascii ? "~" : "…")

@@ -26,15 +26,23 @@ enum CharacterWidth {
     }
 
     /// Whether a terminal can print it at all: not a control, not unassigned, not a surrogate
-    /// or private-use code point.
+    /// or private-use code point, not a bidirectional control (a terminal that implements
+    /// UAX #9, as mlterm, Konsole and VTE can, would reorder the rest of the row around an
+    /// override or isolate in a name: Unicode TR #36's "Trojan Source" spoofing).
     static func isPrintable(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x7F { return v >= 0x20 }
         if v < 0xA0 { return false }
+        if isBidiControl(v) { return false }
         switch s.properties.generalCategory {
         case .control, .unassigned, .surrogate, .privateUse, .lineSeparator, .paragraphSeparator: return false
         default: return !s.properties.isNoncharacterCodePoint
         }
+    }
+
+    /// UAX #9's explicit formatting characters: ALM, LRM, RLM, LRE...RLO, LRI...PDI.
+    static func isBidiControl(_ v: UInt32) -> Bool {
+        v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
     /// Joins the scalar before it in the same cell.

@@ -56,9 +56,10 @@ public struct ScreenBuffer: Sendable, Equatable {
         TerminalCells.forEach(in: text) { cell in
             guard !clipped else { return }
             let w = cell.width
-            if cx + w > end {
-                // A wide character that does not fit leaves a blank rather than half a glyph.
-                if cx >= 0, cx < end { set(cx, y, " ", width: 1, style: style) }
+            if cx + max(w, cell.clusterWidth) > end {
+                // A wide character or a cluster (an emoji sequence) that does not fit whole
+                // leaves blanks rather than part of it.
+                for x in max(0, cx)..<max(max(0, cx), end) { set(x, y, " ", width: 1, style: style) }
                 clipped = true
                 return
             }

@@ -15,14 +15,19 @@ enum TerminalCells {
         var marks: String.UnicodeScalarView
         /// 1 or 2 columns.
         var width: Int
+        /// On the first cell of a grapheme cluster, the columns of the whole cluster (an emoji
+        /// ZWJ sequence lays out as several cells); 0 on the cells after it. Clipping by it
+        /// never draws part of a cluster.
+        var clusterWidth = 0
     }
 
     static func forEach(in text: some StringProtocol, _ body: (Cell) -> Void) {
         for ch in text {
             if let a = ch.asciiValue, a >= 0x20, a < 0x7F, ch.unicodeScalars.count == 1 {
-                body(Cell(base: Unicode.Scalar(a), marks: .init(), width: 1))
+                body(Cell(base: Unicode.Scalar(a), marks: .init(), width: 1, clusterWidth: 1))
                 continue
             }
+            var cells: [Cell] = []
             var pending: Cell?
             var overflow = false
             for s in ch.unicodeScalars {
@@ -32,12 +37,15 @@ enum TerminalCells {
                     if pending!.marks.count < maximumMarks { pending!.marks.append(s) } else { overflow = true }
                     continue
                 }
-                if let cell = pending { emit(cell, overflow, body) }
+                if let cell = pending { emit(cell, overflow) { cells.append($0) } }
                 overflow = false
                 pending = printable ? Cell(base: s, marks: .init(), width: CharacterWidth.of(s))
                                     : Cell(base: CharacterWidth.replacement, marks: .init(), width: 1)
             }
-            if let cell = pending { emit(cell, overflow, body) }
+            if let cell = pending { emit(cell, overflow) { cells.append($0) } }
+            guard !cells.isEmpty else { continue }
+            cells[0].clusterWidth = cells.reduce(0) { $0 + $1.width }
+            for cell in cells { body(cell) }
         }
     }
 
