@@ -18,11 +18,16 @@ enum OwnNetwork {
         guard let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first(where: FileManager.default.isExecutableFile) else {
             return "no ip(8) to bring the loopback up (apt-get install -y iproute2)"
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
-        process.arguments = ["link", "set", "lo", "up"]
-        do { try process.run() } catch { return "\(ip): \(error.localizedDescription)" }
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? nil : "ip link set lo up: exit \(process.terminationStatus)"
+        // posix_spawn, not Foundation's Process: that needs a loopback socket pair for its run
+        // loop, and the loopback is what is still down.
+        var pid: pid_t = 0
+        let words: [String] = [ip, "link", "set", "lo", "up"]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { for arg in argv { free(arg) } }
+        let spawned = posix_spawn(&pid, ip, nil, nil, argv, environ)
+        guard spawned == 0 else { return "\(ip): " + String(cString: strerror(spawned)) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status == 0 ? nil : "ip link set lo up: wait status \(status)"
     }
 }
