@@ -1,6 +1,6 @@
 import Foundation
 
-/// The loopback ports one `mesh-bench proxy` run uses. The reference configs in ../shared/baseline
+/// The loopback ports one `mesh-bench proxy` or `health` run uses. The reference configs in ../shared/baseline
 /// name fixed ports (backends 18081 and 18082, HAProxy 18090, nginx 18091); each run maps them to
 /// ports free at its start, so two benchmarks (or a test run) on one machine do not collide.
 struct BenchPorts {

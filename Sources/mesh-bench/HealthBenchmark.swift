@@ -20,10 +20,12 @@ struct HealthBenchmark: ParsableCommand {
     @Option(help: "Seconds measured per run (after the first interval, which opens the connections).") var seconds = 10.0
     @Option(help: "Runs to take the median of.") var runs = 3
     @Option(help: "Event-loop threads of the checker.") var threads = 1
-    @Option(help: "Local nginx ports the targets are spread over.") var ports = "18081,18082"
+    @Option(help: "Local nginx ports the targets are spread over (default: two free ones).") var ports: String?
     @Option(help: "Check type: http or tcp.") var kind = "http"
-    @Option(help: "Local port HAProxy's (unused) frontend listens on.") var haproxyPort = 18093
+    @Option(help: "Local port HAProxy's (unused) frontend listens on (default: a free one).") var haproxyPort: Int?
     @Flag(help: "Skip the HAProxy reference.") var noReference = false
+    @Flag(help: "Stay in the machine's network namespace (TCP checks are then counted among everyone's connects).")
+    var sharedNetwork = false
 
     struct Run {
         var cpuShare: Double, checksPerSecond: Double, p50: Double, p99: Double
@@ -42,8 +44,17 @@ struct HealthBenchmark: ParsableCommand {
         guard let interval = MeshDuration.parse(interval), interval > 0 else { throw ValidationError("bad --interval \(self.interval)") }
         guard let timeout = MeshDuration.parse(timeout), timeout > 0 else { throw ValidationError("bad --timeout \(self.timeout)") }
         guard let kind = HealthPolicy.Kind(rawValue: kind), kind != .none else { throw ValidationError("--kind is http or tcp") }
-        let ports = ports.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !ports.isEmpty else { throw ValidationError("bad --ports") }
+        // First, while this is the only thread: what the run counts and listens on is its own.
+        let network = sharedNetwork ? "the machine's network namespace (--shared-network)"
+            : OwnNetwork.enter().map { "the machine's network namespace (no namespace of its own: \($0))" }
+            ?? "a network namespace of its own"
+        let free = try BenchPorts()
+        let ports = try self.ports.map { list in
+            let ports = list.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !ports.isEmpty else { throw ValidationError("bad --ports \(list)") }
+            return ports
+        } ?? [free.backend1, free.backend2]
+        let haproxyPort = haproxyPort ?? free.haproxy
         let limit = try Self.raiseFileLimit(to: endpoints + 1024)
 
         let nginx = try NginxBackends(ports: ports, connections: endpoints)
@@ -57,12 +68,13 @@ struct HealthBenchmark: ParsableCommand {
             results.append(try measure(targets, interval: interval, nginx: nginx, kind: kind))
             print("run \(run)  mesh-top  \(Measure.format(results.last!.cpuShare * 100))% of a core, \(Measure.format(results.last!.arrivedPerSecond, 0)) checks/s arrived")
             guard !noReference else { continue }
-            references.append(try measureHAProxy(ports: ports, interval: interval, timeout: timeout, nginx: nginx, kind: kind))
+            references.append(try measureHAProxy(ports: ports, listen: haproxyPort, interval: interval, timeout: timeout, nginx: nginx, kind: kind))
             print("run \(run)  HAProxy   \(Measure.format(references.last!.cpuShare * 100))% of a core, \(Measure.format(references.last!.arrivedPerSecond, 0)) checks/s arrived")
         }
 
         let share = Measure.median(results.map(\.cpuShare))
         print("health checks: \(endpoints) \(kind) targets every \(MeshDuration.format(interval)), nginx on \(ports.map(String.init).joined(separator: ",")) (own process), \(threads) checker thread(s), fd limit \(limit)")
+        print("  in \(network)")
         print("  checker CPU, share of one core: \(Measure.format(share * 100))%   (target ≤ 30%)")
         print("  while opening connections:      \(Measure.format(Measure.median(results.map(\.openCPUShare)) * 100))%   (first interval)")
         print("  checks/s:                       \(Measure.format(Measure.median(results.map(\.checksPerSecond)), 0)) reported, \(Measure.format(Measure.median(results.map(\.arrivedPerSecond)), 0)) arrived   (expected \(Measure.format(Double(endpoints) / interval, 0)))")
@@ -109,8 +121,8 @@ struct HealthBenchmark: ParsableCommand {
 
     /// HAProxy checking the same targets: started, given one and a half intervals to spread its
     /// first checks, then measured for as long as ours.
-    private func measureHAProxy(ports: [Int], interval: Double, timeout: Double, nginx: NginxBackends, kind: HealthPolicy.Kind) throws -> ReferenceRun {
-        let haproxy = try HAProxyChecks(targets: endpoints, ports: ports, kind: kind.rawValue, interval: interval, timeout: timeout, listen: haproxyPort)
+    private func measureHAProxy(ports: [Int], listen: Int, interval: Double, timeout: Double, nginx: NginxBackends, kind: HealthPolicy.Kind) throws -> ReferenceRun {
+        let haproxy = try HAProxyChecks(targets: endpoints, ports: ports, kind: kind.rawValue, interval: interval, timeout: timeout, listen: listen)
         defer { haproxy.stop() }
         Thread.sleep(forTimeInterval: interval * 1.5)
         let cpu1 = haproxy.cpuSeconds, wall1 = Measure.now(), counted1 = try nginx.counters()
@@ -121,8 +133,9 @@ struct HealthBenchmark: ParsableCommand {
     }
 
     /// Checks that reached nginx between two readings (less the status request itself): HTTP
-    /// requests served, or for TCP the connects this machine started (a TCP check resets its
-    /// connection as soon as it is up, before nginx accepts it; other load on the machine counts too).
+    /// requests served, or for TCP the connects started in this network namespace (a TCP check
+    /// resets its connection as soon as it is up, before nginx accepts it): this run's alone in a
+    /// namespace of its own (`OwnNetwork`), everyone's on the machine otherwise.
     private static func arrived(_ a: NginxCounters, _ b: NginxCounters, kind: HealthPolicy.Kind) -> Double {
         Double(kind == .http ? b.requests - a.requests - 1 : b.activeOpens - a.activeOpens - 1)
     }

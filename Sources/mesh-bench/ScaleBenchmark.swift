@@ -49,7 +49,8 @@ struct ScaleBenchmark: ParsableCommand {
     func run() throws {
         let kinds = balancers.isEmpty ? BalancerKind.allCases : balancers
         print("one service of n endpoints; medians of \(runs) runs; frame 200x60; memory = heap growth while building")
-        print("engine state with full sparklines; sample = engine.recordSample of every endpoint; change = one endpoint")
+        print("engine state with full sparklines and a p2c-ewma balancer over its host set (as state_of_10000_endpoints);")
+        print("sample = engine.recordSample of every endpoint; change = one endpoint")
         print("down or up by its checks; recording from a \(Measure.format(seconds, 0)) s simulated run at 1 rps per endpoint")
         print("(services of at most \(Self.recordedServiceSize) endpoints), scaled to an hour")
         var header = lpad("endpoints", 10)
@@ -146,9 +147,11 @@ struct ScaleBenchmark: ParsableCommand {
         refs.map { LoadSample.Entry(endpoint: $0, load: EndpointLoad(rps: Double(10 + t % 7), active: 1, p50: 0.01, p99: 0.05)) }
     }
 
-    /// Heap bytes per endpoint for the engine with every endpoint healthy and a full minute of samples.
-    /// They start healthy: bringing them up one check at a time re-plans the service each time,
-    /// O(n²) in all (see `stateChangeSeconds`).
+    /// Heap bytes per endpoint for the engine with every endpoint healthy and a full minute of
+    /// samples, and a p2c-ewma balancer over its host set, as the micro benchmark
+    /// `state_of_10000_endpoints` counts them (the floor is for both). They start healthy:
+    /// bringing them up one check at a time re-plans the service each time, O(n²) in all (see
+    /// `stateChangeSeconds`).
     private func buildState(_ n: Int) -> (Double, MeshEngine) {
         let before = Self.heapBytes()
         let mesh = MeshState(name: "scale", services: [Service(name: "big", balancer: .p2cEWMA, zones: ["a", "b"],
@@ -156,9 +159,21 @@ struct ScaleBenchmark: ParsableCommand {
                                               zone: $0 % 2 == 0 ? "a" : "b", state: .healthy) })])
         let engine = MeshEngine(mesh: mesh, policies: ["big": ServicePolicy(balancer: .p2cEWMA, zones: ["a", "b"])])
         _ = engine.start(now: 0)
-        let refs = engine.state.services[0].endpoints.map { EndpointRef(service: "big", endpoint: $0.id) }
-        for t in 0..<Endpoint.historyLength { _ = engine.recordSample(entries(refs, t), now: Double(2 + t)) }
-        return (Double(Self.heapBytes() - before) / Double(n), engine)
+        do {
+            // Gone before counting: the references are the benchmark's, not the state's.
+            let refs = engine.state.services[0].endpoints.map { EndpointRef(service: "big", endpoint: $0.id) }
+            for t in 0..<Endpoint.historyLength { _ = engine.recordSample(entries(refs, t), now: Double(2 + t)) }
+        }
+        let beforeBalancer = Self.heapBytes()
+        var balancer = Balancer(kind: .p2cEWMA, seed: 1)
+        balancer.update(engine.hostSet(ofService: 0))
+        let after = Self.heapBytes()
+        withExtendedLifetime(balancer) {}
+        if n == counts.max() {
+            print("  (\(n) endpoints: engine \(Measure.format(Double(beforeBalancer - before) / Double(n), 0)) B, balancer "
+                  + "\(Measure.format(Double(after - beforeBalancer) / Double(n), 0)) B an endpoint)")
+        }
+        return (Double(after - before) / Double(n), engine)
     }
 
     /// One sample of every endpoint, entries included, into an engine with full sparklines.

@@ -12,10 +12,12 @@ extension Balancer {
     /// do not all send their first request to the same host).
     public mutating func update(_ hosts: HostSet) {
         let highestSlot = hosts.groups.lazy.flatMap(\.hosts).map(\.slot).max() ?? -1
-        let slotCount = max(Int(highestSlot) + 1, planned.count)
+        let slotCount = max(Int(highestSlot) + 1, stats.count)
         stats.grow(to: slotCount)
         let phases = currentPhases(slotCount: slotCount)
-        var planned = ContiguousArray(repeating: PlannedHost.absent, count: slotCount)
+        var weights = ContiguousArray<UInt32>(repeating: 0, count: slotCount)
+        var shares = ContiguousArray(repeating: 0.0, count: slotCount)
+        var slowStarts: [Int32: Double] = [:]
         var pickers = ContiguousArray<GroupPicker>()
         pickers.reserveCapacity(hosts.groups.count)
         var heap = ContiguousArray<ScheduleEntry>()
@@ -31,11 +33,13 @@ extension Balancer {
             bounds.append(running)
             for host in group.hosts {
                 let i = Int(host.slot)
-                planned[i] = PlannedHost(weight: host.weight, slowStart: host.slowStart, share: 0)
-                if i >= self.planned.count || self.planned[i].weight == 0 { stats.forgetLatency(i) }
+                // `stats` holds the last set's weights until the loop below.
+                if stats.weight(i) == 0 { stats.forgetLatency(i) }
+                weights[i] = host.weight
+                slowStarts[host.slot] = host.slowStart < 1 ? host.slowStart : nil
             }
             let picker = makePicker(group.hosts, phases: phases, heap: &heap, cursors: &cursors, arena: arena) { slot, fraction in
-                planned[Int(slot)].share = share * fraction
+                shares[Int(slot)] = share * fraction
             }
             pickers.append(picker)
         }
@@ -47,7 +51,9 @@ extension Balancer {
         self.firstCursor = cursors.first ?? 0
         self.otherCursors = ContiguousArray(cursors.dropFirst())
         self.shareBounds = bounds
-        self.planned = planned
+        for i in 0..<slotCount { stats.setWeight(i, weights[i]) }
+        self.shares = shares
+        self.slowStarts = slowStarts
     }
 
     /// The weight each kind's rotation uses: round-robin ignores operator weights but ramps

@@ -34,15 +34,11 @@ public struct Balancer: Sendable {
     var schedule: ContiguousArray<ScheduleEntry> = []
     /// Running sums of the groups' shares; the last is 1.
     var shareBounds: ContiguousArray<Double> = []
-    /// What each slot is to this balancer now (for `view`); weight 0 when not in the set.
-    var planned: ContiguousArray<PlannedHost> = []
-
-    struct PlannedHost: Sendable {
-        var weight: UInt32 = 0
-        var slowStart = 1.0
-        var share = 0.0
-        static let absent = PlannedHost()
-    }
+    /// Each slot's share of the traffic under the current set (for `view`; 0 when not in it).
+    /// Its weight is in `stats`, and a slow-start factor below 1 in `slowStarts`: most hosts are
+    /// not ramping, and a factor per slot cost 8 B an endpoint for nothing.
+    var shares: ContiguousArray<Double> = []
+    var slowStarts: [Int32: Double] = [:]
 
     public init(kind: BalancerKind, seed: UInt64) {
         self.kind = kind
@@ -110,11 +106,9 @@ public struct Balancer: Sendable {
     /// How this balancer sees the endpoint in `slot`; nil when it is not in the set.
     public func view(slot: Int32) -> BalancerView? {
         let i = Int(slot)
-        guard i >= 0, i < planned.count, planned[i].weight > 0 else { return nil }
-        let host = planned[i]
-        let active = i < stats.count ? Int(stats.active(i)) : 0
-        var view = BalancerView(weight: host.weight, slowStart: host.slowStart < 1 ? host.slowStart : nil,
-                                share: host.share, active: active)
+        guard i >= 0, i < stats.count, i < shares.count, stats.weight(i) > 0 else { return nil }
+        let active = Int(stats.active(i))
+        var view = BalancerView(weight: stats.weight(i), slowStart: slowStarts[slot], share: shares[i], active: active)
         if kind == .p2cEWMA, let estimate = stats.estimate(i) {
             view.latency = estimate
             view.cost = estimate * Double(active + 1)

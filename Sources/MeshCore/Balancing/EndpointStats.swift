@@ -17,6 +17,9 @@ struct EndpointStats: Sendable {
         var stamp = 0.0
         /// Requests started and not yet finished.
         var active: Int32 = 0
+        /// The weight the balancer's current host set gives the endpoint, 0 when it is not in
+        /// the set (for `Balancer.view`). Here, in what was the slot's padding, it costs no memory.
+        var weight: UInt32 = 0
     }
 
     private(set) var slots: ContiguousArray<Slot> = []
@@ -39,6 +42,12 @@ struct EndpointStats: Sendable {
         shared?.grow(to: count)
         guard count > slots.count else { return }
         slots.append(contentsOf: repeatElement(Slot(), count: count - slots.count))
+    }
+
+    func weight(_ slot: Int) -> UInt32 { slots[slot].weight }
+
+    mutating func setWeight(_ slot: Int, _ weight: UInt32) {
+        slots[slot].weight = weight
     }
 
     /// An endpoint that (re)joins the set is measured afresh, as tower and Finagle measure a
