@@ -57,6 +57,7 @@ public enum HTTP1HeadParser {
             guard fields.contentLength == nil else { throw .contentLengthWithTransferEncoding }
             try fields.checkCodings()
             guard fields.lastIsChunked else { throw .chunkedNotFinal }
+            guard fields.codings == 1 else { throw .transferCodingNotImplemented }
             head.framing = .chunked
         } else if let length = fields.contentLength, length > 0 {
             head.framing = .length(length)

@@ -57,6 +57,11 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
     case chunkedNotFinal
     /// `chunked` applied twice, or with parameters (RFC 9112 §7: at most once; it has none).
     case chunkedMisused
+    /// A request transfer coding other than `chunked` alone (`gzip, chunked`, `identity,
+    /// chunked`): RFC 9112 §6.1 lets a server answer 501 to a coding it does not understand, and
+    /// the bytes go on unchanged, so a next hop that reads the list its own way would frame the
+    /// body apart from mesh-top (HAProxy refuses these too).
+    case transferCodingNotImplemented
     /// A Transfer-Encoding list with no coding, or a coding that is not a `token` (RFC 9112 §6.1).
     case transferEncoding
     /// Transfer-Encoding in an HTTP/1.0 message (RFC 9112 §6.1: the framing is faulty).
@@ -105,6 +110,7 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
         case .headTooLarge, .tooManyFields: 431
         case .uriTooLong: 414
         case .unsupportedVersion: 505
+        case .transferCodingNotImplemented: 501
         default: 400
         }
     }
@@ -130,6 +136,7 @@ public enum HTTP1Violation: UInt8, Error, Sendable, CaseIterable {
         case .contentLengthWithTransferEncoding: "both Content-Length and Transfer-Encoding"
         case .chunkedNotFinal: "chunked is not the final transfer coding"
         case .chunkedMisused: "chunked applied twice or with parameters"
+        case .transferCodingNotImplemented: "a transfer coding other than chunked"
         case .transferEncoding: "malformed Transfer-Encoding"
         case .transferEncodingInHTTP10: "Transfer-Encoding in an HTTP/1.0 message"
         case .host: "missing, repeated or malformed Host"

@@ -21,11 +21,14 @@ struct ResponseFlags: OptionSet, Sendable {
     static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 6)
     /// The endpoint's response broke HTTP/1.1's rules (502).
     static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 7)
+    /// The client's request body stopped arriving for the request timeout (408).
+    static let streamIdleTimeout = ResponseFlags(rawValue: 1 << 8)
 
     /// Envoy's short names, in the order Envoy prints them.
     static let names: [(ResponseFlags, StaticString)] = [
         (.noHealthyUpstream, "UH"), (.upstreamConnectionFailure, "UF"), (.upstreamRequestTimeout, "UT"),
         (.upstreamConnectionTermination, "UC"), (.upstreamRetryLimitExceeded, "URX"),
         (.downstreamConnectionTermination, "DC"), (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"),
+        (.streamIdleTimeout, "SI"),
     ]
 }

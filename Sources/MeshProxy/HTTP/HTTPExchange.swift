@@ -162,6 +162,14 @@ struct HTTPExchange: Sendable {
         return respond(502, "invalid response from endpoint: \(violation.reason)")
     }
 
+    /// The client's request body stopped arriving for the request timeout, before any response:
+    /// a 408 (RFC 9110 §15.5.9), as Envoy's stream idle timeout answers, and the connection closes
+    /// (the rest of the body may still come).
+    mutating func requestBodyTimedOut() -> Action {
+        keepAlive = false
+        return respond(408, "request body not received in time")
+    }
+
     mutating func upstreamTimedOut() -> Action {
         if state == .streamingResponse { return abort() }
         return respond(504, "endpoint timed out")

@@ -92,6 +92,14 @@ extension HTTPFrontendHandler {
 
     func upstreamTimedOut(_ conn: UpstreamConnection) {
         guard upstream === conn else { return }
+        if !exchange.requestComplete, exchange.state != .streamingResponse {
+            // The client stopped sending its body: its fault, not the endpoint's. A 408, and no
+            // outcome for the endpoint (outlier detection would eject it for any slow client).
+            finishAttempt(success: true, report: false, status: 0)
+            if logging { logEntry.flags.insert(.streamIdleTimeout) }
+            apply(exchange.requestBodyTimedOut())
+            return process()
+        }
         if slot >= 0 { loop.counters[Int(slot)].timeouts &+= 1 }
         if logging { logEntry.flags.insert(.upstreamRequestTimeout) }
         apply(exchange.upstreamTimedOut())

@@ -111,6 +111,10 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
         guard paused != readsPaused, let channel = context?.channel else { return }
         readsPaused = paused
         try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: !paused)
+        // A body held back because the client reads slowly is not the endpoint's pause: the
+        // timeout stops meanwhile and starts afresh when reading resumes (else any slow client
+        // could cut downloads short and have healthy endpoints ejected for it).
+        if state == .body { deadline = paused ? .distantFuture : .now() + loop.requestTimeout }
     }
 
     /// Called by the loop's ticker once the request outlived its deadline.
@@ -217,7 +221,8 @@ extension UpstreamConnection {
                         reader.releaseIfEmpty()
                         // Once the head is here, the timeout bounds each pause of the body (as
                         // HAProxy's `timeout server`), not a long download as a whole.
-                        deadline = .now() + loop.requestTimeout
+                        // Reads of the same wake may come after a pause for a slow client began.
+                        if !readsPaused { deadline = .now() + loop.requestTimeout }
                         return
                     }
                     return finishResponse(owner)

@@ -8,6 +8,7 @@ enum DeliberateDifference {
     static let stricterRules: [HTTP1Violation: String] = [
         .host: "RFC 9112 §3.2: a server MUST answer 400 to a request without Host, with two, or with a bad value; llhttp does not look",
         .chunkedMisused: "RFC 9112 §7: chunked at most once and without parameters; llhttp takes the last coding",
+        .transferCodingNotImplemented: "RFC 9112 §6.1: a request coding other than chunked alone gets 501, as HAProxy refuses it; llhttp takes chunked last",
         .transferEncodingInHTTP10: "RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means faulty framing; llhttp honours it",
         .transferEncoding: "RFC 9112 §6.1: a Transfer-Encoding with no coding, or one that is not a token; llhttp ignores it",
         .statusCode: "RFC 9110 §15: status codes outside 100–599 are invalid; llhttp takes any three digits",

@@ -37,8 +37,14 @@ import Testing
         Row("§7.1 chunked body with extensions and trailers",
             "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b;c=\"d e\"\r\nhello\r\n0\r\nT: x\r\n\r\n",
             .forwarded("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b;c=\"d e\"\r\nhello\r\n0\r\nT: x\r\n\r\n")),
-        Row("§6.1 chunked as the final coding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
-            .forwarded("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\na\r\n0\r\n\r\n")),
+        // A coding before chunked goes on unchanged, where a next hop could frame it otherwise.
+        Row("§6.1 a coding other than chunked is not implemented", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
+            .answered(501, closes: true)),
+        Row("§6.1 identity before chunked is not implemented", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: identity, chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
+            .answered(501, closes: true)),
+        Row("§6.1 a coding on a line of its own is not implemented",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
+            .answered(501, closes: true)),
         Row("RFC 9110 §5.5 obs-text in a value", "GET / HTTP/1.1\r\nHost: h\r\nX: caf\u{E9}\r\n\r\n",
             .forwarded("GET / HTTP/1.1\r\nHost: h\r\nX: caf\u{E9}\r\n\r\n")),
         // Connection may name hop-by-hop fields, never the ones that frame or route.
