@@ -85,10 +85,35 @@ public final class RecordingFile: ReplaySource {
         guard copy >= 0 else { throw RecordingError(file: path, message: "cannot copy the pipe to \(directory): \(String(cString: strerror(errno)))") }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        // What no recording holds ends the copy at once: an endless device (/dev/zero) or a
+        // stream that is not lines would otherwise fill the disk before the first line is read.
+        var line = 1
+        var lineBytes = 0
+        var copied = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
             if n == 0 { return copy }
+            if n > 0 {
+                buffer.withUnsafeBytes { bytes in
+                    var at = 0
+                    while let hit = memchr(bytes.baseAddress! + at, 0x0A, n - at) {
+                        at = bytes.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
+                        line += 1
+                        lineBytes = 0
+                    }
+                    lineBytes += n - at
+                }
+                copied += n
+                if lineBytes > RecordingReader.maxLineBytes {
+                    close(copy)
+                    throw RecordingError(RecordingReader.tooLong(file: path, line: line))
+                }
+                if copied % (64 << 20) < n, !Self.hasRoom(copy) {
+                    close(copy)
+                    throw RecordingError(file: path, message: "cannot copy the pipe to \(directory): less than \(Self.spareBytes >> 20) MB would be left free")
+                }
+            }
             var failure = n < 0 ? errno : 0
             var done = 0
             while failure == 0, done < n {
@@ -101,6 +126,16 @@ public final class RecordingFile: ReplaySource {
                 throw RecordingError(file: path, message: "cannot copy the pipe to \(directory): \(String(cString: strerror(failure)))")
             }
         }
+    }
+
+    /// Room a pipe's copy leaves on its file system, at the least.
+    static let spareBytes = 256 << 20
+
+    /// Whether the file system of `fd` still has `spareBytes` free for others.
+    private static func hasRoom(_ fd: Int32) -> Bool {
+        var info = statvfs()
+        guard fstatvfs(fd, &info) == 0 else { return true }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) > UInt64(spareBytes)
     }
 
     public func events(inSpan k: Int) throws -> [MeshEvent] {

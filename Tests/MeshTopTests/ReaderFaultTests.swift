@@ -56,6 +56,15 @@ import Testing
         #expect(!r.stdout.contains("Fatal") && !r.stdout.contains("Backtrace"))
     }
 
+    /// An endless device is no recording: its copy stops at the first line longer than any a
+    /// recording holds (`replay /dev/zero` copied until the disk was full; a new-user trial).
+    @Test func anEndlessDeviceIsRefusedBeforeFillingTheDisk() throws {
+        let r = try run(["replay", "/dev/zero", "--headless"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasSuffix("mesh-top: /dev/zero:1: longer than 64 MB, the longest line a recording has (not a recording?)\n"),
+                "\(r.stderr)")
+    }
+
     @Test func aDirectoryAnEmptyFileAndAMissingOneAreOneLineEach() throws {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.jsonl"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.yaml"), withIntermediateDirectories: true)
