@@ -103,8 +103,9 @@ import Testing
         #expect(run.view.selection == .endpoint(b2))
         run.type("+")
         #expect(run.commands == [.operate(.weight, b2, weight: 60)])
+        // The state still shows 50: `-` steps back from the 60 just asked for.
         run.type("-")
-        #expect(run.commands.last == .operate(.weight, b2, weight: 40))
+        #expect(run.commands.last == .operate(.weight, b2, weight: 50))
 
         var state = Fixtures.mesh()
         state.services[0].endpoints[3].weight = 5
@@ -116,6 +117,27 @@ import Testing
         floor.type("jjjj-")
         #expect(floor.commands.isEmpty)
         #expect(floor.footer.contains("minimum"))
+    }
+
+    /// Keys faster than the engine answers (auto-repeat) step on from the last weight asked,
+    /// until the state shows it: five quick `+` asked for the same weight five times.
+    @Test func quickKeysStepOnFromTheWeightAskedFor() {
+        var run = Run()
+        run.type("jjjj+++++")
+        #expect(run.commands == [60, 70, 80, 90, 100].map { .operate(.weight, b2, weight: $0) })
+        // The state has caught up part way: the steps still go on from 100.
+        var state = Fixtures.mesh()
+        state.services[0].endpoints[3].weight = 70
+        var partway = Run(state: state)
+        partway.view = run.view
+        partway.type("+")
+        #expect(partway.commands == [.operate(.weight, b2, weight: 110)])
+        // Someone else set another weight meanwhile: that one is the base.
+        state.services[0].endpoints[3].weight = 300
+        var elsewhere = Run(state: state)
+        elsewhere.view = run.view
+        elsewhere.type("+")
+        #expect(elsewhere.commands == [.operate(.weight, b2, weight: 310)])
     }
 
     @Test func actionsNeedAnEndpoint() {

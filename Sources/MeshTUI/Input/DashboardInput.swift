@@ -210,12 +210,16 @@ struct DashboardInput {
     private mutating func reweight(by delta: Int) {
         guard let (ref, endpoint) = selectedEndpoint() else { return refuse("select an endpoint to change its weight") }
         let range = Endpoint.weightRange
-        let weight = min(range.upperBound, max(range.lowerBound, endpoint.weight + delta))
-        guard weight != endpoint.weight else {
+        // Until the state shows the last weight asked, step on from that one.
+        var current = endpoint.weight
+        if let pending = view.pendingWeight, pending.endpoint == ref, pending.isUnderway(showing: endpoint.weight) { current = pending.to }
+        let weight = min(range.upperBound, max(range.lowerBound, current + delta))
+        guard weight != current else {
             return refuse("\(ref) weight is already \(weight == range.lowerBound ? "at its minimum" : "at its maximum") (\(weight))")
         }
         commands.append(.operate(OperatorCommand(action: .weight, target: ref, by: OperatorCommand.keyboard, weight: weight)))
-        view.notice = .init("weight \(ref) \(endpoint.weight) \(view.ascii ? "->" : "→") \(weight)")
+        view.pendingWeight = PendingWeight(endpoint: ref, from: endpoint.weight, to: weight)
+        view.notice = .init("weight \(ref) \(current) \(view.ascii ? "->" : "→") \(weight)")
     }
 
     private mutating func answer(_ confirm: DashboardView.Confirmation, _ key: Key) {

@@ -52,6 +52,10 @@ public struct DashboardView: Sendable, Equatable {
     public var focus: Pane
     public var helpVisible: Bool
     public var confirmation: Confirmation?
+    /// The last weight asked from the keyboard, until the state shows it: keys pressed faster
+    /// than the engine answers step on from it rather than from the weight shown (auto-repeat
+    /// of `+` asked for the same weight five times).
+    public var pendingWeight: PendingWeight?
     public var notice: Notice?
     public var theme: Theme
     public var ascii: Bool
@@ -72,5 +76,18 @@ public struct DashboardView: Sendable, Equatable {
         focus = .topology; helpVisible = false; confirmation = nil; notice = nil
         self.theme = theme; self.ascii = ascii; frozen = false; topologyScroll = 0; eventScroll = 0
         graph = false; inspecting = false
+    }
+}
+
+/// A weight the keyboard asked for: `from` what the state showed, `to` what was asked.
+public struct PendingWeight: Sendable, Equatable {
+    public var endpoint: EndpointRef
+    public var from: Int
+    public var to: Int
+
+    /// Whether a state showing `weight` has not caught up with it yet (it shows the weight it
+    /// came from, or one of the steps on the way).
+    func isUnderway(showing weight: Int) -> Bool {
+        from <= to ? (from..<to).contains(weight) : (to + 1...from).contains(weight)
     }
 }
