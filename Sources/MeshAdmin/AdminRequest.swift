@@ -36,14 +36,17 @@ struct AdminRequest: Sendable {
     /// Every value given for a repeatable parameter, in order.
     func values(of name: String) -> [String] { queryItems.filter { $0.name == name }.map(\.value) }
 
-    /// The token a client sent: `Authorization: Bearer T`, Consul's `X-Consul-Token: T`, or
-    /// Consul's older `?token=T` (still what python-consul sends).
+    /// The one token a client sent, taken as Consul takes it (agent/http.go, `parseTokenInternal`):
+    /// the first `?token=T`, else the first `X-Consul-Token: T`, else `Authorization: Bearer T`.
+    /// Only that one is checked: a wrong token does not pass because a right one came elsewhere.
     var token: String? {
+        if let first = queryItems.first(where: { $0.name == "token" }), !first.value.isEmpty { return first.value }
+        if let consul = headers.first(name: "x-consul-token"), !consul.isEmpty { return consul }
         if let auth = headers.first(name: "authorization") {
             let parts = auth.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return parts[1].trimmingCharacters(in: .whitespaces) }
         }
-        return headers.first(name: "x-consul-token") ?? query["token"]
+        return nil
     }
 
     /// Whether it changes something (and so needs the token when one is set): every write, and

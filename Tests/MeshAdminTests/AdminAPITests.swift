@@ -102,6 +102,19 @@ import Testing
         headers.add(name: "X-Consul-Token", value: "s3cret")
         let consul = try api.respond(to: AdminRequest(method: .POST, uri: "/v1/endpoints/web/web-1/restore", headers: headers), on: group.next()).wait()
         #expect(consul.status == .ok)
+        // One token is taken, as Consul takes it (?token, then X-Consul-Token, then Bearer; the
+        // first of each): a wrong one is not excused by a right one sent another way.
+        func status(_ uri: String, _ fields: [(String, String)]) throws -> HTTPResponseStatus {
+            var headers = HTTPHeaders()
+            for (name, value) in fields { headers.add(name: name, value: value) }
+            return try api.respond(to: AdminRequest(method: .POST, uri: uri, headers: headers), on: group.next()).wait().status
+        }
+        let kill = "/v1/endpoints/web/web-1/kill"
+        #expect(try status(kill, [("X-Consul-Token", "guess"), ("Authorization", "Bearer s3cret")]) == .forbidden)
+        #expect(try status(kill, [("X-Consul-Token", "guess"), ("X-Consul-Token", "s3cret")]) == .forbidden)
+        #expect(try status(kill + "?token=guess&token=s3cret", []) == .forbidden)
+        #expect(try status(kill + "?token=guess", [("X-Consul-Token", "s3cret")]) == .forbidden)
+        #expect(try status(kill + "?token=s3cret", [("X-Consul-Token", "guess")]) == .ok)
     }
 
     @Test func eventsAfterASequenceNumber() throws {
