@@ -60,6 +60,9 @@ public final class SessionRunner {
     private var end: Double? { [duration, playback.end].compactMap { $0 }.min() }
     /// The playback's stop reason, once shown.
     private var toldStop = false
+    /// Events at the very start are applied once even when the pacer has not moved (a recording
+    /// whose events are all at t = 0 played none of them).
+    private var advancedOnce = false
     private let stopAtEnd: Bool
     /// Events per slice of `advance`, adapted so that a slice takes about `sliceSeconds`: the
     /// loop comes back to its commands (stop, pause, seek) that often whatever the playback asks.
@@ -159,7 +162,10 @@ public final class SessionRunner {
             let target = min(pacer.meshTime(wall: SessionRunner.wallClock()), end ?? .infinity)
             // At max speed, advance in slices so commands and snapshots keep flowing.
             let slice = pacer.speed == nil ? min(target, playback.now + 1) : target
-            if slice > playback.now { advance(to: slice) }
+            if slice > playback.now || !advancedOnce {
+                advance(to: slice)
+                advancedOnce = true
+            }
             if let seeking = seekTarget, playback.now >= seeking { seekTarget = nil }
             if pacer.speed == nil, !pacer.paused { pacer.anchor(mesh: playback.now, wall: SessionRunner.wallClock()) }
             let finished = end.map { playback.now >= $0 } ?? false

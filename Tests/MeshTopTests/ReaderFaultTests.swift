@@ -65,6 +65,24 @@ import Testing
                 "\(r.stderr)")
     }
 
+    /// A recording whose events are all at t = 0 replays every one of them (it played none:
+    /// the pacer had not moved past the start; a new-user trial).
+    @Test func eventsAllAtTheStartAreReplayed() throws {
+        try record("start.jsonl", seconds: 3)
+        let lines = try String(contentsOf: dir.appendingPathComponent("start.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        var moved = [lines[0]]
+        for line in lines.dropFirst() {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            object["t"] = 0
+            moved.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        try (moved.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("zero.jsonl"), atomically: true, encoding: .utf8)
+        let r = try run(["replay", "zero.jsonl", "--headless", "--speed", "max"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("\(lines.count - 1) events,"), "\(r.stderr.suffix(300))")
+    }
+
     @Test func aDirectoryAnEmptyFileAndAMissingOneAreOneLineEach() throws {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.jsonl"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder.yaml"), withIntermediateDirectories: true)
