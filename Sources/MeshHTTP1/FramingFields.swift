@@ -177,14 +177,7 @@ struct FramingFields {
 
     /// `Connection = #connection-option` (RFC 9110 §7.6.1).
     mutating func readConnection(_ p: UnsafeRawBufferPointer, _ v0: Int, _ v1: Int) {
-        var start = v0
-        while start < v1 {
-            var comma = start
-            while comma < v1, p[comma] != UInt8(ascii: ",") { comma += 1 }
-            var a = start
-            var b = comma
-            while a < b, Grammar.isWhitespace(p[a]) { a += 1 }
-            while b > a, Grammar.isWhitespace(p[b - 1]) { b -= 1 }
+        Self.forEachElement(p, v0, v1) { a, b in
             switch b - a {
             case 0: break
             case 5 where Parser.equalsLower(p, a, "close"): connection.close = true
@@ -192,13 +185,25 @@ struct FramingFields {
             case 7 where Parser.equalsLower(p, a, "upgrade"): connection.upgrade = true
             default: connection.other = true
             }
-            start = comma + 1
+            return true
         }
     }
 
     /// Whether the comma-separated list in `p[v0..<v1]` has `word` (lower case) as an element,
     /// ignoring case and OWS (RFC 9110 §5.6.1).
     static func listContains(_ p: UnsafeRawBufferPointer, _ v0: Int, _ v1: Int, _ word: StaticString) -> Bool {
+        var found = false
+        forEachElement(p, v0, v1) { a, b in
+            found = b - a == word.utf8CodeUnitCount && Parser.equalsLower(p, a, word)
+            return !found
+        }
+        return found
+    }
+
+    /// Each element `a..<b` of the comma-separated list in `p[v0..<v1]`, OWS trimmed (RFC 9110
+    /// §5.6.1), until `body` says stop (false).
+    @inline(__always)
+    static func forEachElement(_ p: UnsafeRawBufferPointer, _ v0: Int, _ v1: Int, _ body: (Int, Int) -> Bool) {
         var start = v0
         while start < v1 {
             var comma = start
@@ -207,10 +212,9 @@ struct FramingFields {
             var b = comma
             while a < b, Grammar.isWhitespace(p[a]) { a += 1 }
             while b > a, Grammar.isWhitespace(p[b - 1]) { b -= 1 }
-            if b - a == word.utf8CodeUnitCount, Parser.equalsLower(p, a, word) { return true }
+            guard body(a, b) else { return }
             start = comma + 1
         }
-        return false
     }
 
     /// HTAB is OWS (RFC 9110 §5.6.3), but next hops that trim only SP read `chunked\t` as another

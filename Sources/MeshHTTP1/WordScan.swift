@@ -29,18 +29,7 @@ enum WordScan {
     /// from the first other byte on, each byte is tested against the full set.
     @inline(__always)
     static func tokenEnd(_ p: UnsafeRawBufferPointer, from start: Int, end: Int) -> Int {
-        var i = start
-        while i + 8 <= end {
-            let common = commonNameBytes(word(p, i))
-            if common == highs {
-                i += 8
-                continue
-            }
-            i += (~common & highs).trailingZeroBitCount >> 3
-            break
-        }
-        while i < end, HTTP1Grammar.isTokenChar(p[i]) { i += 1 }
-        return i
+        scan(p, from: start, end: end, stops: { ~commonNameBytes($0) & highs }, allowed: HTTP1Grammar.isTokenChar)
     }
 
     /// The high bit of each byte of `w` that is an ASCII letter, digit or "-". Each lane is
@@ -60,17 +49,35 @@ enum WordScan {
     /// there goes on byte by byte.
     @inline(__always)
     static func fieldValueEnd(_ p: UnsafeRawBufferPointer, from start: Int, end: Int) -> Int {
+        scan(p, from: start, end: end, stops: { below(0x20, $0) | matches(0x7F, in: $0) },
+             allowed: HTTP1Grammar.isFieldValueChar)
+    }
+
+    /// Offset of the first byte from `start` that may not appear in a request-target (RFC 9112
+    /// §3.2: visible ASCII only), or `end`.
+    @inline(__always)
+    static func targetEnd(_ p: UnsafeRawBufferPointer, from start: Int, end: Int) -> Int {
+        // Below "!" (SP, controls), or DEL and above: (x & 0x7F) + 1 reaches bit 7 only for DEL,
+        // and bit 7 of x is set for the bytes above it.
+        scan(p, from: start, end: end, stops: { below(0x21, $0) | ((($0 & lows) &+ ones) | $0) & highs },
+             allowed: HTTP1Grammar.isTargetChar)
+    }
+
+    /// Whole words while `stops` marks none of their bytes, then from the first marked byte on,
+    /// bytes while `allowed`: the offset of the first byte not allowed, or `end`.
+    @inline(__always)
+    static func scan(_ p: UnsafeRawBufferPointer, from start: Int, end: Int,
+                     stops: (UInt64) -> UInt64, allowed: (UInt8) -> Bool) -> Int {
         var i = start
         while i + 8 <= end {
-            let w = word(p, i)
-            let stop = below(0x20, w) | matches(0x7F, in: w)
+            let stop = stops(word(p, i))
             if stop != 0 {
                 i += stop.trailingZeroBitCount >> 3
                 break
             }
             i += 8
         }
-        while i < end, HTTP1Grammar.isFieldValueChar(p[i]) { i += 1 }
+        while i < end, allowed(p[i]) { i += 1 }
         return i
     }
 
@@ -79,26 +86,6 @@ enum WordScan {
     @inline(__always)
     static func below(_ bound: UInt8, _ w: UInt64) -> UInt64 {
         ~((w & lows) &+ ones &* UInt64(0x80 - bound)) & ~w & highs
-    }
-
-    /// Offset of the first byte from `start` that may not appear in a request-target (RFC 9112
-    /// §3.2: visible ASCII only), or `end`.
-    @inline(__always)
-    static func targetEnd(_ p: UnsafeRawBufferPointer, from start: Int, end: Int) -> Int {
-        var i = start
-        while i + 8 <= end {
-            let w = word(p, i)
-            // Below "!" (SP, controls), or DEL and above: (x & 0x7F) + 1 reaches bit 7 only for
-            // DEL, and bit 7 of x is set for the bytes above it.
-            let stop = below(0x21, w) | ((((w & lows) &+ ones) | w) & highs)
-            if stop != 0 {
-                i += stop.trailingZeroBitCount >> 3
-                break
-            }
-            i += 8
-        }
-        while i < end, HTTP1Grammar.isTargetChar(p[i]) { i += 1 }
-        return i
     }
 
     /// Whether the `count` bytes at `at` spell `word` in any case. `word` is lower-case letters
