@@ -34,6 +34,13 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var recording: RecordOption
 
+    /// A bad option is a usage error (exit 64), as `--speed 0` is, before anything starts.
+    func validate() throws {
+        if let threads, !(1...Self.maxThreads).contains(threads) {
+            throw ValidationError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             guard let config = config ?? (FileManager.default.fileExists(atPath: "mesh.yaml") ? "mesh.yaml" : nil) else {
@@ -42,9 +49,6 @@ struct RunCommand: ParsableCommand {
             var mesh = try MeshConfig.load(path: config)
             try Self.placeAccessLogs(&mesh, besides: URL(fileURLWithPath: config).deletingLastPathComponent(), headless: session.headless)
             let options = session.resolved()
-            if let threads, !(1...Self.maxThreads).contains(threads) {
-                throw CommandError("--threads: \(threads) is outside 1 to \(Self.maxThreads)")
-            }
             let cluster = try registry.cluster()
             if instance != nil, cluster == nil {
                 throw CommandError("--instance names this instance in a shared mesh: give --registry etcd://… too")

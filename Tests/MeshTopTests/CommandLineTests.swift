@@ -32,6 +32,8 @@ import Testing
         (["demo", "--refresh", "1ms"], "--refresh"),
         (["demo", "--log-level", "loud"], "--log-level"),
         (["demo", "--colour"], "--colour"),
+        (["run", "--threads", "0"], "--threads"),
+        (["run", "--threads", "100000", "--headless"], "--threads"),
     ])
     func usageErrorsAreOneLineAndExit64(arguments: [String], option: String) throws {
         let r = try run(arguments)
