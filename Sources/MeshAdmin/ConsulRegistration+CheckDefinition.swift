@@ -11,14 +11,7 @@ extension ConsulRegistration {
     /// Consul's node checks (no `ServiceID`) are refused: mesh-top's node is always alive, and
     /// its checks are its instances'.
     static func checkDefinition(body bytes: [UInt8]) throws(Refusal) -> (serviceID: String, check: ServiceCheck) {
-        let root: JSONValue
-        do {
-            root = try JSONValue.parse(bytes)
-        } catch {
-            throw Refusal(message: "body: Request decode failed: not JSON (expected a Consul check definition): \(error)")
-        }
-        guard case .object = root else { throw Refusal(message: "body: expected a JSON object (a Consul check definition), got \(root.kind)") }
-        let body = Fields(root, path: "body")
+        let body = try ConsulRegistration.bodyFields(bytes, expecting: "a Consul check definition")
         try body.refuseUnknown(checkDefinitionKeys)
         guard let name = try body.string("Name"), !name.isEmpty else { throw Refusal(message: "body.Name: Missing check name") }
         let snake = try body.string("service_id")

@@ -28,15 +28,20 @@ struct ConsulRegistration {
     static let defaultTimeout = 10.0
     static let maxThreshold = 10_000
 
-    init(body: [UInt8]) throws(Refusal) {
+    /// The fields of a JSON object body, or the one-line refusal Consul gives for anything else.
+    static func bodyFields(_ bytes: [UInt8], expecting what: String) throws(Refusal) -> Fields {
         let root: JSONValue
         do {
-            root = try JSONValue.parse(body)
+            root = try JSONValue.parse(bytes)
         } catch {
-            throw Refusal(message: "body: Request decode failed: not JSON (expected a Consul service definition): \(error)")
+            throw Refusal(message: "body: Request decode failed: not JSON (expected \(what)): \(error)")
         }
-        guard case .object = root else { throw Refusal(message: "body: expected a JSON object (a Consul service definition), got \(root.kind)") }
-        let body = Fields(root, path: "body")
+        guard case .object = root else { throw Refusal(message: "body: expected a JSON object (\(what)), got \(root.kind)") }
+        return Fields(root, path: "body")
+    }
+
+    init(body: [UInt8]) throws(Refusal) {
+        let body = try Self.bodyFields(body, expecting: "a Consul service definition")
         try body.refuseUnknown(Self.serviceKeys)
         guard let name = try body.string("Name"), !name.isEmpty else { throw Refusal(message: "body.Name: Missing service name") }
         try Self.name(name, "body.Name")

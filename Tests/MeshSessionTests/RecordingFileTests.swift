@@ -30,6 +30,17 @@ import MeshCore
         return seen
     }
 
+    /// Moves keyframe `k`'s time in `path`'s index: its offset still matches the file, so the
+    /// lie shows only when that span is read. Returns the index as changed.
+    @discardableResult
+    func lieAboutTheTime(ofKeyframe k: Int, in path: String) throws -> RecordingIndex {
+        let sidecar = RecordingIndex.path(for: path)
+        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
+        index.keyframes[k].t += 0.5
+        try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
+        return index
+    }
+
     @Test func theWritersIndexIsTheOneReadingTheWholeFileMakes() throws {
         let path = try recorded("index-roundtrip.jsonl")
         let written = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: RecordingIndex.path(for: path))))
@@ -145,10 +156,7 @@ import MeshCore
     /// (it spun at 100% CPU once), and the cursor reads nothing more after the failure.
     @Test func aSessionWhoseFileFailsPartWayEndsThereAndSaysWhy() throws {
         let path = try recorded("index-lie-session.jsonl")
-        let sidecar = RecordingIndex.path(for: path)
-        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
-        index.keyframes[4].t += 0.5
-        try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
+        let index = try lieAboutTheTime(ofKeyframe: 4, in: path)
         let (file, _) = try open(path)
         let playback = ReplayPlayback(file: file)
         let runner = SessionRunner(playback: playback, speed: nil, stopAtEnd: true)
@@ -277,10 +285,7 @@ import MeshCore
     /// a seek back to a part that reads, and stops again at the same place.
     @Test func aSeekBackAfterAFailedSpanPlaysOn() throws {
         let path = try recorded("index-resume.jsonl")
-        let sidecar = RecordingIndex.path(for: path)
-        var index = try JSONDecoder().decode(RecordingIndex.self, from: Data(contentsOf: URL(fileURLWithPath: sidecar)))
-        index.keyframes[5].t += 0.5
-        try JSONEncoder().encode(index).write(to: URL(fileURLWithPath: sidecar))
+        try lieAboutTheTime(ofKeyframe: 5, in: path)
         let (file, _) = try open(path)
         let whole = try Recording.load(path: path)
         var cursor = ReplayCursor(initial: file.header.mesh, source: file)
