@@ -87,11 +87,10 @@ public struct Balancer: Sendable {
     /// (`SharedInFlight`): the data plane's per-loop copies then compare what each endpoint
     /// carries over all loops, as HAProxy's and Envoy's counts do. Counts kept so far restart
     /// at 0. Call it once, before copying.
-    /// Least-request only: with p2c-ewma sharing left an endpoint starved in run mode (case 07
-    /// of balancer-terminal-cases, web-4 at 15 of 600), cause not yet found; it keeps per-loop
-    /// counts, as before.
+    /// Only the kinds that read the count (least-request and p2c-ewma, whose cost is Linkerd's
+    /// estimate × (pending + 1)) pay its atomic add per request.
     public mutating func shareRequestsInFlight() {
-        guard stats.shared == nil, kind == .leastRequest else { return }
+        guard stats.shared == nil, kind == .leastRequest || kind == .p2cEWMA else { return }
         let shared = SharedInFlight()
         shared.grow(to: stats.count)
         stats.shared = shared

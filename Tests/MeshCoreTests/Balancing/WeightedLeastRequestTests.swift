@@ -163,6 +163,26 @@ import Testing
         }
     }
 
+    /// p2c-ewma's copies share the count too: its cost is the estimate × (pending + 1), so a
+    /// host with requests in flight on one loop costs more on every loop. A copy's starts and
+    /// another's finishes balance out (the count goes back to 0, and the host is drawn again).
+    @Test func peakEWMACopiesShareRequestsInFlight() {
+        var first = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [100, 100])))
+        first.shareRequestsInFlight()
+        // Both measured at 10 ms, so only requests in flight tell them apart.
+        for slot: Int32 in 0...1 {
+            first.requestStarted(slot: slot)
+            first.requestFinished(slot: slot, latency: 0.01, now: 1)
+        }
+        var second = first
+        for _ in 0..<3 { first.requestStarted(slot: 0) }
+        #expect(second.view(slot: 0)?.active == 3)
+        #expect(tally(&second, picks: 1_000)[0] == nil, "a host 3 in flight lost to an idle one of the same estimate")
+        for _ in 0..<3 { second.requestFinished(slot: 0, latency: 0.01, now: 1) }
+        #expect(first.view(slot: 0)?.active == 0)
+        #expect((tally(&first, picks: 1_000)[0] ?? 0) > 300)
+    }
+
     /// Dozens in flight at equal speeds: load per weight keeps the weights' shares (Envoy's
     /// `weight / (active + 1)` would flatten 1 : 3 toward 0.36 : 0.64 at this load).
     @Test func aBusyServiceAtEqualSpeedsKeepsTheWeightsShares() {
