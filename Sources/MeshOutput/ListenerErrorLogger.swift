@@ -3,7 +3,7 @@ public import NIOCore
 
 /// On a listener's server channel: what goes wrong accepting connections (EMFILE, ENFILE,
 /// ENOBUFS) goes to the log instead of nowhere. One for the data plane's listeners and the admin
-/// API's, behind NIO's accept backoff (`install(on:listener:logger:)`).
+/// API's, behind `AcceptPause` (`install(on:listener:logger:)`).
 public final class ListenerErrorLogger: ChannelInboundHandler, Sendable {
     public typealias InboundIn = any Channel
 
@@ -20,12 +20,12 @@ public final class ListenerErrorLogger: ChannelInboundHandler, Sendable {
         context.fireErrorCaught(error)
     }
 
-    /// Sets up a listener's server channel: NIO's `AcceptBackoffHandler` (no accept for a second
-    /// after one failed), then the logger. `ServerBootstrap.bind` adds no backoff of its own (only
-    /// its async variant does): at the fd limit a connection waiting in the backlog made the
-    /// loop call accept4 and fail some 10,000 times a second, each failure a log line.
+    /// Sets up a listener's server channel: `AcceptPause` (no accept for a second after one
+    /// failed for want of descriptors), then the logger. Without it, at the fd limit a connection
+    /// waiting in the backlog made the loop call accept4 and fail some 10,000 times a second,
+    /// each failure a log line.
     public static func install(on channel: any Channel, listener: String, logger: Logger) throws {
-        try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler())
+        try channel.pipeline.syncOperations.addHandler(AcceptPause())
         try channel.pipeline.syncOperations.addHandler(ListenerErrorLogger(listener: listener, logger: logger))
     }
 }
