@@ -40,6 +40,9 @@ public struct ProxyConfiguration: Sendable {
     /// between two writes that make progress; HAProxy's `timeout client`); then both
     /// connections close, flag `SI`, and nothing counts against the endpoint.
     public var clientSendTimeout: Double = 60
+    /// Seconds a TCP relay may carry no byte either way before both its connections close
+    /// (Envoy's TCP proxy `idle_timeout`, 1 h by default; HAProxy's `timeout client`/`server`).
+    public var tcpIdleTimeout: Double = 3600
     /// Seconds a graceful stop waits for requests in flight.
     public var drainTimeout: Double
     /// One line per request or connection; nil (the default) keeps the request path as it is.

@@ -153,7 +153,7 @@ extension LoopContext {
 
     func startTicker() {
         let shortest = min(config.requestTimeout, config.clientHeadTimeout, config.upstreamIdleTimeout,
-                           config.clientIdleTimeout, config.clientSendTimeout)
+                           config.clientIdleTimeout, config.clientSendTimeout, config.tcpIdleTimeout)
         let period = max(0.01, min(0.1, shortest / 10))
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let every = TimeAmount.nanoseconds(Int64(period * 1e9))
@@ -170,6 +170,10 @@ extension LoopContext {
             for conn in registry.elements where conn.isBusy && conn.deadline < now {
                 conn.timedOut()
             }
+        }
+        if config.mode == .tcp {
+            let cutoff = now - tcpIdleTimeout
+            for registry in relays { for relay in registry.elements { relay.closeIfQuiet(now: now, cutoff: cutoff) } }
         }
         for frontend in frontends.elements where frontend.clientDeadline < now {
             frontend.clientTimedOut(now: now)

@@ -18,6 +18,7 @@ final class LoopContext {
     let clientHeadTimeout: TimeAmount
     let clientIdleTimeout: TimeAmount
     let clientSendTimeout: TimeAmount
+    let tcpIdleTimeout: TimeAmount
 
     // MARK: Routes
 
@@ -76,6 +77,7 @@ final class LoopContext {
         clientHeadTimeout = .nanoseconds(Int64(config.clientHeadTimeout * 1e9))
         clientIdleTimeout = .nanoseconds(Int64(config.clientIdleTimeout * 1e9))
         clientSendTimeout = .nanoseconds(Int64(config.clientSendTimeout * 1e9))
+        tcpIdleTimeout = .nanoseconds(Int64(config.tcpIdleTimeout * 1e9))
         switch config.hashOn {
         case .header(let name): hashRule = HashRule(kind: .header, name: Array(name.lowercased().utf8))
         case .path: hashRule = HashRule(kind: .path, name: [])
