@@ -50,7 +50,7 @@ public final class AdminServer: Sendable {
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ListenerErrorLogger(listener: "admin API \(listen)", logger: logger))
+                        try ListenerErrorLogger.install(on: channel, listener: "admin API \(listen)", logger: logger)
                     }
                 }
                 .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)

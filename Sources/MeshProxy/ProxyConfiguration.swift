@@ -32,6 +32,17 @@ public struct ProxyConfiguration: Sendable {
     /// Seconds a pooled upstream connection may stay idle before the proxy closes it: shorter than
     /// the keep-alive timeouts of common servers, so that the origin never closes it first.
     public var upstreamIdleTimeout: Double
+    /// Seconds a client connection may wait between requests (from the end of a response to the
+    /// first byte of the next request) before it closes without a word: HAProxy's `timeout
+    /// http-keep-alive`, Envoy's `idle_timeout`, nginx's `keepalive_timeout`.
+    public var clientIdleTimeout: Double = 60
+    /// Seconds a client may take no byte of what is held for it (nginx's `send_timeout`, the time
+    /// between two writes that make progress; HAProxy's `timeout client`); then both
+    /// connections close, flag `SI`, and nothing counts against the endpoint.
+    public var clientSendTimeout: Double = 60
+    /// Seconds a TCP relay may carry no byte either way before both its connections close
+    /// (Envoy's TCP proxy `idle_timeout`, 1 h by default; HAProxy's `timeout client`/`server`).
+    public var tcpIdleTimeout: Double = 3600
     /// Seconds a graceful stop waits for requests in flight.
     public var drainTimeout: Double
     /// One line per request or connection; nil (the default) keeps the request path as it is.

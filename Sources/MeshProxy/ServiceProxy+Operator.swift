@@ -46,6 +46,13 @@ extension ServiceProxy {
         }
     }
 
+    /// Client connections closed for a client's slowness, summed over all loops.
+    public func listenerCounters() -> EventLoopFuture<ListenerCounters> {
+        fromEveryLoop { $0.listenerCounters }.map { parts in
+            parts.reduce(into: ListenerCounters()) { $0.add($1) }
+        }
+    }
+
     /// Every loop's balancer view, merged per slot (`BalancerView.merged`).
     public func balancerViews() -> EventLoopFuture<[Int32: BalancerView]> {
         fromEveryLoop { $0.balancerViews() }.map { parts in

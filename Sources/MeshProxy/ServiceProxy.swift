@@ -155,12 +155,13 @@ public final class ServiceProxy: Sendable {
 
     private func makeBootstrap(_ loops: [LoopHandle]) -> ServerBootstrap {
         let mode = configuration.mode
-        let errors = ListenerErrorLogger(listener: "listener \(configuration.listen)", logger: logger)
+        let listener = "listener \(configuration.listen)"
+        let logger = logger
         return ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(errors) }
+                channel.eventLoop.makeCompletedFuture { try ListenerErrorLogger.install(on: channel, listener: listener, logger: logger) }
             }
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             // A TCP relay reads nothing until its endpoint is connected.

@@ -157,6 +157,8 @@ public final class LiveMesh: Playback {
             proxyConfig.maxChunkLineBytes = service.limits.maxChunkLineBytes
             proxyConfig.maxHeadersCount = service.limits.maxHeadersCount
             proxyConfig.upstreamIdleTimeout = service.limits.upstreamIdleTimeout
+            proxyConfig.clientIdleTimeout = service.limits.clientIdleTimeout
+            proxyConfig.clientSendTimeout = service.limits.clientSendTimeout
             if let log = service.accessLog {
                 let writer: LineWriter
                 do {

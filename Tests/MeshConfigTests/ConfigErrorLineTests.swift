@@ -37,8 +37,12 @@ import Testing
             "mesh.yaml:4: services[0].limits.max_chunk_line_bytes: must be at most 65536, got 1000000"),
         Case(yaml: web("    limits: {upstream_idle_timeout: 0s}\n"), error:
             "mesh.yaml:4: services[0].limits.upstream_idle_timeout: must be at least 10ms, got 0s"),
+        Case(yaml: web("    limits: {client_idle_timeout: 2h}\n"), error:
+            "mesh.yaml:4: services[0].limits.client_idle_timeout: must be at most 1h, got 2h"),
+        Case(yaml: web("    limits: {client_send_timeout: soon}\n"), error:
+            "mesh.yaml:4: services[0].limits.client_send_timeout: bad duration 'soon' (expected a number with a unit: 250ms, 1s, 1.5s, 2m)"),
         Case(yaml: web("    limits: {max_headers: 1}\n"), error:
-            "mesh.yaml:4: services[0].limits.max_headers: unknown key 'max_headers' (expected one of: max_header_bytes, max_chunk_line_bytes, max_headers_count, upstream_idle_timeout)"),
+            "mesh.yaml:4: services[0].limits.max_headers: unknown key 'max_headers' (expected one of: max_header_bytes, max_chunk_line_bytes, max_headers_count, upstream_idle_timeout, client_idle_timeout, client_send_timeout)"),
         Case(yaml: web("    protocol: tcp\n    limits: {max_header_bytes: 4096}\n"), error:
             "mesh.yaml:5: services[0].limits: limits is only used by protocol http"),
         Case(yaml: web("    retries: two\n"), error:

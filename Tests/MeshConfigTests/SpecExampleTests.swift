@@ -190,13 +190,16 @@ import MeshCore
 @Suite struct ProxyLimitsTests {
     @Test func defaultsAndValues() throws {
         let plain = try MeshConfig.parse(yaml: "services:\n  - name: web\n    listen: 127.0.0.1:8080\n", environment: [:])
-        #expect(plain.services[0].limits == ProxyLimits(maxHeaderBytes: 65536, maxChunkLineBytes: 4096, upstreamIdleTimeout: 1.5))
+        #expect(plain.services[0].limits == ProxyLimits(maxHeaderBytes: 65536, maxChunkLineBytes: 4096, upstreamIdleTimeout: 1.5,
+                                                          clientIdleTimeout: 60, clientSendTimeout: 60))
         let set = try MeshConfig.parse(yaml: """
             services:
               - name: web
                 listen: 127.0.0.1:8080
-                limits: {max_header_bytes: 16384, max_chunk_line_bytes: 256, upstream_idle_timeout: 500ms}
+                limits: {max_header_bytes: 16384, max_chunk_line_bytes: 256, upstream_idle_timeout: 500ms,
+                         client_idle_timeout: 5s, client_send_timeout: 2m}
             """, environment: [:])
-        #expect(set.services[0].limits == ProxyLimits(maxHeaderBytes: 16384, maxChunkLineBytes: 256, upstreamIdleTimeout: 0.5))
+        #expect(set.services[0].limits == ProxyLimits(maxHeaderBytes: 16384, maxChunkLineBytes: 256, upstreamIdleTimeout: 0.5,
+                                                      clientIdleTimeout: 5, clientSendTimeout: 120))
     }
 }

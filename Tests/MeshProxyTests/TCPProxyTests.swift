@@ -6,6 +6,22 @@ import NIOPosix
 import Testing
 
 @Suite(.serialized) struct TCPProxyTests {
+    /// A relay that carries nothing either way is closed after the TCP idle timeout (Envoy's
+    /// `idle_timeout`); one that was busy just before is not cut while it moves.
+    @Test func aQuietRelayIsClosedAfterTheIdleTimeout() async throws {
+        let h = try await ProxyHarness.start(backends: ["b0"]) { $0.mode = .tcp; $0.tcpIdleTimeout = 0.3 }
+        let port = h.port
+        let (status, closed) = try await blocking { () throws -> (Int, Bool) in
+            let client = try RawClient(port: port, timeout: 20)
+            client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let status = try client.readResponse().status
+            // The backend keeps the connection; nothing moves now but the relay's timeout.
+            return (status, client.isClosedByPeer())
+        }
+        #expect(status == 200 && closed)
+        await h.stop()
+    }
+
     /// Echoes bytes and closes once the client has half-closed.
     private final class Echo: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer

@@ -21,9 +21,13 @@ public final class RawClient {
     private var pending: [UInt8] = []
 
     /// Connects to `host` (an IPv4 address; 127.0.0.1 unless given) on the calling thread, so
-    /// in the calling thread's network namespace.
-    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 5) throws {
+    /// in the calling thread's network namespace. `receiveBuffer`: SO_RCVBUF, for a client that
+    /// reads slowly and should show it soon.
+    public init(host: String = "127.0.0.1", port: Int, timeout: Double = 5, receiveBuffer: Int? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer.map(Int32.init) {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -47,6 +51,40 @@ public final class RawClient {
     }
 
     public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Sends `count` zero bytes, or as many as the peer takes before the send timeout; how many.
+    public func send(zeros count: Int) -> Int {
+        let chunk = [UInt8](repeating: 0, count: 65536)
+        var sent = 0
+        while sent < count {
+            let n = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, min($0.count, count - sent), Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+        }
+        return sent
+    }
+
+    /// Whether a byte (or EOF) is there to read now.
+    public func hasBytes() -> Bool {
+        if !pending.isEmpty { return true }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) >= 0
+    }
+
+    /// Reads until EOF, a receive timeout or `limit` bytes: how many came, and whether the peer
+    /// closed.
+    public func drain(upTo limit: Int = .max) -> (bytes: Int, closed: Bool) {
+        var total = pending.count
+        pending = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while total < limit {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n == 0 { return (total, true) }
+            if n < 0 { return (total, false) }
+            total += n
+        }
+        return (total, false)
+    }
 
     /// True when the peer closed (EOF) within the receive timeout.
     public func isClosedByPeer() -> Bool {

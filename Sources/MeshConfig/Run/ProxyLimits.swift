@@ -14,6 +14,15 @@ public struct ProxyLimits: Sendable, Equatable {
     /// the keep-alive timeouts of common servers (gunicorn 2 s; Node and Apache 5 s; nginx 75 s),
     /// so that an origin never closes a connection the proxy is about to reuse.
     public var upstreamIdleTimeout: Double
+    /// Seconds a client connection may wait between requests, from the end of a response to the
+    /// first byte of the next request; then it closes without a word. Default 60 s (nginx's
+    /// `keepalive_timeout` is 75 s, an AWS load balancer's idle timeout 60 s; HAProxy's
+    /// `timeout http-keep-alive`, Envoy's `idle_timeout`).
+    public var clientIdleTimeout: Double
+    /// Seconds a client may read nothing of a response held for it (the time between two writes
+    /// to it that make progress, as nginx's `send_timeout`, default 60 s; HAProxy's `timeout
+    /// client`). Then both connections close; the endpoint is not blamed.
+    public var clientSendTimeout: Double
 
     public static let headerBytesRange = 1024...1_048_576
     public static let chunkLineBytesRange = 64...65536
@@ -21,16 +30,19 @@ public struct ProxyLimits: Sendable, Equatable {
     public static let headersCountRange = 1...10000
 
     public init(maxHeaderBytes: Int = 65536, maxChunkLineBytes: Int = 4096, maxHeadersCount: Int = 100,
-                upstreamIdleTimeout: Double = 1.5) {
+                upstreamIdleTimeout: Double = 1.5, clientIdleTimeout: Double = 60, clientSendTimeout: Double = 60) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxChunkLineBytes = maxChunkLineBytes
         self.maxHeadersCount = maxHeadersCount
         self.upstreamIdleTimeout = upstreamIdleTimeout
+        self.clientIdleTimeout = clientIdleTimeout
+        self.clientSendTimeout = clientSendTimeout
     }
 }
 
 extension ProxyLimits {
-    static let keys = ["max_header_bytes", "max_chunk_line_bytes", "max_headers_count", "upstream_idle_timeout"]
+    static let keys = ["max_header_bytes", "max_chunk_line_bytes", "max_headers_count", "upstream_idle_timeout", "client_idle_timeout",
+                       "client_send_timeout"]
 
     init(_ field: Field) throws(ConfigError) {
         self.init()
@@ -39,5 +51,7 @@ extension ProxyLimits {
         if let f = map["max_chunk_line_bytes"] { maxChunkLineBytes = try f.int(in: Self.chunkLineBytesRange) }
         if let f = map["max_headers_count"] { maxHeadersCount = try f.int(in: Self.headersCountRange) }
         if let f = map["upstream_idle_timeout"] { upstreamIdleTimeout = try f.duration(in: Self.idleTimeoutRange) }
+        if let f = map["client_idle_timeout"] { clientIdleTimeout = try f.duration(in: Self.idleTimeoutRange) }
+        if let f = map["client_send_timeout"] { clientSendTimeout = try f.duration(in: Self.idleTimeoutRange) }
     }
 }

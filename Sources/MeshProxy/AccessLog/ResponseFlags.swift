@@ -1,7 +1,7 @@
 /// Why a request or connection did not simply succeed, as Envoy's `%RESPONSE_FLAGS%` names it
 /// (envoyproxy.io, "Access logging", command operators); `-` when nothing went wrong. HAProxy's
 /// termination state (configuration.txt §8.5) says the same in its own letters: UH is `SC`
-/// (no server), UF `SC`, UT `sH`, UC `SH`/`SD`, DC `CD`/`CH`, DPE `PR`, UPE `PH`.
+/// (no server), UF `SC`, UT `sH`, UC `SH`/`SD`, DC `CD`/`CH`, DPE `PR`, UPE `PH`, SI `cD`.
 struct ResponseFlags: OptionSet, Sendable {
     let rawValue: UInt16
 
@@ -21,7 +21,8 @@ struct ResponseFlags: OptionSet, Sendable {
     static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 6)
     /// The endpoint's response broke HTTP/1.1's rules (502).
     static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 7)
-    /// The client's request body stopped arriving for the request timeout (408).
+    /// The client was too slow: its request body stopped arriving for the request timeout (408),
+    /// or it took nothing of its response for `client_send_timeout` (HAProxy's `cD`).
     static let streamIdleTimeout = ResponseFlags(rawValue: 1 << 8)
 
     /// Envoy's short names, in the order Envoy prints them.

@@ -90,9 +90,11 @@ extension HTTPFrontendHandler {
         process()
     }
 
-    func upstreamTimedOut(_ conn: UpstreamConnection) {
+    /// `endpointStoppedReading`: the request's bytes were waiting for the endpoint to take them,
+    /// so a body that stopped coming stopped because the proxy had stopped reading the client.
+    func upstreamTimedOut(_ conn: UpstreamConnection, endpointStoppedReading: Bool = false) {
         guard upstream === conn else { return }
-        if !exchange.requestComplete, exchange.state != .streamingResponse {
+        if !endpointStoppedReading, !exchange.requestComplete, exchange.state != .streamingResponse {
             // The client stopped sending its body: its fault, not the endpoint's. A 408, and no
             // outcome for the endpoint (outlier detection would eject it for any slow client).
             finishAttempt(success: true, report: false, status: 0)
@@ -143,6 +145,7 @@ extension HTTPFrontendHandler {
             if closeClient || (inputClosed && reader.bufferedBytes == 0) {
                 closeAfterFlush()
             } else {
+                if clientWait != .send { awaitNextRequest(now: now ?? .now()) }
                 flushClient()
                 process()
             }
@@ -197,6 +200,7 @@ extension HTTPFrontendHandler {
             exchange.closing()
             closeAfterFlush()
         } else {
+            if clientWait != .send { awaitNextRequest(now: .now()) }
             flushClient()
         }
     }

@@ -22,7 +22,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     var reader: HTTP1Reader
     var exchange: HTTPExchange
-    var headDeadline = NIODeadline.distantFuture
+    /// What the connection waits for from its client, and until when (see `ClientWait`).
+    var clientWait = ClientWait.head
+    var clientDeadline = NIODeadline.distantFuture
+    /// Bytes NIO held for the client when the send wait began or last saw progress.
+    var sendMark = 0
     var clientIP: String?
     var clientIPHash: UInt64 = 0
     /// `X-Forwarded-For: ip`, `X-Forwarded-Client-Cert: ...` (each when set) and the blank line,
@@ -92,7 +96,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         makeHeadTail(context.channel.allocator)
         // A connection must start its first request within the head timeout (HAProxy's
         // `timeout http-request` counts from the accept too): silent ones do not stay forever.
-        headDeadline = .now() + .nanoseconds(Int64(loop.config.clientHeadTimeout * 1e9))
+        awaitHead(now: .now())
         if loop.stopping { stop() }
     }
 
@@ -119,7 +123,11 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        upstream?.setReadsPaused(!context.channel.isWritable)
+        let writable = context.channel.isWritable
+        upstream?.setReadsPaused(!writable)
+        // What the client does not take stays with it (the upstream stops being read), for the
+        // send timeout at most.
+        if writable { stopAwaitingReading(now: .now()) } else if !closing { awaitReading(now: .now()) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -199,7 +207,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         do {
             request = try reader.readRequestHead(watching: loop.hashRule.name)
         } catch {
-            headDeadline = .distantFuture
+            awaitNothing()
             if logging {
                 logRejected()
                 logEntry.flags.insert(.downstreamProtocolError)
@@ -208,14 +216,13 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             return false
         }
         guard let (head, bytes) = request else {
-            if reader.bufferedBytes == 0 {
-                headDeadline = .distantFuture
-            } else if headDeadline == .distantFuture {
-                headDeadline = .now() + .nanoseconds(Int64(loop.config.clientHeadTimeout * 1e9))
-            }
+            // A later head's timeout starts at its first byte; the first head's ran from the
+            // accept. Empty lines before a head are skipped and move neither (a client sending
+            // CRLF now and then was never timed out).
+            if reader.bufferedBytes > 0, clientWait == .keepAlive || clientWait == .none { awaitHead(now: .now()) }
             return false
         }
-        headDeadline = .distantFuture
+        awaitNothing()
         begin(head, bytes)
         return true
     }
@@ -358,13 +365,6 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
 
     func upstreamWritable() {
         if readsPaused, !exchange.requestComplete { setReadsPaused(false) }
-    }
-
-    func headTimedOut() {
-        headDeadline = .distantFuture
-        let received = reader.bufferedBytes > 0
-        if logging, received, exchange.state == .idle { logRejected() }
-        apply(exchange.headTimedOut(received: received))
     }
 
     var hasRequestInFlight: Bool {

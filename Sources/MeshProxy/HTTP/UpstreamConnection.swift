@@ -47,6 +47,13 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     var isUsable: Bool { state == .idle && context != nil }
     var isBusy: Bool { owner != nil && state != .upgraded }
     var isWritable: Bool { context?.channel.isWritable ?? false }
+    var readsArePaused: Bool { readsPaused }
+
+    /// Bytes held in user space: read and not passed on, written and not taken by the kernel.
+    var bytesHeld: Int {
+        let unsent = (try? context?.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0
+        return reader.bufferedBytes + (held?.readableBytes ?? 0) + unsent
+    }
 
     /// Whether the origin has closed this pooled connection though the loop has not seen it yet
     /// (its FIN or RST arrived while other connections were being served): the kernel's TCP state
@@ -120,9 +127,11 @@ final class UpstreamConnection: ChannelInboundHandler, Registered {
     /// Called by the loop's ticker once the request outlived its deadline.
     func timedOut() {
         guard let owner else { return }
+        // Request bytes it has not taken: the stall is the endpoint's, not the client's.
+        let stoppedReading = !isWritable
         self.owner = nil
         close()
-        owner.upstreamTimedOut(self)
+        owner.upstreamTimedOut(self, endpointStoppedReading: stoppedReading)
     }
 
     // MARK: ChannelHandler

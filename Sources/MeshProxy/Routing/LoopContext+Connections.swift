@@ -152,14 +152,16 @@ extension LoopContext {
     // MARK: Timeouts
 
     func startTicker() {
-        let period = max(0.01, min(0.1, min(config.requestTimeout, config.clientHeadTimeout, config.upstreamIdleTimeout) / 10))
+        let shortest = min(config.requestTimeout, config.clientHeadTimeout, config.upstreamIdleTimeout,
+                           config.clientIdleTimeout, config.clientSendTimeout, config.tcpIdleTimeout)
+        let period = max(0.01, min(0.1, shortest / 10))
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let every = TimeAmount.nanoseconds(Int64(period * 1e9))
         ticker = eventLoop.scheduleRepeatedTask(initialDelay: every, delay: every) { _ in bound.value.tick() }
     }
 
-    /// Times out requests waiting on an endpoint, clients slow to send a head, and idle
-    /// upstream connections.
+    /// Times out requests waiting on an endpoint, clients slow to send a head, to send a next
+    /// request or to read, and idle upstream connections.
     private func tick() {
         let now = NIODeadline.now()
         flushLog()
@@ -169,9 +171,21 @@ extension LoopContext {
                 conn.timedOut()
             }
         }
-        for frontend in frontends.elements where frontend.headDeadline < now {
-            frontend.headTimedOut()
+        if config.mode == .tcp {
+            let cutoff = now - tcpIdleTimeout
+            for registry in relays { for relay in registry.elements { relay.closeIfQuiet(now: now, cutoff: cutoff) } }
         }
+        for frontend in frontends.elements where frontend.clientDeadline < now {
+            frontend.clientTimedOut(now: now)
+        }
+    }
+
+    /// Bytes this loop's connections hold in user space (what a stalled peer can make it keep).
+    var bytesHeld: Int {
+        var total = 0
+        for frontend in frontends.elements { total += frontend.bytesHeld }
+        for registry in upstreams { for conn in registry.elements { total += conn.bytesHeld } }
+        return total
     }
 
     // MARK: Graceful stop

@@ -13,8 +13,12 @@ final class LoopContext {
     let eventLoop: any EventLoop
     let config: ProxyConfiguration
     let hashRule: HashRule
-    /// `config.requestTimeout`, ready to add to a deadline.
+    /// `config.requestTimeout`, ready to add to a deadline; the client's timeouts likewise.
     let requestTimeout: TimeAmount
+    let clientHeadTimeout: TimeAmount
+    let clientIdleTimeout: TimeAmount
+    let clientSendTimeout: TimeAmount
+    let tcpIdleTimeout: TimeAmount
 
     // MARK: Routes
 
@@ -29,6 +33,7 @@ final class LoopContext {
     // MARK: Connections and counters
 
     var counters: [EndpointCounters] = []
+    var listenerCounters = ListenerCounters()
     /// Idle keep-alive connections per slot, most recently used last.
     var idle: [[UpstreamConnection]] = []
     /// Every upstream connection per slot, idle or busy.
@@ -69,6 +74,10 @@ final class LoopContext {
         self.config = config
         if let balancer = picker as? Balancer { self.balancer = balancer } else { otherPicker = picker }
         requestTimeout = .nanoseconds(Int64(config.requestTimeout * 1e9))
+        clientHeadTimeout = .nanoseconds(Int64(config.clientHeadTimeout * 1e9))
+        clientIdleTimeout = .nanoseconds(Int64(config.clientIdleTimeout * 1e9))
+        clientSendTimeout = .nanoseconds(Int64(config.clientSendTimeout * 1e9))
+        tcpIdleTimeout = .nanoseconds(Int64(config.tcpIdleTimeout * 1e9))
         switch config.hashOn {
         case .header(let name): hashRule = HashRule(kind: .header, name: Array(name.lowercased().utf8))
         case .path: hashRule = HashRule(kind: .path, name: [])

@@ -25,6 +25,9 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     private var clientOutputEnded: EventLoopFuture<Void>?
     private var upstreamOutputEnded: EventLoopFuture<Void>?
     private var closed = false
+    /// A byte went either way since the ticker last looked (a store per read, no clock read).
+    private var moved = false
+    private var quietSince = NIODeadline.now()
     /// Bytes the client sent before the endpoint was connected (NIO can deliver them, and the
     /// client's half-close, even with autoRead off); written out once connected.
     private var early: [ByteBuffer] = []
@@ -57,6 +60,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
+        moved = true
         if logging { logEntry.bytesReceived += bytes.readableBytes }
         guard let upstreamHandler else { return early.append(bytes) }
         upstreamHandler.write(bytes)
@@ -147,6 +151,7 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     }
 
     func upstreamRead(_ bytes: ByteBuffer) {
+        moved = true
         if logging { logEntry.bytesSent += bytes.readableBytes }
         client?.write(wrapOutboundOut(bytes), promise: nil)
     }
@@ -190,6 +195,17 @@ final class TCPRelay: ChannelInboundHandler, Registered {
     }
 
     // MARK: Closing
+
+    /// Called by the loop's ticker: a relay quiet both ways since `cutoff` is closed (Envoy's
+    /// TCP proxy `idle_timeout`): two silent peers would otherwise hold it for ever.
+    func closeIfQuiet(now: NIODeadline, cutoff: NIODeadline) {
+        if moved {
+            moved = false
+            quietSince = now
+        } else if quietSince < cutoff {
+            close()
+        }
+    }
 
     /// Ends the relay at once: both connections closed, whatever is unwritten dropped (errors,
     /// no endpoint left, shutdown).

@@ -54,4 +54,9 @@ struct EmbeddedProxy {
     }
 
     var idleCount: Int { context.idle.reduce(0) { $0 + $1.count } }
+
+    /// The client connection's handler.
+    var frontend: HTTPFrontendHandler {
+        get throws { try client.pipeline.syncOperations.handler(type: HTTPFrontendHandler.self) }
+    }
 }
