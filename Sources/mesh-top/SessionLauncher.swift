@@ -63,7 +63,7 @@ enum SessionLauncher {
             signals?.cancel()
             sinks.printer?.flush()
             if let summary = sinks.printer?.summary, sinks.printer?.readerGone != true {
-                Stderr.line(summary.table(for: runner.snapshot().state))
+                Stderr.line(summary.table(for: runner.snapshot().state, width: CharacterWidth.of))
             }
         } else {
             runner.start()

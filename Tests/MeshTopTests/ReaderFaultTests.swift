@@ -179,4 +179,24 @@ import Testing
         let r = try run(["validate", "latin.yaml"])
         #expect(r.status == 1 && r.stderr == "latin.yaml:3: not UTF-8 text (save it as UTF-8)\n", "\(r.stderr)")
     }
+
+    /// The headless summary lines its columns up by terminal width: a service named in Chinese
+    /// (two columns a character) pushed its rows' STATE column two columns right per character.
+    @Test func theSummaryLinesUpChineseNames() throws {
+        let base = try String(contentsOf: ScenarioStoryTests.root.appendingPathComponent("demo/zone-outage.yaml"), encoding: .utf8)
+        try base.replacingOccurrences(of: "name: payments", with: "name: \u{652F}\u{4ED8}")
+            .replacingOccurrences(of: "service: payments", with: "service: \u{652F}\u{4ED8}")
+            .write(to: dir.appendingPathComponent("cjk.yaml"), atomically: true, encoding: .utf8)
+        let r = try run(["demo", "cjk.yaml", "--headless", "--speed", "max", "--duration", "3s"])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Columns before each row's state: a CJK ideograph takes two.
+        func columns(before word: String, in line: Substring) -> Int? {
+            guard let range = line.range(of: word) else { return nil }
+            return line[..<range.lowerBound].reduce(0) { $0 + (("\u{4E00}"..."\u{9FFF}").contains($1) ? 2 : 1) }
+        }
+        let rows = r.stderr.split(separator: "\n").filter { $0.contains("/checkout-") || $0.contains("/payments-") }
+        #expect(rows.count == 8, "\(r.stderr)")
+        let starts = Set(rows.compactMap { columns(before: " healthy", in: $0) ?? columns(before: " unknown", in: $0) })
+        #expect(starts.count == 1, "\(r.stderr)")
+    }
 }
