@@ -233,7 +233,7 @@ let package = Package(
         .testTarget(name: "MeshRunTests", dependencies: ["MeshRun", "MeshSession", "MeshEtcd", "MeshTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MeshSessionTests",
-            dependencies: ["MeshSession", "MeshSim", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MeshSession", "MeshSim", "MeshTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strict
         ),
         .testTarget(

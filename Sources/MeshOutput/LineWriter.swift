@@ -119,6 +119,9 @@ public final class LineWriter: @unchecked Sendable {
         state.withLockedValue { $0.failure }.map { "\(name): write failed: \(String(cString: strerror($0)))" }
     }
 
+    /// Whether the first write error was EPIPE: the pipe's reader went away.
+    public var readerGone: Bool { state.withLockedValue { $0.failure } == EPIPE }
+
     /// Writes `bytes` whole (a write to a pipe may take only part). A failed write closes the
     /// writer: what follows is dropped, and `failure` says why.
     private func put(_ bytes: [UInt8]) {

@@ -33,4 +33,7 @@ public final class EventPrinter {
 
     /// The first write error, as one line.
     public var failure: String? { output.failure }
+
+    /// Whether writing failed because the reader went away (EPIPE), rather than a full disk.
+    public var readerGone: Bool { output.readerGone }
 }

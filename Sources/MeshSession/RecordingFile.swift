@@ -4,40 +4,60 @@ import Glibc
 public import Foundation
 public import MeshCore
 import MeshConfig
+import NIOConcurrencyHelpers
 
 /// A recording opened for replay without reading it whole: its header, its index
 /// (`RecordingIndex`), and the spans between keyframes, read from the file when play or a seek
 /// reaches them. Opening an hour of 1,000 endpoints (about a gigabyte) reads the header and the
 /// index; a seek reads one keyframe, the notable events before it and the events after it.
 ///
-/// Without an index that stands for the file (none, stale, unreadable) the open reads the whole
-/// recording through `RecordingReader`, as `validate` does, so a damaged line is refused with
-/// the same message before anything plays; the index it makes is written beside the file for
-/// the next open (in place of a stale one, or from `sidecarThreshold` bytes: smaller ones are
-/// read whole in milliseconds).
+/// Without an index that stands for the file (none, stale, unreadable, or one whose claims the
+/// file does not bear out) the open reads the whole recording through `RecordingReader`, as
+/// `validate` does, so a damaged line is refused with the same message before anything plays;
+/// the index it makes is written beside the file for the next open (in place of a stale one, or
+/// from `sidecarThreshold` bytes: smaller ones are read whole in milliseconds). What the open
+/// cannot check cheaply (line numbers, notable events, keyframes left out) is checked as each
+/// span is read; a claim found false there is said once and the index made again the same way,
+/// and play goes on (`RecordingFile+Spans`).
 public final class RecordingFile: ReplaySource {
     public let path: String
     public let header: RecordingHeader
-    public let index: RecordingIndex
-    public let keyframeTimes: [Double]
-    private let fd: Int32
+    let fd: Int32
+    /// The header line's fingerprint and where the events start: what an index made again needs.
+    let fingerprint: String
+    let start: Int
+    /// Hears, once each, why an index was not used (at open, or when a span showed it wrong).
+    let notice: @Sendable (String) -> Void
+
+    struct Checked {
+        var index: RecordingIndex
+        /// Made from the whole file by this process: nothing left to check as spans are read.
+        var trusted: Bool
+    }
+    let checked: NIOLockedValueBox<Checked>
 
     /// 4 MiB: about 40 ms to read whole at the reader's 100 MB/s.
     static let sidecarThreshold = 4 << 20
 
-    private init(path: String, header: RecordingHeader, index: RecordingIndex, fd: Int32) {
-        self.path = path; self.header = header; self.index = index; self.fd = fd
-        keyframeTimes = index.keyframes.map(\.t)
+    private init(path: String, header: RecordingHeader, index: RecordingIndex, trusted: Bool, fd: Int32, fingerprint: String,
+                 start: Int, notice: @escaping @Sendable (String) -> Void) {
+        self.path = path; self.header = header; self.fd = fd
+        self.fingerprint = fingerprint; self.start = start; self.notice = notice
+        checked = NIOLockedValueBox(Checked(index: index, trusted: trusted))
     }
 
     deinit { close(fd) }
 
-    public var duration: Double { index.duration }
+    /// The index as it stands: as read beside the file, or as made again.
+    public var index: RecordingIndex { checked.withLockedValue { $0.index } }
+    public var keyframeTimes: [Double] { checked.withLockedValue { $0.index.keyframes.map(\.t) } }
+    public var duration: Double { checked.withLockedValue { $0.index.duration } }
 
-    /// Opens `path`; `notice` hears why an index beside it was not used (then it is made again).
-    /// A pipe (`replay <(zcat run.jsonl.gz)`) is copied to a temporary file first, said once,
-    /// so that it seeks as a file does; it gets no index beside it.
-    public static func open(path: String, notice: (String) -> Void = { _ in }) throws(RecordingError) -> RecordingFile {
+    /// Opens `path`; `notice` hears why an index beside it was not used (then it is made again),
+    /// at open or later, from the thread that reads a span. A pipe (`replay <(zcat run.jsonl.gz)`)
+    /// is copied to a temporary file first, said once, so that it seeks as a file does; it gets
+    /// no index beside it.
+    public static func open(path: String, notice: @escaping @Sendable (String) -> Void = { _ in }) throws(RecordingError) -> RecordingFile {
         var fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = errno
@@ -62,14 +82,17 @@ public final class RecordingFile: ReplaySource {
             do { header = try RecordingReader.header(line, file: path) } catch { throw RecordingError(error) }
             let fingerprint = RecordingIndex.fingerprint(line)
             let start = min(line.count + 1, size)
-            var index = spooled ? nil : sidecar(for: path, fd: fd, size: size, modified: modified, header: fingerprint, notice: notice)
+            var index = spooled ? nil : sidecar(for: path, fd: fd, size: size, modified: modified, header: fingerprint, start: start,
+                                                notice: notice)
+            let trusted = index == nil
             if index == nil {
                 // One that was there but did not stand is replaced, whatever the size.
                 let replacing = !spooled && FileManager.default.fileExists(atPath: RecordingIndex.path(for: path))
                 index = try build(fd, path: path, header: header, size: size, modified: modified, fingerprint: fingerprint,
                                   start: start, write: !spooled && (replacing || size >= sidecarThreshold))
             }
-            return RecordingFile(path: path, header: header, index: index!, fd: fd)
+            return RecordingFile(path: path, header: header, index: index!, trusted: trusted, fd: fd, fingerprint: fingerprint,
+                                 start: start, notice: notice)
         } catch {
             close(fd)
             throw error
@@ -138,47 +161,7 @@ public final class RecordingFile: ReplaySource {
         return UInt64(info.f_bavail) * UInt64(info.f_frsize) > UInt64(spareBytes)
     }
 
-    public func events(inSpan k: Int) throws -> [MeshEvent] {
-        let keyframes = index.keyframes
-        let from = k == 0 ? index.start : keyframes[k - 1].offset
-        let to = k < keyframes.count ? keyframes[k].offset : index.end
-        var events: [MeshEvent] = []
-        try read(from..<to, firstLine: k == 0 ? 2 : keyframes[k - 1].line) { events.append($0) }
-        if k > 0 {
-            guard case .keyframe = events.first?.body, events.first?.t == keyframes[k - 1].t else {
-                throw RecordingError(file: path, line: keyframes[k - 1].line,
-                                     message: "not the keyframe its index lists (the recording changed since it was opened)")
-            }
-        }
-        return events
-    }
-
-    public func notableEvents(beforeSpan k: Int, limit: Int) throws -> [MeshEvent] {
-        let before = k == 0 ? index.start : index.keyframes[k - 1].offset
-        let notable = index.notable
-        var lo = 0, hi = notable.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if notable[mid].offset < before { lo = mid + 1 } else { hi = mid }
-        }
-        var found: [MeshEvent] = []
-        for entry in notable[max(0, lo - limit)..<lo] {
-            try read(entry.offset..<entry.offset + entry.length, firstLine: entry.line) { found.append($0) }
-        }
-        return found
-    }
-
-    /// The events in `range` of the file, whose first line is number `firstLine`.
-    private func read(_ range: Range<Int>, firstLine: Int, _ body: (MeshEvent) -> Void) throws {
-        let bytes = try Self.read(fd, range, path: path)
-        try bytes.withUnsafeBytes { buffer in
-            _ = try RecordingReader.forEachEvent(in: buffer, from: 0, firstLine: firstLine, mayBeCutOff: false, file: path) { event, _, _ in
-                body(event)
-            }
-        }
-    }
-
-    private static func read(_ fd: Int32, _ range: Range<Int>, path: String) throws(RecordingError) -> [UInt8] {
+    static func read(_ fd: Int32, _ range: Range<Int>, path: String) throws(RecordingError) -> [UInt8] {
         var done = 0, failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: range.count) { buffer, count in
             while done < range.count {
@@ -213,21 +196,29 @@ public final class RecordingFile: ReplaySource {
     }
 
     /// The index beside `path` if it stands for the file as it is; nil (and a notice) if not.
-    private static func sidecar(for path: String, fd: Int32, size: Int, modified: Int64, header: String,
+    private static func sidecar(for path: String, fd: Int32, size: Int, modified: Int64, header: String, start: Int,
                                 notice: (String) -> Void) -> RecordingIndex? {
         let sidecar = RecordingIndex.path(for: path)
+        var info = Glibc.stat()
+        guard stat(sidecar, &info) == 0 else { return nil }
+        // A FIFO there would block the open forever, waiting for a writer.
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            notice("\(sidecar): not a file; reading the whole recording instead")
+            return nil
+        }
+        // Each entry is shorter than the line it lists: an index larger than its recording is
+        // none of it, and is not read (a gigabyte of index would be held whole to decode it).
+        guard Int(info.st_size) <= size + 4096 else {
+            notice("\(sidecar): stale (larger than its recording); reading the whole recording to index it again")
+            return nil
+        }
         guard let data = FileManager.default.contents(atPath: sidecar) else { return nil }
         guard let index = try? JSONDecoder().decode(RecordingIndex.self, from: data) else {
             notice("\(sidecar): not a readable recording index; reading the whole recording to index it again")
             return nil
         }
-        if let why = index.mismatch(size: size, modified: modified, header: header) {
+        if let why = index.mismatch(in: fd, size: size, modified: modified, header: header, start: start) {
             notice("\(sidecar): stale (\(why)); reading the whole recording to index it again")
-            return nil
-        }
-        if let moved = index.movedKeyframe(in: fd) {
-            notice("\(sidecar): stale (line \(moved.line) is not the keyframe it lists: the recording was rewritten); "
-                   + "reading the whole recording to index it again")
             return nil
         }
         return index
@@ -236,8 +227,8 @@ public final class RecordingFile: ReplaySource {
     /// Reads the whole recording (validating every line) into an index, and writes it beside
     /// if asked to. Read in pieces (`RecordingStream`), not mapped: a file cut short while it
     /// is read is an error to say, where a mapping would fault on the missing pages.
-    private static func build(_ fd: Int32, path: String, header: RecordingHeader, size: Int, modified: Int64,
-                              fingerprint: String, start: Int, write: Bool) throws(RecordingError) -> RecordingIndex {
+    static func build(_ fd: Int32, path: String, header: RecordingHeader, size: Int, modified: Int64,
+                      fingerprint: String, start: Int, write: Bool) throws(RecordingError) -> RecordingIndex {
         var builder = RecordingIndex.Builder()
         var stream = RecordingStream(file: path, header: header, eventsFrom: start)
         var at = start, lastNewline = start

@@ -9,14 +9,16 @@ public import MeshCore
 /// (`RecordingFile`). JSON, like the recording (`jq .keyframes[-1] run.jsonl.index`).
 ///
 /// Written by `RecordingWriter` when it closes, or by the first open that had to read the
-/// whole recording. It stands for the recording only while the recording's size, modification
-/// time and header line are those it was made from, and each keyframe line still starts where
-/// the index says with the bytes it started with (`head`: a file rewritten in place to the same
-/// size within the clock's resolution passes the first three); otherwise it is stale and made
-/// again.
+/// whole recording. It is a cache: nothing in it is believed until checked against the
+/// recording (`RecordingIndex+Check`). At open, every claim that decides what plays: the
+/// recording's size, modification time and header line; where events start and end and
+/// whether the last line is cut off; each keyframe's place, kind and time (its first and last
+/// bytes are read); the last event's time. As a span is read, the rest: line numbers, keyframes
+/// it left out, notable events. A claim that fails makes it stale: the whole recording is read
+/// to make it again, said in one line.
 public struct RecordingIndex: Codable, Sendable, Equatable {
     public static let format = "mesh-top/recording-index"
-    public static let version = 2
+    public static let version = 3
 
     /// A line of the recording: its byte offset, its line number (from 1) and byte length.
     public struct Line: Codable, Sendable, Equatable {
@@ -25,11 +27,13 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
         public var length: Int
     }
 
-    /// A keyframe line and its mesh time.
+    /// A keyframe line (its byte offset, line number and byte length, newline excluded) and
+    /// its mesh time.
     public struct Keyframe: Codable, Sendable, Equatable {
         public var t: Double
         public var offset: Int
         public var line: Int
+        public var length: Int
         /// FNV-1a of the line's first `headBytes` bytes (its `seq` and the start of its state).
         public var head: String?
     }
@@ -49,7 +53,6 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
     public var start: Int
     /// Where the events end: a cut-off last line, if any, starts here.
     public var end: Int
-    public var events: Int
     /// `t` of the last event.
     public var duration: Double
     public var cutOffLine: Int?
@@ -63,20 +66,6 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
 
     public static func path(for recording: String) -> String { recording + suffix }
 
-    /// Why this index does not stand for a recording of `size` bytes modified at `modified`
-    /// whose header line hashes to `header`; nil when it does.
-    func mismatch(size: Int, modified: Int64, header: String) -> String? {
-        guard format == Self.format, version == Self.version else { return "not a version \(Self.version) index" }
-        guard header == self.header else { return "it belongs to another recording" }
-        guard size == self.size, modified == self.modified else { return "the recording changed since it was indexed" }
-        let ordered = zip(keyframes, keyframes.dropFirst()).allSatisfy { $0.offset < $1.offset && $0.t <= $1.t }
-            && zip(notable, notable.dropFirst()).allSatisfy { $0.offset < $1.offset }
-        let inside = keyframes.allSatisfy { $0.offset >= start && $0.offset < end }
-            && notable.allSatisfy { $0.offset >= start && $0.offset + $0.length <= end }
-        guard ordered, inside, start <= end, end <= size else { return "its offsets are out of order or past the end" }
-        return nil
-    }
-
     /// Stamps each keyframe's `head` from the file open at `fd`; nil if it cannot be read.
     func stampingHeads(from fd: Int32) -> RecordingIndex? {
         var index = self
@@ -87,14 +76,9 @@ public struct RecordingIndex: Codable, Sendable, Equatable {
         return index
     }
 
-    /// The first keyframe whose line no longer starts where it did with the same bytes, if any.
-    func movedKeyframe(in fd: Int32) -> Keyframe? {
-        keyframes.first { $0.head == nil || Self.head(fd, at: $0.offset, end: end) != $0.head }
-    }
-
     /// The fingerprint of the line starting at `offset` (just after a newline) up to
     /// `headBytes`; nil if it does not start a line or cannot be read.
-    private static func head(_ fd: Int32, at offset: Int, end: Int) -> String? {
+    static func head(_ fd: Int32, at offset: Int, end: Int) -> String? {
         let count = min(headBytes, end - offset)
         guard offset > 0, count > 0 else { return nil }
         var bytes = [UInt8](repeating: 0, count: count + 1)
@@ -138,21 +122,19 @@ extension RecordingIndex {
 struct Builder {
     var keyframes: [RecordingIndex.Keyframe] = []
     var notable: [RecordingIndex.Line] = []
-    var events = 0
     var duration = 0.0
 
     mutating func add(_ event: MeshEvent, bytes: Range<Int>, line: Int) {
-        events += 1
         duration = event.t
         if case .keyframe = event.body {
-            keyframes.append(.init(t: event.t, offset: bytes.lowerBound, line: line))
+            keyframes.append(.init(t: event.t, offset: bytes.lowerBound, line: line, length: bytes.count))
         } else if event.isNotable {
             notable.append(.init(offset: bytes.lowerBound, line: line, length: bytes.count))
         }
     }
 
     func index(size: Int, modified: Int64, header: String, start: Int, end: Int, cutOffLine: Int?) -> RecordingIndex {
-        RecordingIndex(size: size, modified: modified, header: header, start: start, end: end, events: events,
+        RecordingIndex(size: size, modified: modified, header: header, start: start, end: end,
                        duration: duration, cutOffLine: cutOffLine, keyframes: keyframes, notable: notable)
     }
 }

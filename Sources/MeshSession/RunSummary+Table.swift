@@ -2,8 +2,10 @@ public import MeshCore
 
 /// The table printed on stderr at the end of a headless run.
 extension RunSummary {
-    /// A fixed-width table: one row per endpoint, in the mesh's order.
-    public func table(for state: MeshState) -> String {
+    /// A fixed-width table: one row per endpoint, in the mesh's order; `width` gives the
+    /// terminal columns a name takes (`CharacterWidth.of`: a Chinese character takes two).
+    public func table(for state: MeshState, width: (String) -> Int = { $0.count }) -> String {
+        func pad(_ s: String, _ n: Int) -> String { width(s) >= n ? s + " " : s + String(repeating: " ", count: n - width(s)) }
         var lines = [pad("ENDPOINT", 28) + pad("STATE", 10) + lpad("REQUESTS", 10) + lpad("ERRORS", 8)
                      + lpad("SUCCESS", 9) + lpad("CHANGES", 8)]
         for service in state.services {
@@ -21,7 +23,6 @@ extension RunSummary {
         return lines.joined(separator: "\n")
     }
 
-    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
     private func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
     private func format1(_ v: Double) -> String { String((v * 10).rounded() / 10) }
 }

@@ -28,6 +28,8 @@ extension ParsableCommand {
             try body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let gone as ReaderGone {
+            throw gone
         } catch {
             Stderr.line("mesh-top: \(error)")
             throw ExitCode(1)

@@ -36,8 +36,8 @@ struct CtlEventsCommand: ParsableCommand {
                 for event in events {
                     guard let type = (event as? [String: Any])?["type"] as? String, wanted.contains(type) else { continue }
                     let line = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes])
-                    // Whoever reads stopped (`| head`): done, as a pipeline expects, not a crash.
-                    do { try FileHandle.standardOutput.write(contentsOf: line + Data("\n".utf8)) } catch { Foundation.exit(0) }
+                    // Whoever reads stopped (`| head`): done, as any filter is (`ReaderGone`), not a crash.
+                    do { try FileHandle.standardOutput.write(contentsOf: line + Data("\n".utf8)) } catch { ReaderGone.leave() }
                 }
                 if let next = answer.header("X-Mesh-Top-Index").flatMap(UInt64.init) { since = max(since, next) }
                 if once { return }

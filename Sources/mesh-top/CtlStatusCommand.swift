@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeshAdmin
 import MeshCore
+import MeshTUI
 
 /// `mesh-top ctl status`: the running mesh as a table, one row per endpoint.
 struct CtlStatusCommand: ParsableCommand {
@@ -47,11 +48,10 @@ struct CtlStatusCommand: ParsableCommand {
             }
         }
         guard !rows.isEmpty else { return "no balancer view yet (it comes with the next sample)\n" }
-        let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+        let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(CharacterWidth.of).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
-                i < 2 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                      : String(repeating: " ", count: widths[i] - cell.count) + cell
+                cell.padded(to: widths[i], left: i < 2)
             }.joined(separator: "  ") + "\n"
         }
         return "\n" + line(columns) + rows.map(line).joined()
@@ -86,11 +86,10 @@ struct CtlStatusCommand: ParsableCommand {
                 rows.append(row)
             }
         }
-        let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+        let widths = columns.indices.map { i in ([columns[i]] + rows.map { $0[i] }).map(CharacterWidth.of).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
-                i < 3 || i > 8 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                               : String(repeating: " ", count: widths[i] - cell.count) + cell
+                cell.padded(to: widths[i], left: i < 3 || i > 8)
             }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
         out += line(columns)
@@ -108,6 +107,13 @@ struct CtlStatusCommand: ParsableCommand {
 }
 
 extension String {
+    /// Padded with spaces to `width` terminal columns (a Chinese name takes two a character),
+    /// on the right when `left`-aligned, else on the left.
+    func padded(to width: Int, left: Bool) -> String {
+        let room = String(repeating: " ", count: max(0, width - CharacterWidth.of(self)))
+        return left ? self + room : room + self
+    }
+
     /// Without the padding a last, left-aligned column leaves.
     func trimmingTrailingSpaces() -> String {
         var text = self

@@ -12,7 +12,7 @@ struct MeshTop: ParsableCommand {
         discussion: """
             Without a command, mesh-top runs the built-in demo.
 
-            Exit status: 0 done (the end of a demo or replay, --duration, q, or a first SIGINT, SIGTERM or SIGHUP, with the dashboard as headless); 1 an error, said in one line (a file that is wrong, a port in use, an admin API that refuses); 64 a command line mesh-top cannot use (an unknown option, a value out of range); 128 + n a second signal n, which stops at once.
+            Exit status: 0 done (the end of a demo or replay, --duration, q, or a first SIGINT, SIGTERM or SIGHUP, with the dashboard as headless); 1 an error, said in one line (a file that is wrong, a port in use, an admin API that refuses); 64 a command line mesh-top cannot use (an unknown option, a value out of range); 128 + n a second signal n, which stops at once; 141 (SIGPIPE, silently) the reader of --headless output went away (| head), as for yes or git log.
 
             NO_COLOR set means --theme mono. Shell completions: mesh-top --generate-completion-script bash|zsh|fish.
             """,
@@ -37,6 +37,7 @@ struct MeshTop: ParsableCommand {
             LineWriter.flushAll()
         } catch {
             LineWriter.flushAll()
+            if error is ReaderGone { ReaderGone.leave() }
             let code = exitCode(for: error)
             // Help, version and our own exit codes (their message is already out) go as before.
             if code == .success || error is ExitCode { exit(withError: error) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MeshCore
+import NIOConcurrencyHelpers
 import MeshSession
 import MeshTUI
 
@@ -19,9 +20,19 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let file = try RecordingFile.open(path: recording) { Stderr.line("mesh-top: \($0)") }
+            // Said at once, except while the dashboard has the terminal: then after it.
+            let held = NIOLockedValueBox<[String]?>(nil)
+            let file = try RecordingFile.open(path: recording) { notice in
+                let kept = held.withLockedValue { lines -> Bool in
+                    guard lines != nil else { return false }
+                    lines!.append(notice)
+                    return true
+                }
+                if !kept { Stderr.line("mesh-top: \(notice)") }
+            }
+            defer { for notice in held.withLockedValue({ $0 ?? [] }) { Stderr.line("mesh-top: \(notice)") } }
             if let line = file.index.cutOffLine {
-                Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying the \(file.index.events) events before it")
+                Stderr.line("mesh-top: \(recording):\(line): last line is cut off; replaying everything before it")
             }
             let options = session.resolved()
             let speed = pace.resolved()
@@ -29,6 +40,7 @@ struct ReplayCommand: ParsableCommand {
             let logger = try session.logging.logger(headless: session.headless, besides: DemoCommand.directory(of: recording))
             let sinks = try EventSinks(headless: session.headless, journal: admin != nil, logger: logger)
             let playback = ReplayPlayback(file: file, onEvent: sinks.accept)
+            if !session.headless { held.withLockedValue { $0 = [] } }
             try SessionLauncher.run(playback, sinks: sinks, settings: .init(
                 speed: speed,
                 duration: [options.duration, playback.end].compactMap { $0 }.min(), refresh: options.refresh, mono: options.mono,

@@ -35,7 +35,7 @@ enum SessionLauncher {
                                    stopAtEnd: settings.headless)
         let session = runner.handle
         sinks.onFailure = { session.submit(.stop) }
-        // Standard output's reader gone: stop as on SIGTERM, and say so below.
+        // Standard output's reader gone: stop as on SIGTERM, then leave as SIGPIPE would (`ReaderGone`).
         sinks.printer?.whenFailed { session.submit(.stop) }
         // Taken before the admin API answers, so that a session seen running takes its signals
         // (the dashboard arms its own with the terminal).
@@ -62,8 +62,8 @@ enum SessionLauncher {
             // The session is over: from here a signal stops at once.
             signals?.cancel()
             sinks.printer?.flush()
-            if let summary = sinks.printer?.summary {
-                Stderr.line(summary.table(for: runner.snapshot().state))
+            if let summary = sinks.printer?.summary, sinks.printer?.readerGone != true {
+                Stderr.line(summary.table(for: runner.snapshot().state, width: CharacterWidth.of))
             }
         } else {
             runner.start()
@@ -76,6 +76,8 @@ enum SessionLauncher {
             // terminal is restored and the exit status is 0 (a second signal stops at once, 128 + n).
             _ = try outcome.get()
         }
-        if let failure = sinks.failure ?? sinks.printer?.failure { throw CommandError(failure) }
+        if let failure = sinks.failure { throw CommandError(failure) }
+        if sinks.printer?.readerGone == true { throw ReaderGone() }
+        if let failure = sinks.printer?.failure { throw CommandError(failure) }
     }
 }

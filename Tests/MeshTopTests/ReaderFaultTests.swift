@@ -43,17 +43,50 @@ import Testing
         #expect(stdin.status == 1 && stdin.stderr == "mesh-top: -: no such file (for standard input, give /dev/stdin)\n")
     }
 
-    /// `| head -1` closed stdout: mesh-top died of SIGPIPE, silently, leaving a run's
-    /// supervised processes behind. Now it stops as on SIGTERM and says why in one line.
-    @Test func aReaderOfStdoutThatGoesAwayStopsTheSessionInOneLine() throws {
-        let r = try shell(#"$MT demo "$0" --headless --speed 50 --duration 60s 2>err | head -1; echo "status=${PIPESTATUS[0]}"; cat err"#
-                          .replacingOccurrences(of: "\"$0\"", with: "'" + ScenarioStoryTests.root.appendingPathComponent("demo/zone-outage.yaml").path + "'"))
+    /// `| head -1` closed stdout. mesh-top first died of SIGPIPE at once, leaving a run's
+    /// supervised processes behind; then it stopped and exited 1 with "write failed: Broken
+    /// pipe". Now it stops as on SIGTERM (its recording closed whole, with its index) and then
+    /// leaves as `yes | head -1` and `git log | head -1` do: by SIGPIPE, 141, saying nothing.
+    @Test func aReaderOfStdoutThatGoesAwayEndsTheSessionAsAFilterDoes() throws {
+        let scenario = ScenarioStoryTests.root.appendingPathComponent("demo/zone-outage.yaml").path
+        let r = try shell("$MT demo '\(scenario)' --headless --speed 50 --duration 60s --record piped.jsonl 2>err | head -1; "
+                          + #"echo "status=${PIPESTATUS[0]}"; yes | head -1 >/dev/null; echo "yes=${PIPESTATUS[0]}"; cat err"#)
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("{") == true)
-        #expect(lines.dropFirst().first == "status=1", "\(r.stdout)")
-        // The summary still goes to stderr; the last line says why the run stopped.
-        #expect(lines.last == "mesh-top: standard output: write failed: Broken pipe", "\(r.stdout)")
-        #expect(!r.stdout.contains("Fatal") && !r.stdout.contains("Backtrace"))
+        #expect(lines.dropFirst().first == "status=141", "\(r.stdout)")
+        #expect(lines.dropFirst(2).first == "yes=141", "the shell's own filter, for reference: \(r.stdout)")
+        #expect(lines.count == 3, "nothing on stderr: \(r.stdout)")
+        // Stopped, not killed: the recording ends with a whole line and its index stands for it.
+        let validated = try run(["validate", "piped.jsonl"])
+        #expect(validated.status == 0 && validated.stderr.isEmpty, "\(validated.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("piped.jsonl.index").path))
+        let replayed = try run(["replay", "piped.jsonl", "--headless", "--speed", "max"])
+        #expect(replayed.status == 0 && !replayed.stderr.contains(".index"), "\(replayed.stderr)")
+    }
+
+    /// An index edited to say the recording lasts 1e308 s made `replay --speed max` run
+    /// forever. An index is a cache: a claim the recording does not bear out makes it again,
+    /// said in one line, and replay plays what it would without it; `validate` reads the
+    /// recording itself.
+    @Test func anIndexThatLiesIsMadeAgainAndReplayEnds() throws {
+        try record("lied.jsonl")
+        let reference = try run(["replay", "lied.jsonl", "--headless", "--speed", "max"])
+        #expect(reference.status == 0 && !reference.stdout.isEmpty, "\(reference.stderr)")
+        let sidecar = dir.appendingPathComponent("lied.jsonl.index")
+        var index = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: sidecar)) as? [String: Any])
+        index["duration"] = 1e308
+        try JSONSerialization.data(withJSONObject: index).write(to: sidecar)
+        let r = try shell("timeout 300 $MT replay lied.jsonl --headless --speed max")
+        #expect(r.status == 0, "\(r.stderr.suffix(300))")
+        #expect(r.stdout == reference.stdout)
+        let said = r.stderr.split(separator: "\n").filter { $0.hasPrefix("mesh-top: ") }
+        #expect(said.count == 1, "\(r.stderr)")
+        #expect(said.first?.hasPrefix("mesh-top: lied.jsonl.index: stale (its duration is 1e+308 s, and the last event is at ") == true)
+        #expect(said.first?.hasSuffix(" s); reading the whole recording to index it again") == true, "\(said)")
+        let validated = try run(["validate", "lied.jsonl"])
+        #expect(validated.status == 0 && validated.stderr.isEmpty, "\(validated.stdout) \(validated.stderr)")
+        let again = try run(["replay", "lied.jsonl", "--headless", "--speed", "max"])
+        #expect(!again.stderr.contains("stale"), "made again once: \(again.stderr)")
     }
 
     /// An endless device is no recording: its copy stops at the first line longer than any a
@@ -145,5 +178,25 @@ import Testing
         try Data(bytes).write(to: dir.appendingPathComponent("latin.yaml"))
         let r = try run(["validate", "latin.yaml"])
         #expect(r.status == 1 && r.stderr == "latin.yaml:3: not UTF-8 text (save it as UTF-8)\n", "\(r.stderr)")
+    }
+
+    /// The headless summary lines its columns up by terminal width: a service named in Chinese
+    /// (two columns a character) pushed its rows' STATE column two columns right per character.
+    @Test func theSummaryLinesUpChineseNames() throws {
+        let base = try String(contentsOf: ScenarioStoryTests.root.appendingPathComponent("demo/zone-outage.yaml"), encoding: .utf8)
+        try base.replacingOccurrences(of: "name: payments", with: "name: \u{652F}\u{4ED8}")
+            .replacingOccurrences(of: "service: payments", with: "service: \u{652F}\u{4ED8}")
+            .write(to: dir.appendingPathComponent("cjk.yaml"), atomically: true, encoding: .utf8)
+        let r = try run(["demo", "cjk.yaml", "--headless", "--speed", "max", "--duration", "3s"])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Columns before each row's state: a CJK ideograph takes two.
+        func columns(before word: String, in line: Substring) -> Int? {
+            guard let range = line.range(of: word) else { return nil }
+            return line[..<range.lowerBound].reduce(0) { $0 + (("\u{4E00}"..."\u{9FFF}").contains($1) ? 2 : 1) }
+        }
+        let rows = r.stderr.split(separator: "\n").filter { $0.contains("/checkout-") || $0.contains("/payments-") }
+        #expect(rows.count == 8, "\(r.stderr)")
+        let starts = Set(rows.compactMap { columns(before: " healthy", in: $0) ?? columns(before: " unknown", in: $0) })
+        #expect(starts.count == 1, "\(r.stderr)")
     }
 }

@@ -43,7 +43,11 @@ public struct ReplayCursor: Sendable {
         guard failure == nil else { return 0 }
         var applied = 0
         while applied < maxEvents, let next = nextTime, next <= t {
-            if position == events.count, !load(span + 1) { break }
+            if position == events.count {
+                // The span's own first event decides when it starts, not what the source said.
+                guard load(span + 1) else { break }
+                continue
+            }
             let event = events[position]
             state.apply(event)
             each(event)

@@ -42,7 +42,8 @@ extension DashboardRenderer {
             case .service:
                 let folded = view.collapsed.contains(service.name)
                 var x = buffer.put(" \(folded ? glyphs.collapsed : glyphs.expanded) ", x: 0, y: y, style: CellStyle(.accent, bold: true))
-                x = buffer.put(service.name, x: x, y: y, style: CellStyle(bold: true), limit: trunk1 - 1)
+                x = buffer.put(Format.fit(service.name, trunk1 - 1 - x, ascii: glyphs.ascii), x: x, y: y, style: CellStyle(bold: true),
+                               limit: trunk1 - 1)
                 let rate = " " + Format.rate(service.clientLoad.rps) + "/s"
                 if x + CharacterWidth.of(rate) < trunk1 { buffer.put(rate, x: x, y: y, style: muted) }
                 if !folded {
@@ -61,7 +62,8 @@ extension DashboardRenderer {
                 let share = attempts > 0 ? zoneRPS / attempts : 0
                 drawEdge(from: trunk1 + 1, to: zoneX - 1, y: y, share: share, carries: zoneRPS > 0)
                 let role: ColorRole = count == 0 ? .muted : up == count ? .good : up == 0 ? .bad : .warn
-                var x = buffer.put("zone " + (zone.isEmpty ? "-" : zone), x: zoneX, y: y, style: CellStyle(role, bold: true), limit: trunk2 - 1)
+                var x = buffer.put(Format.fit("zone " + (zone.isEmpty ? "-" : zone), trunk2 - 1 - zoneX, ascii: glyphs.ascii), x: zoneX, y: y,
+                                   style: CellStyle(role, bold: true), limit: trunk2 - 1)
                 if service.failoverZone == zone { x = buffer.put(glyphs.ascii ? "<" : "←", x: x, y: y, style: CellStyle(.warn, bold: true)) }
                 buffer.fill(y: y, from: x + 1, to: trunk2, scalar: glyphs.ascii ? "-" : "─", style: muted)
                 if count > 0 { buffer.put(pipes.down, x: trunk2, y: y, style: muted) }

@@ -94,7 +94,8 @@ extension DashboardRenderer {
     private mutating func drawServiceRow(_ service: Service, y: Int, columns: TopologyColumns) {
         let folded = view.collapsed.contains(service.name)
         var x = buffer.put(" \(folded ? glyphs.collapsed : glyphs.expanded) ", x: 0, y: y, style: CellStyle(.accent, bold: true))
-        x = buffer.put(service.name, x: x, y: y, style: CellStyle(bold: true), limit: columns.nameWidth - 1)
+        x = buffer.put(Format.fit(service.name, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y, style: CellStyle(bold: true),
+                       limit: columns.nameWidth - 1)
         var tags: [(String, ColorRole)] = []
         if folded { tags.append(("(\(service.endpoints.count))", .muted)) }
         if service.panic { tags.append(("PANIC", .bad)) }
@@ -133,7 +134,8 @@ extension DashboardRenderer {
 
     private mutating func drawZoneRow(_ service: Service, zone: String, row: TopologyLayout.Row, y: Int, columns: TopologyColumns) {
         var x = buffer.put(" " + (row.last ? glyphs.lastBranch : glyphs.branch), x: 0, y: y, style: CellStyle(.muted))
-        x = buffer.put("zone " + (zone.isEmpty ? "(none)" : zone), x: x, y: y, style: CellStyle(.accent), limit: columns.nameWidth - 1)
+        x = buffer.put(Format.fit("zone " + (zone.isEmpty ? "(none)" : zone), columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y,
+                       style: CellStyle(.accent), limit: columns.nameWidth - 1)
         let preferred = service.zones.first == zone
         let active = service.failoverZone == zone
         if active {
@@ -173,7 +175,8 @@ extension DashboardRenderer {
         // In a shared mesh: the instance owning it, when not this one, and another instance
         // that sees it otherwise ("healthy here, unhealthy from b").
         if let owner = e.owner, owner != state.instance {
-            x = buffer.put(" @" + owner, x: x, y: y, style: CellStyle(.muted), limit: columns.nameWidth - 1)
+            x = buffer.put(Format.fit(" @" + owner, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y, style: CellStyle(.muted),
+                           limit: columns.nameWidth - 1)
         }
         if let other = e.disagreements.first {
             let mark = (glyphs.ascii ? " !=" : " ≠") + other.instance

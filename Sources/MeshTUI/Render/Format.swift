@@ -86,7 +86,10 @@ enum Format {
     }
 
     /// Cuts `text` to `width` columns, ending with an ellipsis when cut. Cuts between terminal
-    /// cells, so a letter never loses its marks and a wide character is never halved.
+    /// cells, so a letter never loses its marks and a wide character (East Asian Wide, 2
+    /// columns) is never halved: one that would straddle the last column before the ellipsis
+    /// is left out and the ellipsis followed by a blank, so that a cut text is always exactly
+    /// `width` columns (a column after it starts where it would have).
     static func fit(_ text: String, _ width: Int, ascii: Bool = false) -> String {
         guard width > 0 else { return "" }
         if CharacterWidth.of(text) <= width { return text }
@@ -96,7 +99,7 @@ enum Format {
             guard !full, used + max(cell.width, cell.clusterWidth) <= width - 1 else { full = true; return }
             out.append(cell.base); out.append(contentsOf: cell.marks); used += cell.width
         }
-        return String(out) + (ascii ? "~" : "…")
+        return String(out) + (ascii ? "~" : "…") + String(repeating: " ", count: width - 1 - used)
     }
 
     /// `text` padded with spaces on the left to `width` columns.

@@ -1,8 +1,9 @@
 /// Terminal column width of a scalar, as glibc's `wcwidth` (which ncurses and tmux lay out
 /// by) answers in a UTF-8 locale. Our own table rather than `wcwidth` itself, which depends on
 /// the process locale and would make golden frames differ between machines; the terminal
-/// layer checks each cell against the real `wcwidth` and replaces what disagrees.
-enum CharacterWidth {
+/// layer checks each cell against the real `wcwidth` and replaces what disagrees. Public for
+/// the command line's tables (`ctl status`, the headless summary), which line up the same way.
+public enum CharacterWidth {
     /// Shown in place of what a terminal cannot print (controls, unassigned code points).
     static let replacement: Unicode.Scalar = "\u{FFFD}"
     /// Carries a combining mark that has no letter to sit on (Unicode's convention, §2.11).
@@ -19,7 +20,7 @@ enum CharacterWidth {
     }
 
     /// Columns `text` takes when drawn: exactly what `ScreenBuffer.put` advances.
-    static func of(_ text: some StringProtocol) -> Int {
+    public static func of(_ text: some StringProtocol) -> Int {
         var w = 0
         TerminalCells.forEach(in: text) { cell in w += cell.width }
         return w
