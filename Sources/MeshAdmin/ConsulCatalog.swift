@@ -5,8 +5,9 @@ import MeshCore
 /// its checks in Consul's names:
 /// - a registration's own checks, as registered (`service:ID`, `service:ID:N`, or its CheckIDs);
 /// - for an endpoint without them, mesh-top's verdict as one check `service:ID` (passing when
-///   healthy; critical while not checked yet, unhealthy or ejected), none where the service's
-///   `health:` is `none` (an instance without checks is passing, as in Consul);
+///   healthy; critical while not checked yet, unhealthy or ejected) of the `Type` of the
+///   service's `health:` (`http`, `tcp`): a check the agent runs, which takes no TTL reports;
+///   none where `health:` is `none` (an instance without checks is passing, as in Consul);
 /// - while drained, draining or killed, Consul's maintenance check `_service_maintenance:ID`,
 ///   critical, its notes the reason given (`agent/agent.go`, `EnableServiceMaintenance`).
 struct ConsulCatalog {
@@ -48,6 +49,9 @@ struct ConsulCatalog {
 
     var instances: [Instance] { state.services.flatMap(instances(in:)) }
 
+    /// Every check of the agent, in mesh order.
+    var checks: [CheckEntry] { instances.flatMap(\.checks) }
+
     func instances(of service: String) -> [Instance] { state.service(service).map(instances(in:)) ?? [] }
 
     func instance(_ id: String) -> Instance? {
@@ -78,10 +82,14 @@ struct ConsulCatalog {
                     checks: instance.checks)
     }
 
-    /// `GET /v1/catalog/services`: each service that has instances, with their tags.
-    var services: [String: [String]] {
+    /// `GET /v1/catalog/services[?filter=]`: each service that has instances (that pass the
+    /// filter, read as catalog entries, as Consul filters `ServiceNode`s), with their tags.
+    func services(_ filter: ConsulFilter?) -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for instance in instances {
+        let listed = instances
+        let kept = ConsulAPI.apply(filter, to: listed.map { CatalogEntry(node: node.entry, service: ServiceEntry(id: $0.id, service: $0.service, endpoint: $0.endpoint)) })
+        let passed = Set(kept.map(\.serviceID))
+        for instance in listed where passed.contains(instance.id) {
             var tags = out[instance.service] ?? []
             for tag in instance.endpoint.tags where !tags.contains(tag) { tags.append(tag) }
             out[instance.service] = tags
@@ -106,9 +114,12 @@ struct ConsulCatalog {
             case .ejected: "mesh-top: ejected by outlier detection"
             default: "mesh-top: \(endpoint.state.rawValue)"
             }
-            out.append(CheckEntry(node: node, checkID: "service:\(id)", name: "Service '\(service)' check",
-                                  status: endpoint.state == .healthy ? "passing" : "critical", output: output,
-                                  serviceID: id, serviceName: service, serviceTags: tags))
+            var check = CheckEntry(node: node, checkID: "service:\(id)", name: "Service '\(service)' check",
+                                   status: endpoint.state == .healthy ? "passing" : "critical", output: output,
+                                   serviceID: id, serviceName: service, serviceTags: tags)
+            // In Consul's model, a check the agent runs itself (`health:` is HTTP or TCP): no TTL.
+            check.type = owner.healthCheck?.rawValue ?? ""
+            out.append(check)
         }
         return out
     }

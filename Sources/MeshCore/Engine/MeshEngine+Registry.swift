@@ -98,10 +98,12 @@ extension MeshEngine {
             remove(ref, now: now)
         case .updateCheck(let id, let status, let output):
             guard let (ref, check) = state.check(id) else { throw .unknownCheck(id) }
-            guard check.kind == .ttl else { throw .notTTL(id, check.kind) }
+            guard check.kind == .ttl else { throw .notTTL(id) }
             guard let (s, slot) = locate(ref),
                   let c = state.endpoint(ref)?.registration?.checks.firstIndex(where: { $0.id == id }) else { throw .unknownCheck(id) }
             report(service: s, slot: slot, check: c, status: status, output: output, now: now)
+        case .deregisterCheck(let id):
+            try removeCheck(id, now: now)
         case .maintenance(let id, let enable, let reason):
             guard let ref = state.ref(consulID: id), let (s, slot) = locate(ref),
                   let runtime = services[s].slots[Int(slot)] else { throw .unknownID(id) }
@@ -116,6 +118,23 @@ extension MeshEngine {
                 case .draining, .drained: try carryOut(OperatorCommand(action: .restore, target: ref, by: "consul"), now: now)
                 }
             }
+        }
+    }
+
+    /// Consul's `RemoveCheck` (`agent/agent.go`) for a check of a registered instance: the
+    /// instance is added again without it, keeping its hold and its other checks as they run
+    /// (their counters, TTL deadlines and critical-since times).
+    private func removeCheck(_ id: String, now: Double) throws(OperatorError) {
+        guard let (ref, _) = state.check(id), var endpoint = state.endpoint(ref), var registration = endpoint.registration,
+              let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)] else { throw .unknownCheck(id) }
+        var kept: [String: CheckRuntime] = [:]
+        for (check, running) in zip(registration.checks, runtime.checks) { kept[check.id] = running }
+        registration.checks.removeAll { $0.id == id }
+        endpoint.registration = registration
+        add(service: ref.service, endpoint: endpoint, keeping: runtime.hold, now: now)
+        guard let (s, slot) = locate(ref) else { return }
+        for (c, check) in registration.checks.enumerated() {
+            if let running = kept[check.id] { services[s].slots[Int(slot)]?.checks[c] = running }
         }
     }
 
