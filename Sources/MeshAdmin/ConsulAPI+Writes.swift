@@ -52,7 +52,9 @@ extension ConsulAPI {
            request.method == .PUT || request.method == .GET {
             return loop.makeSucceededFuture(.refused(.configured(id: instance.id, EndpointRef(service: instance.service, endpoint: instance.endpoint.id))))
         }
+        let nodeMaintenance = id == ConsulCatalog.nodeMaintenance && !catalog.nodeChecks.isEmpty
         return write(request, loop, allowGET: true) { () throws(Refusal) in
+            if nodeMaintenance { return .nodeMaintenance(enable: false, reason: "") }
             guard let instance, id == ConsulCatalog.maintenancePrefix + instance.id else { return .deregisterCheck(id: id) }
             return .maintenance(id: instance.id, enable: false, reason: "")
         }
@@ -62,12 +64,29 @@ extension ConsulAPI {
     /// Without a reason the maintenance check's notes are Consul's default words.
     func maintenance(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         write(request, loop) { () throws(Refusal) in
-            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: Missing value for enable (true or false)") }
-            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: Invalid value for enable: \"\(raw)\" (true or false)") }
-            let reason = request.query["reason"] ?? ""
-            try ConsulRegistration.text(reason, "reason")
-            return .maintenance(id: id, enable: enable, reason: reason.isEmpty ? ConsulCatalog.defaultMaintenanceReason : reason)
+            let (enable, reason) = try Self.maintenanceQuery(request, default: ConsulCatalog.defaultMaintenanceReason)
+            return .maintenance(id: id, enable: enable, reason: reason)
         }
+    }
+
+    /// `PUT /v1/agent/maintenance?enable=true|false&reason=…` (`AgentNodeMaintenance`): the
+    /// node's maintenance, which drains every endpoint the operator has not taken out already
+    /// and restores them when it ends (`RegistryCommand.nodeMaintenance`).
+    func nodeMaintenance(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        write(request, loop) { () throws(Refusal) in
+            let (enable, reason) = try Self.maintenanceQuery(request, default: ConsulCatalog.defaultNodeMaintenanceReason)
+            return .nodeMaintenance(enable: enable, reason: reason)
+        }
+    }
+
+    /// `enable` (Go's `ParseBool`, required) and `reason` (Consul's default words when empty),
+    /// refused in Consul's words (`agent_endpoint.go`, `AgentServiceMaintenance`).
+    private static func maintenanceQuery(_ request: AdminRequest, default words: String) throws(Refusal) -> (Bool, String) {
+        guard let raw = request.query["enable"] else { throw Refusal(message: "enable: Missing value for enable (true or false)") }
+        guard let enable = parseBool(raw) else { throw Refusal(message: "enable: Invalid value for enable: \"\(raw)\" (true or false)") }
+        let reason = request.query["reason"] ?? ""
+        try ConsulRegistration.text(reason, "reason")
+        return (enable, reason.isEmpty ? words : reason)
     }
 
     /// `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=…]`: a TTL check's status at once.

@@ -11,7 +11,8 @@ import NIOHTTP1
 ///
 /// Served (`GET` unless said):
 /// - `PUT /v1/agent/service/register[?replace-existing-checks]`
-/// - `PUT /v1/agent/service/deregister/ID`, `PUT /v1/agent/service/maintenance/ID?enable=&reason=`
+/// - `PUT /v1/agent/service/deregister/ID`, `PUT /v1/agent/service/maintenance/ID?enable=&reason=`,
+///   `PUT /v1/agent/maintenance?enable=&reason=` (node maintenance)
 /// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`,
 ///   `PUT /v1/agent/check/register` (a check of a registered instance), `PUT /v1/agent/check/deregister/CHECK`
 /// - `/v1/agent/services`, `/v1/agent/service/ID[?hash=&wait=]`, `/v1/agent/checks`, `/v1/agent/self`,
@@ -23,8 +24,7 @@ import NIOHTTP1
 /// - `/v1/catalog/datacenters`, `/v1/status/leader`, `/v1/status/peers`
 ///
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
-/// queries, Connect, events, transactions; and, saying what to use instead, catalog writes,
-/// node maintenance.
+/// queries, Connect, events, transactions; and, saying what to use instead, catalog writes.
 struct ConsulAPI: Sendable {
     let session: any SessionHandle
     let journal: EventJournal
@@ -66,7 +66,6 @@ struct ConsulAPI: Sendable {
     private static let notServed: [String: String] = [
         "v1/catalog/register": "mesh-top is the one node and its own agent; register with PUT /v1/agent/service/register",
         "v1/catalog/deregister": "mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID",
-        "v1/agent/maintenance": "node maintenance is out of scope; put each service in maintenance (PUT /v1/agent/service/maintenance/ID)",
     ]
 
     private func agentRoute(_ r: [String], _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse>? {
@@ -77,6 +76,7 @@ struct ConsulAPI: Sendable {
             return filtering(.check, request, loop) { filter in read(request, loop) { .json(Self.apply(filter, to: agentChecks($0))) } }
         case 1 where r[0] == "self": return read(request, loop) { _ in .json(AgentSelf(node: node)) }
         case 1 where r[0] == "members": return read(request, loop) { _ in .json([AgentSelf(node: node).member]) }
+        case 1 where r[0] == "maintenance": return nodeMaintenance(request, loop)
         case 2 where r[0] == "service" && r[1] == "register": return register(request, loop)
         case 2 where r[0] == "service": return agentService(id: r[1], request, loop)
         case 3 where r[0] == "service" && r[1] == "deregister":
@@ -121,7 +121,7 @@ struct ConsulAPI: Sendable {
         case "service": return filtering(.healthEntry, request, loop) { healthService(r[1], $0, request, loop) }
         case "checks":
             return filtering(.check, request, loop) { filter in
-                blocking(request, loop, scope: r[1]) { Self.apply(filter, to: $0.instances(of: r[1]).flatMap(\.checks)) }
+                blocking(request, loop, scope: r[1]) { Self.apply(filter, to: $0.instances(of: r[1]).flatMap(\.serviceChecks)) }
             }
         case "state": return filtering(.check, request, loop) { healthState(r[1], $0, request, loop) }
         case "node":

@@ -114,6 +114,61 @@ import Testing
         #expect(try helper.errorText(bad) == #"body.TaggedAddresses.lan_ipv4.Address: Service tagged address "lan_ipv4" must be a valid ipv4 address"#)
     }
 
+    /// Node maintenance (`PUT /v1/agent/maintenance`): Consul's critical `_node_maintenance`
+    /// check with every instance, none in `?passing`, every endpoint out of the balancer's
+    /// host set (drained), an instance registered meanwhile too; when it ends, what it drained
+    /// comes back and what was in maintenance of its own before stays out.
+    @Test func nodeMaintenanceTakesEveryInstanceOut() throws {
+        let control = EngineSession()
+        let api = consul.api(control)
+        func out(_ service: String, _ id: String) -> Bool {
+            control.currentState().endpoint(EndpointRef(service: service, endpoint: id))?.state.isAdministrative == true
+        }
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "api-1", "Port": 9101, "Check": {"TTL": "30s", "Status": "passing"}}"#).status == .ok)
+        #expect(try helper.ask(api, .PUT, "/v1/agent/service/maintenance/web-2?enable=true&reason=own").status == .ok)
+        #expect(try checks.passingIDs(api, "web") == ["web-1"] && checks.passingIDs(api, "api") == ["api-1"])
+
+        #expect(try helper.ask(api, .PUT, "/v1/agent/maintenance?enable=true&reason=rack%20move").status == .ok)
+        let node = try #require(try consul.object(try helper.ask(api, .GET, "/v1/agent/checks"))["_node_maintenance"] as? [String: Any])
+        #expect(node["Status"] as? String == "critical" && node["Notes"] as? String == "rack move")
+        #expect(node["Name"] as? String == "Node Maintenance Mode" && node["ServiceID"] as? String == "" && node["Node"] as? String == "mesh-top")
+        #expect(try checks.passingIDs(api, "web") == [] && checks.passingIDs(api, "api") == [])
+        let web = try consul.list(try helper.ask(api, .GET, "/v1/health/service/web"))
+        let ids = web.map { (($0["Checks"] as? [[String: Any]]) ?? []).compactMap { $0["CheckID"] as? String } }
+        #expect(ids == [["_node_maintenance"], ["_node_maintenance", "_service_maintenance:web-2"]])
+        let critical = try consul.list(try helper.ask(api, .GET, "/v1/health/state/critical")).compactMap { $0["CheckID"] as? String }
+        #expect(critical.filter { $0 == "_node_maintenance" }.count == 1)
+        let health = try helper.ask(api, .GET, "/v1/agent/health/service/name/api")
+        #expect(health.status == .serviceUnavailable)
+        #expect((try consul.list(health).first)?["AggregatedStatus"] as? String == "maintenance")
+        #expect(out("web", "web-1") && out("api", "api-1") && out("cache", "cache-1"))
+        #expect(control.hostSet(of: "web").isEmpty && control.hostSet(of: "api").isEmpty)
+        #expect(try consul.register(api, #"{"Name": "api", "ID": "api-2", "Port": 9102}"#).status == .ok)
+        #expect(out("api", "api-2"))
+        // As Consul's: enabling it again changes nothing; the check takes no reports.
+        let during = control.currentState()
+        #expect(try helper.ask(api, .PUT, "/v1/agent/maintenance?enable=true&reason=again").status == .ok)
+        #expect(control.currentState() == during)
+        #expect(try helper.ask(api, .PUT, "/v1/agent/check/pass/_node_maintenance").status == .internalServerError)
+
+        #expect(try helper.ask(api, .PUT, "/v1/agent/maintenance?enable=false").status == .ok)
+        #expect(try consul.object(try helper.ask(api, .GET, "/v1/agent/checks"))["_node_maintenance"] == nil)
+        #expect(!out("web", "web-1") && !out("api", "api-1") && !out("api", "api-2") && !out("cache", "cache-1"))
+        #expect(out("web", "web-2"))
+        // api-2 waits for mesh-top's first check of it, as any new endpoint does.
+        #expect(try checks.passingIDs(api, "web") == ["web-1"])
+        #expect(try checks.passingIDs(api, "api") == ["api-1"])
+
+        // Its check deregistered ends it too; a reason left out is Consul's default words.
+        #expect(try helper.ask(api, .PUT, "/v1/agent/maintenance?enable=1").status == .ok)
+        let notes = (try consul.object(try helper.ask(api, .GET, "/v1/agent/checks"))["_node_maintenance"] as? [String: Any])?["Notes"] as? String
+        #expect(notes == "Maintenance mode is enabled for this node, but no reason was provided. This is a default message.")
+        #expect(try helper.ask(api, .PUT, "/v1/agent/check/deregister/_node_maintenance").status == .ok)
+        #expect(!out("web", "web-1") && control.currentState().nodeMaintenance == nil)
+        let bad = try helper.ask(api, .PUT, "/v1/agent/maintenance?enable=maybe")
+        #expect(bad.status == .badRequest)
+    }
+
     /// A method a route does not take is Consul's 405: `Allow` lists OPTIONS first and the
     /// route's method, comma-joined; OPTIONS itself is 200 with that `Allow` and no body.
     @Test func methodsAreAnsweredAsConsulAnswersThem() throws {
