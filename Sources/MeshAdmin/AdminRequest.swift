@@ -53,7 +53,7 @@ struct AdminRequest: Sendable {
     /// the Consul routes old clients call with GET.
     var isMutating: Bool {
         if method == .POST || method == .PUT || method == .DELETE || method == .PATCH { return true }
-        return path.count >= 4 && path[0] == "v1" && path[1] == "agent"
+        return method == .GET && path.count >= 4 && path[0] == "v1" && path[1] == "agent"
             && ((path[2] == "service" && path[3] == "deregister") || path[2] == "check")
     }
 }

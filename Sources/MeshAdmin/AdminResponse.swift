@@ -33,12 +33,30 @@ struct AdminResponse: Sendable {
         return response
     }
 
+    /// A Consul route's answer to a method it does not take (`agent/http.go`, `wrap`): 405 in
+    /// Consul's words with `Allow` listing `OPTIONS` before the route's methods, comma-joined
+    /// without spaces as Consul joins them (`OPTIONS,PUT`); to `OPTIONS` itself, 200 with that
+    /// `Allow` and no body (RFC 9110 §9.3.7).
+    static func consulMethods(_ method: HTTPMethod, allowed: HTTPMethod) -> AdminResponse {
+        let allow = ("Allow", "OPTIONS," + allowed.rawValue)
+        guard method != .OPTIONS else {
+            return AdminResponse(status: .ok, contentType: "text/plain; charset=utf-8", body: [], extraHeaders: [allow])
+        }
+        var response = error(.methodNotAllowed, "method \(method.rawValue) not allowed")
+        response.extraHeaders.append(allow)
+        return response
+    }
+
     /// An operator or registry command the session refused: 404 for what does not exist, 400
     /// for a bad value, 409 for what cannot be done now.
     static func refused(_ refusal: OperatorError) -> AdminResponse {
         let status: HTTPResponseStatus = switch refusal {
         case .unknownEndpoint, .unknownID, .unknownCheck: .notFound
-        case .badWeight, .badRegistration, .notTTL: .badRequest
+        case .badWeight, .badRegistration: .badRequest
+        // Consul's status for a report to a check that is not a TTL check (`agent.go`,
+        // `updateTTLCheck`, a plain error): clients key re-registration on it (Spring Cloud
+        // Consul's `ReregistrationPredicate`: 404 or 500).
+        case .notTTL: .internalServerError
         case .notApplicable, .readOnly, .configured: .conflict
         }
         return error(status, refusal.description)

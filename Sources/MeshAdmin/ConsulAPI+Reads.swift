@@ -15,10 +15,11 @@ extension ConsulAPI {
     /// A read Consul does not block on (the agent's, status): `GET`, answered now; its query
     /// parameters are checked as every read's.
     func read(_ request: AdminRequest, _ loop: any EventLoop, _ answer: (ConsulCatalog) -> AdminResponse) -> EventLoopFuture<AdminResponse> {
-        request.only(.GET, on: loop) {
-            do throws(ConsulRegistration.Refusal) { _ = try ConsulQuery(request) } catch { return .error(.badRequest, error.message) }
-            return answer(catalog())
+        guard request.method == .GET else { return loop.makeSucceededFuture(.consulMethods(request.method, allowed: .GET)) }
+        do throws(ConsulRegistration.Refusal) { _ = try ConsulQuery(request) } catch {
+            return loop.makeSucceededFuture(.error(.badRequest, error.message))
         }
+        return loop.makeSucceededFuture(answer(catalog()))
     }
 
     /// A blocking query (`agent/blockingquery`): without `?index`, or with `index=0`, at once;
@@ -28,7 +29,7 @@ extension ConsulAPI {
     /// does not make it look again.
     func blocking(_ request: AdminRequest, _ loop: any EventLoop, scope: String? = nil,
                   _ answer: @escaping @Sendable (ConsulCatalog) -> any Encodable & Sendable) -> EventLoopFuture<AdminResponse> {
-        guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
+        guard request.method == .GET else { return loop.makeSucceededFuture(.consulMethods(request.method, allowed: .GET)) }
         let query: ConsulQuery
         do { query = try ConsulQuery(request) } catch { return loop.makeSucceededFuture(.error(.badRequest, error.message)) }
         let key = ConsulQuery.key(of: request)
@@ -61,13 +62,13 @@ extension ConsulAPI {
     }
 
     func agentChecks(_ catalog: ConsulCatalog) -> [String: CheckEntry] {
-        Dictionary(catalog.instances.flatMap(\.checks).map { ($0.checkID, $0) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(catalog.checks.map { ($0.checkID, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// `GET /v1/agent/service/ID[?hash=H&wait=D]`: Consul's hash-based blocking; the answer's
     /// `ContentHash` (also `X-Consul-ContentHash`) is what `hash` compares with.
     func agentService(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
-        guard request.method == .GET else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .GET)) }
+        guard request.method == .GET else { return loop.makeSucceededFuture(.consulMethods(request.method, allowed: .GET)) }
         let query: ConsulQuery
         do { query = try ConsulQuery(request) } catch { return loop.makeSucceededFuture(.error(.badRequest, error.message)) }
         let hash = request.query["hash"] ?? ""
@@ -147,7 +148,7 @@ extension ConsulAPI {
 
     /// `GET /v1/health/service/NAME[?passing][&tag=…]` (`agent/health_endpoint.go`): with
     /// `passing`, only instances whose checks all pass; each `tag` must be carried.
-    func healthService(_ name: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+    func healthService(_ name: String, _ filter: ConsulFilter?, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         var passing = false
         if let raw = request.query["passing"] {
             guard let flag = raw.isEmpty ? true : Self.parseBool(raw) else {
@@ -158,18 +159,19 @@ extension ConsulAPI {
         let tags = request.values(of: "tag"), filtered = nodeFiltered(request), onlyPassing = passing
         return blocking(request, loop, scope: name) { catalog in
             guard !filtered else { return [HealthEntry]() }
-            return catalog.instances(of: name).filter { $0.hasTags(tags) }.map(catalog.healthEntry)
+            let entries = catalog.instances(of: name).filter { $0.hasTags(tags) }.map(catalog.healthEntry)
                 .filter { !onlyPassing || $0.checks.allSatisfy { $0.status == "passing" } }
+            return Self.apply(filter, to: entries)
         }
     }
 
     /// `GET /v1/health/state/STATE`: every check in that state (`any` for all).
-    func healthState(_ state: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+    func healthState(_ state: String, _ filter: ConsulFilter?, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         guard state == "any" || CheckStatus(rawValue: state) != nil else {
             return loop.makeSucceededFuture(.error(.badRequest, "state: '\(state)' is not any, passing, warning or critical"))
         }
         return blocking(request, loop) { catalog in
-            catalog.instances.flatMap(\.checks).filter { state == "any" || $0.status == state }
+            Self.apply(filter, to: catalog.checks.filter { state == "any" || $0.status == state })
         }
     }
 }

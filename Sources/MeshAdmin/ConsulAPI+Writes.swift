@@ -23,7 +23,7 @@ extension ConsulAPI {
     /// The instance is read from the latest snapshot: a registration of the same ID answered
     /// after this request was read is registered again with this check.
     func registerCheck(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
-        guard request.method == .PUT else { return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT)) }
+        guard request.method == .PUT else { return loop.makeSucceededFuture(.consulMethods(request.method, allowed: .PUT)) }
         let definition: (serviceID: String, check: ServiceCheck)
         do { definition = try ConsulRegistration.checkDefinition(body: request.body) } catch {
             return loop.makeSucceededFuture(.error(.badRequest, error.message))
@@ -40,21 +40,59 @@ extension ConsulAPI {
         }
     }
 
+    /// `PUT /v1/agent/check/deregister/CHECK` (Consul's `AgentDeregisterCheck`, `RemoveCheck`):
+    /// the check goes and its instance stays, judged by the checks it has left. A service's
+    /// maintenance check removed ends its maintenance, as in Consul (it is that check alone);
+    /// mesh-top's own check of an endpoint of the run file is refused as the endpoint is (409).
+    /// An unknown ID is Consul's 404.
+    func deregisterCheck(_ id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        let catalog = catalog()
+        let instance = catalog.checks.first { $0.checkID == id }.flatMap { catalog.instance($0.serviceID) }
+        if let instance, instance.endpoint.registration == nil, id != ConsulCatalog.maintenancePrefix + instance.id,
+           request.method == .PUT || request.method == .GET {
+            return loop.makeSucceededFuture(.refused(.configured(id: instance.id, EndpointRef(service: instance.service, endpoint: instance.endpoint.id))))
+        }
+        let nodeMaintenance = id == ConsulCatalog.nodeMaintenance && !catalog.nodeChecks.isEmpty
+        return write(request, loop, allowGET: true) { () throws(Refusal) in
+            if nodeMaintenance { return .nodeMaintenance(enable: false, reason: "") }
+            guard let instance, id == ConsulCatalog.maintenancePrefix + instance.id else { return .deregisterCheck(id: id) }
+            return .maintenance(id: instance.id, enable: false, reason: "")
+        }
+    }
+
     /// `PUT /v1/agent/service/maintenance/ID?enable=true|false&reason=…`: drain and restore.
     /// Without a reason the maintenance check's notes are Consul's default words.
     func maintenance(id: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         write(request, loop) { () throws(Refusal) in
-            guard let raw = request.query["enable"] else { throw Refusal(message: "enable: Missing value for enable (true or false)") }
-            guard let enable = Self.parseBool(raw) else { throw Refusal(message: "enable: Invalid value for enable: \"\(raw)\" (true or false)") }
-            let reason = request.query["reason"] ?? ""
-            try ConsulRegistration.text(reason, "reason")
-            return .maintenance(id: id, enable: enable, reason: reason.isEmpty ? ConsulCatalog.defaultMaintenanceReason : reason)
+            let (enable, reason) = try Self.maintenanceQuery(request, default: ConsulCatalog.defaultMaintenanceReason)
+            return .maintenance(id: id, enable: enable, reason: reason)
         }
+    }
+
+    /// `PUT /v1/agent/maintenance?enable=true|false&reason=…` (`AgentNodeMaintenance`): the
+    /// node's maintenance, which drains every endpoint the operator has not taken out already
+    /// and restores them when it ends (`RegistryCommand.nodeMaintenance`).
+    func nodeMaintenance(_ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
+        write(request, loop) { () throws(Refusal) in
+            let (enable, reason) = try Self.maintenanceQuery(request, default: ConsulCatalog.defaultNodeMaintenanceReason)
+            return .nodeMaintenance(enable: enable, reason: reason)
+        }
+    }
+
+    /// `enable` (Go's `ParseBool`, required) and `reason` (Consul's default words when empty),
+    /// refused in Consul's words (`agent_endpoint.go`, `AgentServiceMaintenance`).
+    private static func maintenanceQuery(_ request: AdminRequest, default words: String) throws(Refusal) -> (Bool, String) {
+        guard let raw = request.query["enable"] else { throw Refusal(message: "enable: Missing value for enable (true or false)") }
+        guard let enable = parseBool(raw) else { throw Refusal(message: "enable: Invalid value for enable: \"\(raw)\" (true or false)") }
+        let reason = request.query["reason"] ?? ""
+        try ConsulRegistration.text(reason, "reason")
+        return (enable, reason.isEmpty ? words : reason)
     }
 
     /// `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=…]`: a TTL check's status at once.
     func report(_ verb: String, check: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
         let status: CheckStatus = verb == "pass" ? .passing : verb == "warn" ? .warning : .critical
+        if let refusal = notTTL(check, request) { return loop.makeSucceededFuture(refusal) }
         return write(request, loop, allowGET: true) { () throws(Refusal) in
             let note = request.query["note"] ?? ""
             try ConsulRegistration.text(note, "note", newlines: true)
@@ -65,7 +103,8 @@ extension ConsulAPI {
     /// `PUT /v1/agent/check/update/CHECK` with `{"Status": …, "Output": …}` (what Consul's Go
     /// client's `UpdateTTL` sends).
     func update(check: String, _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse> {
-        write(request, loop) { () throws(Refusal) in
+        if let refusal = notTTL(check, request) { return loop.makeSucceededFuture(refusal) }
+        return write(request, loop) { () throws(Refusal) in
             let root: JSONValue
             do { root = try JSONValue.parse(request.body) } catch {
                 throw Refusal(message: "body: Request decode failed: not JSON (expected {\"Status\": \"passing\", \"Output\": \"…\"}): \(error)")
@@ -83,6 +122,17 @@ extension ConsulAPI {
         }
     }
 
+    /// Consul's answer to a report for a check the agent lists but no registration brought:
+    /// mesh-top's own check of an endpoint of the run file (an HTTP or TCP check in Consul's
+    /// model, which the agent runs) or a maintenance check. Consul updates TTL checks alone
+    /// and answers any other `500 CheckID "ID" does not have associated TTL` (`agent/agent.go`,
+    /// `updateTTLCheck`); a registration's own checks the engine tells apart itself.
+    func notTTL(_ check: String, _ request: AdminRequest) -> AdminResponse? {
+        guard request.method == .PUT || request.method == .GET,
+              catalog().checks.contains(where: { $0.checkID == check && $0.type != ServiceCheck.Kind.ttl.rawValue }) else { return nil }
+        return .refused(.notTTL(check))
+    }
+
     /// A write: `PUT`, and also `GET` where clients written for Consul before 1.0 still use it
     /// (python-consul's deregister and check reports). The command goes through the session
     /// like an operator's; the answer comes once it is applied and published, so that every
@@ -90,7 +140,7 @@ extension ConsulAPI {
     func write(_ request: AdminRequest, _ loop: any EventLoop, allowGET: Bool = false,
                _ make: () throws(Refusal) -> RegistryCommand) -> EventLoopFuture<AdminResponse> {
         guard request.method == .PUT || (allowGET && request.method == .GET) else {
-            return loop.makeSucceededFuture(.notAllowed(request.method, allowed: .PUT))
+            return loop.makeSucceededFuture(.consulMethods(request.method, allowed: .PUT))
         }
         let command: RegistryCommand
         do {

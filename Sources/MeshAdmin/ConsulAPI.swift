@@ -11,9 +11,10 @@ import NIOHTTP1
 ///
 /// Served (`GET` unless said):
 /// - `PUT /v1/agent/service/register[?replace-existing-checks]`
-/// - `PUT /v1/agent/service/deregister/ID`, `PUT /v1/agent/service/maintenance/ID?enable=&reason=`
+/// - `PUT /v1/agent/service/deregister/ID`, `PUT /v1/agent/service/maintenance/ID?enable=&reason=`,
+///   `PUT /v1/agent/maintenance?enable=&reason=` (node maintenance)
 /// - `PUT /v1/agent/check/pass|warn|fail/CHECK[?note=]`, `PUT /v1/agent/check/update/CHECK`,
-///   `PUT /v1/agent/check/register` (a check of a registered instance)
+///   `PUT /v1/agent/check/register` (a check of a registered instance), `PUT /v1/agent/check/deregister/CHECK`
 /// - `/v1/agent/services`, `/v1/agent/service/ID[?hash=&wait=]`, `/v1/agent/checks`, `/v1/agent/self`,
 ///   `/v1/agent/members`,
 ///   `/v1/agent/health/service/name/NAME`, `/v1/agent/health/service/id/ID` (`?format=text`)
@@ -23,8 +24,7 @@ import NIOHTTP1
 /// - `/v1/catalog/datacenters`, `/v1/status/leader`, `/v1/status/peers`
 ///
 /// Out of scope, answered 404 saying so: the KV store, ACLs beyond the token, sessions, prepared
-/// queries, Connect, events, transactions; and, saying what to use instead, catalog writes,
-/// check deregistration apart from the service, node maintenance.
+/// queries, Connect, events, transactions; and, saying what to use instead, catalog writes.
 struct ConsulAPI: Sendable {
     let session: any SessionHandle
     let journal: EventJournal
@@ -66,16 +66,17 @@ struct ConsulAPI: Sendable {
     private static let notServed: [String: String] = [
         "v1/catalog/register": "mesh-top is the one node and its own agent; register with PUT /v1/agent/service/register",
         "v1/catalog/deregister": "mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID",
-        "v1/agent/check/deregister": "checks go with their service: register it again with ?replace-existing-checks",
-        "v1/agent/maintenance": "node maintenance is out of scope; put each service in maintenance (PUT /v1/agent/service/maintenance/ID)",
     ]
 
     private func agentRoute(_ r: [String], _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse>? {
         switch r.count {
-        case 1 where r[0] == "services": return read(request, loop) { .json(agentServices($0)) }
-        case 1 where r[0] == "checks": return read(request, loop) { .json(agentChecks($0)) }
+        case 1 where r[0] == "services":
+            return filtering(.agentService, request, loop) { filter in read(request, loop) { .json(Self.apply(filter, to: agentServices($0))) } }
+        case 1 where r[0] == "checks":
+            return filtering(.check, request, loop) { filter in read(request, loop) { .json(Self.apply(filter, to: agentChecks($0))) } }
         case 1 where r[0] == "self": return read(request, loop) { _ in .json(AgentSelf(node: node)) }
         case 1 where r[0] == "members": return read(request, loop) { _ in .json([AgentSelf(node: node).member]) }
+        case 1 where r[0] == "maintenance": return nodeMaintenance(request, loop)
         case 2 where r[0] == "service" && r[1] == "register": return register(request, loop)
         case 2 where r[0] == "service": return agentService(id: r[1], request, loop)
         case 3 where r[0] == "service" && r[1] == "deregister":
@@ -83,6 +84,7 @@ struct ConsulAPI: Sendable {
         case 3 where r[0] == "service" && r[1] == "maintenance": return maintenance(id: r[2], request, loop)
         case 3 where r[0] == "check" && ["pass", "warn", "fail"].contains(r[1]): return report(r[1], check: r[2], request, loop)
         case 3 where r[0] == "check" && r[1] == "update": return update(check: r[2], request, loop)
+        case 3 where r[0] == "check" && r[1] == "deregister": return deregisterCheck(r[2], request, loop)
         case 2 where r[0] == "check" && r[1] == "register": return registerCheck(request, loop)
         case 4 where r[0] == "health" && r[1] == "service" && (r[2] == "name" || r[2] == "id"):
             return read(request, loop) { agentHealth(r[2] == "name" ? .name(r[3]) : .id(r[3]), request, $0) }
@@ -92,10 +94,17 @@ struct ConsulAPI: Sendable {
 
     private func catalogRoute(_ r: [String], _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse>? {
         switch r.count {
-        case 1 where r[0] == "services": return blocking(request, loop) { $0.services }
-        case 1 where r[0] == "nodes": return blocking(request, loop) { _ in nodeFiltered(request) ? [] : [node.entry] }
+        case 1 where r[0] == "services":
+            return filtering(.catalogEntry, request, loop) { filter in blocking(request, loop) { $0.services(filter) } }
+        case 1 where r[0] == "nodes":
+            return filtering(.node, request, loop) { filter in
+                blocking(request, loop) { _ in nodeFiltered(request) ? [] : Self.apply(filter, to: [node.entry]) }
+            }
         case 1 where r[0] == "datacenters": return read(request, loop) { _ in .json([ConsulNode.datacenter]) }
-        case 2 where r[0] == "service": return blocking(request, loop, scope: r[1]) { catalogService(r[1], request, $0) }
+        case 2 where r[0] == "service":
+            return filtering(.catalogEntry, request, loop) { filter in
+                blocking(request, loop, scope: r[1]) { Self.apply(filter, to: catalogService(r[1], request, $0)) }
+            }
         case 2 where r[0] == "node":
             return blocking(request, loop) { catalog in
                 r[1] == node.name ? CatalogNode(node: node.entry, services: Dictionary(
@@ -109,10 +118,16 @@ struct ConsulAPI: Sendable {
     private func healthRoute(_ r: [String], _ request: AdminRequest, _ loop: any EventLoop) -> EventLoopFuture<AdminResponse>? {
         guard r.count == 2 else { return nil }
         switch r[0] {
-        case "service": return healthService(r[1], request, loop)
-        case "checks": return blocking(request, loop, scope: r[1]) { $0.instances(of: r[1]).flatMap(\.checks) }
-        case "state": return healthState(r[1], request, loop)
-        case "node": return blocking(request, loop) { r[1] == node.name ? $0.instances.flatMap(\.checks) : [] }
+        case "service": return filtering(.healthEntry, request, loop) { healthService(r[1], $0, request, loop) }
+        case "checks":
+            return filtering(.check, request, loop) { filter in
+                blocking(request, loop, scope: r[1]) { Self.apply(filter, to: $0.instances(of: r[1]).flatMap(\.serviceChecks)) }
+            }
+        case "state": return filtering(.check, request, loop) { healthState(r[1], $0, request, loop) }
+        case "node":
+            return filtering(.check, request, loop) { filter in
+                blocking(request, loop) { r[1] == node.name ? Self.apply(filter, to: $0.checks) : [] }
+            }
         default: return nil
         }
     }

@@ -6,7 +6,9 @@ struct ConsulNode: Sendable {
     var name = "mesh-top"
     /// A Consul node ID is a UUID; one per run.
     var id: String
-    var address = "127.0.0.1"
+    /// Where its clients reach the node, and so an instance registered without an `Address`.
+    static let address = "127.0.0.1"
+    var address = ConsulNode.address
     /// The address Consul's status routes give for the leader and its peers.
     var serverAddress: String
 

@@ -32,9 +32,6 @@ struct ConsulQuery {
         if let dc = request.query["dc"], !dc.isEmpty, dc != ConsulNode.datacenter {
             throw Refusal(message: "dc: mesh-top is the one datacenter, \(ConsulNode.datacenter); no path to '\(dc)'")
         }
-        if let filter = request.query["filter"], !filter.isEmpty {
-            throw Refusal(message: "filter: mesh-top does not evaluate filter expressions (use ?tag= and ?passing)")
-        }
     }
 
     /// What the answer's index is kept under: the route and the parameters that shape it.

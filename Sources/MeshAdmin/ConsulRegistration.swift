@@ -67,7 +67,9 @@ struct ConsulRegistration {
         }
         var host = try body.string("Address") ?? ""
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host.isEmpty { host = "127.0.0.1" }
+        // Consul keeps an empty Address and its clients use the node's: mesh-top routes there.
+        let usesNodeAddress = host.isEmpty
+        if usesNodeAddress { host = ConsulNode.address }
         // Consul refuses these as "Invalid service address" (`ipaddr.IsAny`).
         guard !["0.0.0.0", "::", "::0"].contains(host) else {
             throw Refusal(message: "body.Address: Invalid service address ('\(host)' is every address, not one mesh-top can route to)")
@@ -95,7 +97,7 @@ struct ConsulRegistration {
             warningWeight = try weights.integer("Warning", in: 0...upper) ?? 0
         }
         let enableTagOverride = try body.bool("EnableTagOverride", alias: "enable_tag_override") ?? false
-        try Self.taggedAddresses(body)
+        let taggedAddresses = try Self.taggedAddresses(body)
 
         var definitions: [Fields] = []
         if let check = try body.object("Check"), !check.isEmpty { definitions.append(check) }
@@ -112,7 +114,8 @@ struct ConsulRegistration {
         service = name
         endpoint = Endpoint(id: id, address: address.description, zone: meta["zone"] ?? "", weight: weight, tags: tags,
                             metadata: meta, registration: Registration(checks: checks, warningWeight: warningWeight,
-                                                                       enableTagOverride: enableTagOverride))
+                                                                       enableTagOverride: enableTagOverride,
+                                                                       usesNodeAddress: usesNodeAddress, taggedAddresses: taggedAddresses))
     }
 
     // MARK: Checks
@@ -244,21 +247,29 @@ struct ConsulRegistration {
     }
 
     /// `TaggedAddresses` (or `tagged_addresses`), each `{Address, Port}` (`ServiceAddress`),
-    /// checked as Consul decodes them. They are not kept: mesh-top shows the `lan` and `wan`
-    /// addresses Consul's agent adds for the service's own address.
-    private static func taggedAddresses(_ body: Fields) throws(Refusal) {
+    /// checked as Consul checks them (`agent/agent.go`, `validateService`: the `lan_ipv4`,
+    /// `wan_ipv4`, `lan_ipv6` and `wan_ipv6` ones must be addresses of their family) and kept.
+    private static func taggedAddresses(_ body: Fields) throws(Refusal) -> [String: Registration.TaggedAddress] {
         let snake = try body.object("tagged_addresses")
-        guard let tagged = try body.object("TaggedAddresses") ?? snake, case .object(let members) = tagged.value else { return }
+        guard let tagged = try body.object("TaggedAddresses") ?? snake, case .object(let members) = tagged.value else { return [:] }
+        var out: [String: Registration.TaggedAddress] = [:]
         for (name, value) in members {
             if case .null = value { continue }
             guard case .object = value else {
                 throw Refusal(message: "\(tagged.path).\(name): expected an object {\"Address\": …, \"Port\": …}, got \(value.kind)")
             }
-            let address = Fields(value, path: "\(tagged.path).\(name)")
-            try address.refuseUnknown(["address", "port"])
-            _ = try address.string("Address")
-            _ = try address.integer("Port", in: 0...65535)
+            try Self.text(name, "\(tagged.path)")
+            let fields = Fields(value, path: "\(tagged.path).\(name)")
+            try fields.refuseUnknown(["address", "port"])
+            let address = try fields.string("Address") ?? ""
+            try Self.text(address, "\(fields.path).Address")
+            let family = name.hasSuffix("_ipv4") ? 4 : name.hasSuffix("_ipv6") ? 6 : 0
+            if ["lan_ipv4", "wan_ipv4", "lan_ipv6", "wan_ipv6"].contains(name), ServiceEntry.ipFamily(address) != family {
+                throw Refusal(message: "\(fields.path).Address: Service tagged address \"\(name)\" must be a valid ipv\(family) address")
+            }
+            out[name] = Registration.TaggedAddress(address: address, port: try fields.integer("Port", in: 0...65535) ?? 0)
         }
+        return out
     }
 
     /// Every key of Consul's `ServiceDefinition` (lower-cased: they match in any case), its

@@ -154,7 +154,7 @@ extension EventJournal.State {
     mutating func countRelevance(of event: MeshEvent) {
         let service: String?
         switch event.body {
-        case .registry, .keyframe: service = nil
+        case .registry, .keyframe, .node: service = nil
         case .endpointState(let change): service = change.endpoint.service
         case .operatorCommand(let command): service = command.target.service
         case .check(let change): service = change.endpoint.service

@@ -1,3 +1,4 @@
+import Foundation
 import MeshConfig
 import MeshCore
 
@@ -41,28 +42,39 @@ struct ServiceEntry: Encodable, Sendable {
     /// `addServiceInternal`): the same share. `Meta.zone` carries the zone.
     init(id: String, service: String, endpoint: Endpoint, datacenter: String? = nil) {
         let address = endpoint.address.flatMap { HostPort($0) }
+        let registration = endpoint.registration
         self.id = id
         self.service = service
         tags = endpoint.tags
-        self.address = address?.host ?? ""
+        // An instance registered without an Address shows none; clients take the node's.
+        self.address = registration?.usesNodeAddress == true ? "" : address?.host ?? ""
         port = address?.port ?? 0
         var meta = endpoint.metadata
         if !endpoint.zone.isEmpty { meta["zone"] = endpoint.zone }
         self.meta = meta
-        // As Consul adds them for an IP address (`agent.go`, `addServiceInternal`).
-        var tagged: [String: TaggedAddress] = [:]
-        if let address, address.host.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) {
-            let family = address.host.contains(":") ? "ipv6" : "ipv4"
-            tagged["lan_\(family)"] = TaggedAddress(address: address.host, port: address.port)
-            tagged["wan_\(family)"] = TaggedAddress(address: address.host, port: address.port)
+        var tagged = (registration?.taggedAddresses ?? [:]).mapValues { TaggedAddress(address: $0.address, port: $0.port) }
+        // The ones Consul adds for an IP address the registration did not tag itself (`agent.go`,
+        // `addServiceInternal`).
+        if case let family = Self.ipFamily(self.address), family > 0 {
+            for name in ["lan_ipv\(family)", "wan_ipv\(family)"] where tagged[name] == nil {
+                tagged[name] = TaggedAddress(address: self.address, port: port)
+            }
         }
         taggedAddresses = tagged
-        if let registration = endpoint.registration, registration.warningWeight == nil, endpoint.weight == Endpoint.defaultWeight {
+        if let registration, registration.warningWeight == nil, endpoint.weight == Endpoint.defaultWeight {
             weights = Weights(passing: 1, warning: 1)
         } else {
-            weights = Weights(passing: endpoint.weight, warning: endpoint.registration?.warningWeight ?? endpoint.weight)
+            weights = Weights(passing: endpoint.weight, warning: registration?.warningWeight ?? endpoint.weight)
         }
-        enableTagOverride = endpoint.registration?.enableTagOverride ?? false
+        enableTagOverride = registration?.enableTagOverride ?? false
         self.datacenter = datacenter
+    }
+
+    /// 4 or 6 for an IP address (as Go's `net.ParseIP` reads it), else 0.
+    static func ipFamily(_ text: String) -> Int {
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return 4 }
+        if inet_pton(AF_INET6, text, &v6) == 1 { return 6 }
+        return 0
     }
 }

@@ -12,7 +12,15 @@ extension LiveMesh {
     /// etcd (by the events it causes) when the mesh is.
     public func registry(_ command: RegistryCommand) -> OperatorError? {
         defer { settle() }
+        if case .deregisterCheck(let id) = command, let (ref, _) = engine.state.check(id), let endpoint = engine.state.endpoint(ref) {
+            // Attached again where it is, so that its probes start again without the check.
+            switch resolve(service: ref.service, endpoint) {
+            case .success(let address): joining[ref] = address
+            case .failure(let error): return error
+            }
+        }
         guard case .register(let service, var endpoint, _) = command else {
+            defer { joining.removeAll() }
             return .refusal { () throws(OperatorError) in carryOut(try engine.apply(command, now: now)) }
         }
         let ref = EndpointRef(service: service, endpoint: endpoint.id)

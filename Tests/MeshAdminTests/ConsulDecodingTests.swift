@@ -109,9 +109,9 @@ import Testing
             (.GET, "/v1/health/service/web?max_stale=soon", "", .badRequest, #"max_stale: Invalid max_stale value "soon""#),
             (.GET, "/v1/catalog/services?stale&consistent", "", .badRequest,
              "stale and consistent: Cannot specify ?stale with ?consistent, conflicting semantics."),
-            // Routes of the registry not served say what to use instead.
+            // Routes of the registry not served say what to use instead; unknown IDs are Consul's 404s.
             (.PUT, "/v1/agent/check/deregister/beat", "", .notFound,
-             "no Consul route PUT /v1/agent/check/deregister/beat in mesh-top: checks go with their service: register it again with ?replace-existing-checks"),
+             #"Unknown check ID "beat". Ensure that the check ID is passed, not the check name."#),
             (.PUT, "/v1/catalog/deregister", #"{"Node": "n"}"#, .notFound,
              "no Consul route PUT /v1/catalog/deregister in mesh-top: mesh-top is the one node and its own agent; deregister with PUT /v1/agent/service/deregister/ID"),
         ]

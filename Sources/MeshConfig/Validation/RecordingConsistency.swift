@@ -28,7 +28,7 @@ struct RecordingConsistency {
         case .view(let view): check(view.endpoint, event, line)
         case .sample(let sample):
             for entry in sample.endpoints { check(entry.endpoint, event, line) }
-        case .failover, .panic, .alert, .fault, .instance:
+        case .failover, .panic, .alert, .fault, .instance, .node:
             break
         }
     }

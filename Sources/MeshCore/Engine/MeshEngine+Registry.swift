@@ -98,14 +98,26 @@ extension MeshEngine {
             remove(ref, now: now)
         case .updateCheck(let id, let status, let output):
             guard let (ref, check) = state.check(id) else { throw .unknownCheck(id) }
-            guard check.kind == .ttl else { throw .notTTL(id, check.kind) }
+            guard check.kind == .ttl else { throw .notTTL(id) }
             guard let (s, slot) = locate(ref),
                   let c = state.endpoint(ref)?.registration?.checks.firstIndex(where: { $0.id == id }) else { throw .unknownCheck(id) }
             report(service: s, slot: slot, check: c, status: status, output: output, now: now)
+        case .deregisterCheck(let id):
+            try removeCheck(id, now: now)
+        case .nodeMaintenance(let enable, let reason):
+            try nodeMaintenance(enable, reason: reason, now: now)
         case .maintenance(let id, let enable, let reason):
             guard let ref = state.ref(consulID: id), let (s, slot) = locate(ref),
                   let runtime = services[s].slots[Int(slot)] else { throw .unknownID(id) }
             // As Consul's: enabling twice, or disabling what is not in maintenance, changes nothing.
+            // Node maintenance is not the service's: its endpoints stay out until it ends, and one
+            // put in maintenance of its own meanwhile stays out after.
+            if var node = state.nodeMaintenance, let i = node.drained.firstIndex(of: ref) {
+                guard enable else { return }
+                node.drained.remove(at: i)
+                emit(.node(node), at: now)
+                return
+            }
             if enable {
                 guard runtime.hold == .none else { return }
                 try carryOut(OperatorCommand(action: .drain, target: ref, by: "consul", reason: reason), now: now)
@@ -116,6 +128,56 @@ extension MeshEngine {
                 case .draining, .drained: try carryOut(OperatorCommand(action: .restore, target: ref, by: "consul"), now: now)
                 }
             }
+        }
+    }
+
+    /// Consul's `EnableNodeMaintenance` and `DisableNodeMaintenance` (`agent/agent.go`), as
+    /// drains of the node's endpoints: those without a hold when it begins, restored when it
+    /// ends unless the operator has restored, drained or killed them since.
+    private func nodeMaintenance(_ enable: Bool, reason: String, now: Double) throws(OperatorError) {
+        if enable {
+            guard state.nodeMaintenance == nil else { return }
+            var free: [EndpointRef] = []
+            for (_, ref) in state.consulIDs() {
+                if let (s, slot) = locate(ref), services[s].slots[Int(slot)]?.hold == EndpointRuntime.Hold.none { free.append(ref) }
+            }
+            emit(.node(NodeChange(maintenance: reason, drained: free)), at: now)
+            for ref in free { try carryOut(OperatorCommand(action: .drain, target: ref, by: "consul", reason: reason), now: now) }
+        } else {
+            guard let node = state.nodeMaintenance else { return }
+            emit(.node(NodeChange(maintenance: nil)), at: now)
+            for ref in node.drained {
+                guard let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)],
+                      runtime.hold != .killed, runtime.hold != .none,
+                      state.endpoint(ref)?.maintenance == node.maintenance else { continue }
+                try carryOut(OperatorCommand(action: .restore, target: ref, by: "consul"), now: now)
+            }
+        }
+    }
+
+    /// An endpoint registered during node maintenance is out with the others.
+    private func joinNodeMaintenance(_ ref: EndpointRef, now: Double) throws(OperatorError) {
+        guard var node = state.nodeMaintenance, let reason = node.maintenance, let (s, slot) = locate(ref),
+              services[s].slots[Int(slot)]?.hold == EndpointRuntime.Hold.none else { return }
+        if !node.drained.contains(ref) { node.drained.append(ref) }
+        emit(.node(node), at: now)
+        try carryOut(OperatorCommand(action: .drain, target: ref, by: "consul", reason: reason), now: now)
+    }
+
+    /// Consul's `RemoveCheck` (`agent/agent.go`) for a check of a registered instance: the
+    /// instance is added again without it, keeping its hold and its other checks as they run
+    /// (their counters, TTL deadlines and critical-since times).
+    private func removeCheck(_ id: String, now: Double) throws(OperatorError) {
+        guard let (ref, _) = state.check(id), var endpoint = state.endpoint(ref), var registration = endpoint.registration,
+              let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)] else { throw .unknownCheck(id) }
+        var kept: [String: CheckRuntime] = [:]
+        for (check, running) in zip(registration.checks, runtime.checks) { kept[check.id] = running }
+        registration.checks.removeAll { $0.id == id }
+        endpoint.registration = registration
+        add(service: ref.service, endpoint: endpoint, keeping: runtime.hold, now: now)
+        guard let (s, slot) = locate(ref) else { return }
+        for (c, check) in registration.checks.enumerated() {
+            if let running = kept[check.id] { services[s].slots[Int(slot)]?.checks[c] = running }
         }
     }
 
@@ -158,5 +220,6 @@ extension MeshEngine {
             remove(ref, reason: "registered again as \(name)/\(endpoint.id)", now: now)
         }
         add(service: name, endpoint: endpoint, keeping: hold, now: now)
+        try joinNodeMaintenance(EndpointRef(service: name, endpoint: endpoint.id), now: now)
     }
 }

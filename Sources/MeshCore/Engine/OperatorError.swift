@@ -14,8 +14,9 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case configured(id: String, EndpointRef)
     /// No check has this `CheckID`.
     case unknownCheck(String)
-    /// Only TTL checks take reports.
-    case notTTL(String, ServiceCheck.Kind)
+    /// Only TTL checks take reports: an HTTP or TCP check, mesh-top's own check of a configured
+    /// endpoint, a maintenance check.
+    case notTTL(String)
 
     public var description: String {
         switch self {
@@ -30,7 +31,8 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
         case .configured(let id, let ref):
             "ID '\(id)' is the configured endpoint \(ref): the registry API can neither replace nor remove it (drain or kill it instead)"
         case .unknownCheck(let id): "Unknown check ID \"\(id)\". Ensure that the check ID is passed, not the check name."
-        case .notTTL(let id, let kind): "CheckID \"\(id)\" does not have associated TTL (it is a \(kind.rawValue) check: only TTL checks take reports)"
+        // Consul's words (`agent/agent.go`, `updateTTLCheck`), which clients match to register again.
+        case .notTTL(let id): "CheckID \"\(id)\" does not have associated TTL"
         }
     }
 }

@@ -13,6 +13,15 @@ public enum RegistryCommand: Sendable, Equatable {
     /// A TTL check report (`PUT /v1/agent/check/pass|warn|fail|update/ID`): the status at once,
     /// and the TTL starts again.
     case updateCheck(id: String, status: CheckStatus, output: String)
+    /// Removes one check of a registered instance (`PUT /v1/agent/check/deregister/ID`); the
+    /// instance stays, judged by its other checks (passing with none, as in Consul), and so do
+    /// the state of those checks and an operator's hold. Checks mesh-top runs for endpoints
+    /// of the run file are refused as the endpoints are.
+    case deregisterCheck(id: String)
+    /// Consul's node maintenance (`PUT /v1/agent/maintenance`): every endpoint without a hold
+    /// drained (`NodeChange`), and those restored when it ends. As Consul's, enabling it twice
+    /// or disabling it when off changes nothing.
+    case nodeMaintenance(enable: Bool, reason: String)
     /// Consul's maintenance mode, which mesh-top carries out as drain (`enable`) and restore.
     case maintenance(id: String, enable: Bool, reason: String)
 }

@@ -20,6 +20,7 @@ extension MeshEvent: Codable {
         case "fault": body = .fault(try Fault(from: decoder))
         case "instance": body = .instance(try InstanceChange(from: decoder))
         case "view": body = .view(try ViewChange(from: decoder))
+        case "node": body = .node(try NodeChange(from: decoder))
         case "keyframe": body = .keyframe(try c.decode(MeshState.self, forKey: .state))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown event type '\(type)'")
@@ -44,6 +45,7 @@ extension MeshEvent: Codable {
         case .fault(let p): try p.encode(to: encoder)
         case .instance(let p): try p.encode(to: encoder)
         case .view(let p): try p.encode(to: encoder)
+        case .node(let p): try p.encode(to: encoder)
         case .keyframe(let s): try c.encode(s, forKey: .state)
         }
     }

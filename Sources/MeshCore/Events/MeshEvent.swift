@@ -18,6 +18,7 @@ public struct MeshEvent: Sendable, Equatable {
         case fault(Fault)
         case instance(InstanceChange)
         case view(ViewChange)
+        case node(NodeChange)
         case keyframe(MeshState)
     }
 
@@ -39,6 +40,7 @@ public struct MeshEvent: Sendable, Equatable {
         case .fault: "fault"
         case .instance: "instance"
         case .view: "view"
+        case .node: "node"
         case .keyframe: "keyframe"
         }
     }

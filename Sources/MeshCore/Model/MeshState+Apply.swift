@@ -48,6 +48,8 @@ extension MeshState {
             }
         case .fault:
             break
+        case .node(let change):
+            nodeMaintenance = change.maintenance == nil ? nil : change
         case .instance(let change):
             applyInstance(change, at: event.t)
         case .view(let view):

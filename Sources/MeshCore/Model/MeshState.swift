@@ -27,6 +27,8 @@ public struct MeshState: Codable, Sendable, Equatable {
     public var instance: String?
     /// In a shared mesh: the instances up now, this one included, in the order they joined.
     public var instances: [MeshInstance]
+    /// Consul's node maintenance while it lasts (its reason, the endpoints it drained); nil otherwise.
+    public var nodeMaintenance: NodeChange?
 
     public init(name: String = "", summary: String = "", source: String = "demo", services: [Service] = []) {
         self.name = name; self.summary = summary; self.source = source
@@ -55,7 +57,7 @@ public struct MeshState: Codable, Sendable, Equatable {
     }
 
     // Keyframes nest a state; its own log would only repeat what the recording already holds.
-    private enum CodingKeys: String, CodingKey { case name, summary, source, time, seq, services, alerts, log, instance, instances }
+    private enum CodingKeys: String, CodingKey { case name, summary, source, time, seq, services, alerts, log, instance, instances, nodeMaintenance }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -70,5 +72,6 @@ public struct MeshState: Codable, Sendable, Equatable {
         log = Array((try c.decodeIfPresent([MeshEvent].self, forKey: .log) ?? []).suffix(MeshState.logLength))
         instance = try c.decodeIfPresent(String.self, forKey: .instance)
         instances = try c.decodeIfPresent([MeshInstance].self, forKey: .instances) ?? []
+        nodeMaintenance = try c.decodeIfPresent(NodeChange.self, forKey: .nodeMaintenance)
     }
 }

@@ -56,6 +56,10 @@ struct EventDescription {
                 + (i.detail.map { ": \(Self.oneLine($0))" } ?? "")
             glyph = i.action == .joined ? "+" : "-"
             role = i.action == .lost ? .bad : .normal
+        case .node(let n):
+            text = n.maintenance.map { "node maintenance: \(Self.oneLine($0))" } ?? "node maintenance ended"
+            glyph = n.maintenance == nil ? "+" : "-"
+            role = n.maintenance == nil ? .normal : .warn
         case .view(let v):
             text = "\(v.endpoint) \(v.state?.rawValue ?? "unseen") from \(v.instance)"
             glyph = " "; role = .muted
