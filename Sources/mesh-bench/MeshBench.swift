@@ -6,6 +6,7 @@ struct MeshBench: ParsableCommand {
         commandName: "mesh-bench",
         abstract: "System benchmarks for mesh-top: medians of several runs, ratios against references (micro benchmarks: Benchmarks/).",
         subcommands: [ReplayBenchmark.self, SeekBenchmark.self, ProxyBenchmark.self, ProxyServe.self, SoakBenchmark.self,
-                      HealthBenchmark.self, IdleDashboardBenchmark.self, ScaleBenchmark.self]
+                      HealthBenchmark.self, IdleDashboardBenchmark.self, ScaleBenchmark.self,
+                      FrameBenchmark.self]
     )
 }

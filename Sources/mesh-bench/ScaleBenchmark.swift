@@ -113,6 +113,10 @@ struct ScaleBenchmark: ParsableCommand {
 
     /// Runs long enough (about 20 ms) to time at every size: few iterations where one is slow.
     private func medianSeconds(perIteration body: () -> Void) -> Double {
+        Self.medianSeconds(runs: runs, perIteration: body)
+    }
+
+    static func medianSeconds(runs: Int, perIteration body: () -> Void) -> Double {
         var iterations = 1
         while true {
             let t = Measure.time { for _ in 0..<iterations { body() } }
@@ -143,17 +147,10 @@ struct ScaleBenchmark: ParsableCommand {
         return seconds * 1e9
     }
 
-    private func entries(_ refs: [EndpointRef], _ t: Int) -> [LoadSample.Entry] {
-        refs.map { LoadSample.Entry(endpoint: $0, load: EndpointLoad(rps: Double(10 + t % 7), active: 1, p50: 0.01, p99: 0.05)) }
-    }
-
-    /// Heap bytes per endpoint for the engine with every endpoint healthy and a full minute of
-    /// samples, and a p2c-ewma balancer over its host set, as the micro benchmark
-    /// `state_of_10000_endpoints` counts them (the floor is for both). They start healthy:
-    /// bringing them up one check at a time re-plans the service each time, O(n²) in all (see
-    /// `stateChangeSeconds`).
-    private func buildState(_ n: Int) -> (Double, MeshEngine) {
-        let before = Self.heapBytes()
+    /// The engine of one service of `n` endpoints, every one healthy, with a full minute of
+    /// samples. They start healthy: bringing them up one check at a time re-plans the service
+    /// each time, O(n²) in all (see `stateChangeSeconds`).
+    static func healthyEngine(_ n: Int) -> MeshEngine {
         let mesh = MeshState(name: "scale", services: [Service(name: "big", balancer: .p2cEWMA, zones: ["a", "b"],
             endpoints: (0..<n).map { Endpoint(id: "endpoint-\($0)", address: "10.\($0 / 62_500).\($0 / 250 % 250).\($0 % 250):8080",
                                               zone: $0 % 2 == 0 ? "a" : "b", state: .healthy) })])
@@ -164,6 +161,18 @@ struct ScaleBenchmark: ParsableCommand {
             let refs = engine.state.services[0].endpoints.map { EndpointRef(service: "big", endpoint: $0.id) }
             for t in 0..<Endpoint.historyLength { _ = engine.recordSample(entries(refs, t), now: Double(2 + t)) }
         }
+        return engine
+    }
+
+    private static func entries(_ refs: [EndpointRef], _ t: Int) -> [LoadSample.Entry] {
+        refs.map { LoadSample.Entry(endpoint: $0, load: EndpointLoad(rps: Double(10 + t % 7), active: 1, p50: 0.01, p99: 0.05)) }
+    }
+
+    /// Heap bytes per endpoint for the engine (`healthyEngine`) and a p2c-ewma balancer over its
+    /// host set, as the micro benchmark `state_of_10000_endpoints` counts them (the floor is for both).
+    private func buildState(_ n: Int) -> (Double, MeshEngine) {
+        let before = Self.heapBytes()
+        let engine = Self.healthyEngine(n)
         let beforeBalancer = Self.heapBytes()
         var balancer = Balancer(kind: .p2cEWMA, seed: 1)
         balancer.update(engine.hostSet(ofService: 0))
@@ -182,7 +191,7 @@ struct ScaleBenchmark: ParsableCommand {
         var t = 100
         return medianSeconds {
             t += 1
-            _ = engine.recordSample(entries(refs, t), now: Double(t))
+            _ = engine.recordSample(Self.entries(refs, t), now: Double(t))
         }
     }
 
@@ -204,10 +213,16 @@ struct ScaleBenchmark: ParsableCommand {
     }
 
     private func frameSeconds(_ state: MeshState) -> Double {
-        var view = DashboardView()
-        view.selection = .endpoint(EndpointRef(service: "big", endpoint: "endpoint-0"))
-        let frame = DashboardFrame(state: state, status: SessionStatus(mode: .demo, speed: 1, source: "bench", duration: 120), view: view)
+        let frame = Self.frame(of: state)
         return medianSeconds { _ = render(frame, size: (200, 60)) }
+    }
+
+    /// The frame `scale` and `frame` draw: the first endpoint selected.
+    static func frame(of state: MeshState, sort: DashboardView.SortKey = .name) -> DashboardFrame {
+        var view = DashboardView()
+        view.sort = sort
+        view.selection = .endpoint(EndpointRef(service: "big", endpoint: "endpoint-0"))
+        return DashboardFrame(state: state, status: SessionStatus(mode: .demo, speed: 1, source: "bench", duration: 120), view: view)
     }
 
     /// Services of the recorded mesh are at most this large: every endpoint comes up through its

@@ -16,7 +16,11 @@ extension Balancer {
         stats.grow(to: slotCount)
         let phases = currentPhases(slotCount: slotCount)
         var weights = ContiguousArray<UInt32>(repeating: 0, count: slotCount)
-        var shares = ContiguousArray(repeating: 0.0, count: slotCount)
+        // Ring-hash and Maglev say each slot's share from their tables; the others from weights.
+        let bySlot = hashing || hosts.groups.count >= Int(UInt16.max)
+        var shares = bySlot ? ContiguousArray(repeating: 0.0, count: slotCount) : []
+        var groupOfSlot = bySlot ? [] : ContiguousArray<UInt16>(repeating: .max, count: slotCount)
+        var groupShares = ContiguousArray<(share: Double, weight: Double)>()
         var slowStarts: [Int32: Double] = [:]
         var pickers = ContiguousArray<GroupPicker>()
         pickers.reserveCapacity(hosts.groups.count)
@@ -26,7 +30,7 @@ extension Balancer {
         let totalShare = hosts.groups.reduce(0) { $0 + max(0, $1.share) }
         var bounds = ContiguousArray<Double>()
         var running = 0.0
-        for group in hosts.groups {
+        for (g, group) in hosts.groups.enumerated() {
             // Shares that do not sum to 1 are scaled; all-zero shares split traffic evenly.
             let share = totalShare > 0 ? max(0, group.share) / totalShare : 1 / Double(hosts.groups.count)
             running += share
@@ -37,11 +41,13 @@ extension Balancer {
                 if stats.weight(i) == 0 { stats.forgetLatency(i) }
                 weights[i] = host.weight
                 slowStarts[host.slot] = host.slowStart < 1 ? host.slowStart : nil
+                if !bySlot { groupOfSlot[i] = UInt16(g) }
             }
             let picker = makePicker(group.hosts, phases: phases, heap: &heap, cursors: &cursors, arena: arena) { slot, fraction in
-                shares[Int(slot)] = share * fraction
+                if bySlot { shares[Int(slot)] = share * fraction }
             }
             pickers.append(picker)
+            groupShares.append((share, group.hosts.reduce(0) { $0 + shareWeight($1) }))
         }
         if !bounds.isEmpty { bounds[bounds.count - 1] = 1 }
         self.hosts = hosts
@@ -53,6 +59,8 @@ extension Balancer {
         self.shareBounds = bounds
         for i in 0..<slotCount { stats.setWeight(i, weights[i]) }
         self.shares = shares
+        self.groupOfSlot = groupOfSlot
+        self.groupShares = groupShares
         self.slowStarts = slowStarts
     }
 
@@ -60,6 +68,17 @@ extension Balancer {
     /// through slow start, as Envoy's does.
     private func rotationWeight(_ host: HostSet.Host) -> Double {
         kind == .roundRobin ? host.slowStart : Double(host.weight)
+    }
+
+    /// What a host's part of its group's share is in proportion to (the balancers that share
+    /// by weight: all but ring-hash and Maglev).
+    func shareWeight(_ host: HostSet.Host) -> Double {
+        kind == .roundRobin || kind == .weightedRoundRobin ? rotationWeight(host) : Double(host.weight)
+    }
+
+    /// `shareWeight` of the host in `slot`, from what the balancer keeps of it.
+    func shareWeight(slot: Int32) -> Double {
+        kind == .roundRobin ? slowStarts[slot] ?? 1 : Double(stats.weight(Int(slot)))
     }
 
     private mutating func makePicker(_ hosts: [HostSet.Host], phases: [Double], heap: inout ContiguousArray<ScheduleEntry>,

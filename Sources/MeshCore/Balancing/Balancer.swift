@@ -34,9 +34,15 @@ public struct Balancer: Sendable {
     var schedule: ContiguousArray<ScheduleEntry> = []
     /// Running sums of the groups' shares; the last is 1.
     var shareBounds: ContiguousArray<Double> = []
-    /// Each slot's share of the traffic under the current set (for `view`; 0 when not in it).
-    /// Its weight is in `stats`, and a slow-start factor below 1 in `slowStarts`: most hosts are
-    /// not ramping, and a factor per slot cost 8 B an endpoint for nothing.
+    /// What `view` says of a slot's share of the traffic: its group's share times its part of
+    /// the group's weight (`shareWeight`). Kept per group (the share and the weights' total),
+    /// with each slot's group (`UInt16.max` when not in the set): 2 bytes an endpoint, where a
+    /// share per slot took 8. Ring-hash and Maglev, whose tables say a slot's part, keep a share
+    /// per slot in `shares` instead. A slot's weight is in `stats`, and a slow-start factor
+    /// below 1 in `slowStarts`: most hosts are not ramping, and a factor per slot cost 8 B an
+    /// endpoint for nothing.
+    var groupShares: ContiguousArray<(share: Double, weight: Double)> = []
+    var groupOfSlot: ContiguousArray<UInt16> = []
     var shares: ContiguousArray<Double> = []
     var slowStarts: [Int32: Double] = [:]
 
@@ -108,9 +114,18 @@ public struct Balancer: Sendable {
     /// How this balancer sees the endpoint in `slot`; nil when it is not in the set.
     public func view(slot: Int32) -> BalancerView? {
         let i = Int(slot)
-        guard i >= 0, i < stats.count, i < shares.count, stats.weight(i) > 0 else { return nil }
+        guard i >= 0, i < stats.count, stats.weight(i) > 0 else { return nil }
+        let share: Double
+        if i < shares.count {
+            share = shares[i]
+        } else if i < groupOfSlot.count, Int(groupOfSlot[i]) < groupShares.count {
+            let group = groupShares[Int(groupOfSlot[i])]
+            share = group.share * (group.weight > 0 ? shareWeight(slot: slot) / group.weight : 0)
+        } else {
+            return nil
+        }
         let active = Int(stats.active(i))
-        var view = BalancerView(weight: stats.weight(i), slowStart: slowStarts[slot], share: shares[i], active: active)
+        var view = BalancerView(weight: stats.weight(i), slowStart: slowStarts[slot], share: share, active: active)
         if kind == .p2cEWMA, let estimate = stats.estimate(i) {
             view.latency = estimate
             view.cost = estimate * Double(active + 1)

@@ -1,9 +1,11 @@
 /// What the engine knows about an endpoint beyond what it shows: the health tracker's counters,
 /// the operator's hold on it, and its ejection. The shown state is derived from these.
 ///
-/// One per endpoint, so packed (56 bytes): the hold and the ejection keep their times in plain
-/// doubles beside a one-byte kind, the health tracker keeps the policy's thresholds only, and
-/// the endpoint's ID is the state's (`MeshEngine.id(_:_:)`).
+/// One per endpoint, so packed (48 bytes): the hold and the ejection keep their times in plain
+/// doubles beside a one-byte kind, the health tracker keeps the policy's thresholds only, the
+/// endpoint's ID is the state's (`MeshEngine.id(_:_:)`), and the Consul checks of the few
+/// endpoints that have them are the service's (`ServiceRuntime.checks`), with their verdict
+/// kept here (an empty array per endpoint cost 8 bytes).
 struct EndpointRuntime {
     enum Hold: Equatable { case none, draining(since: Double), drained, killed }
 
@@ -14,11 +16,12 @@ struct EndpointRuntime {
     private var ejection = Double.nan
     /// `hold`'s time, for a drain.
     private var holdSince = 0.0
-    /// Its registration's Consul checks, in the registration's order; empty: `health` judges it.
-    var checks: [CheckRuntime] = []
     var health: HealthTracker
     /// `hold`: 0 none, 1 draining, 2 drained, 3 killed.
     private var holdKind: UInt8 = 0
+    /// What its registration's Consul checks say (`verdict(of:)`), standing in for `health`;
+    /// nil without Consul checks.
+    var checksVerdict: EndpointState?
 
     init(service: String, endpoint: String, health policy: HealthPolicy) {
         key = StableHash.hash("\(service)/\(endpoint)")
@@ -64,12 +67,12 @@ struct EndpointRuntime {
         }
     }
 
-    /// What its Consul checks say, standing in for `health`: the worst one critical is
+    /// What Consul checks say, standing in for `health`: the worst one critical is
     /// unhealthy, warning or passing healthy. A check critical only by Consul's initial status,
     /// never run or reported yet, is "not checked yet": `unknown`, as for a new endpoint, so
     /// that a registration does not count against the service (panic, failover) before its
     /// checks have spoken. nil without Consul checks.
-    var checksVerdict: EndpointState? {
+    static func verdict(of checks: [CheckRuntime]) -> EndpointState? {
         guard let worst = checks.lazy.map(\.status).max() else { return nil }
         if worst != .critical { return .healthy }
         return checks.contains { $0.status == .critical && $0.heard } ? .unhealthy : .unknown

@@ -27,24 +27,24 @@ extension MeshEngine {
     }
 
     private func run(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)], runtime.hold != .killed, c < runtime.checks.count,
-              let moved = services[s].slots[Int(slot)]?.checks[c].record(status) else { return }
+        guard let runtime = services[s].slots[Int(slot)], runtime.hold != .killed, c < services[s].checks[slot]?.count ?? 0,
+              let moved = services[s].checks[slot]?[c].record(status) else { return }
         setCheck(s, slot, c, to: moved, output: output, now: now)
     }
 
     /// A TTL report: the status at once, and the TTL runs again (Consul's `CheckTTL.SetStatus`).
     func report(service s: Int, slot: Int32, check c: Int, status: CheckStatus, output: String, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count else { return }
-        let until = now + runtime.checks[c].ttl
-        services[s].slots[Int(slot)]?.checks[c].ttlUntil = until
+        guard services[s].slots[Int(slot)] != nil, let checks = services[s].checks[slot], c < checks.count else { return }
+        let until = now + checks[c].ttl
+        services[s].checks[slot]?[c].ttlUntil = until
         checkDeadline = min(checkDeadline, until)
         setCheck(s, slot, c, to: status, output: output, now: now)
     }
 
     /// A simulated run (demo) stands in for every HTTP and TCP check of a registration.
     func simulatedRun(service s: Int, slot: Int32, passed: Bool, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)] else { return }
-        for c in runtime.checks.indices where runtime.checks[c].kind != .ttl {
+        guard services[s].slots[Int(slot)] != nil, let checks = services[s].checks[slot] else { return }
+        for c in checks.indices where checks[c].kind != .ttl {
             run(service: s, slot: slot, check: c, status: passed ? .passing : .critical,
                 output: passed ? "check passed" : "check failed", now: now)
         }
@@ -55,26 +55,28 @@ extension MeshEngine {
     /// such outputs only every few minutes, `check_update_interval`); then the endpoint's state
     /// and, between passing and warning, its weight.
     func setCheck(_ s: Int, _ slot: Int32, _ c: Int, to status: CheckStatus, output: String, now: Double) {
-        guard let runtime = services[s].slots[Int(slot)], c < runtime.checks.count, let e = index(s, slot),
+        guard services[s].slots[Int(slot)] != nil, let checks = services[s].checks[slot], c < checks.count, let e = index(s, slot),
               let check = state.services[s].endpoints[e].registration?.checks[c] else { return }
         if status == .critical {
-            if runtime.checks[c].criticalSince == nil {
-                services[s].slots[Int(slot)]?.checks[c].criticalSince = now
-                if let after = runtime.checks[c].reapAfter { checkDeadline = min(checkDeadline, now + after) }
+            if checks[c].criticalSince == nil {
+                services[s].checks[slot]?[c].criticalSince = now
+                if let after = checks[c].reapAfter { checkDeadline = min(checkDeadline, now + after) }
             }
         } else {
-            services[s].slots[Int(slot)]?.checks[c].criticalSince = nil
+            services[s].checks[slot]?[c].criticalSince = nil
         }
         let text = Self.captured(output)
-        let news = check.output != text && (check.output.isEmpty || now - runtime.checks[c].outputAt >= Self.outputInterval)
+        let news = check.output != text && (check.output.isEmpty || now - checks[c].outputAt >= Self.outputInterval)
         if check.status != status || news {
-            services[s].slots[Int(slot)]?.checks[c].outputAt = now
+            services[s].checks[slot]?[c].outputAt = now
             let ref = EndpointRef(service: services[s].name, endpoint: state.services[s].endpoints[e].id)
             emit(.check(CheckChange(endpoint: ref, check: check.id, from: check.status, to: status, output: text)), at: now, position: (s, e))
         }
-        services[s].slots[Int(slot)]?.checks[c].status = status
-        services[s].slots[Int(slot)]?.checks[c].heard = true
-        guard check.status != status || !runtime.checks[c].heard else { return }
+        services[s].checks[slot]?[c].status = status
+        services[s].checks[slot]?[c].heard = true
+        let verdict = EndpointRuntime.verdict(of: services[s].checks[slot] ?? [])
+        services[s].slots[Int(slot)]?.checksVerdict = verdict
+        guard check.status != status || !checks[c].heard else { return }
         let before = state.services[s].endpoints[e].state
         refresh(s, slot, reason: "check \(check.id) \(status.rawValue)" + (text.isEmpty ? "" : ": \(text)"), now: now)
         // Passing and warning are both healthy: only the weight changed.
@@ -89,17 +91,17 @@ extension MeshEngine {
         var reap: [(EndpointRef, String)] = []
         for s in services.indices {
             for slot in services[s].slots.indices {
-                guard let runtime = services[s].slots[slot], !runtime.checks.isEmpty, let id = id(s, Int32(slot)) else { continue }
-                for c in runtime.checks.indices {
-                    if let until = runtime.checks[c].ttlUntil {
+                guard services[s].slots[slot] != nil, let checks = services[s].checks[Int32(slot)], let id = id(s, Int32(slot)) else { continue }
+                for c in checks.indices {
+                    if let until = checks[c].ttlUntil {
                         if now >= until {
-                            services[s].slots[slot]?.checks[c].ttlUntil = nil
+                            services[s].checks[Int32(slot)]?[c].ttlUntil = nil
                             setCheck(s, Int32(slot), c, to: .critical, output: expiredOutput(s, id, c), now: now)
                         } else {
                             next = min(next, until)
                         }
                     }
-                    guard let since = services[s].slots[slot]?.checks[c].criticalSince, let after = runtime.checks[c].reapAfter else { continue }
+                    guard let since = services[s].checks[Int32(slot)]?[c].criticalSince, let after = checks[c].reapAfter else { continue }
                     if now - since > after {
                         let check = state.services[s].endpoint(id)?.registration?.checks[c].id ?? "?"
                         reap.append((EndpointRef(service: services[s].name, endpoint: id),

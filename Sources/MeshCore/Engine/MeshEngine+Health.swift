@@ -6,7 +6,7 @@ extension MeshEngine {
     /// of its HTTP and TCP checks (a demo's simulated check stands in for them).
     public func healthCheck(service s: Int, slot: Int32, passed: Bool, now: Double) -> Output {
         guard var runtime = services[s].slots[Int(slot)], runtime.hold != .killed else { return finish() }
-        guard runtime.checks.isEmpty else {
+        guard services[s].checks[slot] == nil else {
             simulatedRun(service: s, slot: slot, passed: passed, now: now)
             return finish()
         }

@@ -21,9 +21,11 @@ extension MeshEngine {
         }
         var runtime = EndpointRuntime(service: name, endpoint: endpoint.id, health: services[s].policy.health)
         runtime.hold = hold
-        if let checks = endpoint.registration?.checks, !checks.isEmpty {
-            runtime.checks = checks.map { CheckRuntime($0, now: now) }
-            for check in runtime.checks {
+        var checks: [CheckRuntime] = []
+        if let registered = endpoint.registration?.checks, !registered.isEmpty {
+            checks = registered.map { CheckRuntime($0, now: now) }
+            runtime.checksVerdict = EndpointRuntime.verdict(of: checks)
+            for check in checks {
                 if let until = check.ttlUntil { checkDeadline = min(checkDeadline, until) }
                 if let since = check.criticalSince, let after = check.reapAfter { checkDeadline = min(checkDeadline, since + after) }
             }
@@ -31,16 +33,19 @@ extension MeshEngine {
         endpoint.state = runtime.shownState
         endpoint.since = now
         let slot: Int32
-        if let existing = services[s].slotByID[endpoint.id] {
+        let existing = self.slot(s, of: endpoint.id)
+        if let existing {
             slot = existing
             services[s].slots[Int(slot)] = runtime
         } else {
             slot = Int32(services[s].slots.count)
-            services[s].slotByID[endpoint.id] = slot
             services[s].slots.append(runtime)
             services[s].outlier?.add(slot: slot)
         }
+        services[s].checks[slot] = checks.isEmpty ? nil : checks
         emit(.registry(RegistryChange(action: .registered, service: name, endpoint: endpoint)), at: now)
+        // Now that the state lists it, where the table reads its ID.
+        if existing == nil { setSlot(s, slot, for: endpoint.id) }
         let target = EndpointSlot(ref: EndpointRef(service: name, endpoint: endpoint.id), service: s, slot: slot)
         effect(.attach(target))
         // Registered again while killed: it stays killed, and unchecked.
@@ -73,10 +78,12 @@ extension MeshEngine {
 
     func remove(_ ref: EndpointRef, reason: String? = nil, now: Double) {
         guard let (s, slot) = locate(ref), let endpoint = state.endpoint(ref) else { return }
+        // While the state still lists it, where the table reads its ID.
+        setSlot(s, nil, for: ref.endpoint)
         emit(.registry(RegistryChange(action: .deregistered, service: ref.service, endpoint: endpoint, reason: reason)), at: now)
         effect(.detach(EndpointSlot(ref: ref, service: s, slot: slot)))
         services[s].slots[Int(slot)] = nil
-        services[s].slotByID[ref.endpoint] = nil
+        services[s].checks[slot] = nil
         services[s].removed.insert(slot, at: services[s].removed.firstIndex { $0 > slot } ?? services[s].removed.count)
         services[s].outlier?.remove(slot: slot)
         replan(s, now: now)

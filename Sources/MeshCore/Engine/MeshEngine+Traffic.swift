@@ -36,10 +36,14 @@ extension MeshEngine {
         let service = state.services[s]
         var candidates: [TrafficPlanner.Candidate] = []
         candidates.reserveCapacity(service.endpoints.count)
-        for endpoint in service.endpoints {
-            guard let slot = services[s].slotByID[endpoint.id], let runtime = services[s].slots[Int(slot)] else { continue }
+        // The state lists the endpoints in slot order: side by side with the live slots.
+        var i = 0
+        for (slot, runtime) in services[s].slots.enumerated() {
+            guard let runtime, i < service.endpoints.count else { continue }
+            let endpoint = service.endpoints[i]
+            i += 1
             candidates.append(TrafficPlanner.Candidate(
-                slot: slot, state: endpoint.state, zone: endpoint.zone, weight: endpoint.routingWeight,
+                slot: Int32(slot), state: endpoint.state, zone: endpoint.zone, weight: endpoint.routingWeight,
                 key: runtime.key, eligibleSince: runtime.eligibleSince))
         }
         return candidates

@@ -38,13 +38,14 @@ public final class MeshEngine {
             let policy = services[s].policy
             // Sized once: grown one by one, the slots would keep up to half again in spare capacity.
             services[s].slots.reserveCapacity(state.services[s].endpoints.count)
-            services[s].slotByID.reserveCapacity(state.services[s].endpoints.count)
             for (i, endpoint) in state.services[s].endpoints.enumerated() {
                 let runtime = EndpointRuntime(service: state.services[s].name, endpoint: endpoint.id, health: policy.health)
                 services[s].slots.append(runtime)
-                services[s].slotByID[endpoint.id] = Int32(i)
                 state.services[s].endpoints[i].state = runtime.shownState
             }
+            let endpoints = state.services[s].endpoints
+            services[s].slotTable.reserveCapacity(endpoints.count) { endpoints[Int($0)].id }
+            for i in endpoints.indices { services[s].slotTable.set(Int32(i), for: endpoints[i].id) { endpoints[Int($0)].id } }
             state.services[s].balancer = policy.balancer
             state.services[s].zones = policy.zones
             state.services[s].healthCheck = policy.health.kind
@@ -73,14 +74,14 @@ public final class MeshEngine {
 
     /// (service index, slot) of an endpoint.
     public func locate(_ ref: EndpointRef) -> (service: Int, slot: Int32)? {
-        guard let s = serviceIndex(ref.service), let slot = services[s].slotByID[ref.endpoint] else { return nil }
+        guard let s = serviceIndex(ref.service), let slot = slot(s, of: ref.endpoint) else { return nil }
         return (s, slot)
     }
 
     /// The first endpoint whose ID is `id`, in any service (a registration ID, as Consul names them).
     public func locate(id: String) -> EndpointRef? {
-        for service in services where service.slotByID[id] != nil {
-            return EndpointRef(service: service.name, endpoint: id)
+        for s in services.indices where slot(s, of: id) != nil {
+            return EndpointRef(service: services[s].name, endpoint: id)
         }
         return nil
     }
@@ -91,29 +92,46 @@ public final class MeshEngine {
     }
 
     /// The index in `state.services[s].endpoints` of the endpoint in `slot`: the state lists
-    /// endpoints in slot order (both append, and a slot is never reused), so it is the slot
-    /// less the removed slots below it; found by a search only if that ever fails to hold.
-    /// The state holds the endpoint's ID; its slot does not keep a copy.
+    /// endpoints in slot order (both append, a registration again replaces in place, and a slot
+    /// is never reused), so it is the slot less the removed slots below it. The state holds the
+    /// endpoint's ID; neither its slot nor the slot table keeps a copy.
     func index(_ s: Int, _ slot: Int32) -> Int? {
         guard slot >= 0, Int(slot) < services[s].slots.count, services[s].slots[Int(slot)] != nil else { return nil }
-        let removed = services[s].removed
+        let i = Self.position(of: slot, removed: services[s].removed)
+        return i < state.services[s].endpoints.count ? i : nil
+    }
+
+    /// `slot` less the slots in `removed` (sorted) below it.
+    static func position(of slot: Int32, removed: [Int32]) -> Int {
         var low = 0, high = removed.count
         while low < high {
             let mid = (low + high) / 2
             if removed[mid] < slot { low = mid + 1 } else { high = mid }
         }
-        let i = Int(slot) - low
-        let endpoints = state.services[s].endpoints
-        if i < endpoints.count, services[s].slotByID[endpoints[i].id] == slot { return i }
-        return endpoints.indices.first { services[s].slotByID[endpoints[$0].id] == slot }
+        return Int(slot) - low
     }
 
     /// The ID of the endpoint in `slot`.
     func id(_ s: Int, _ slot: Int32) -> String? { index(s, slot).map { state.services[s].endpoints[$0].id } }
 
-    /// Slots of a service's endpoints in the order the state lists them.
+    /// The slot of the endpoint `id` of service `s`.
+    func slot(_ s: Int, of id: String) -> Int32? {
+        guard services[s].slotTable.count > 0, s < state.services.count else { return nil }
+        let endpoints = state.services[s].endpoints, removed = services[s].removed
+        return services[s].slotTable.slot(of: id) { endpoints[Self.position(of: $0, removed: removed)].id }
+    }
+
+    /// Enters or leaves `id` in service `s`'s slot table, while the state lists it (and the
+    /// rest as their slots say).
+    func setSlot(_ s: Int, _ slot: Int32?, for id: String) {
+        let endpoints = state.services[s].endpoints, removed = services[s].removed
+        let idOf = { (slot: Int32) in endpoints[Self.position(of: slot, removed: removed)].id }
+        if let slot { services[s].slotTable.set(slot, for: id, id: idOf) } else { services[s].slotTable.remove(id, id: idOf) }
+    }
+
+    /// Slots of a service's endpoints in the order the state lists them (slot order).
     public func slots(ofService s: Int) -> [Int32] {
-        state.services[s].endpoints.compactMap { services[s].slotByID[$0.id] }
+        services[s].slots.indices.compactMap { services[s].slots[$0] == nil ? nil : Int32($0) }
     }
 
     // MARK: Events
@@ -174,7 +192,7 @@ public final class MeshEngine {
         // A draining endpoint whose sampled load shows nothing in flight is drained.
         for s in services.indices {
             for endpoint in state.services[s].endpoints where endpoint.state == .draining && endpoint.load.active == 0 {
-                guard let slot = services[s].slotByID[endpoint.id] else { continue }
+                guard let slot = slot(s, of: endpoint.id) else { continue }
                 services[s].slots[Int(slot)]?.hold = .drained
                 refresh(s, slot, reason: "drained: no requests in flight", now: now)
             }

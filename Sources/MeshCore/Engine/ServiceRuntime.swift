@@ -4,7 +4,11 @@ struct ServiceRuntime {
     var policy: ServicePolicy
     /// Indexed by slot; nil where an endpoint was deregistered (slots are never renumbered).
     var slots: [EndpointRuntime?]
-    var slotByID: [String: Int32]
+    /// The Consul checks of the slots registered with some, in the registration's order; a
+    /// slot without is judged by `health:`.
+    var checks: [Int32: [CheckRuntime]] = [:]
+    /// Slots by endpoint ID, the IDs read from the state (`MeshEngine.slot(_:of:)`).
+    var slotTable = SlotTable()
     var outlier: OutlierDetector?
     var plan: TrafficPlan?
     /// What `plan` was made from, so that one endpoint's change patches it (`TrafficPlanner.patch`).
@@ -24,7 +28,6 @@ struct ServiceRuntime {
         self.name = name
         self.policy = policy
         slots = []
-        slotByID = [:]
         outlier = policy.outlier.map { OutlierDetector(policy: $0) }
     }
 }

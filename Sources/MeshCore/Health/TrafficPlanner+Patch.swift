@@ -160,13 +160,14 @@ extension TrafficPlanner {
         guard found == wasIn else { return nil }
         let old = found ? hosts[low] : nil
         if old == (isIn ? host : nil) { return (hosts, old) }
-        var hosts = hosts
-        switch (found, isIn) {
-        case (true, true): hosts[low] = host
-        case (true, false): hosts.remove(at: low)
-        case (false, true): hosts.insert(host, at: low)
-        case (false, false): break
-        }
-        return (hosts, old)
+        // A new array of exactly the hosts: the plan (and the balancers it is published to)
+        // keeps it, and an insertion into the shared one would copy it with room to grow, up
+        // to twice its size (24 B a host).
+        var placed: [HostSet.Host] = []
+        placed.reserveCapacity(hosts.count + (isIn && !found ? 1 : 0))
+        placed.append(contentsOf: hosts[..<low])
+        if isIn { placed.append(host) }
+        placed.append(contentsOf: hosts[(found ? low + 1 : low)...])
+        return (placed, old)
     }
 }

@@ -37,8 +37,11 @@ public struct Service: Codable, Sendable, Equatable, Identifiable {
 
     /// The service as its clients see it: requests (not attempts) and the failures they got,
     /// with the endpoints' latencies and requests in flight.
-    public var clientLoad: EndpointLoad {
-        var load = self.load
+    public var clientLoad: EndpointLoad { clientLoad(endpoints: load) }
+
+    /// `clientLoad` from the endpoints' `load`, already summed.
+    public func clientLoad(endpoints load: EndpointLoad) -> EndpointLoad {
+        var load = load
         if let traffic {
             load.rps = traffic.rps
             load.errors = traffic.errors

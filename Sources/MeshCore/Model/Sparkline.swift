@@ -50,6 +50,13 @@ public struct Sparkline: RandomAccessCollection, Sendable, Equatable, Codable, E
         return k
     }
 
+    /// Calls `body` with the samples, oldest first, in place (a frame sums and scales the
+    /// histories of every endpoint of a service, several at a time).
+    @inlinable public func withSamples<R>(_ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        let n = Int(length)
+        return storage.span.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<n])) }
+    }
+
     /// Adds the newest sample, dropping the oldest when full.
     public mutating func append(_ sample: Float) {
         if Int(length) == Self.capacity {

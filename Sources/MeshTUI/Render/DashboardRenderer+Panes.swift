@@ -83,7 +83,8 @@ extension DashboardRenderer {
             }
             lines.append(shared)
         }
-        let share = service.load.rps > 0 ? " (\(Format.fixed(e.load.rps / service.load.rps * 100, 0))%)" : ""
+        let serviceRPS = summary(of: service).load.rps
+        let share = serviceRPS > 0 ? " (\(Format.fixed(e.load.rps / serviceRPS * 100, 0))%)" : ""
         lines.append([("weight ", label), (String(e.weight), .plain), ("  rps ", label), (Format.rate(e.load.rps) + share, .plain),
                       ("  act ", label), (String(e.load.active), .plain)])
         lines.append([("p50 ", label), (Format.latency(e.load.p50), .plain), ("  p99 ", label), (Format.latency(e.load.p99), .plain),
@@ -140,20 +141,21 @@ extension DashboardRenderer {
         var zoneLine: [(String, CellStyle)] = [("zones ", label), (zones, .plain)]
         if let f = s.failoverZone { zoneLine.append(("  traffic in \(f)", CellStyle(.warn, bold: true))) }
         lines.append(zoneLine)
-        let healthy = s.healthyCount
+        let summary = summary(of: s)
+        let healthy = summary.healthy
         var health: [(String, CellStyle)] = [("healthy ", label), ("\(healthy)/\(s.endpoints.count)", CellStyle(healthy == s.endpoints.count ? .good : .warn))]
         if s.panic { health.append(("  PANIC", CellStyle(.bad, bold: true))) }
         lines.append(health)
-        if s.allWeightsZero {
+        if summary.allWeightsZero {
             lines.append([("no endpoint with weight > 0: requests get 503", CellStyle(.bad, bold: true))])
         }
-        let load = s.clientLoad
+        let load = summary.clientLoad
         lines.append([("rps ", label), (Format.rate(load.rps), .plain), ("  p99 ", label), (Format.latency(load.p99), .plain),
                       ("  err ", label), (Format.errors(load.errors) + "/s", CellStyle(load.errors > 0 ? .bad : .normal))])
         // Requests are what clients sent; attempts include the retries the mesh made for them.
         if let traffic = s.traffic {
             lines.append([("retries ", label), (Format.rate(traffic.retries) + "/s", CellStyle(traffic.retries > 0 ? .warn : .normal)),
-                          ("  attempts ", label), (Format.rate(s.load.rps) + "/s", .plain)])
+                          ("  attempts ", label), (Format.rate(summary.load.rps) + "/s", .plain)])
         }
         if let pick = s.picks?.first {
             lines.append([("pick ", label)] + DetailLines(glyphs: glyphs).pick(pick, kind: s.balancer, for: nil))

@@ -29,7 +29,6 @@ extension DashboardRenderer {
         }
         // Per service: the attempts its endpoints received (the load bars' whole) and the peak of
         // their recent load (one sparkline scale per service, so its rows compare at a glance).
-        var serviceTotals: [Int32: (rps: Double, peak: Float)] = [:]
         let historyWidth = max(0, (columns.column(.history)?.width ?? 1) - 1)
         for i in scroll..<min(layout.rows.count, scroll + listHeight) {
             let y = top + 1 + i - scroll
@@ -38,23 +37,13 @@ extension DashboardRenderer {
             if let selection = layout.selection(at: i, in: state), layout.isSelectable(i) { hits.rows[y] = selection }
             switch row.kind {
             case .service:
-                drawServiceRow(service, y: y, columns: columns)
+                drawServiceRow(service, row.service, y: y, columns: columns)
             case .zone:
                 drawZoneRow(service, zone: layout.zones[Int(row.service)][Int(row.item)], row: row, y: y, columns: columns)
             case .endpoint:
-                let total: (rps: Double, peak: Float)
-                if let known = serviceTotals[row.service] { total = known } else {
-                    // Through a buffer pointer: each endpoint read in place, never copied.
-                    let peak = service.endpoints.withUnsafeBufferPointer { endpoints in
-                        var peak: Float = 0
-                        for e in endpoints.indices { peak = max(peak, endpoints[e].history.peak(ofLast: historyWidth)) }
-                        return peak
-                    }
-                    total = (service.load.rps, peak)
-                    serviceTotals[row.service] = total
-                }
-                drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: total.rps, peak: total.peak,
-                                y: y, columns: columns)
+                let peak = history(of: service, row.service, width: historyWidth).peak
+                drawEndpointRow(service.endpoints[Int(row.item)], row: row, serviceRPS: summaries[Int(row.service)].load.rps,
+                                peak: peak, y: y, columns: columns)
             }
             if i == selected {
                 let role: ColorRole = focused ? .selection : .selectionDim
@@ -91,7 +80,16 @@ extension DashboardRenderer {
 
     // MARK: rows
 
-    private mutating func drawServiceRow(_ service: Service, y: Int, columns: TopologyColumns) {
+    /// The service's `ServiceHistory` over `width` columns, made the first time a row asks.
+    private mutating func history(of service: Service, _ s: Int32, width: Int) -> ServiceHistory {
+        if let known = histories[s] { return known }
+        let history = ServiceHistory(service.endpoints, width: width)
+        histories[s] = history
+        return history
+    }
+
+    private mutating func drawServiceRow(_ service: Service, _ s: Int32, y: Int, columns: TopologyColumns) {
+        let summary = summaries[Int(s)]
         let folded = view.collapsed.contains(service.name)
         var x = buffer.put(" \(folded ? glyphs.collapsed : glyphs.expanded) ", x: 0, y: y, style: CellStyle(.accent, bold: true))
         x = buffer.put(Format.fit(service.name, columns.nameWidth - 1 - x, ascii: glyphs.ascii), x: x, y: y, style: CellStyle(bold: true),
@@ -99,15 +97,15 @@ extension DashboardRenderer {
         var tags: [(String, ColorRole)] = []
         if folded { tags.append(("(\(service.endpoints.count))", .muted)) }
         if service.panic { tags.append(("PANIC", .bad)) }
-        let weightless = service.allWeightsZero
+        let weightless = summary.allWeightsZero
         if weightless { tags.append(("NO WEIGHT", .bad)) }
         if service.failoverZone != nil { tags.append(("failover", .warn)) }
         for (tag, role) in tags {
             x = buffer.put(" " + tag, x: x, y: y, style: CellStyle(role, bold: role != .muted), limit: columns.nameWidth - 1)
         }
         // What the service's clients sent and got: requests, not attempts (retries are apart).
-        let load = service.clientLoad
-        let healthy = service.healthyCount
+        let load = summary.clientLoad
+        let healthy = summary.healthy
         let upRole: ColorRole = healthy == service.endpoints.count ? .good : healthy * 2 >= service.endpoints.count ? .warn : .bad
         drawMetrics(load, y: y, columns: columns, muted: false, bold: true)
         if let c = columns.column(.load) {
@@ -119,16 +117,8 @@ extension DashboardRenderer {
         }
         if let c = columns.column(.history) {
             let width = c.width - 1
-            var sum = [Float](repeating: 0, count: width)
-            var samples = 0
-            // Histories aligned on their newest sample, each endpoint read in place through a
-            // buffer pointer: its samples are inline (240 bytes), a copy would cost more than the sum.
-            sum.withUnsafeMutableBufferPointer { sums in
-                service.endpoints.withUnsafeBufferPointer { endpoints in
-                    for i in endpoints.indices { samples = max(samples, endpoints[i].history.addTail(into: sums)) }
-                }
-            }
-            buffer.put(glyphs.sparkline(Array(sum.suffix(samples)), width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
+            let sums = history(of: service, s, width: width).sums
+            buffer.put(glyphs.sparkline(sums, width: width), x: c.x + 1, y: y, style: CellStyle(.accent))
         }
     }
 
@@ -147,8 +137,9 @@ extension DashboardRenderer {
         // By index: filtering the endpoints themselves would copy each one.
         let inZone = service.endpoints.indices.filter { service.endpoints[$0].zone == zone }
         let count = inZone.count, healthy = inZone.lazy.filter { service.endpoints[$0].state == .healthy }.count
-        drawMetrics(.total(of: service.endpoints, where: { service.endpoints[$0].zone == zone }), y: y, columns: columns,
-                    muted: true, bold: false)
+        var member = [Bool](repeating: false, count: service.endpoints.count)
+        for i in inZone { member[i] = true }
+        drawMetrics(.total(of: service.endpoints, where: { member[$0] }), y: y, columns: columns, muted: true, bold: false)
         if let c = columns.column(.load) {
             let role: ColorRole = count == 0 ? .muted : healthy == count ? .good : healthy == 0 ? .bad : .warn
             buffer.put("\(healthy)/\(count) up", x: c.x + 1, y: y, style: CellStyle(role), limit: c.x + c.width)

@@ -14,6 +14,10 @@ struct DashboardRenderer {
     var shownSelection: DashboardView.Selection?
     /// Where the mouse finds things on this frame.
     var hits = HitMap()
+    /// Each service's figures as a whole, by index, computed once a frame (`draw`).
+    var summaries: [ServiceSummary] = []
+    /// The recent load of the services whose rows show, by index, once a frame.
+    var histories: [Int32: ServiceHistory] = [:]
 
     var state: MeshState { frame.state }
     var view: DashboardView { frame.view }
@@ -55,6 +59,7 @@ struct DashboardRenderer {
             drawTooSmall()
             return
         }
+        summaries = state.services.map(ServiceSummary.init)
         let tree = TopologyLayout(state: state, view: view)
         let layout = Layout(cols: cols, rows: rows, topologyRows: tree.rows.count)
         drawHeader()
@@ -109,7 +114,7 @@ struct DashboardRenderer {
         if !alerts.text.isEmpty { buffer.put(alerts.text, x: alertsStart, y: 0, style: alerts.style) }
 
         // Second line: the mesh in numbers.
-        let totals = MeshTotals(state)
+        let totals = MeshTotals(state, summaries: summaries)
         var items: [(label: String, value: String, role: ColorRole)] = []
         items.append(("services", "\(state.services.count)", .normal))
         let healthyRole: ColorRole = totals.healthy == totals.endpoints ? .good : totals.healthy * 2 >= totals.endpoints ? .warn : .bad

@@ -13,17 +13,18 @@ struct MeshTotals {
     /// Request-weighted p99 across endpoints: an estimate, as a mesh-wide percentile is not kept.
     var p99 = 0.0
 
-    init(_ state: MeshState) {
-        for service in state.services {
+    /// `summaries`: each service's, by index.
+    init(_ state: MeshState, summaries: [ServiceSummary]) {
+        for (service, summary) in zip(state.services, summaries) {
             endpoints += service.endpoints.count
-            healthy += service.healthyCount
-            let client = service.clientLoad
+            healthy += summary.healthy
+            let client = summary.clientLoad
             rps += client.rps
             errors += client.errors
             if let traffic = service.traffic { retries = (retries ?? 0) + traffic.retries }
         }
         // Services' totals weigh their p99 by their requests, so their total is the mesh's.
-        p99 = EndpointLoad.total(state.services.lazy.map(\.load)).p99
+        p99 = EndpointLoad.total(summaries.lazy.map(\.load)).p99
     }
 
     /// Nil before any traffic: no requests, no success rate.

@@ -113,6 +113,7 @@ struct TopologyLayout {
     private static func sorted(_ bucket: [Int32], in endpoints: [Endpoint], by key: DashboardView.SortKey) -> [Int32] {
         switch key {
         case .name:
+            if let keyed = byASCIIName(bucket, in: endpoints) { return keyed }
             // Configs usually list endpoints in order already: check before paying for a sort.
             var inOrder = true
             var i = 1
@@ -126,6 +127,34 @@ struct TopologyLayout {
         case .p99: return byValue(bucket) { endpoints[$0].figures.p99 }
         case .state: return byValue(bucket) { Double(-stateRank(endpoints[$0].state)) }
         }
+    }
+
+    /// By ID, as `String`'s `<` orders them (and the stable sort above, equal IDs in mesh order),
+    /// when every ID is ASCII of at most 16 bytes: then `<` compares bytes, a prefix first, which
+    /// is comparing the bytes as two big-endian words padded with zeros, then the lengths. A
+    /// string comparison was a third of a 10,000-endpoint frame. nil for any other ID.
+    private static func byASCIIName(_ bucket: [Int32], in endpoints: [Endpoint]) -> [Int32]? {
+        var keyed: [(high: UInt64, low: UInt64, length: Int, index: Int32)] = []
+        keyed.reserveCapacity(bucket.count)
+        var inOrder = true
+        for e in bucket {
+            var id = endpoints[Int(e)].id
+            guard let key = id.withUTF8({ asciiKey($0) }) else { return nil }
+            let next = (key.high, key.low, key.length, e)
+            if let last = keyed.last, next < last { inOrder = false }
+            keyed.append(next)
+        }
+        if inOrder { return bucket }
+        keyed.sort { $0 < $1 }
+        return keyed.map(\.index)
+    }
+
+    private static func asciiKey(_ bytes: UnsafeBufferPointer<UInt8>) -> (high: UInt64, low: UInt64, length: Int)? {
+        guard bytes.count <= 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+        guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), bytes.count)
     }
 
     /// Descending by a precomputed key, ties in mesh order: a stable order that does not flicker.

@@ -34,6 +34,9 @@ public enum CharacterWidth {
         let v = s.value
         if v < 0x7F { return v >= 0x20 }
         if v < 0xA0 { return false }
+        // Latin-1, and box drawing and block elements (trees, bars, sparklines): all assigned,
+        // none a control (read without Unicode's tables, as most of a frame's cells are these).
+        if v <= 0xFF || (0x2500...0x259F).contains(v) { return true }
         if isBidiControl(v) { return false }
         switch s.properties.generalCategory {
         case .control, .unassigned, .surrogate, .privateUse, .lineSeparator, .paragraphSeparator: return false
@@ -52,6 +55,7 @@ public enum CharacterWidth {
         if v < 0x300 { return false }
         if (0x1160...0x11FF).contains(v) || (0xD7B0...0xD7FF).contains(v) { return true }
         if v == 0x200B { return true }
+        if (0x2500...0x259F).contains(v) { return false }
         switch s.properties.generalCategory {
         case .nonspacingMark, .enclosingMark: return true
         case .format: return true

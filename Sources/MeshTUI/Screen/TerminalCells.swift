@@ -27,6 +27,18 @@ enum TerminalCells {
                 body(Cell(base: Unicode.Scalar(a), marks: .init(), width: 1, clusterWidth: 1))
                 continue
             }
+            // One scalar that is not a mark (a sparkline's block, a tree's branch) is one cell,
+            // as the loop below would make it, without gathering the cluster's cells first.
+            var scalars = ch.unicodeScalars.makeIterator()
+            if let s = scalars.next(), scalars.next() == nil {
+                let printable = CharacterWidth.isPrintable(s)
+                if !printable || !CharacterWidth.isZeroWidth(s) {
+                    let cell = printable ? Cell(base: s, marks: .init(), width: CharacterWidth.of(s))
+                                         : Cell(base: CharacterWidth.replacement, marks: .init(), width: 1)
+                    body(Cell(base: cell.base, marks: .init(), width: cell.width, clusterWidth: cell.width))
+                    continue
+                }
+            }
             var cells: [Cell] = []
             var pending: Cell?
             var overflow = false
