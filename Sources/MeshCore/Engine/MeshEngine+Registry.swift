@@ -178,13 +178,13 @@ extension MeshEngine {
         guard let (ref, _) = state.check(id), var endpoint = state.endpoint(ref), var registration = endpoint.registration,
               let (s, slot) = locate(ref), let runtime = services[s].slots[Int(slot)] else { throw .unknownCheck(id) }
         var kept: [String: CheckRuntime] = [:]
-        for (check, running) in zip(registration.checks, runtime.checks) { kept[check.id] = running }
+        for (check, running) in zip(registration.checks, services[s].checks[slot] ?? []) { kept[check.id] = running }
         registration.checks.removeAll { $0.id == id }
         endpoint.registration = registration
         add(service: ref.service, endpoint: endpoint, keeping: runtime.hold, now: now)
         guard let (s, slot) = locate(ref) else { return }
         for (c, check) in registration.checks.enumerated() {
-            if let running = kept[check.id] { services[s].slots[Int(slot)]?.checks[c] = running }
+            if let running = kept[check.id] { services[s].checks[slot]?[c] = running }
         }
     }
 
