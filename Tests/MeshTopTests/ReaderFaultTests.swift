@@ -17,9 +17,12 @@ import Testing
         try Executable("mesh-top").run(arguments, in: dir)
     }
 
-    /// A shell line, in `dir`, with `$MT` the binary.
+    /// A shell line, in `dir`, with `$MT` the binary. SIGPIPE is reset to its default first, as
+    /// in a user's terminal: the test process may ignore it, children inherit that, and a shell
+    /// cannot undo it (`yes | head -1` then ends with 1, not 141).
     func shell(_ script: String) throws -> Executable.Result {
-        try Executable.runAny("/bin/bash", ["-c", "cd '\(dir.path)' && MT='\(try meshTop)' && " + script])
+        try Executable.runAny("/usr/bin/env", ["--default-signal=PIPE", "/bin/bash", "-c",
+                                               "cd '\(dir.path)' && MT='\(try meshTop)' && " + script])
     }
 
     func record(_ name: String, seconds: Int = 20) throws {
