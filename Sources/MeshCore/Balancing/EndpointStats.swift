@@ -71,16 +71,21 @@ struct EndpointStats: Sendable {
         } else if slots[slot].active > 0 {
             slots[slot].active -= 1
         }
-        // A broken measurement must not poison the estimate (NaN would stick for good).
+        // No measurement (NaN: the request timed nothing of the endpoint) or a broken one leaves
+        // the estimate as it is (NaN would stick for good).
         guard sample.isFinite, sample >= 0, now.isFinite else { return }
         if now > clock { clock = now }
-        let current = slots[slot].latency
-        if current.isNaN || sample > current {
+        // The estimate as picks have seen it: decayed toward zero since its last sample, as
+        // tower's `RttEstimate` decays it on every read. Stepping from the stored value instead
+        // pulled an endpoint back up to its old peak when it was picked again after avoiding it,
+        // so it was avoided again (one slow answer cost an endpoint most of case 07's 30 s).
+        let decay = exp(-max(0, now - slots[slot].stamp) / Self.decayTime)
+        let seen = slots[slot].latency * decay
+        if seen.isNaN || sample > seen {
             // A peak replaces the estimate at once, so a slowing endpoint is avoided quickly.
             slots[slot].latency = sample
         } else {
-            let decay = exp(-max(0, now - slots[slot].stamp) / Self.decayTime)
-            slots[slot].latency = current * decay + sample * (1 - decay)
+            slots[slot].latency = seen * decay + sample * (1 - decay)
         }
         slots[slot].stamp = now
     }

@@ -135,7 +135,13 @@ extension HTTPFrontendHandler {
             respondLocally(reply)
             if logging { logEnd(status: reply.status) }
         case .complete(let reuse, let closeClient):
-            let now = finishAttempt(success: exchange.status < 500)
+            // The first answer on a connection the origin keeps open carries its set-up there
+            // (accept, a thread or a TLS handshake), paid once, not per request: timed as the
+            // endpoint's answer, p2c-ewma avoided it until that peak decayed (~8 s), by which time
+            // its pooled connection had idled out and the next request paid the set-up again
+            // (balancer-terminal case 07: one request in 10 s). An origin that closes every
+            // connection pays it on every request, so there it is timed.
+            let now = finishAttempt(success: exchange.status < 500, sampled: !(upstreamFresh && reuse))
             if logging { logEnd(status: exchange.status) }
             if let conn = upstream {
                 upstream = nil
@@ -169,11 +175,12 @@ extension HTTPFrontendHandler {
     /// Accounts for the attempt in progress, if any; the time it ended.
     /// `status`: the attempt's (by default the exchange's, which a failed attempt set to 502-504).
     @discardableResult
-    func finishAttempt(success: Bool, report: Bool = true, status: Int? = nil) -> NIODeadline? {
+    /// `sampled`: whether the attempt's answer time is fed to the balancer's latency estimate.
+    func finishAttempt(success: Bool, report: Bool = true, status: Int? = nil, sampled: Bool = true) -> NIODeadline? {
         guard slot >= 0 else { return nil }
         defer { slot = -1 }
-        return loop.finished(slot, since: attemptStarted, ready: upstreamReady, success: success, report: report,
-                             status: status ?? exchange.status)
+        return loop.finished(slot, since: attemptStarted, ready: sampled ? upstreamReady : nil, success: success,
+                             report: report, status: status ?? exchange.status, sampled: sampled)
     }
 
     /// Lets go of the current attempt's connection without a response (client gone, retried).

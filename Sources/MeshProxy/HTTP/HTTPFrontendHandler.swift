@@ -55,6 +55,8 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
     var attemptStarted = NIODeadline.now()
     /// When the attempt's request went out on a connection (the attempt's start until then).
     var upstreamReady = NIODeadline.now()
+    /// The current attempt went out on a connection opened for it (not taken from the pool).
+    var upstreamFresh = false
     /// The endpoint already chosen for the next attempt, if any.
     var retrySlot: Int32 = -1
     /// Tells a connect callback whether it still concerns the current attempt.
@@ -266,6 +268,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
         tried |= LoopContext.bit(picked)
         attemptStarted = .now()
         upstreamReady = attemptStarted
+        upstreamFresh = false
         if logging {
             logEntry.slot = picked
             logEntry.attemptStart = attemptStarted
@@ -290,6 +293,7 @@ final class HTTPFrontendHandler: ChannelInboundHandler, Registered {
             switch result {
             case .success(let conn):
                 self.upstreamReady = .now()
+                self.upstreamFresh = true
                 self.attach(conn)
                 self.process()
             case .failure:

@@ -168,9 +168,11 @@ final class LoopContext {
     /// there, as tower's and Linkerd's peak-EWMA time a ready endpoint: a connect to an endpoint
     /// whose pooled connection idled out is not its answer time, and counting it made p2c-ewma
     /// avoid the endpoints it had not picked lately, for good (their connections kept idling out).
+    /// `sampled`: false when the answer time says nothing of the endpoint (the balancer then
+    /// counts the request finished and keeps its estimate).
     @inline(__always) @discardableResult
     func finished(_ slot: Int32, since start: NIODeadline, ready: NIODeadline? = nil, success: Bool, report: Bool = true,
-                  status: Int = 0) -> NIODeadline {
+                  status: Int = 0, sampled: Bool = true) -> NIODeadline {
         let now = NIODeadline.now()
         let latency = Double((now - start).nanoseconds) / 1e9
         let i = Int(slot)
@@ -179,7 +181,7 @@ final class LoopContext {
         if !success { counters[i].errors &+= 1 }
         if status != 0 { counters[i].codes.count(status: status) }
         counters[i].record(latency: latency)
-        let answer = ready.map { Double((now - $0).nanoseconds) / 1e9 } ?? latency
+        let answer = sampled ? ready.map { Double((now - $0).nanoseconds) / 1e9 } ?? latency : .nan
         let seconds = Double(now.uptimeNanoseconds) / 1e9
         if balancer != nil {
             balancer!.requestFinished(slot: slot, latency: answer, now: seconds)

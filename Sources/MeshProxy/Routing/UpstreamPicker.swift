@@ -8,7 +8,8 @@ public protocol UpstreamPicker: Sendable {
     /// The slot of the endpoint for the next request or connection; nil when none is eligible.
     mutating func pick(hash: UInt64) -> Int32?
     mutating func requestStarted(slot: Int32)
-    /// `latency` in seconds, `now` in seconds on the loop's monotonic clock.
+    /// `latency` in seconds, NaN when the request measured nothing of the endpoint (its finish
+    /// still counts); `now` in seconds on the loop's monotonic clock.
     mutating func requestFinished(slot: Int32, latency: Double, now: Double)
     /// How the picker sees `slot` now, for the operator; nil when it keeps no such view.
     func view(slot: Int32) -> BalancerView?

@@ -90,6 +90,26 @@ import Testing
         #expect(openRequests(&recovered, count: 100)[1] >= 35)
     }
 
+    /// Case 07: one slow answer (2 ms) keeps an endpoint away while its peak decays (20 s
+    /// here). Picked again, it is judged from the estimate the picks saw, as tower decays it on
+    /// every read, not from the stored peak: that pulled it back up to twice the others' 0.26 ms
+    /// and kept it away again.
+    @Test func peakEWMAStepsFromTheDecayedEstimateAfterAQuietSpell() throws {
+        var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [1, 1])))
+        balancer.requestStarted(slot: 0)
+        balancer.requestFinished(slot: 0, latency: 0.002, now: 0)
+        var now = 0.0
+        for _ in 0..<500 {
+            now += 0.04
+            balancer.requestStarted(slot: 1)
+            balancer.requestFinished(slot: 1, latency: 0.000_26, now: now)
+        }
+        balancer.requestStarted(slot: 0)
+        balancer.requestFinished(slot: 0, latency: 0.000_26, now: now)
+        let estimate = try #require(balancer.view(slot: 0)?.latency)
+        #expect(estimate < 0.000_27, "\(estimate)")
+    }
+
     @Test func activeRequestsRaisePeakEWMACost() {
         var balancer = makeBalancer(.p2cEWMA, HostSet(hosts: makeHosts(weights: [1, 1])))
         feed(&balancer, seconds: 0..<3, latency: { _ in 0.02 })
