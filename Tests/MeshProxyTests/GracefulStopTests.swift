@@ -61,8 +61,15 @@ import Testing
         return client.isClosedByPeer()
     }
 
+    static func noTimeouts(_ config: inout ProxyConfiguration) {
+        config.requestTimeout = 600
+        config.clientHeadTimeout = 600
+    }
+
     @Test func whatOutlivesTheTimeoutIsClosed() async throws {
-        let h = try await ProxyHarness.start(backends: ["b0"])
+        // The proxy's own request timeout (15 s) must not answer /hang first: on a loaded machine
+        // the poll below can take longer than that (CI saw 40 s), and a 504 reads as "not closed".
+        let h = try await ProxyHarness.start(backends: ["b0"], configure: Self.noTimeouts)
         let port = h.port
         async let hung = blocking { try Self.hangUntilClosed(port: port) }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })
@@ -72,7 +79,9 @@ import Testing
     }
 
     @Test func stopCutsAGracefulStopShort() async throws {
-        let h = try await ProxyHarness.start(backends: ["b0"])
+        // The proxy's own request timeout (15 s) must not answer /hang first: on a loaded machine
+        // the poll below can take longer than that (CI saw 40 s), and a 504 reads as "not closed".
+        let h = try await ProxyHarness.start(backends: ["b0"], configure: Self.noTimeouts)
         let port = h.port
         async let hung = blocking { try Self.hangUntilClosed(port: port) }
         #expect(await poll { ((try? h.proxy.connectionsInFlight().wait()) ?? 0) == 1 })

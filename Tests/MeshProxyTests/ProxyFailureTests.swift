@@ -55,7 +55,7 @@ import Testing
         #expect(other.status == 200)
         let r = try await hung
         #expect(r.status == 504 && r.header("x-mesh-top-reason") == "endpoint timed out")
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(10))  // the 0.5 s timer, not some later one; loose for a loaded machine
         #expect(try await h.proxy.collect().get()[0]?.timeouts == 1)
         await h.stop()
     }
