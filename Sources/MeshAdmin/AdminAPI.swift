@@ -20,15 +20,21 @@ public final class AdminAPI: Sendable {
     public typealias HealthCheckerLoadSource = @Sendable () -> EventLoopFuture<HealthCheckerLoad>
     /// For `/metrics`; nil where nothing checks sockets (demo, replay).
     private let healthCheckerLoad: HealthCheckerLoadSource?
+    /// Asks the live mesh's listeners how many client connections they closed for slowness,
+    /// keyed by service name.
+    public typealias ListenerCountersSource = @Sendable () -> EventLoopFuture<[String: ListenerCounters]>
+    /// For `/metrics`; nil where no listener runs (demo, replay).
+    private let listenerCounters: ListenerCountersSource?
 
     /// `token`: when set, mutating routes need it (`Authorization: Bearer T`, `X-Consul-Token`
     /// or `?token=`). `address`: where the API listens (`host:port`), which Consul's status
     /// routes give as the leader's. `healthCheckerLoad`: how far the health checker keeps up,
     /// asked at each scrape.
     public init(session: any SessionHandle, journal: EventJournal, token: String?, address: String? = nil,
-                healthCheckerLoad: HealthCheckerLoadSource? = nil) {
+                healthCheckerLoad: HealthCheckerLoadSource? = nil, listenerCounters: ListenerCountersSource? = nil) {
         self.session = session
         self.healthCheckerLoad = healthCheckerLoad
+        self.listenerCounters = listenerCounters
         self.journal = journal
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         var node = ConsulNode(id: UUID().uuidString.lowercased(), serverAddress: address ?? "127.0.0.1:8300")
@@ -61,8 +67,11 @@ public final class AdminAPI: Sendable {
             // A checker already stopped (the session ending) leaves its series out, not the scrape.
             let checker = healthCheckerLoad.map { $0().hop(to: loop).map(Optional.some).recover { _ in nil } }
                 ?? loop.makeSucceededFuture(nil)
-            return checker.map { load in
-                .text(PrometheusText.render(self.session.snapshot().state, totals: self.journal.totals(), checker: load),
+            let listeners = listenerCounters.map { $0().hop(to: loop).map(Optional.some).recover { _ in nil } }
+                ?? loop.makeSucceededFuture(nil)
+            return checker.and(listeners).map { load, listeners in
+                .text(PrometheusText.render(self.session.snapshot().state, totals: self.journal.totals(), checker: load,
+                                            listeners: listeners),
                       contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         case (_, 2) where path[0] == "v1" && path[1] == "mesh":

@@ -13,7 +13,8 @@ import MeshProbe
 /// happen; ours are a function of the session's state and totals at scrape time (the same in
 /// run, demo and replay), which a writer of the exposition format says directly.
 enum PrometheusText {
-    static func render(_ state: MeshState, totals: RunSummary, checker: HealthCheckerLoad? = nil) -> String {
+    static func render(_ state: MeshState, totals: RunSummary, checker: HealthCheckerLoad? = nil,
+                       listeners: [String: ListenerCounters]? = nil) -> String {
         var out = Exposition()
         let endpoints = state.services.flatMap { service in
             service.endpoints.map { (service: service, endpoint: $0, ref: EndpointRef(service: service.name, endpoint: $0.id)) }
@@ -99,6 +100,7 @@ enum PrometheusText {
         out.family("mesh_events_total", "counter", "Events the engine has emitted.")
         out.sample([], Double(state.seq))
         if let checker { Self.healthChecker(checker, into: &out) }
+        if let listeners { Self.listeners(listeners, into: &out) }
         return out.text
     }
 
@@ -115,6 +117,19 @@ enum PrometheusText {
         out.sample([], load.lag)
         out.family("mesh_health_checker_behind", "gauge", "1 while the health checker is behind its schedule (checks waiting, or lag over 100 ms).")
         out.sample([], load.isBehind ? 1 : 0)
+    }
+
+    /// Client connections each listener closed for the client's slowness, by reason (Envoy's
+    /// `downstream_cx_idle_timeout`, HAProxy's `cR`/`cD` terminations); none counts against an
+    /// endpoint, so a rise here with quiet endpoints points at clients, not at the mesh.
+    private static func listeners(_ counters: [String: ListenerCounters], into out: inout Exposition) {
+        out.family("mesh_listener_client_timeouts_total", "counter",
+                   "Client connections a service's listener closed for the client's slowness: idle (no next request within client_idle_timeout), head (a request head slower than the head timeout), send (no byte of a response taken within client_send_timeout).")
+        for (service, c) in counters.sorted(by: { $0.key < $1.key }) {
+            out.sample([("service", service), ("reason", "idle")], Double(c.idleTimeouts))
+            out.sample([("service", service), ("reason", "head")], Double(c.headTimeouts))
+            out.sample([("service", service), ("reason", "send")], Double(c.sendTimeouts))
+        }
     }
 
     /// A bucket bound as Prometheus' own clients write it (`0.005`, `1`, `2.5`).

@@ -76,7 +76,8 @@ struct RunCommand: ParsableCommand {
                 try SessionLauncher.run(live, sinks: sinks, settings: .init(
                     speed: 1, duration: options.duration,
                     refresh: options.refresh, mono: options.mono, ascii: session.ascii, headless: session.headless,
-                    mouse: !session.noMouse, admin: admin, logger: logger, healthCheckerLoad: live.healthCheckerLoad))
+                    mouse: !session.noMouse, admin: admin, logger: logger, healthCheckerLoad: live.healthCheckerLoad,
+                    listenerCounters: live.listenerCounters))
             }
             GracefulStop.drain(live)
             try outcome.get()

@@ -25,6 +25,8 @@ enum SessionLauncher {
         var logger: Logger
         /// A live mesh's health checker, for `/metrics`.
         var healthCheckerLoad: AdminAPI.HealthCheckerLoadSource? = nil
+        /// A live mesh's listeners, for `/metrics`.
+        var listenerCounters: AdminAPI.ListenerCountersSource? = nil
     }
 
     static func run(_ playback: any Playback, sinks: EventSinks, settings: Settings) throws {
@@ -45,7 +47,8 @@ enum SessionLauncher {
             let journal = sinks.journal ?? EventJournal()
             runner.onPublish = { journal.published(seq: $0) }
             let api = AdminAPI(session: session, journal: journal, token: admin.token,
-                               address: admin.address.description, healthCheckerLoad: settings.healthCheckerLoad)
+                               address: admin.address.description, healthCheckerLoad: settings.healthCheckerLoad,
+                               listenerCounters: settings.listenerCounters)
             do {
                 return try AdminServer.start(api, host: admin.address.host, port: admin.address.port, tls: admin.tls,
                                              renewTLS: admin.renewTLS, logger: settings.logger)

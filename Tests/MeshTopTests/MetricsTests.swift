@@ -60,4 +60,40 @@ import Testing
         let (status, said) = try Promtool.check(text, promtool: promtool)
         #expect(status == 0 && said.isEmpty, "promtool: \(said)")
     }
+    /// `mesh-top run` counts the client connections its listeners close for the client's
+    /// slowness, by service and reason: a keep-alive client silent past `client_idle_timeout`
+    /// is closed and counted as idle, and nothing else is counted.
+    @Test func runCountsTheClientsItsListenersTimedOut() throws {
+        let backend = try NamedBackend("b1")
+        defer { backend.stop() }
+        let web = Executable.freePort()
+        let mesh = try RunningMesh(run: """
+            services:
+              - name: web
+                listen: 127.0.0.1:\(web)
+                health: {type: none}
+                limits: {client_idle_timeout: 200ms}
+                endpoints:
+                  - {id: web-1, address: "\(backend.address)"}
+            """)
+        defer { mesh.stop() }
+        func timeouts(_ reason: String) throws -> Double? {
+            let line = try mesh.http("GET", "/metrics").body.split(separator: "\n")
+                .first { $0.hasPrefix(#"mesh_listener_client_timeouts_total{service="web",reason="\#(reason)"}"#) }
+            return line.flatMap { Double($0.split(separator: " ").last!) }
+        }
+        #expect(try timeouts("idle") == 0, "listed, at 0, before any client")
+        let client = try RawClient(port: web, timeout: 10)
+        client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        #expect(client.isClosedByPeer(), "closed after the idle timeout")
+        #expect(try mesh.waitFor(30) { try timeouts("idle") == 1 })
+        #expect(try timeouts("head") == 0 && timeouts("send") == 0)
+        guard let promtool = Self.promtool else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("promtool is not installed; CI must have it") }
+            return
+        }
+        let (status, said) = try Promtool.check(try mesh.http("GET", "/metrics").body, promtool: promtool)
+        #expect(status == 0 && said.isEmpty, "promtool: \(said)")
+    }
 }
